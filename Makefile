@@ -1,0 +1,59 @@
+# Two commands do all set-up on a fresh machine with python3 and make:
+#   make run   - the whole product (web, worker, Zoom sandbox) on SQLite with demo data
+#   make test  - lint, type check and the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint typecheck pytest chromium benchmarks lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime dependencies only, pinned by constraints.txt.
+$(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+# Runtime plus the test and quality tools.
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/slotlink run
+
+test: $(VENV)/.dev chromium lint typecheck pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.dev
+	SLOTLINK_MODE=test $(BIN)/mypy
+
+pytest: $(VENV)/.dev
+	SLOTLINK_MODE=test $(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chromium." >&2; \
+	    exit 1; \
+	  fi; }
+
+benchmarks: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.run_all
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(VENV)/.dev
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

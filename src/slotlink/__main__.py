@@ -1,0 +1,3 @@
+from slotlink.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""Who may see a page: decorators for views under /360/.
+
+Every page in the app shell is for members of an organization. Pages of another
+organization's objects answer 404 (their existence is not disclosed); admin-only pages
+answer 403 with words a member can act on.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from slotlink.accounts.models import Membership, User
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+class MemberRequest(HttpRequest):
+    """The request a view behind `member_required` receives (for type checking)."""
+
+    user: User
+    membership: Membership
+
+
+NO_ORGANIZATION_MESSAGE = (
+    "Your account is not a member of any organization yet. "
+    "Ask an admin of your organization to add you."
+)
+ADMIN_ONLY_MESSAGE = (
+    "Only organization admins can open this page. Ask an admin if you need a change here."
+)
+
+
+def member_required(view: View) -> View:
+    """The user is signed in and belongs to an organization (`request.membership`)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "membership", None) is None:
+            raise PermissionDenied(NO_ORGANIZATION_MESSAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: View) -> View:
+    """The user is an admin of their current organization."""
+
+    @member_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not cast(MemberRequest, request).membership.is_admin:
+            raise PermissionDenied(ADMIN_ONLY_MESSAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

@@ -1,0 +1,59 @@
+"""Members of an organization (admins) and switching between one's organizations."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from slotlink.accounts.access import MemberRequest, admin_required, member_required
+from slotlink.accounts.forms import RoleForm
+from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
+from slotlink.accounts.models import Membership
+from slotlink.accounts.selectors import members_of, memberships_of_user
+from slotlink.accounts.services import membership_change_role
+
+
+@admin_required
+def member_list(request: MemberRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"members": members_of(organization=request.membership.organization)},
+    )
+
+
+@admin_required
+def member_detail(request: MemberRequest, membership_id: int) -> HttpResponse:
+    member = get_object_or_404(
+        Membership.objects.select_related("user"),
+        id=membership_id,
+        organization=request.membership.organization,
+    )
+    form = RoleForm(request.POST or None, initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_change_role(membership=member, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_error("role", error)
+        else:
+            messages.success(
+                request,
+                f"{member.user.get_full_name()} is now {member.get_role_display().lower()}.",
+            )
+            return redirect("member-detail", membership_id=member.id)
+    return render(request, "accounts/member_detail.html", {"member": member, "form": form})
+
+
+@member_required
+@require_POST
+def organization_switch(request: MemberRequest) -> HttpResponse:
+    organization_id = request.POST.get("organization", "")
+    if not organization_id.isdigit():
+        raise Http404("No such organization.")
+    membership = get_object_or_404(
+        memberships_of_user(user=request.user), organization_id=int(organization_id)
+    )
+    request.session[CURRENT_ORGANIZATION_SESSION_KEY] = membership.organization_id
+    messages.info(request, f"You are now in {membership.organization.name}.")
+    return redirect("home")

@@ -1,0 +1,28 @@
+"""The `slotlink` command.
+
+`slotlink run` starts the whole demo product, `slotlink sandbox` starts the Zoom sandbox
+alone, and every other sub-command is a Django management command (`slotlink migrate`,
+`slotlink db_worker`, `slotlink createsuperuser`, ...).
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "run":
+        from slotlink.processes import run_demo
+
+        sys.exit(run_demo(argv[2:]))
+    if command == "sandbox":
+        # The sandbox is a separate program; the product never imports it.
+        from slotlink.sandbox.server import main as sandbox_main
+
+        sys.exit(sandbox_main(argv[2:]))
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)

@@ -1,0 +1,220 @@
+"""slotlink's one settings module: everything comes from environment variables.
+
+SLOTLINK_MODE picks the defaults: `production` (the default) refuses to start without the
+secrets it needs; `demo` (what `make run` uses) generates them and points Zoom at the
+sandbox; `test` is for the test suite. Demo defaults never apply in production.
+"""
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from slotlink.config.env import env_bool, env_int, env_list, env_str
+
+# Under pytest the mode defaults to `test`, so a bare `pytest` works as `make test` does.
+MODE = env_str("SLOTLINK_MODE") or ("test" if "pytest" in sys.modules else "production")
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"SLOTLINK_MODE must be production, demo or test, not {MODE!r}.")
+DEMO = MODE == "demo"
+TESTING = MODE == "test"
+
+DATA_DIR = Path(env_str("SLOTLINK_DATA_DIR") or Path.cwd() / "data").resolve()
+PORT = env_int("PORT", 8000)
+SANDBOX_PORT = env_int("SANDBOX_PORT", 8765)
+
+
+def _demo_secret_key() -> str:
+    """A key generated once per demo data directory, so demo sessions survive restarts."""
+    path = DATA_DIR / "demo_secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if DEMO:
+        SECRET_KEY = _demo_secret_key()
+    elif TESTING:
+        SECRET_KEY = "test-only-secret-key-" + "x" * 40  # never used outside tests
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random string "
+            "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+
+DEBUG = env_bool("DEBUG", default=False)
+BASE_URL = env_str("SLOTLINK_BASE_URL") or f"http://127.0.0.1:{PORT}"
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if (DEMO or TESTING) else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "slotlink.core",
+    "slotlink.accounts",
+    "slotlink.conferencing",
+    "slotlink.scheduling",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "slotlink.accounts.middleware.CurrentMembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "slotlink.config.urls"
+WSGI_APPLICATION = "slotlink.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "slotlink.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'slotlink.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web and worker processes share one file: WAL lets readers run beside the writer,
+    # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests start real worker processes, which need a database file they can open too.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ----------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Accounts and sessions ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "signin"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "signin"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+SECURE_COOKIES = env_bool("SECURE_COOKIES", default=BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Email --------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "slotlink <no-reply@slotlink.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if TESTING:
+    _default_email_backend = "django.core.mail.backends.locmem.EmailBackend"
+elif DEMO:
+    _default_email_backend = "django.core.mail.backends.console.EmailBackend"
+else:
+    _default_email_backend = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or _default_email_backend
+
+# --- Zoom ---------------------------------------------------------------------------------
+# In demo and test mode Zoom is the sandbox (`slotlink sandbox`); in production these point
+# at zoom.us and the credentials of your Zoom Marketplace app.
+_sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
+_zoom_demo_defaults = DEMO or TESTING
+ZOOM_OAUTH_BASE_URL = env_str("ZOOM_OAUTH_BASE_URL") or (
+    _sandbox_url if _zoom_demo_defaults else "https://zoom.us"
+)
+ZOOM_API_BASE_URL = env_str("ZOOM_API_BASE_URL") or (
+    f"{_sandbox_url}/v2" if _zoom_demo_defaults else "https://api.zoom.us/v2"
+)
+ZOOM_CLIENT_ID = env_str("ZOOM_CLIENT_ID") or (
+    "slotlink-demo-client" if _zoom_demo_defaults else ""
+)
+ZOOM_CLIENT_SECRET = env_str("ZOOM_CLIENT_SECRET") or (
+    "slotlink-demo-client-secret" if _zoom_demo_defaults else ""
+)
+ZOOM_REDIRECT_URI = env_str("ZOOM_REDIRECT_URI") or f"{BASE_URL}/360/integrations/zoom/callback"
+ZOOM_WEBHOOK_SECRET_TOKEN = env_str("ZOOM_WEBHOOK_SECRET_TOKEN") or (
+    "slotlink-demo-webhook-secret" if _zoom_demo_defaults else ""
+)
+
+# Fernet keys for secrets at rest (Zoom tokens), newest first; older keys still decrypt.
+# Demo and test derive one from SECRET_KEY; production must set them.
+ENCRYPTION_KEYS = env_list("SLOTLINK_ENCRYPTION_KEYS", [])
+
+# --- Static files, time, language ---------------------------------------------------------
+STATIC_URL = "static/"
+# Production runs collectstatic into STATIC_ROOT; demo and tests serve from the apps.
+STATIC_ROOT = (env_str("STATIC_ROOT") or str(DATA_DIR / "static")) if MODE == "production" else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if MODE == "production"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = MODE != "production"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,12 @@
+"""The URL map: the app shell under /360/, sign-in, the Django admin for staff."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("slotlink.core.urls")),
+    path("", include("slotlink.accounts.urls")),
+    path("", include("slotlink.scheduling.urls")),
+    path("360/", include("slotlink.conferencing.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,248 @@
+"""`slotlink run`: the whole demo product in one command.
+
+Migrates the SQLite database, creates the demo data the first time, then starts the web
+server (gunicorn), a task worker and the Zoom sandbox, each in its own process group with
+its output prefixed by its name. Ctrl-C (or SIGTERM) stops every process it started; if
+one of them dies, the others are stopped too, so nothing is left half-running.
+"""
+
+import argparse
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slotlink.accounts.demo import DemoAccounts
+
+STOP_GRACE_SECONDS = 10
+READY_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    ready_url: str
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+
+def run_demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="slotlink run", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8765"))
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    args = parser.parse_args(argv)
+
+    os.environ["SLOTLINK_MODE"] = "demo"
+    os.environ["PORT"] = str(args.port)
+    os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
+    for port, variable in [(args.port, "PORT"), (args.sandbox_port, "SANDBOX_PORT")]:
+        if not _port_is_free(port):
+            print(f"Port {port} is already in use. Stop what uses it, or set {variable}=<port>.")
+            return 2
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    from slotlink.core.demo import demo_seed
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Preparing the database in {settings.DATA_DIR} ...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    accounts = demo_seed(password=os.environ.get("SLOTLINK_DEMO_PASSWORD") or None)
+    connections.close_all()
+
+    children = _children(args, data_dir=settings.DATA_DIR)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for child in children:
+        child.process = subprocess.Popen(
+            child.argv,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # our own Ctrl-C handling stops them in order
+        )
+        _prefix_output(child.name, child.process.stdout)
+
+    exit_code = 0
+    try:
+        if not _wait_until_ready(children, stop):
+            exit_code = 1
+        else:
+            _print_banner(args, accounts)
+            exit_code = _supervise(children, stop)
+    finally:
+        _stop_all(children)
+    return exit_code
+
+
+def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
+    web = f"http://127.0.0.1:{args.port}"
+    children = [
+        Child(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "slotlink.config.wsgi:application",
+                f"--bind=127.0.0.1:{args.port}",
+                f"--workers={args.workers}",
+                "--threads=4",
+                "--access-logfile=-",
+                "--graceful-timeout=5",
+                "--no-control-socket",  # several demos on one machine must not share one
+            ],
+            f"{web}/healthz",
+        ),
+        Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.5"], ""),
+    ]
+    if (
+        importlib.util.find_spec("slotlink.sandbox") is not None
+        and importlib.util.find_spec("slotlink.sandbox.server") is not None
+    ):
+        os.environ.setdefault("ZOOM_WEBHOOK_URL", f"{web}/zoom/webhook")
+        os.environ.setdefault("ZOOM_REDIRECT_URI", f"{web}/360/integrations/zoom/callback")
+        children.insert(
+            0,
+            Child(
+                "sandbox",
+                [
+                    sys.executable,
+                    "-m",
+                    "slotlink",
+                    "sandbox",
+                    f"--port={args.sandbox_port}",
+                    f"--state-file={data_dir / 'zoom-sandbox.json'}",
+                ],
+                f"http://127.0.0.1:{args.sandbox_port}/_sandbox/health",
+            ),
+        )
+    return children
+
+
+def _prefix_output(name: str, stream: IO[bytes] | None) -> None:
+    def pump() -> None:
+        assert stream is not None
+        for line in iter(stream.readline, b""):
+            sys.stdout.write(f"{name:<8}| {line.decode(errors='replace')}")
+            sys.stdout.flush()
+
+    threading.Thread(target=pump, name=f"output-{name}", daemon=True).start()
+
+
+def _wait_until_ready(children: list[Child], stop: threading.Event) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    pending = [child for child in children if child.ready_url]
+    while pending and not stop.is_set():
+        for child in list(pending):
+            assert child.process is not None
+            if child.process.poll() is not None:
+                code = child.process.returncode
+                print(f"slotlink: {child.name} exited while starting (code {code}).")
+                return False
+            if _answers(child.ready_url):
+                pending.remove(child)
+        if time.monotonic() > deadline:
+            print(f"slotlink: {', '.join(c.name for c in pending)} did not start in time.")
+            return False
+        time.sleep(0.1)
+    return not stop.is_set()
+
+
+def _supervise(children: list[Child], stop: threading.Event) -> int:
+    while not stop.wait(0.2):
+        for child in children:
+            assert child.process is not None
+            if child.process.poll() is not None:
+                print(
+                    f"slotlink: {child.name} exited (code {child.process.returncode}); "
+                    "stopping everything."
+                )
+                return 1
+    print("\nslotlink: stopping ...", flush=True)
+    return 0
+
+
+def _stop_all(children: list[Child]) -> None:
+    running = [c for c in children if c.process is not None and c.process.poll() is None]
+    for child in running:
+        assert child.process is not None
+        with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
+            os.killpg(child.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in running:
+        assert child.process is not None
+        try:
+            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.process.pid, signal.SIGKILL)
+            child.process.wait()
+    print("slotlink: stopped.", flush=True)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own localhost
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _print_banner(args: argparse.Namespace, accounts: "DemoAccounts") -> None:
+    web = f"http://127.0.0.1:{args.port}"
+    password = accounts.password
+    password_line = (
+        f"password: {password}"
+        if password
+        else "password: the one printed on the first run "
+        "(to set a new one: SLOTLINK_DEMO_PASSWORD=<password> make run)"
+    )
+    lines = [
+        "",
+        "slotlink is running (demo mode, SQLite, demo data).",
+        "",
+        f"  App            {web}/360/",
+        f"  Sign in        {web}/signin",
+        f"  Zoom sandbox   http://127.0.0.1:{args.sandbox_port}/",
+        f"  Django admin   {web}/django-admin/",
+        "",
+        f"  Logins ({password_line})",
+        "    admin@acme.test    organization admin of Acme (also Django admin)",
+        "    member@acme.test   member of Acme",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)

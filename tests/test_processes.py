@@ -1,0 +1,168 @@
+"""`slotlink run` (what `make run` starts), exercised as a person would: start, sign in, stop."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.processes
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "demo-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+class Demo:
+    """A running `slotlink run`, its output collected as it comes."""
+
+    def __init__(self, data_dir: Path, port: int, sandbox_port: int) -> None:
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SLOTLINK_"))
+        }
+        env |= {
+            "SLOTLINK_DATA_DIR": str(data_dir),
+            "SLOTLINK_DEMO_PASSWORD": PASSWORD,
+            "PORT": str(port),
+            "SANDBOX_PORT": str(sandbox_port),
+        }
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "slotlink", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def wait_for(self, pattern: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, "".join(self.output)):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"never printed {pattern!r}:\n{''.join(self.output)}")
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        return self.process.wait(timeout=30)
+
+
+def sign_in(url: str, email: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=10)
+    page = client.get("/signin")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, page.text
+    response = client.post(
+        "/signin",
+        data={"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},
+        headers={"Referer": f"{url}/signin"},
+    )
+    assert response.status_code == 302, response.text
+    return client
+
+
+def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
+    """`slotlink run` migrates, seeds Acme, serves on PORT with a worker; the demo admin signs
+    in over HTTP; Ctrl-C stops every process; a second run keeps the data."""
+    port, sandbox_port = free_port(), free_port()
+    demo = Demo(tmp_path, port, sandbox_port)
+    try:
+        demo.wait_for(r"Press Ctrl-C to stop")
+        banner = "".join(demo.output)
+        assert f"http://127.0.0.1:{port}/360/" in banner
+        assert "admin@acme.test" in banner
+        assert "member@acme.test" in banner
+        assert f"password: {PASSWORD}" in banner
+        started = descendants(demo.process.pid)
+        commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text() for pid in started)
+        assert "gunicorn" in commands
+        assert "db_worker" in commands
+
+        client = sign_in(demo.url, "admin@acme.test", PASSWORD)
+        home = client.get("/360/", follow_redirects=True)
+        assert home.status_code == 200
+        assert "Acme" in home.text
+        assert client.get("/360/members").status_code == 200
+
+        assert demo.interrupt() == 0
+        assert "slotlink: stopped." in "".join(demo.output)
+        assert not [pid for pid in started if alive(pid)]
+    finally:
+        if demo.process.poll() is None:
+            demo.process.kill()
+
+    again = Demo(tmp_path, port, sandbox_port)
+    try:
+        again.wait_for(r"Press Ctrl-C to stop")
+        member = sign_in(again.url, "member@acme.test", PASSWORD)
+        assert member.get("/360/members").status_code == 403
+        assert again.interrupt() == 0
+    finally:
+        if again.process.poll() is None:
+            again.process.kill()
+
+
+def test_make_run_refuses_a_port_in_use(tmp_path):
+    """A busy port gets a clear message naming the setting to change, and nothing starts."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        demo = Demo(tmp_path, port, free_port())
+        assert demo.process.wait(timeout=30) == 2
+        demo._reader.join(5)
+        assert f"Port {port} is already in use" in "".join(demo.output)
+        assert "PORT=<port>" in "".join(demo.output)
