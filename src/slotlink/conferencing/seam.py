@@ -8,6 +8,7 @@ to Zoom) after commit, in the background. To show a booking, scheduling asks for
 `ConferenceDetails`: the location text and join link, or why there is none yet.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -72,6 +73,7 @@ class ConferencingProvider(Protocol):
 
 
 _providers: dict[str, ConferencingProvider] = {}
+_link_ready_listeners: list[Callable[[int], None]] = []
 
 
 def register_provider(provider: ConferencingProvider) -> None:
@@ -114,3 +116,17 @@ def location_problem(location_kind: str, *, organization_id: int, host_id: int) 
         if provider
         else ""
     )
+
+
+def on_link_ready(listener: Callable[[int], None]) -> None:
+    """Scheduling registers here to hear when a booking's join link becomes ready late
+    (after the confirmation went out), so it can send the updated invite."""
+    if listener not in _link_ready_listeners:
+        _link_ready_listeners.append(listener)
+
+
+def link_ready(booking_id: int) -> None:
+    """A provider calls this (in its transaction) when a booking's link became ready or
+    changed; listeners should enqueue their work on commit."""
+    for listener in _link_ready_listeners:
+        listener(booking_id)
