@@ -27,8 +27,8 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev chromium lint typecheck pytest
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 
 typecheck: $(VENV)/.dev
 	SLOTLINK_MODE=test $(BIN)/mypy
