@@ -45,3 +45,6 @@ class BookingMessage:
     previous_start: datetime | None = None  # for "moved from ..." on reschedule
     cancel_reason: str = ""
     cancelled_by_host: bool = False
+    # The booking's organization: set on the emails (X-Slotlink-Organization) so the demo
+    # outbox shows each organization its own mail. None when unknown.
+    organization_id: int | None = None
