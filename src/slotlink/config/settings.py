@@ -5,6 +5,7 @@ secrets it needs; `demo` (what `make run` uses) generates them and points Zoom a
 sandbox; `test` is for the test suite. Demo defaults never apply in production.
 """
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -113,8 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests start real worker processes, which need a database file they can open too.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+if TESTING:
+    # One test database per test run, so runs side by side don't clobber each other; on
+    # SQLite a file (not memory), because tests start real worker processes that open it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else f"test_slotlink_{os.getpid()}"
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ----------------------------------------------------------------------
