@@ -1,0 +1,106 @@
+"""REST v2 meetings: create, list, get, update, delete, and past participants."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from slotlink.sandbox import times
+from slotlink.sandbox.apiop import (
+    Caller,
+    json_body,
+    no_content,
+    operation,
+    paginate,
+    resolve_user,
+)
+from slotlink.sandbox.errors import ZoomError
+from slotlink.sandbox.lookups import find_meeting
+from slotlink.sandbox.meetings import meeting_create, meeting_delete, meeting_update, meeting_view
+from slotlink.sandbox.participants import participants_page
+from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming, validation_failed
+
+LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+
+
+@operation(label="medium", scope="meeting:write")
+async def create_meeting(request: Request, caller: Caller) -> Response:
+    sandbox = caller.sandbox
+    host = resolve_user(caller, request.path_params["userId"])
+    sandbox.limiter.charge_host(host.id, "medium")
+    body = await json_body(request, "meetingCreate")
+    meeting = meeting_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
+    return JSONResponse(meeting_view(sandbox, meeting), status_code=201)
+
+
+@operation(label="medium", scope="meeting:read")
+async def list_meetings(request: Request, caller: Caller) -> Response:
+    host = resolve_user(caller, request.path_params["userId"])
+    kind = request.query_params.get("type", "scheduled")
+    if kind not in LIST_TYPES:
+        raise ZoomError(400, 300, "Invalid field: type.")
+    meetings = [m for m in caller.sandbox.state.meetings.values() if m.host_id == host.id]
+    if kind == "live":
+        meetings = [m for m in meetings if m.status == "started"]
+    elif kind in ("upcoming", "upcoming_meetings"):
+        meetings = [m for m in meetings if m.type != 1 and upcoming(m)]
+    elif kind == "previous_meetings":
+        meetings = [m for m in meetings if not upcoming(m)]
+    else:
+        meetings = [m for m in meetings if m.type != 1]
+    meetings.sort(key=lambda m: (m.start_time or "", m.id))
+    return JSONResponse(paginate(request, [list_item(m) for m in meetings], "meetings"))
+
+
+@operation(label="light", scope="meeting:read")
+async def get_meeting(request: Request, caller: Caller) -> Response:
+    meeting = find_meeting(caller, request.path_params["meetingId"])
+    find_occurrence(meeting, request.query_params.get("occurrence_id"))
+    return JSONResponse(meeting_view(caller.sandbox, meeting))
+
+
+@operation(label="light", scope="meeting:write")
+async def update_meeting(request: Request, caller: Caller) -> Response:
+    sandbox = caller.sandbox
+    meeting = find_meeting(caller, request.path_params["meetingId"])
+    sandbox.limiter.charge_host(meeting.host_id, "light")
+    body = await json_body(request, "meetingUpdate")
+    occurrence = find_occurrence(meeting, request.query_params.get("occurrence_id"))
+    if occurrence is not None:
+        # Changing one occurrence moves only that one.
+        if "start_time" in body:
+            moved = times.parse_start_time(body["start_time"], meeting.timezone)
+            if moved is None:
+                raise validation_failed("start_time")
+            occurrence["start_time"] = times.iso(moved)
+        if "duration" in body:
+            occurrence["duration"] = body["duration"]
+        sandbox.changed()
+        return no_content()
+    meeting_update(
+        sandbox, meeting, body, operator=caller.user, notify=sandbox.app.api_change_events
+    )
+    return no_content()
+
+
+@operation(label="light", scope="meeting:write")
+async def delete_meeting(request: Request, caller: Caller) -> Response:
+    sandbox = caller.sandbox
+    meeting = find_meeting(caller, request.path_params["meetingId"])
+    if meeting.status == "started":
+        raise ZoomError(400, 3002, "Sorry, you cannot delete this meeting since it is in progress.")
+    occurrence = find_occurrence(meeting, request.query_params.get("occurrence_id"))
+    if occurrence is not None:
+        meeting.occurrences.remove(occurrence)
+        sandbox.changed()
+        return no_content()
+    meeting_delete(sandbox, meeting, operator=caller.user, notify=sandbox.app.api_change_events)
+    return no_content()
+
+
+@operation(label="medium", scope="meeting:read")
+async def past_meeting_participants(request: Request, caller: Caller) -> Response:
+    meeting = find_meeting(caller, request.path_params["meetingId"])
+    if not meeting.held:
+        raise ZoomError(404, 3001, "This meeting is not available or ID is not valid.")
+    return JSONResponse(participants_page(request, meeting, report=False))

@@ -1,0 +1,150 @@
+"""What every REST v2 endpoint does before its own work, and small shared helpers.
+
+In Zoom's order: the Bearer token (401 code 124 when missing, expired or revoked), the
+token's scopes (code 4711), then the account's per-second limit for the endpoint's
+label. The handler then gets a `Caller`: the token's Zoom user and account.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from slotlink.sandbox.errors import ZoomError, invalid_token, user_not_found
+from slotlink.sandbox.grants import access_token
+from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.state import Account, Token, User
+from slotlink.sandbox.validation import parse_json_object, validate_body
+
+# Granular scopes spell "write" as write, update or delete.
+VERBS = {"read": {"read"}, "write": {"write", "update", "delete"}}
+
+
+@dataclass
+class Caller:
+    sandbox: Sandbox
+    token: Token
+    user: User
+    account: Account
+
+    @property
+    def is_admin(self) -> bool:
+        """Admin scopes let an app act on other users of the same account."""
+        return any(s.endswith(":admin") for s in self.token.scopes.split())
+
+    def reaches(self, owner: User) -> bool:
+        return owner.id == self.user.id or (
+            self.is_admin and owner.account_id == self.user.account_id
+        )
+
+
+Handler = Callable[[Request, Caller], Awaitable[Response]]
+
+
+def operation(
+    *, label: str, scope: str
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            sandbox = sandbox_of(request)
+            caller = authenticate(sandbox, request)
+            check_scope(caller, scope, me=request.path_params.get("userId") == "me")
+            headers = sandbox.limiter.charge_label(caller.account.id, caller.account.plan, label)
+            response = await handler(request, caller)
+            response.headers.update(headers)
+            return response
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        return endpoint
+
+    return decorate
+
+
+def authenticate(sandbox: Sandbox, request: Request) -> Caller:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    token = access_token(sandbox, value.strip()) if scheme.lower() == "bearer" else None
+    user = sandbox.state.users.get(token.user_id) if token else None
+    if token is None or user is None:
+        raise invalid_token()
+    return Caller(sandbox, token, user, sandbox.state.accounts[user.account_id])
+
+
+def check_scope(caller: Caller, needed: str, *, me: bool) -> None:
+    family, verb = needed.split(":")[:2]
+    for scope in caller.token.scopes.split():
+        parts = scope.split(":")
+        if parts[0] == family and len(parts) > 1 and parts[1] in VERBS[verb]:
+            return
+        if me and needed == "user:read" and scope == "user_info:read":
+            return
+    alternatives = f"{family}:{verb}, {family}:{verb}:admin"
+    raise ZoomError(400, 4711, f"Invalid access token, does not contain scopes:[{alternatives}].")
+
+
+def resolve_user(caller: Caller, user_id: str) -> User:
+    """The `{userId}` of a path: `me`, a user id or an email, within the caller's reach."""
+    if user_id == "me":
+        return caller.user
+    state = caller.sandbox.state
+    user = state.users.get(user_id) or state.user_by_email(user_id)
+    if user is None or not caller.reaches(user):
+        raise user_not_found(user_id)
+    return user
+
+
+async def json_body(request: Request, operation_id: str) -> dict[str, Any]:
+    body = parse_json_object(await request.body())
+    validate_body(operation_id, body)
+    return body
+
+
+def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return max(low, min(high, int(raw)))
+    except ValueError:
+        raise ZoomError(400, 300, f"Invalid field: {name}.") from None
+
+
+def query_bool(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() == "true"
+
+
+def paginate(request: Request, items: Sequence[Any], key: str) -> dict[str, Any]:
+    """Zoom's token pagination (with the deprecated page_number still honoured)."""
+    page_size = query_int(request, "page_size", 30, low=1, high=300)
+    token = request.query_params.get("next_page_token")
+    if token:
+        try:
+            offset = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("o:"))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise ZoomError(400, 300, "The next page token is invalid or expired.") from None
+    else:
+        offset = (query_int(request, "page_number", 1, low=1, high=10**6) - 1) * page_size
+    page = list(items[offset : offset + page_size])
+    more = offset + page_size < len(items)
+    next_token = (
+        base64.urlsafe_b64encode(f"o:{offset + page_size}".encode()).decode() if more else ""
+    )
+    return {
+        "page_count": math.ceil(len(items) / page_size),
+        "page_number": offset // page_size + 1,
+        "page_size": page_size,
+        "total_records": len(items),
+        "next_page_token": next_token,
+        key: page,
+    }
+
+
+def no_content() -> Response:
+    return Response(status_code=204)

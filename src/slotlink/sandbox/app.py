@@ -1,0 +1,194 @@
+"""`create_app`: the sandbox's routes, middleware and lifecycle in one Starlette app.
+
+Middleware order matters: the request log is outermost so it sees what faults did to a
+request; faults come next so an outage or a dropped response hits the real handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from slotlink.sandbox import (
+    api_meetings,
+    api_registrants,
+    api_users,
+    api_webinars,
+    control,
+    control_objects,
+    marketplace,
+    oauth_pages,
+    oauth_tokens,
+    pages,
+)
+from slotlink.sandbox.config import SandboxConfig
+from slotlink.sandbox.errors import OAuthError, ZoomError, oauth_error_response, zoom_error_response
+from slotlink.sandbox.faults import FaultsMiddleware
+from slotlink.sandbox.requestlog import RequestLogMiddleware
+from slotlink.sandbox.runtime import Sandbox
+
+GET, POST, PUT, PATCH, DELETE = ["GET"], ["POST"], ["PUT"], ["PATCH"], ["DELETE"]
+
+API_ROUTES = [
+    Route("/v2/users/{userId}", api_users.get_user, methods=GET),
+    Route("/v2/users/{userId}", api_users.update_user, methods=PATCH),
+    Route("/v2/users/{userId}", api_users.delete_user, methods=DELETE),
+    Route("/v2/users/{userId}/settings", api_users.get_settings, methods=GET),
+    Route("/v2/users/{userId}/settings", api_users.update_settings, methods=PATCH),
+    Route("/v2/users/{userId}/meetings", api_meetings.create_meeting, methods=POST),
+    Route("/v2/users/{userId}/meetings", api_meetings.list_meetings, methods=GET),
+    Route("/v2/meetings/{meetingId}", api_meetings.get_meeting, methods=GET),
+    Route("/v2/meetings/{meetingId}", api_meetings.update_meeting, methods=PATCH),
+    Route("/v2/meetings/{meetingId}", api_meetings.delete_meeting, methods=DELETE),
+    Route(
+        "/v2/past_meetings/{meetingId}/participants",
+        api_meetings.past_meeting_participants,
+        methods=GET,
+    ),
+    Route("/v2/users/{userId}/webinars", api_webinars.create_webinar, methods=POST),
+    Route("/v2/users/{userId}/webinars", api_webinars.list_webinars, methods=GET),
+    Route("/v2/webinars/{webinarId}", api_webinars.get_webinar, methods=GET),
+    Route("/v2/webinars/{webinarId}", api_webinars.update_webinar, methods=PATCH),
+    Route("/v2/webinars/{webinarId}", api_webinars.delete_webinar, methods=DELETE),
+    Route(
+        "/v2/past_webinars/{webinarId}/participants",
+        api_webinars.past_webinar_participants,
+        methods=GET,
+    ),
+    Route(
+        "/v2/report/webinars/{webinarId}/participants",
+        api_webinars.report_webinar_participants,
+        methods=GET,
+    ),
+    Route(
+        "/v2/webinars/{webinarId}/registrants/status",
+        api_registrants.update_registrant_status,
+        methods=PUT,
+    ),
+    Route("/v2/webinars/{webinarId}/registrants", api_registrants.add_registrant, methods=POST),
+    Route("/v2/webinars/{webinarId}/registrants", api_registrants.list_registrants, methods=GET),
+    Route(
+        "/v2/webinars/{webinarId}/registrants/{registrantId}",
+        api_registrants.get_registrant,
+        methods=GET,
+    ),
+    Route(
+        "/v2/webinars/{webinarId}/registrants/{registrantId}",
+        api_registrants.delete_registrant,
+        methods=DELETE,
+    ),
+]
+
+OAUTH_ROUTES = [
+    Route("/oauth/authorize", oauth_pages.authorize, methods=GET),
+    Route("/oauth/authorize/consent", oauth_pages.consent, methods=POST),
+    Route("/oauth/authorize/request-preapproval", oauth_pages.request_preapproval, methods=POST),
+    Route("/oauth/token", oauth_tokens.token, methods=POST),
+    Route("/oauth/revoke", oauth_tokens.revoke, methods=POST),
+    Route("/signin", oauth_pages.signin_form, methods=GET),
+    Route("/signin", oauth_pages.signin, methods=POST),
+    Route("/signout", oauth_pages.signout, methods=GET),
+]
+
+PAGE_ROUTES = [
+    Route("/", pages.home, methods=GET),
+    Route("/u/{user_id}", pages.user_page, methods=GET),
+    Route("/u/{user_id}/{kind:str}/{item_id}/delete", pages.delete_item, methods=POST),
+    Route("/u/{user_id}/{kind:str}/{item_id}/move", pages.move_item, methods=POST),
+    Route("/j/{item_id}", pages.join_meeting, methods=["GET", "POST"]),
+    Route("/w/{item_id:int}", pages.join_webinar, methods=["GET", "POST"]),
+    Route("/s/{item_id}", pages.start_meeting, methods=GET),
+    Route("/s/{item_id}/{action}", pages.start_meeting, methods=POST),
+    Route("/webinar/register/{code}", pages.register_webinar, methods=["GET", "POST"]),
+    Route(marketplace.ADDED_APPS, marketplace.added_apps, methods=GET),
+    Route(f"{marketplace.ADDED_APPS}/remove", marketplace.remove_added_app, methods=POST),
+    Route(marketplace.APP_REQUESTS, marketplace.app_requests, methods=GET),
+    Route(
+        f"{marketplace.APP_REQUESTS}/{{request_id}}/approve",
+        marketplace.approve_app_request,
+        methods=POST,
+    ),
+]
+
+CONTROL_ROUTES = [
+    Route("/_sandbox/health", control.health, methods=GET),
+    Route("/_sandbox/reset", control.reset, methods=POST),
+    Route("/_sandbox/app", control.get_app, methods=GET),
+    Route("/_sandbox/app", control.put_app, methods=PUT),
+    Route("/_sandbox/users", control.create_user, methods=POST),
+    Route("/_sandbox/users", control.list_users, methods=GET),
+    Route("/_sandbox/users/{user_id}", control.get_user, methods=GET),
+    Route("/_sandbox/users/{user_id}", control.patch_user, methods=PATCH),
+    Route("/_sandbox/users/{user_id}/remove-app", control.remove_app, methods=POST),
+    Route("/_sandbox/users/{user_id}/revoke-tokens", control.revoke_tokens, methods=POST),
+    Route("/_sandbox/users/{user_id}/expire-tokens", control.expire_tokens, methods=POST),
+    Route("/_sandbox/users/{user_id}/tokens", control.issue_tokens, methods=POST),
+    Route("/_sandbox/accounts", control.list_accounts, methods=GET),
+    Route("/_sandbox/accounts/{account_id}", control.put_account, methods=PUT),
+    Route("/_sandbox/app-requests", control.list_app_requests, methods=GET),
+    Route("/_sandbox/requests", control.get_requests, methods=GET),
+    Route("/_sandbox/requests", control.clear_requests, methods=DELETE),
+    Route("/_sandbox/faults", control.get_faults, methods=GET),
+    Route("/_sandbox/faults", control.put_faults, methods=PUT),
+    Route("/_sandbox/limits", control.get_limits, methods=GET),
+    Route("/_sandbox/limits", control.put_limits, methods=PUT),
+    Route("/_sandbox/webhooks", control.get_webhooks, methods=GET),
+    Route("/_sandbox/webhooks/validate", control.validate_webhook_url, methods=POST),
+    Route("/_sandbox/meetings", control_objects.list_meetings, methods=GET),
+    Route("/_sandbox/meetings/{meeting_id}", control_objects.delete_meeting, methods=DELETE),
+    Route("/_sandbox/meetings/{meeting_id}", control_objects.move_meeting, methods=PATCH),
+    Route(
+        "/_sandbox/meetings/{meeting_id}/participants",
+        control_objects.meeting_attendance,
+        methods=POST,
+    ),
+    Route("/_sandbox/webinars", control_objects.list_webinars, methods=GET),
+    Route("/_sandbox/webinars/{webinar_id}", control_objects.delete_webinar, methods=DELETE),
+    Route("/_sandbox/webinars/{webinar_id}", control_objects.move_webinar, methods=PATCH),
+    Route(
+        "/_sandbox/webinars/{webinar_id}/registrants",
+        control_objects.list_registrants,
+        methods=GET,
+    ),
+    Route(
+        "/_sandbox/webinars/{webinar_id}/participants",
+        control_objects.webinar_attendance,
+        methods=POST,
+    ),
+]
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    sandbox = Sandbox(config)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await sandbox.start()
+        try:
+            yield
+        finally:
+            await sandbox.stop()
+
+    app = Starlette(
+        routes=[*API_ROUTES, *OAUTH_ROUTES, *PAGE_ROUTES, *CONTROL_ROUTES],
+        middleware=[
+            Middleware(RequestLogMiddleware, log=sandbox.request_log),
+            Middleware(
+                FaultsMiddleware,
+                faults_getter=lambda: sandbox.faults,
+                hang_seconds=config.hang_seconds,
+            ),
+        ],
+        exception_handlers={
+            ZoomError: zoom_error_response,
+            OAuthError: oauth_error_response,
+            control.ControlError: control.control_error_response,
+        },
+        lifespan=lifespan,
+    )
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,116 @@
+"""The sandbox's start-up settings: the one OAuth app it registers, and its knobs.
+
+The app is registered from the same environment variables the product reads, so
+`make run` needs no second copy of the Zoom settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# Classic scopes, as Zoom's OpenAPI file names them per operation; enough for every
+# endpoint the sandbox serves.
+DEFAULT_SCOPES = (
+    "meeting:read meeting:write user:read user:write user_info:read "
+    "webinar:read webinar:write report:read:admin"
+)
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """The OAuth app as registered on the Marketplace; changeable at run time."""
+
+    client_id: str = "sandbox-client-id"
+    client_secret: str = "sandbox-client-secret"  # noqa: S105 - a sandbox default, not a secret
+    redirect_uri: str = "http://127.0.0.1:8000/zoom/callback/"
+    webhook_secret_token: str = "sandbox-webhook-secret-token"  # noqa: S105
+    # Event notifications go to webhook_url; deauthorizations to deauthorization_url,
+    # which Zoom keeps as a separate field but usually holds the same URL.
+    webhook_url: str = ""
+    deauthorization_url: str = ""
+    name: str = "slotlink"
+    scopes: str = DEFAULT_SCOPES
+    access_token_ttl: int = 3600
+    refresh_token_ttl: int = 90 * 24 * 3600
+    # Zoom's codes last 5 minutes; tests shorten it to see one expire.
+    authorization_code_ttl: int = 300
+    webhook_retry_scale: float = 1.0
+    # Zoom also notifies the app of changes the app itself made through the API; off by
+    # default, so only changes made "in Zoom" (the sandbox's pages) send events.
+    api_change_events: bool = False
+
+    @property
+    def deauthorization_target(self) -> str:
+        return self.deauthorization_url or self.webhook_url
+
+    def updated(self, changes: Mapping[str, object]) -> AppSettings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def public(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "redirect_uri": self.redirect_uri,
+            "webhook_secret_token": self.webhook_secret_token,
+            "webhook_url": self.webhook_url,
+            "deauthorization_url": self.deauthorization_url,
+            "name": self.name,
+            "scopes": self.scopes,
+            "access_token_ttl": self.access_token_ttl,
+            "refresh_token_ttl": self.refresh_token_ttl,
+            "authorization_code_ttl": self.authorization_code_ttl,
+            "webhook_retry_scale": self.webhook_retry_scale,
+            "api_change_events": self.api_change_events,
+        }
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Everything `create_app` needs; `from_env` reads it the way `slotlink sandbox` does."""
+
+    app: AppSettings = field(default_factory=AppSettings)
+    state_file: Path | None = None
+    # Base of join/start URLs; None means "the host the request came in on".
+    public_url: str | None = None
+    request_log_limit: int = 10_000
+    # How long a "timeout" fault holds a request when the client never gives up.
+    hang_seconds: float = 120.0
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, state_file: str | None = None
+    ) -> SandboxConfig:
+        env = os.environ if environ is None else environ
+        defaults = AppSettings()
+
+        def text(name: str, default: str) -> str:
+            value = env.get(name, "").strip()
+            return value or default
+
+        webhook_url = text("ZOOM_WEBHOOK_URL", "")
+        app = AppSettings(
+            client_id=text("ZOOM_CLIENT_ID", defaults.client_id),
+            client_secret=text("ZOOM_CLIENT_SECRET", defaults.client_secret),
+            redirect_uri=text("ZOOM_REDIRECT_URI", defaults.redirect_uri),
+            webhook_secret_token=text("ZOOM_WEBHOOK_SECRET_TOKEN", defaults.webhook_secret_token),
+            webhook_url=webhook_url,
+            deauthorization_url=text("ZOOM_DEAUTHORIZATION_URL", webhook_url),
+            name=text("SANDBOX_APP_NAME", defaults.name),
+            scopes=text("SANDBOX_APP_SCOPES", defaults.scopes),
+            access_token_ttl=int(text("SANDBOX_ACCESS_TOKEN_TTL", str(defaults.access_token_ttl))),
+            refresh_token_ttl=int(
+                text("SANDBOX_REFRESH_TOKEN_TTL", str(defaults.refresh_token_ttl))
+            ),
+            webhook_retry_scale=float(
+                text("SANDBOX_WEBHOOK_RETRY_SCALE", str(defaults.webhook_retry_scale))
+            ),
+        )
+        path = state_file if state_file is not None else env.get("SANDBOX_STATE_FILE", "")
+        return cls(
+            app=app,
+            state_file=Path(path) if path else None,
+            public_url=text("SANDBOX_PUBLIC_URL", "") or None,
+        )

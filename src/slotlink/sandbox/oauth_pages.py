@@ -1,0 +1,272 @@
+"""The browser side of Zoom OAuth: sign-in, pre-approval, consent, and the redirect back.
+
+`GET /oauth/authorize` checks the app's parameters (an unregistered `redirect_uri` never
+gets a redirect, only an error page), then walks the signed-in user through:
+pre-approval when their account requires it ("You cannot authorize <app>" with
+"Request pre-approve"), consent the first time, and finally a redirect to the app with
+a 5-minute, single-use `code` and the `state` it was given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from slotlink.sandbox import ids, times
+from slotlink.sandbox.forms import form_fields
+from slotlink.sandbox.render import Safe, fragment, join, message_page, page
+from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.sessions import (
+    local_path,
+    sign_in,
+    sign_out,
+    signed_in_user,
+    to_sign_in,
+)
+from slotlink.sandbox.state import AppRequest, AuthCode, User, grant_key
+
+log = logging.getLogger("slotlink.sandbox")
+
+
+@dataclass(frozen=True)
+class AuthorizeRequest:
+    redirect_uri: str
+    state: str | None
+    code_challenge: str | None
+    code_challenge_method: str
+    query: str  # the original query string, carried through the pages
+
+    @property
+    def again(self) -> str:
+        return "/oauth/authorize?" + self.query
+
+
+class AuthorizeRefused(Exception):
+    def __init__(self, title: str, text: str, detail: dict[str, object]) -> None:
+        super().__init__(text)
+        self.title, self.text, self.detail = title, text, detail
+
+    def response(self) -> Response:
+        body = fragment(
+            "oauth_error.html", title=self.title, text=self.text, detail=json.dumps(self.detail)
+        )
+        return page(self.title, body, status=400)
+
+
+def read_authorize_request(sandbox: Sandbox, query: str) -> AuthorizeRequest:
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    app = sandbox.app
+    if params.get("client_id") != app.client_id:
+        raise AuthorizeRefused(
+            "Invalid client_id",
+            "This app is not registered with Zoom.",
+            {"status": False, "errorCode": 4702, "errorMessage": "Invalid client_id"},
+        )
+    if params.get("redirect_uri") != app.redirect_uri:
+        raise AuthorizeRefused(
+            "Invalid redirect",
+            f"The redirect URL {params.get('redirect_uri')!r} is not the one registered "
+            "for this app.",
+            {"status": False, "errorCode": 4700, "errorMessage": "Invalid redirect url"},
+        )
+    if params.get("response_type") != "code":
+        raise AuthorizeRefused(
+            "Unsupported response type",
+            "response_type must be code.",
+            {"status": False, "errorCode": 4703, "errorMessage": "Unsupported response type"},
+        )
+    method = params.get("code_challenge_method") or "plain"
+    if method not in ("S256", "plain"):
+        raise AuthorizeRefused(
+            "Invalid code challenge method",
+            "code_challenge_method must be S256 or plain.",
+            {"status": False, "errorCode": 4700, "errorMessage": "Invalid code_challenge_method"},
+        )
+    return AuthorizeRequest(
+        redirect_uri=params["redirect_uri"],
+        state=params.get("state"),
+        code_challenge=params.get("code_challenge") or None,
+        code_challenge_method=method,
+        query=query,
+    )
+
+
+def needs_preapproval(sandbox: Sandbox, user: User) -> bool:
+    account = sandbox.state.accounts[user.account_id]
+    return (
+        account.requires_preapproval
+        and not user.account_admin
+        and sandbox.app.client_id not in account.approved_apps
+    )
+
+
+def redirect_with(uri: str, params: dict[str, str | None]) -> RedirectResponse:
+    extra = urlencode({k: v for k, v in params.items() if v is not None})
+    separator = "&" if "?" in uri else "?"
+    return RedirectResponse(f"{uri}{separator}{extra}", status_code=302)
+
+
+def issue_code(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> RedirectResponse:
+    now = times.now()
+    codes = sandbox.state.codes
+    for stale in [c for c, record in codes.items() if record.expires_at < now]:
+        del codes[stale]
+    code = ids.opaque(32)
+    codes[code] = AuthCode(
+        code=code,
+        client_id=sandbox.app.client_id,
+        user_id=user.id,
+        redirect_uri=auth.redirect_uri,
+        scopes=sandbox.app.scopes,
+        expires_at=now + sandbox.app.authorization_code_ttl,
+        code_challenge=auth.code_challenge,
+        code_challenge_method=auth.code_challenge_method,
+    )
+    sandbox.changed()
+    log.info("sandbox.oauth.code-issued user=%s", user.id)
+    return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state})
+
+
+async def authorize(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    try:
+        auth = read_authorize_request(sandbox, request.url.query)
+    except AuthorizeRefused as refused:
+        return refused.response()
+    user = signed_in_user(sandbox, request)
+    if user is None:
+        return to_sign_in(auth.again)
+    if needs_preapproval(sandbox, user):
+        return cannot_authorize_page(sandbox, user, auth)
+    if grant_key(user.id, sandbox.app.client_id) in sandbox.state.grants:
+        # Zoom does not ask again for an app the user has already added.
+        return issue_code(sandbox, user, auth)
+    scopes = join([fragment("scope_item.html", scope=s) for s in sandbox.app.scopes.split()])
+    body = fragment(
+        "consent.html",
+        app_name=sandbox.app.name,
+        email=user.email,
+        name=user.display_name,
+        again=auth.again,
+        scopes=scopes,
+        query=auth.query,
+    )
+    return page(f"Authorize {sandbox.app.name}", body, signed_in_as=user.email)
+
+
+def cannot_authorize_page(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Response:
+    pending = any(
+        r.user_id == user.id and r.client_id == sandbox.app.client_id and r.status == "pending"
+        for r in sandbox.state.app_requests.values()
+    )
+    action = (
+        Safe(
+            "<p><strong>Your request has been sent to your account admin.</strong> "
+            "You can authorize the app once it is pre-approved.</p>"
+        )
+        if pending
+        else fragment("request_preapproval.html", query=auth.query)
+    )
+    body = fragment(
+        "cannot_authorize.html",
+        app_name=sandbox.app.name,
+        email=user.email,
+        action=action,
+        again=auth.again,
+    )
+    return page(f"You cannot authorize {sandbox.app.name}", body, signed_in_as=user.email)
+
+
+async def consent(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    form = await form_fields(request)
+    try:
+        auth = read_authorize_request(sandbox, form.get("authorize", ""))
+    except AuthorizeRefused as refused:
+        return refused.response()
+    user = signed_in_user(sandbox, request)
+    if user is None:
+        return to_sign_in(auth.again)
+    if needs_preapproval(sandbox, user):
+        return cannot_authorize_page(sandbox, user, auth)
+    if form.get("decision") != "allow":
+        log.info("sandbox.oauth.declined user=%s", user.id)
+        return redirect_with(
+            auth.redirect_uri,
+            {
+                "error": "access_denied",
+                "error_description": "The user declined to authorize the app.",
+                "state": auth.state,
+            },
+        )
+    return issue_code(sandbox, user, auth)
+
+
+async def request_preapproval(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    form = await form_fields(request)
+    try:
+        auth = read_authorize_request(sandbox, form.get("authorize", ""))
+    except AuthorizeRefused as refused:
+        return refused.response()
+    user = signed_in_user(sandbox, request)
+    if user is None:
+        return to_sign_in(auth.again)
+    client_id = sandbox.app.client_id
+    if not any(
+        r.user_id == user.id and r.client_id == client_id and r.status == "pending"
+        for r in sandbox.state.app_requests.values()
+    ):
+        request_id = secrets.token_hex(8)
+        sandbox.state.app_requests[request_id] = AppRequest(
+            id=request_id,
+            account_id=user.account_id,
+            user_id=user.id,
+            client_id=client_id,
+            requested_at=times.iso(times.now()),
+        )
+        sandbox.changed()
+        log.info("sandbox.marketplace.preapproval-requested user=%s", user.id)
+    return cannot_authorize_page(sandbox, user, auth)
+
+
+async def signin_form(request: Request) -> Response:
+    next_path = local_path(request.query_params.get("next"))
+    body = fragment("signin.html", next=next_path, email="", error="")
+    return page("Sign in", body)
+
+
+async def signin(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    form = await form_fields(request)
+    next_path = local_path(form.get("next"))
+    user = sandbox.state.user_by_email(form.get("email", ""))
+    if user is None or not secrets.compare_digest(user.password, form.get("password", "")):
+        body = fragment(
+            "signin.html",
+            next=next_path,
+            email=form.get("email", ""),
+            error="Incorrect email or password.",
+        )
+        return page("Sign in", body, status=401)
+    response = RedirectResponse(next_path, status_code=303)
+    sign_in(sandbox, response, user)
+    return response
+
+
+async def signout(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    next_path = request.query_params.get("next")
+    response: Response
+    if next_path:
+        response = RedirectResponse(local_path(next_path), status_code=302)
+    else:
+        response = message_page("Signed out", "You are signed out of the Zoom sandbox.")
+    sign_out(sandbox, request, response)
+    return response

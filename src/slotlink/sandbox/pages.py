@@ -1,0 +1,292 @@
+"""The human view: what a person running the demo sees "in Zoom".
+
+The home page lists the sandbox's Zoom users; each user's page lists their meetings and
+webinars with join links, and Delete / Move buttons that act as the host would on
+zoom.us (so the app gets `meeting.deleted` / `meeting.updated`). Join, start and
+registration pages stand behind the links the API hands out.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from slotlink.sandbox.errors import ZoomError
+from slotlink.sandbox.forms import form_fields
+from slotlink.sandbox.meetings import meeting_delete, meeting_update
+from slotlink.sandbox.participants import attendance_record
+from slotlink.sandbox.render import Safe, fragment, join, message_page, page
+from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.scheduling import join_url
+from slotlink.sandbox.sessions import signed_in_user
+from slotlink.sandbox.state import Scheduled, User, Webinar
+from slotlink.sandbox.webinars import (
+    registrant_add,
+    registrant_join_url,
+    registration_open,
+    webinar_delete,
+    webinar_update,
+)
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _empty(span: int, text: str) -> Safe:
+    return fragment("empty_row.html", span=span, text=text)
+
+
+async def home(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    rows = [
+        fragment(
+            "home_user.html",
+            id=u.id,
+            name=u.display_name,
+            email=u.email,
+            plan=sandbox.state.accounts[u.account_id].plan,
+            webinar=_yes(u.webinar),
+            admin=_yes(u.account_admin),
+        )
+        for u in sandbox.state.users.values()
+    ]
+    app = sandbox.app
+    body = fragment(
+        "home.html",
+        app_name=app.name,
+        client_id=app.client_id,
+        redirect_uri=app.redirect_uri,
+        webhook_url=app.webhook_url or "(none)",
+        users=join(rows)
+        if rows
+        else _empty(6, "No users yet: create some with POST /_sandbox/users."),
+    )
+    user = signed_in_user(sandbox, request)
+    return page("Home", body, signed_in_as=user.email if user else "")
+
+
+def _page_user(sandbox: Sandbox, request: Request) -> User | None:
+    return sandbox.state.users.get(request.path_params["user_id"])
+
+
+def _item_row(user: User, item: Scheduled, kind: str, extra: str) -> Safe:
+    return fragment(
+        "user_item.html",
+        user_id=user.id,
+        kind=kind,
+        id=item.id,
+        topic=item.topic,
+        start=item.start_time or "",
+        duration=item.duration or "",
+        extra=extra,
+        join_url=join_url(item),
+    )
+
+
+async def user_page(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    user = _page_user(sandbox, request)
+    if user is None:
+        return message_page("No such user", "There is no sandbox user with that id.", status=404)
+    state = sandbox.state
+    meetings = sorted(
+        (m for m in state.meetings.values() if m.host_id == user.id),
+        key=lambda m: m.start_time or "",
+    )
+    webinars = sorted(
+        (w for w in state.webinars.values() if w.host_id == user.id),
+        key=lambda w: w.start_time or "",
+    )
+    body = fragment(
+        "user.html",
+        name=user.display_name,
+        email=user.email,
+        account_id=user.account_id,
+        id=user.id,
+        meetings=join([_item_row(user, m, "meetings", m.password) for m in meetings])
+        or _empty(7, "No meetings."),
+        webinars=join([_item_row(user, w, "webinars", str(len(w.registrants))) for w in webinars])
+        or _empty(7, "No webinars."),
+    )
+    signed_in = signed_in_user(sandbox, request)
+    return page(user.display_name, body, signed_in_as=signed_in.email if signed_in else "")
+
+
+def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled | None:
+    items = sandbox.state.meetings if kind == "meetings" else sandbox.state.webinars
+    item = items.get(int(raw)) if raw.isdigit() else None
+    return item if item is not None and item.host_id == user.id else None
+
+
+async def delete_item(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    user = _page_user(sandbox, request)
+    kind = request.path_params["kind"]
+    item = _owned_item(sandbox, user, kind, request.path_params["item_id"]) if user else None
+    if user is None or item is None:
+        return message_page("Not found", "That meeting or webinar is gone.", status=404)
+    if isinstance(item, Webinar):
+        webinar_delete(sandbox, item, operator=user, notify=True)
+    else:
+        meeting_delete(sandbox, item, operator=user, notify=True)  # type: ignore[arg-type]
+    return RedirectResponse(f"/u/{user.id}", status_code=303)
+
+
+async def move_item(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    user = _page_user(sandbox, request)
+    kind = request.path_params["kind"]
+    item = _owned_item(sandbox, user, kind, request.path_params["item_id"]) if user else None
+    if user is None or item is None:
+        return message_page("Not found", "That meeting or webinar is gone.", status=404)
+    form = await form_fields(request)
+    changes: dict[str, object] = {}
+    if form.get("start_time"):
+        changes["start_time"] = form["start_time"]
+    if form.get("duration", "").isdigit():
+        changes["duration"] = int(form["duration"])
+    try:
+        if isinstance(item, Webinar):
+            webinar_update(sandbox, item, changes, operator=user, notify=True)
+        else:
+            meeting_update(sandbox, item, changes, operator=user, notify=True)  # type: ignore[arg-type]
+    except ZoomError as exc:
+        return message_page("Not moved", exc.message, status=400, link=f"/u/{user.id}")
+    return RedirectResponse(f"/u/{user.id}", status_code=303)
+
+
+def _find_any(sandbox: Sandbox, raw: str) -> Scheduled | None:
+    if not raw.isdigit():
+        return None
+    number = int(raw)
+    return sandbox.state.meetings.get(number) or sandbox.state.webinars.get(number)
+
+
+def _join_page(
+    sandbox: Sandbox, item: Scheduled, title: str, body: Safe, status: int = 200
+) -> Response:
+    host = sandbox.state.users.get(item.host_id)
+    return page(
+        title,
+        fragment(
+            "join.html",
+            title=title,
+            topic=item.topic,
+            host=host.display_name if host else "",
+            start=item.start_time or "any time",
+            duration=item.duration or "",
+            id=item.id,
+            body=body,
+        ),
+        status=status,
+    )
+
+
+async def join_meeting(request: Request) -> Response:
+    """`/j/{id}?pwd=...`: the link a meeting's (or webinar's) `join_url` points at."""
+    sandbox = sandbox_of(request)
+    item = _find_any(sandbox, request.path_params["item_id"])
+    if item is None:
+        return message_page("Meeting not found", "This meeting ID is not valid.", status=404)
+    params = request.query_params
+    unlocked = (
+        not item.password
+        or params.get("pwd") == item.encrypted_password
+        or (params.get("passcode") == item.password)
+    )
+    if not unlocked:
+        error = "Wrong passcode." if "passcode" in params else ""
+        form = fragment("passcode_form.html", id=item.id, error=error)
+        return _join_page(sandbox, item, "Enter meeting passcode", form)
+    if request.method == "POST":
+        form_data = await form_fields(request)
+        attendance_record(
+            sandbox, item, [{"name": form_data.get("name"), "email": form_data.get("email")}]
+        )
+        return message_page("You joined", f"You joined {item.topic}.")
+    query = f"?{request.url.query}" if request.url.query else ""
+    form = fragment("join_form.html", action=f"/j/{item.id}{query}", name="", email="")
+    return _join_page(sandbox, item, "Join meeting", form)
+
+
+async def join_webinar(request: Request) -> Response:
+    """`/w/{id}?tk=...`: a webinar registrant's own join link."""
+    sandbox = sandbox_of(request)
+    webinar = sandbox.state.webinars.get(int(request.path_params["item_id"]))
+    token = request.query_params.get("tk", "")
+    registrant = (
+        next((r for r in webinar.registrants.values() if r.token == token), None)
+        if webinar
+        else None
+    )
+    if webinar is None or registrant is None:
+        return message_page("Invalid link", "This webinar link is not valid.", status=404)
+    if registrant.status != "approved":
+        text = (
+            "Your registration is waiting for the host's approval."
+            if registrant.status == "pending"
+            else "Your registration was cancelled or denied."
+        )
+        return _join_page(sandbox, webinar, "You cannot join yet", Safe(f"<p>{text}</p>"), 403)
+    if request.method == "POST":
+        attendance_record(sandbox, webinar, [{"registrant_id": registrant.id}])
+        return message_page("You joined", f"You joined {webinar.topic}.")
+    form = fragment(
+        "join_form.html",
+        action=f"/w/{webinar.id}?{request.url.query}",
+        name=f"{registrant.first_name} {registrant.last_name}".strip(),
+        email=registrant.email,
+    )
+    return _join_page(sandbox, webinar, "Join webinar", form)
+
+
+async def start_meeting(request: Request) -> Response:
+    """`/s/{id}?zak=...`: the host's start link; starting and ending change the status."""
+    sandbox = sandbox_of(request)
+    item = _find_any(sandbox, request.path_params["item_id"])
+    if item is None or request.query_params.get("zak") != item.start_token:
+        return message_page("Invalid link", "This start link is not valid.", status=404)
+    action = request.path_params.get("action")
+    if action == "start":
+        item.status = "started"
+    elif action == "end":
+        item.status = "waiting"
+        item.held = True
+    if action:
+        sandbox.changed()
+        return RedirectResponse(f"/s/{item.id}?zak={item.start_token}", status_code=303)
+    form = fragment("start_form.html", id=item.id, zak=item.start_token, status=item.status)
+    return _join_page(sandbox, item, "Start meeting", form)
+
+
+async def register_webinar(request: Request) -> Response:
+    """A webinar's `registration_url`: people register themselves here."""
+    sandbox = sandbox_of(request)
+    raw = request.path_params["code"].removeprefix("WN_")
+    webinar = sandbox.state.webinars.get(int(raw)) if raw.isdigit() else None
+    if webinar is None or not registration_open(webinar):
+        return message_page(
+            "Registration closed", "This webinar does not take registrations.", status=404
+        )
+    if request.method == "POST":
+        form = await form_fields(request)
+        try:
+            registrant = registrant_add(
+                sandbox,
+                webinar,
+                {
+                    "email": form.get("email", ""),
+                    "first_name": form.get("first_name", ""),
+                    "last_name": form.get("last_name", ""),
+                },
+            )
+        except ZoomError as exc:
+            return message_page("Not registered", exc.message, status=400)
+        link = registrant_join_url(webinar, registrant)
+        return page(
+            "Registered",
+            Safe(f'<h1>You are registered</h1><p><a href="{link}">Your join link</a></p>'),
+        )
+    form_html = fragment("register_form.html", id=webinar.id)
+    return _join_page(sandbox, webinar, "Register", form_html)

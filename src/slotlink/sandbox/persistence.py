@@ -1,0 +1,91 @@
+"""Keeping the sandbox's state in a file, so `make run` survives a restart.
+
+Writing the whole state after every change would make each meeting create cost as much
+as the state is large. Instead a change marks the state dirty and a background task
+writes it at most every `interval` seconds, plus once at shutdown. Each write goes to a
+temporary file that replaces the old one, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from slotlink.sandbox.state import SandboxState
+
+log = logging.getLogger("slotlink.sandbox")
+
+
+def load_state(path: Path | None) -> SandboxState:
+    if path is None or not path.exists():
+        return SandboxState()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    log.info("sandbox.state.loaded path=%s users=%d", path, len(data.get("users", {})))
+    return SandboxState.from_dict(data)
+
+
+def write_atomically(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, separators=(",", ":"))
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+class Persister:
+    """Writes a dirty state to its file in the background; does nothing without a file."""
+
+    def __init__(self, path: Path | None, interval: float = 0.5) -> None:
+        self.path = path
+        self.interval = interval
+        self._dirty = False
+        self._task: asyncio.Task[None] | None = None
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    async def start(self, state_getter: Any) -> None:
+        if self.path is None:
+            return
+        self._state_getter = state_getter
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.flush()
+
+    async def flush(self) -> None:
+        if self.path is None or not self._dirty:
+            return
+        self._dirty = False
+        # The snapshot is taken here, on the loop that owns the state; only the slow
+        # part, the disk write, leaves it.
+        snapshot = self._state_getter().to_dict()
+        try:
+            await asyncio.to_thread(write_atomically, self.path, snapshot)
+        except OSError:
+            self._dirty = True
+            log.exception("sandbox.state.write-failed path=%s", self.path)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()

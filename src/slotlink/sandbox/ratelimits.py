@@ -1,0 +1,164 @@
+"""Zoom's rate limits: per account and label per second (and per day on the free plan),
+and the per-host cap on meeting and webinar creates and updates.
+
+Numbers are Zoom's published ones (REFERENCE §5); every one can be changed at run time
+through `PUT /_sandbox/limits`. A refused request gets Zoom's 429 body and headers.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from slotlink.sandbox import times
+from slotlink.sandbox.errors import ZoomError
+
+LABELS = ("light", "medium", "heavy")
+
+
+def _per_second() -> dict[str, dict[str, int]]:
+    return {
+        "basic": {"light": 4, "medium": 2, "heavy": 1},
+        "pro": {"light": 30, "medium": 20, "heavy": 10},
+        "business": {"light": 80, "medium": 60, "heavy": 40},
+    }
+
+
+def _per_day() -> dict[str, dict[str, int]]:
+    # Free accounts have daily caps per label; paid ones only on Heavy (shared with
+    # Resource-intensive, which the sandbox does not serve).
+    return {
+        "basic": {"light": 6000, "medium": 2000, "heavy": 1000},
+        "pro": {"heavy": 30000},
+        "business": {"heavy": 60000},
+    }
+
+
+@dataclass
+class Limits:
+    enabled: bool = True
+    per_second: dict[str, dict[str, int]] = field(default_factory=_per_second)
+    per_day: dict[str, dict[str, int]] = field(default_factory=_per_day)
+    host_create_update_per_day: int = 100
+    registrant_adds_per_day: int = 3
+    registrant_status_per_day: int = 10
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def merged(self, changes: dict[str, Any]) -> Limits:
+        """A copy with `changes` applied; nested plan tables merge key by key."""
+        data = copy.deepcopy(self.as_dict())
+        for key, value in changes.items():
+            if key not in data:
+                raise ValueError(f"Unknown limit {key!r}.")
+            if isinstance(data[key], dict) and isinstance(value, dict):
+                for plan, labels in value.items():
+                    data[key].setdefault(plan, {}).update(labels)
+            else:
+                data[key] = value
+        return Limits(**data)
+
+
+class RateLimiter:
+    def __init__(self) -> None:
+        self.limits = Limits()
+        self._second: dict[tuple[str, str], list[int]] = {}
+        self._daily: dict[tuple[str, ...], int] = {}
+
+    def reset(self) -> None:
+        self.limits = Limits()
+        self._second.clear()
+        self._daily.clear()
+
+    def charge_label(self, account_id: str, plan: str, label: str) -> dict[str, str]:
+        """Count one request; return the headers Zoom puts on it, or raise its 429."""
+        limits = self.limits
+        category = label.capitalize()
+        per_second = limits.per_second.get(plan, {}).get(label)
+        now = time.time()
+        second = int(now)
+        window = self._second.setdefault((account_id, label), [second, 0])
+        if window[0] != second:
+            window[0], window[1] = second, 0
+        window[1] += 1
+        if limits.enabled and per_second is not None and window[1] > per_second:
+            raise ZoomError(
+                429,
+                429,
+                "You have reached the maximum per-second rate limit for this API. Try again later.",
+                headers={
+                    "X-RateLimit-Category": category,
+                    "X-RateLimit-Type": "QPS",
+                    "X-RateLimit-Limit": str(per_second),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(second + 1),
+                },
+            )
+        per_day = limits.per_day.get(plan, {}).get(label)
+        if per_day is None:
+            return {
+                "X-RateLimit-Category": category,
+                "X-RateLimit-Limit": str(per_second or 0),
+                "X-RateLimit-Remaining": str(max(0, (per_second or 0) - window[1])),
+            }
+        used = self._count(("label", account_id, label, times.utc_day(now)))
+        if limits.enabled and used > per_day:
+            raise ZoomError(
+                429,
+                429,
+                "You have reached the maximum daily rate limit for this API. Refer to the "
+                "response header for details on when you can make another request.",
+                headers=_daily_headers(category, per_day),
+            )
+        return {
+            "X-RateLimit-Category": category,
+            "X-RateLimit-Limit": str(per_day),
+            "X-RateLimit-Remaining": str(max(0, per_day - used)),
+        }
+
+    def charge_host(self, host_id: str, label: str) -> None:
+        """The per-host daily cap on meeting and webinar creates and updates."""
+        cap = self.limits.host_create_update_per_day
+        used = self._count(("host", host_id, times.utc_day()))
+        if self.limits.enabled and used > cap:
+            raise ZoomError(
+                429,
+                429,
+                f"You have exceeded the daily rate limit ({cap}) of Meeting Create/Update "
+                "API requests permitted for this particular user. You may resume these "
+                "requests at GMT 00:00:00.",
+                headers=_daily_headers(label.capitalize(), cap),
+            )
+
+    def charge_registrant(self, action: str, webinar_id: int, email: str) -> None:
+        if action == "add":
+            cap, api = self.limits.registrant_adds_per_day, "Add a webinar registrant"
+        else:
+            cap, api = self.limits.registrant_status_per_day, "Update registrant's status"
+        used = self._count(("registrant", action, str(webinar_id), email.lower(), times.utc_day()))
+        if self.limits.enabled and used > cap:
+            raise ZoomError(
+                429,
+                429,
+                f'You have exceeded the daily rate limit of "{cap}" for {api} API requests '
+                f'for the registrant "{email}". You can resume these API requests at GMT '
+                "00:00:00.",
+                headers=_daily_headers("Light", cap),
+            )
+
+    def _count(self, key: tuple[str, ...]) -> int:
+        self._daily[key] = self._daily.get(key, 0) + 1
+        return self._daily[key]
+
+
+def _daily_headers(category: str, limit: int) -> dict[str, str]:
+    return {
+        "X-RateLimit-Category": category,
+        "X-RateLimit-Type": "Daily-limit",
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": "0",
+        "Retry-After": times.iso(times.next_utc_midnight()),
+    }

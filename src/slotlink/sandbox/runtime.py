@@ -1,0 +1,67 @@
+"""The running sandbox: its state and the machinery around it, in one object.
+
+`create_app` makes one `Sandbox` and hangs it on `app.state.sandbox`; handlers reach it
+through `sandbox_of(request)`. A reset puts everything back as it was at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from slotlink.sandbox.config import AppSettings, SandboxConfig
+from slotlink.sandbox.faults import Faults
+from slotlink.sandbox.persistence import Persister, load_state
+from slotlink.sandbox.ratelimits import RateLimiter
+from slotlink.sandbox.requestlog import RequestLog
+from slotlink.sandbox.state import SandboxState
+from slotlink.sandbox.webhooks import WebhookSender
+
+
+class Sandbox:
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.app: AppSettings = config.app
+        self.state: SandboxState = load_state(config.state_file)
+        self.persister = Persister(config.state_file)
+        self.faults = Faults()
+        self.limiter = RateLimiter()
+        self.request_log = RequestLog(config.request_log_limit)
+        self.webhooks = WebhookSender(lambda: self.app)
+
+    def changed(self) -> None:
+        """Call after every change to `state`, so the state file catches up."""
+        self.persister.mark_dirty()
+
+    def reset(self) -> None:
+        self.state = SandboxState()
+        self.app = self.config.app
+        self.faults = Faults()
+        self.limiter.reset()
+        self.request_log.clear()
+        self.webhooks.reset()
+        self.changed()
+
+    def base_url(self, request: Request) -> str:
+        return (self.config.public_url or str(request.base_url)).rstrip("/")
+
+    async def start(self) -> None:
+        await self.persister.start(lambda: self.state)
+
+    async def stop(self) -> None:
+        await self.webhooks.stop()
+        await self.persister.stop()
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "users": len(self.state.users),
+            "meetings": len(self.state.meetings),
+            "webinars": len(self.state.webinars),
+            "state_file": str(self.config.state_file) if self.config.state_file else None,
+        }
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox

@@ -1,0 +1,70 @@
+"""`slotlink sandbox`: run the Zoom sandbox under uvicorn.
+
+Settings come from the environment the product also reads (ZOOM_CLIENT_ID,
+ZOOM_CLIENT_SECRET, ZOOM_REDIRECT_URI, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_WEBHOOK_URL) plus
+the sandbox's own (SANDBOX_PORT, SANDBOX_STATE_FILE, SANDBOX_APP_NAME,
+SANDBOX_ACCESS_TOKEN_TTL, SANDBOX_WEBHOOK_RETRY_SCALE, SANDBOX_PUBLIC_URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+import uvicorn
+
+from slotlink.sandbox.app import create_app
+from slotlink.sandbox.config import SandboxConfig
+
+log = logging.getLogger("slotlink.sandbox")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="slotlink sandbox", description="Run the Zoom-compatible sandbox server."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("SANDBOX_PORT") or 8765),
+        help="port to listen on (default: SANDBOX_PORT or 8765)",
+    )
+    parser.add_argument(
+        "--state-file",
+        default=os.environ.get("SANDBOX_STATE_FILE") or None,
+        help="JSON file that keeps state across restarts (default: SANDBOX_STATE_FILE; "
+        "none keeps it in memory)",
+    )
+    parser.add_argument("--log-level", default="info", help="debug, info, warning, error")
+    parser.add_argument(
+        "--access-log", action="store_true", help="log every request (slower under load)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    config = SandboxConfig.from_env(state_file=args.state_file or "")
+    app = create_app(config)
+    log.info(
+        "sandbox.starting url=http://%s:%d client_id=%s redirect_uri=%s state_file=%s",
+        args.host,
+        args.port,
+        config.app.client_id,
+        config.app.redirect_uri,
+        config.state_file,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        timeout_graceful_shutdown=5,
+    )
+    return 0

@@ -1,0 +1,203 @@
+"""Webinars and their registrants: Zoom's defaults and the writes shared by every caller.
+
+A webinar needs a licence (a Pro or Business account and the user's webinar add-on);
+registration needs `approval_type` 0 (automatic) or 1 (manual); each registrant gets a
+join link of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slotlink.sandbox import ids, times
+from slotlink.sandbox.errors import ZoomError, webinar_plan_missing
+from slotlink.sandbox.events import event_object, send_deleted, send_updated
+from slotlink.sandbox.runtime import Sandbox
+from slotlink.sandbox.scheduling import apply_schedule, common_view
+from slotlink.sandbox.state import Account, Registrant, User, Webinar
+
+log = logging.getLogger("slotlink.sandbox")
+
+REGISTRANT_FIELDS = (
+    "address", "city", "state", "zip", "country", "phone", "comments", "custom_questions",
+    "industry", "job_title", "no_of_employees", "org", "purchasing_time_frame",
+    "role_in_purchase_process", "language",
+)  # fmt: skip
+
+
+def require_webinar_licence(sandbox: Sandbox, user: User) -> None:
+    if not user.webinar or sandbox.state.accounts[user.account_id].plan == "basic":
+        raise webinar_plan_missing()
+
+
+def webinar_defaults(user: User, account: Account) -> dict[str, Any]:
+    return {
+        "host_video": user.settings.get("host_video", False),
+        "panelists_video": False,
+        "practice_session": False,
+        "hd_video": False,
+        "hd_video_for_attendees": False,
+        "send_1080p_video_to_attendees": False,
+        "approval_type": 2,
+        "registration_type": 1,
+        "audio": "both",
+        "auto_recording": "none",
+        "enforce_login": False,
+        "enforce_login_domains": "",
+        "alternative_hosts": "",
+        "alternative_host_update_polls": False,
+        "close_registration": False,
+        "show_share_button": False,
+        "allow_multiple_devices": False,
+        "on_demand": False,
+        "global_dial_in_countries": [],
+        "contact_name": user.display_name,
+        "contact_email": user.email,
+        "registrants_restrict_number": 0,
+        "registrants_confirmation_email": True,
+        "registrants_email_notification": True,
+        "notify_registrants": True,
+        "post_webinar_survey": False,
+        "meeting_authentication": False,
+        "panelists_invitation_email_notification": True,
+        "panelist_authentication": False,
+        "add_watermark": False,
+        "add_audio_watermark": False,
+        "email_language": "en-US",
+    }
+
+
+def webinar_create(
+    sandbox: Sandbox, *, host: User, body: dict[str, Any], join_base: str
+) -> Webinar:
+    state = sandbox.state
+    account = state.accounts[host.account_id]
+    webinar = Webinar(
+        id=ids.meeting_number(state.webinars),
+        uuid=ids.meeting_uuid(),
+        host_id=host.id,
+        topic="Zoom Webinar",
+        type=5,
+        start_time=None,
+        duration=None,
+        timezone=host.timezone,
+        agenda="",
+        password="",
+        encrypted_password="",
+        h323_password="",
+        pstn_password="",
+        created_at=times.iso(times.now()),
+        settings=webinar_defaults(host, account),
+        join_base=join_base,
+        start_token=ids.opaque(40),
+    )
+    apply_schedule(webinar, body, user=host, account=account, creating=True)
+    state.webinars[webinar.id] = webinar
+    sandbox.changed()
+    log.debug("sandbox.webinar.created id=%s host=%s", webinar.id, host.id)
+    return webinar
+
+
+def webinar_update(
+    sandbox: Sandbox, webinar: Webinar, body: dict[str, Any], *, operator: User, notify: bool
+) -> None:
+    host = sandbox.state.users[webinar.host_id]
+    before = event_object(webinar)
+    apply_schedule(
+        webinar, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
+    )
+    sandbox.changed()
+    if notify:
+        send_updated(sandbox, webinar, before, operator)
+
+
+def webinar_delete(sandbox: Sandbox, webinar: Webinar, *, operator: User, notify: bool) -> None:
+    del sandbox.state.webinars[webinar.id]
+    sandbox.changed()
+    if notify:
+        send_deleted(sandbox, webinar, operator)
+
+
+def registration_open(webinar: Webinar) -> bool:
+    return webinar.settings.get("approval_type") in (0, 1)
+
+
+def webinar_view(sandbox: Sandbox, webinar: Webinar) -> dict[str, Any]:
+    view = common_view(webinar, sandbox.state.users[webinar.host_id])
+    for phone_only in ("h323_password", "pstn_password"):
+        view.pop(phone_only)
+    view["is_simulive"] = False
+    view["registrants_confirmation_email"] = webinar.settings["registrants_confirmation_email"]
+    if registration_open(webinar):
+        view["registration_url"] = f"{webinar.join_base}/webinar/register/WN_{webinar.id}"
+    return view
+
+
+def registrant_join_url(webinar: Webinar, registrant: Registrant) -> str:
+    url = f"{webinar.join_base}/w/{webinar.id}?tk={registrant.token}"
+    return f"{url}&pwd={webinar.encrypted_password}" if webinar.encrypted_password else url
+
+
+def registrant_add(sandbox: Sandbox, webinar: Webinar, body: dict[str, Any]) -> Registrant:
+    if not registration_open(webinar):
+        raise ZoomError(
+            400, 3000, f"This webinar does not have registration as required: {webinar.id}."
+        )
+    email = body["email"].strip()
+    if email.lower() == sandbox.state.users[webinar.host_id].email.lower():
+        raise ZoomError(400, 3027, "Host cannot register.")
+    existing = next(
+        (r for r in webinar.registrants.values() if r.email.lower() == email.lower()), None
+    )
+    if existing is not None:
+        if existing.status == "denied":
+            raise ZoomError(
+                400, 3000, "This registrant has been denied or cancelled and cannot register again."
+            )
+        # Registering the same email again gives back the same registration.
+        return existing
+    registrant = Registrant(
+        id=ids.zoom_id(),
+        email=email,
+        first_name=body["first_name"],
+        last_name=body.get("last_name", ""),
+        status="approved" if webinar.settings.get("approval_type") == 0 else "pending",
+        create_time=times.iso(times.now()),
+        token=ids.opaque(43),
+        details={k: body[k] for k in REGISTRANT_FIELDS if k in body},
+    )
+    webinar.registrants[registrant.id] = registrant
+    sandbox.changed()
+    return registrant
+
+
+def registrants_set_status(
+    sandbox: Sandbox, webinar: Webinar, action: str, wanted: list[dict[str, str]]
+) -> list[Registrant]:
+    """approve, deny or cancel; a cancelled registrant is left denied, as Zoom does."""
+    new_status = {"approve": "approved", "deny": "denied", "cancel": "denied"}[action]
+    changed = []
+    for ref in wanted:
+        for registrant in webinar.registrants.values():
+            if registrant.id == ref.get("id") or (
+                ref.get("email") and registrant.email.lower() == ref["email"].lower()
+            ):
+                registrant.status = new_status
+                changed.append(registrant)
+    sandbox.changed()
+    return changed
+
+
+def registrant_view(webinar: Webinar, registrant: Registrant) -> dict[str, Any]:
+    return {
+        "id": registrant.id,
+        "email": registrant.email,
+        "first_name": registrant.first_name,
+        "last_name": registrant.last_name,
+        "status": registrant.status,
+        "create_time": registrant.create_time,
+        "join_url": registrant_join_url(webinar, registrant),
+        "custom_questions": [],
+        **registrant.details,
+    }
