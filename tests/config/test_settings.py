@@ -82,3 +82,32 @@ def test_sqlite_is_the_default_database_in_the_data_directory(tmp_path):
     """Without DATABASE_URL, slotlink uses a SQLite file in its data directory."""
     result = settings_in("demo", "s.DATABASES['default']['NAME']", tmp_path)
     assert result.stdout.strip() == str(tmp_path / "slotlink.sqlite3")
+
+
+def test_production_checks_name_every_missing_setting(tmp_path):
+    """`slotlink check` in production lists each missing setting with its check id."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLOTLINK_", "DATABASE_URL"))}
+    env |= {
+        "SLOTLINK_MODE": "production",
+        "SECRET_KEY": "k" * 50,
+        "SLOTLINK_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "slotlink", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    for check_id in ["core.E001", "core.E002", "core.E005"]:
+        assert check_id in result.stderr
+    env |= {
+        "SLOTLINK_ENCRYPTION_KEYS": "x0mK0B7Vf2JqD8Cq3n8hMZ6mV0qg5JtGZqH9kq3o2jU=",
+        "ALLOWED_HOSTS": "book.example.com",
+        "SLOTLINK_BASE_URL": "https://book.example.com",
+    }
+    ok = subprocess.run(
+        [sys.executable, "-m", "slotlink", "check"], env=env, capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr

@@ -50,7 +50,10 @@ if not SECRET_KEY:
         )
 
 DEBUG = env_bool("DEBUG", default=False)
-BASE_URL = env_str("SLOTLINK_BASE_URL") or f"http://127.0.0.1:{PORT}"
+# The public address, for links in emails and the OAuth redirect; production must set it.
+BASE_URL = (
+    env_str("SLOTLINK_BASE_URL") or ("" if MODE == "production" else f"http://127.0.0.1:{PORT}")
+).rstrip("/")
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if (DEMO or TESTING) else []
 )
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "slotlink.accounts",
     "slotlink.conferencing",
     "slotlink.scheduling",
+    "slotlink.notifications",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-SECURE_COOKIES = env_bool("SECURE_COOKIES", default=BASE_URL.startswith("https://"))
+SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not BASE_URL.startswith("http://"))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -164,7 +168,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 if TESTING:
     _default_email_backend = "django.core.mail.backends.locmem.EmailBackend"
 elif DEMO:
-    _default_email_backend = "django.core.mail.backends.console.EmailBackend"
+    # Every email lands in the outbox page (/360/outbox), so a demo needs no mail server.
+    _default_email_backend = "slotlink.notifications.outbox.OutboxBackend"
 else:
     _default_email_backend = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or _default_email_backend
@@ -186,7 +191,9 @@ ZOOM_CLIENT_ID = env_str("ZOOM_CLIENT_ID") or (
 ZOOM_CLIENT_SECRET = env_str("ZOOM_CLIENT_SECRET") or (
     "slotlink-demo-client-secret" if _zoom_demo_defaults else ""
 )
-ZOOM_REDIRECT_URI = env_str("ZOOM_REDIRECT_URI") or f"{BASE_URL}/360/integrations/zoom/callback"
+ZOOM_REDIRECT_URI = env_str("ZOOM_REDIRECT_URI") or (
+    f"{BASE_URL}/360/integrations/zoom/callback" if BASE_URL else ""
+)
 ZOOM_WEBHOOK_SECRET_TOKEN = env_str("ZOOM_WEBHOOK_SECRET_TOKEN") or (
     "slotlink-demo-webhook-secret" if _zoom_demo_defaults else ""
 )

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("slotlink.accounts.urls")),
     path("", include("slotlink.scheduling.urls")),
     path("360/", include("slotlink.conferencing.urls")),
+    path("360/", include("slotlink.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "slotlink.core"
     label = "core"
+
+    def ready(self) -> None:
+        from slotlink.core import checks  # noqa: F401  (registers the system checks)
