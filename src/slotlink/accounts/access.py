@@ -1,8 +1,11 @@
-"""Who may see a page: decorators for views under /360/.
+"""Who may see a page: every view says so with one of the decorators here.
 
-Every page in the app shell is for members of an organization. Pages of another
-organization's objects answer 404 (their existence is not disclosed); admin-only pages
-answer 403 with words a member can act on.
+Pages in the app shell are for members of an organization (`member_required`) or its
+admins (`admin_required`); pages of another organization's objects answer 404 (their
+existence is not disclosed); admin-only pages answer 403 with words a member can act on.
+Pages for anyone (public booking pages, webhooks, sign-in) are marked `public`, and must
+check their own tokens or signatures. A test walks the URL map and fails on any view that
+declares none of these.
 """
 
 from collections.abc import Callable
@@ -34,6 +37,15 @@ ADMIN_ONLY_MESSAGE = (
 )
 
 
+ACCESS_ATTRIBUTE = "slotlink_access"
+
+
+def public(view: View) -> View:
+    """Anyone may open this page; the view checks its own tokens or signatures."""
+    setattr(view, ACCESS_ATTRIBUTE, "public")
+    return view
+
+
 def member_required(view: View) -> View:
     """The user is signed in and belongs to an organization (`request.membership`)."""
 
@@ -44,6 +56,7 @@ def member_required(view: View) -> View:
             raise PermissionDenied(NO_ORGANIZATION_MESSAGE)
         return view(request, *args, **kwargs)
 
+    setattr(wrapped, ACCESS_ATTRIBUTE, "member")
     return wrapped  # type: ignore[return-value]
 
 
@@ -57,4 +70,5 @@ def admin_required(view: View) -> View:
             raise PermissionDenied(ADMIN_ONLY_MESSAGE)
         return view(request, *args, **kwargs)
 
+    setattr(wrapped, ACCESS_ATTRIBUTE, "admin")
     return wrapped  # type: ignore[return-value]
