@@ -1,0 +1,199 @@
+"""The booking emails: for every change, one to the invitee and one to the host.
+
+Each is plain text with an HTML alternative and the calendar invite, in the shape Google
+Calendar itself sends (multipart/mixed: the text, HTML and `text/calendar; method=…` as
+alternatives, then `invite.ics` as an attachment). Outlook only looks for the invite in the
+alternatives; Apple Mail and others look at the attachment.
+
+Times are in the recipient's own zone, with the zone named. Only the invitee gets the
+reschedule and cancel links: they are single-purpose tokens for that person.
+"""
+
+import re
+from email.headerregistry import Address
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from slotlink.notifications.formatting import (
+    NAME_LIMIT,
+    SUBJECT_NAME_LIMIT,
+    SUBJECT_TITLE_LIMIT,
+    header_text,
+    long_when,
+    one_line,
+    require_email,
+    short_when,
+    web_url,
+)
+from slotlink.notifications.invites import (
+    FILENAME,
+    Audience,
+    booking_invite,
+    invite_content_type,
+    invite_method,
+)
+from slotlink.notifications.messages import BookingChange, BookingMessage, Person
+
+ORGANIZATION_HEADER = "X-Slotlink-Organization"
+
+_SUBJECT_PREFIXES = {
+    Audience.INVITEE: {
+        BookingChange.BOOKED: "Confirmed",
+        BookingChange.RESCHEDULED: "Updated",
+        BookingChange.CANCELLED: "Cancelled",
+    },
+    Audience.HOST: {
+        BookingChange.BOOKED: "New booking",
+        BookingChange.RESCHEDULED: "Rescheduled",
+        BookingChange.CANCELLED: "Cancelled",
+    },
+}
+
+_HEADLINES = {
+    Audience.INVITEE: {
+        BookingChange.BOOKED: "Your {title} with {other} is confirmed.",
+        BookingChange.RESCHEDULED: "Your {title} with {other} has a new time.",
+        BookingChange.CANCELLED: "Your {title} with {other} is cancelled.",
+        BookingChange.LINK_READY: "The {provider} link for your {title} with {other} is ready.",
+    },
+    Audience.HOST: {
+        BookingChange.BOOKED: "{other} booked {title} with you.",
+        BookingChange.RESCHEDULED: "{title} with {other} has a new time.",
+        BookingChange.CANCELLED: "{title} with {other} is cancelled.",
+        BookingChange.LINK_READY: "The {provider} link for {title} with {other} is ready.",
+    },
+}
+
+
+def booking_email(*, message: BookingMessage, audience: Audience) -> EmailMultiAlternatives:
+    """The email one party of a booking receives about one change, ready to send."""
+    recipient, other = _parties(message, audience)
+    context = _context(message=message, audience=audience)
+    text = _tidy(render_to_string("notifications/email/booking.txt", context))
+    html = render_to_string("notifications/email/booking.html", context)
+    invite = booking_invite(message=message, audience=audience).decode()
+
+    headers = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no vacation auto-replies
+    if message.organization_id is not None:
+        headers[ORGANIZATION_HEADER] = str(int(message.organization_id))
+    email = EmailMultiAlternatives(
+        subject=booking_subject(message=message, audience=audience),
+        body=text,
+        from_email=_from_address(on_behalf_of=other if audience == Audience.INVITEE else None),
+        to=[_mailbox(recipient)],
+        reply_to=[_mailbox(other)],
+        headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    # Django appends the charset; the method parameter is what Outlook keys on.
+    email.attach_alternative(invite, f"text/calendar; method={invite_method(message.change)}")
+    email.attach(_invite_attachment(invite, message.change))
+    return email
+
+
+def booking_subject(*, message: BookingMessage, audience: Audience) -> str:
+    """A subject a person scans: what happened, what, with whom, when in their zone."""
+    recipient, other = _parties(message, audience)
+    if message.change == BookingChange.LINK_READY:
+        prefix = f"{_provider(message)} link for"
+    else:
+        prefix = _SUBJECT_PREFIXES[audience][message.change]
+    title = header_text(message.title, SUBJECT_TITLE_LIMIT)
+    name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
+    when = short_when(message.start, time_zone=recipient.time_zone)
+    return f"{prefix}: {title} with {name} on {when}"
+
+
+def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object]:
+    recipient, other = _parties(message, audience)
+    for_invitee = audience == Audience.INVITEE
+    cancelled = message.change == BookingChange.CANCELLED
+    other_name = one_line(other.name) or other.email
+    join_url = web_url(message.join_url)
+    moved_from = ""
+    if message.change == BookingChange.RESCHEDULED and message.previous_start is not None:
+        moved_from = long_when(
+            message.previous_start, None, time_zone=recipient.time_zone, show_zone=False
+        )
+    return {
+        "for_invitee": for_invitee,
+        "greeting_name": one_line(recipient.name),
+        "headline": _HEADLINES[audience][message.change].format(
+            title=one_line(message.title), other=other_name, provider=_provider(message)
+        ),
+        "title": one_line(message.title),
+        "other_name": other_name,
+        "invitee_name": one_line(message.invitee.name),
+        "invitee_email": message.invitee.email,
+        "when": long_when(message.start, message.end, time_zone=recipient.time_zone),
+        "moved_from": moved_from,
+        "cancelled": cancelled,
+        "cancelled_by": _cancelled_by(message, audience) if cancelled else "",
+        "cancel_reason": message.cancel_reason if cancelled else "",
+        "location_text": message.location_text,
+        "join_url": "" if cancelled else join_url,
+        "passcode": "" if cancelled or not join_url else message.passcode,
+        "link_status_note": "" if cancelled or join_url else message.link_status_note,
+        "provider": _provider(message),
+        "description": message.description if for_invitee and not cancelled else "",
+        "reschedule_url": web_url(message.reschedule_url) if for_invitee and not cancelled else "",
+        "cancel_url": web_url(message.cancel_url) if for_invitee and not cancelled else "",
+        "booking_url": "" if for_invitee else web_url(message.booking_url),
+        "invite_filename": FILENAME,
+    }
+
+
+def _parties(message: BookingMessage, audience: Audience) -> tuple[Person, Person]:
+    """(who receives this email, the other party)."""
+    if audience == Audience.INVITEE:
+        return message.invitee, message.host
+    return message.host, message.invitee
+
+
+def _provider(message: BookingMessage) -> str:
+    # A late link only comes from a conferencing provider, whose location text is its
+    # name ("Zoom"); anything longer is not a name to put in a subject.
+    label = one_line(message.location_text)
+    return label if label and len(label) <= 24 and ":" not in label else "Meeting"
+
+
+def _cancelled_by(message: BookingMessage, audience: Audience) -> str:
+    host_cancelled = message.cancelled_by_host
+    if (audience == Audience.HOST) == host_cancelled:
+        return "You cancelled it."
+    canceller = message.host if host_cancelled else message.invitee
+    return f"{one_line(canceller.name) or canceller.email} cancelled it."
+
+
+def _mailbox(person: Person) -> str:
+    """`Name <address>` with the name made one line, clipped and quoted as needed."""
+    name = header_text(person.name, NAME_LIMIT)
+    return str(Address(display_name=name, addr_spec=require_email(person.email)))
+
+
+def _from_address(*, on_behalf_of: Person | None) -> str:
+    """The configured sender; to invitees it reads "Ada Admin via slotlink"."""
+    sender_name, sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if on_behalf_of is None or not sender_address:
+        return settings.DEFAULT_FROM_EMAIL
+    host_name = header_text(on_behalf_of.name, NAME_LIMIT)
+    display = f"{host_name} via {sender_name or 'slotlink'}" if host_name else sender_name
+    return str(Address(display_name=display, addr_spec=sender_address))
+
+
+def _invite_attachment(invite: str, change: BookingChange) -> MIMEText:
+    part = MIMEText(invite, "calendar", "utf-8")
+    part.replace_header("Content-Type", invite_content_type(change))
+    part.set_param("name", FILENAME)
+    part.add_header("Content-Disposition", "attachment", filename=FILENAME)
+    return part
+
+
+def _tidy(text: str) -> str:
+    """Template tags leave blank lines behind; a paragraph break is one blank line."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

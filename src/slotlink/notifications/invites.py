@@ -1,0 +1,160 @@
+"""The calendar invite (.ics) that rides along with every booking email.
+
+An iTIP message (RFC 5546) inside an iCalendar object (RFC 5545): METHOD:REQUEST creates or
+updates the event in the recipient's calendar, METHOD:CANCEL removes it. Calendar clients
+match the event by UID and only apply a message whose SEQUENCE is at least the one they
+hold, so every change to a booking keeps the UID and carries the SEQUENCE scheduling gave
+it. Times are written in UTC, which every client reads without a VTIMEZONE.
+
+The invitee's copy carries their reschedule and cancel links; the host's copy carries the
+booking's details page instead, so the invitee's single-purpose links never reach anyone
+else's calendar.
+"""
+
+from datetime import UTC
+from enum import StrEnum
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
+from icalendar.enums import STATUS, TRANSP
+
+from slotlink.notifications.formatting import (
+    NAME_LIMIT,
+    header_text,
+    one_line,
+    require_aware,
+    require_email,
+    web_url,
+)
+from slotlink.notifications.messages import BookingChange, BookingMessage, Person
+
+PRODID = "-//slotlink//slotlink scheduling//EN"
+CONTENT_TYPE = "text/calendar"
+FILENAME = "invite.ics"
+
+
+class Audience(StrEnum):
+    INVITEE = "invitee"
+    HOST = "host"
+
+
+def invite_method(change: BookingChange) -> str:
+    return "CANCEL" if change == BookingChange.CANCELLED else "REQUEST"
+
+
+def invite_content_type(change: BookingChange) -> str:
+    """The MIME type iMIP (RFC 6047) asks for: its method must match the METHOD inside."""
+    return f"{CONTENT_TYPE}; method={invite_method(change)}; charset=utf-8"
+
+
+def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
+    """The iCalendar object for one recipient of one booking change."""
+    cancelled = message.change == BookingChange.CANCELLED
+    start = require_aware(message.start, "BookingMessage.start").astimezone(UTC)
+    end = require_aware(message.end, "BookingMessage.end").astimezone(UTC)
+    other = message.host if audience == Audience.INVITEE else message.invitee
+
+    event = Event.new(
+        uid=message.uid,
+        sequence=message.sequence,
+        stamp=timezone.now().astimezone(UTC),
+        start=start,
+        end=end,
+        summary=one_line(f"{message.title} with {other.name}"),
+        description=_description(message=message, audience=audience),
+        location=one_line(web_url(message.join_url) or message.location_text) or None,
+        url=_url(message=message, audience=audience) or None,
+        organizer=_address(message.host),
+        attendees=[
+            _address(
+                message.invitee,
+                role="REQ-PARTICIPANT",
+                # Calendar clients show Accept/Decline for NEEDS-ACTION with RSVP; a
+                # cancellation asks for no answer.
+                partstat="NEEDS-ACTION",
+                rsvp=not cancelled,
+            ),
+            # The organizer is listed as an attendee too, as Google and Outlook do, so the
+            # host shows among the participants in every client.
+            _address(message.host, role="CHAIR", partstat="ACCEPTED", rsvp=False),
+        ],
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
+        transparency=TRANSP.OPAQUE,
+    )
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", invite_method(message.change))
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _address(
+    person: Person,
+    *,
+    role: str | None = None,
+    partstat: str | None = None,
+    rsvp: bool | None = None,
+) -> vCalAddress:
+    # A calendar address is a URI, not escaped text: only a well-formed address may go in.
+    # The common name is a parameter; clients differ on RFC 6868 escapes, so no quotes.
+    name = header_text(person.name, NAME_LIMIT).replace('"', "'")
+    return vCalAddress.new(
+        require_email(person.email),
+        cn=name or None,
+        cutype="INDIVIDUAL",
+        role=role,
+        partstat=partstat,
+        rsvp=rsvp,
+    )
+
+
+def _url(*, message: BookingMessage, audience: Audience) -> str:
+    if join_url := web_url(message.join_url):
+        return join_url
+    return web_url(message.booking_url) if audience == Audience.HOST else ""
+
+
+def _description(*, message: BookingMessage, audience: Audience) -> str:
+    """Plain text for the event's notes: what a person needs at meeting time."""
+    cancelled = message.change == BookingChange.CANCELLED
+    join_url = web_url(message.join_url)
+    blocks: list[list[str]] = []
+    if cancelled:
+        lines = [f"Cancelled by {_canceller(message)}."]
+        if message.cancel_reason:
+            lines.append(f"Reason: {message.cancel_reason}")
+        blocks.append(lines)
+    if audience == Audience.HOST:
+        invitee = message.invitee
+        blocks.append([f"Invitee: {one_line(invitee.name)} <{invitee.email}>"])
+    if message.description:
+        blocks.append([message.description])
+    if not cancelled:
+        joining = []
+        if join_url:
+            joining.append(f"Join: {join_url}")
+            if message.passcode:
+                joining.append(f"Passcode: {message.passcode}")
+        else:
+            if message.location_text:
+                joining.append(f"Location: {message.location_text}")
+            if message.link_status_note:
+                joining.append(message.link_status_note)
+        blocks.append(joining)
+        if audience == Audience.INVITEE:
+            links = []
+            if reschedule_url := web_url(message.reschedule_url):
+                links.append(f"Reschedule: {reschedule_url}")
+            if cancel_url := web_url(message.cancel_url):
+                links.append(f"Cancel: {cancel_url}")
+            blocks.append(links)
+    if audience == Audience.HOST and (booking_url := web_url(message.booking_url)):
+        blocks.append([f"Booking details: {booking_url}"])
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _canceller(message: BookingMessage) -> str:
+    person = message.host if message.cancelled_by_host else message.invitee
+    return one_line(person.name) or person.email

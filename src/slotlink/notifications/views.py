@@ -1,0 +1,73 @@
+"""The demo outbox pages: what slotlink would have emailed, for admins, in demo mode only.
+
+Outside demo mode the pages do not exist (404 for everyone, signed in or not), because
+production mail goes out through SMTP and is not kept.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+
+from slotlink.accounts.access import MemberRequest, admin_required
+from slotlink.notifications.selectors import outbox_attachment_of, outbox_emails_of
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+PAGE_SIZE = 50
+
+
+def demo_only(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.DEMO:
+            raise Http404("The outbox exists only in demo mode.")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@demo_only
+@admin_required
+def outbox_list(request: MemberRequest) -> HttpResponse:
+    emails = outbox_emails_of(organization=request.membership.organization)
+    page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox/list.html", {"page": page})
+
+
+@demo_only
+@admin_required
+def outbox_detail(request: MemberRequest, email_id: int) -> HttpResponse:
+    email = get_object_or_404(
+        outbox_emails_of(organization=request.membership.organization), id=email_id
+    )
+    return render(
+        request,
+        "notifications/outbox/detail.html",
+        {"email": email, "attachments": list(email.attachments.all())},
+    )
+
+
+@demo_only
+@admin_required
+def outbox_attachment_download(
+    request: MemberRequest, email_id: int, attachment_id: int
+) -> HttpResponse:
+    attachment = outbox_attachment_of(
+        organization=request.membership.organization,
+        email_id=email_id,
+        attachment_id=attachment_id,
+    )
+    if attachment is None:
+        raise Http404("No such attachment.")
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    # Always a download, never rendered here: an attachment is whatever was emailed.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.filename
+    )
+    return response

@@ -1,0 +1,34 @@
+"""A complete `BookingMessage`, as scheduling would build one, with any field overridden."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slotlink.notifications.messages import BookingChange, BookingMessage, Person
+
+HOST = Person(name="Ada Admin", email="ada@acme.test", time_zone="Europe/Berlin")
+INVITEE = Person(name="Bob Invitee", email="bob@example.test", time_zone="America/New_York")
+START = datetime(2024, 12, 3, 9, 0, tzinfo=UTC)  # Tue 3 Dec, 10:00 in Berlin, 04:00 in NY
+UID = "booking-42@slotlink.example.com"
+
+_BASE = BookingMessage(
+    change=BookingChange.BOOKED,
+    uid=UID,
+    sequence=0,
+    title="Intro call",
+    description="A first conversation about your project.",
+    start=START,
+    end=START + timedelta(minutes=30),
+    host=HOST,
+    invitee=INVITEE,
+    location_text="Zoom",
+    join_url="https://zoom.example.test/j/81234567890?pwd=s3cret",
+    passcode="482913",
+    reschedule_url="https://slotlink.example.com/r/reschedule-token",
+    cancel_url="https://slotlink.example.com/c/cancel-token",
+    booking_url="https://slotlink.example.com/360/bookings/42",
+)
+
+
+def booking_message(**changes: Any) -> BookingMessage:
+    return replace(_BASE, **changes)
