@@ -102,9 +102,8 @@ def test_token_request_uses_basic_auth_and_form_body(configured: ZoomSandbox) ->
     )
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
-    assert set(response.json()) == {
-        "access_token", "token_type", "refresh_token", "expires_in", "scope", "api_url"
-    }  # fmt: skip
+    fields = {"access_token", "token_type", "refresh_token", "expires_in", "scope", "api_url"}
+    assert set(response.json()) == fields
     logged = configured.requests(path="/oauth/token")[-1]
     assert logged["request_body"]["grant_type"] == "authorization_code"
     assert logged["status"] == 200

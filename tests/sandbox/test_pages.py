@@ -1,0 +1,152 @@
+"""The human view and Marketplace pages, driven with plain form posts."""
+
+from __future__ import annotations
+
+import time
+
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.sandbox.conftest import Connected, WebhookReceiver
+
+MEETING = {"topic": "Demo call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
+
+
+def test_home_lists_the_sandbox_users(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """The home page shows the app and every sandbox Zoom user."""
+    with zoom_sandbox.browser() as browser:
+        page = browser.get("/")
+    assert page.status_code == 200
+    assert host.user["email"] in page.text
+    assert f"/u/{host.user['id']}" in page.text
+    assert zoom_sandbox.client_id in page.text
+
+
+def test_user_page_shows_meetings_with_join_links(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """A person can see the meeting exists "in Zoom", with its join link."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    with zoom_sandbox.browser() as browser:
+        page = browser.get(f"/u/{host.user['id']}")
+    assert "Demo call" in page.text
+    assert meeting["join_url"].replace("&", "&amp;") in page.text
+    assert str(meeting["id"]) in page.text
+
+
+def test_delete_button_deletes_and_notifies(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Delete on the user page removes the meeting and sends meeting.deleted."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    with zoom_sandbox.browser() as browser:
+        answer = browser.post(f"/u/{host.user['id']}/meetings/{meeting['id']}/delete")
+    assert answer.status_code == 303
+    assert zoom_sandbox.meetings() == []
+    assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "meeting.deleted"
+
+
+def test_move_button_moves_and_notifies(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Move on the user page changes the time and sends meeting.updated."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    with zoom_sandbox.browser() as browser:
+        answer = browser.post(
+            f"/u/{host.user['id']}/meetings/{meeting['id']}/move",
+            data={"start_time": "2030-01-03T08:30:00Z", "duration": "50"},
+        )
+        assert answer.status_code == 303
+        bad = browser.post(
+            f"/u/{host.user['id']}/meetings/{meeting['id']}/move", data={"start_time": "soon"}
+        )
+        assert bad.status_code == 400
+    moved = zoom_sandbox.meetings()[0]
+    assert (moved["start_time"], moved["duration"]) == ("2030-01-03T08:30:00Z", 50)
+    delivery = zoom_sandbox.wait_for_webhooks(1)[0]
+    assert delivery["event"] == "meeting.updated"
+    assert delivery["payload"]["payload"]["object"]["duration"] == 50
+
+
+def test_join_link_opens_the_meeting_and_records_attendance(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """The join_url works; joining marks the meeting held and lists the participant."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    with zoom_sandbox.browser() as browser:
+        page = browser.get(meeting["join_url"])
+        assert "Join meeting" in page.text
+        locked = browser.get(f"/j/{meeting['id']}")
+        assert "Enter meeting passcode" in locked.text
+        wrong = browser.get(f"/j/{meeting['id']}", params={"passcode": "nope"})
+        assert "Wrong passcode." in wrong.text
+        joined = browser.post(
+            meeting["join_url"], data={"name": "Guest One", "email": "g@example.com"}
+        )
+        assert "You joined Demo call" in joined.text
+    participants = host.api.get(f"/past_meetings/{meeting['id']}/participants").json()
+    assert participants["participants"][0]["name"] == "Guest One"
+
+
+def test_start_link_starts_and_ends_the_meeting(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """A started meeting cannot be deleted (3002); ending it makes it past."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    start_path = meeting["start_url"].removeprefix(zoom_sandbox.base_url)
+    path, _, query = start_path.partition("?")
+    with zoom_sandbox.browser() as browser:
+        assert "Start meeting" in browser.get(start_path).text
+        browser.post(f"{path}/start?{query}")
+        assert host.api.get(f"/meetings/{meeting['id']}").json()["status"] == "started"
+        live = host.api.get("/users/me/meetings", params={"type": "live"}).json()
+        assert [m["id"] for m in live["meetings"]] == [meeting["id"]]
+        refused = host.api.delete(f"/meetings/{meeting['id']}")
+        assert (refused.status_code, refused.json()["code"]) == (400, 3002)
+        browser.post(f"{path}/end?{query}")
+    assert host.api.get(f"/meetings/{meeting['id']}").json()["status"] == "waiting"
+    held = host.api.get(f"/past_meetings/{meeting['id']}/participants")
+    assert held.status_code == 200
+
+
+def test_registration_page_registers_people(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """A webinar's registration_url takes registrations like Zoom's page."""
+    webinar = host.api.post(
+        "/users/me/webinars",
+        json={
+            "topic": "Open",
+            "start_time": "2030-01-01T10:00:00Z",
+            "settings": {"approval_type": 0},
+        },
+    ).json()
+    path = webinar["registration_url"].removeprefix(zoom_sandbox.base_url)
+    with zoom_sandbox.browser() as browser:
+        assert "Register" in browser.get(path).text
+        done = browser.post(path, data={"email": "p@example.com", "first_name": "Pat"})
+    assert "You are registered" in done.text
+    assert [r["email"] for r in zoom_sandbox.registrants(webinar["id"])] == ["p@example.com"]
+
+
+def test_added_apps_remove(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Manage > Added Apps lists the app; Remove revokes it and sends app_deauthorized."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    with zoom_sandbox.browser() as browser:
+        assert browser.get("/marketplace/manage/added-apps").status_code == 302
+        browser.post(
+            "/signin", data={"email": host.user["email"], "password": host.user["password"]}
+        )
+        listing = browser.get("/marketplace/manage/added-apps")
+        assert "slotlink" in listing.text
+        assert "Remove" in listing.text
+        removed = browser.post(
+            "/marketplace/manage/added-apps/remove", data={"client_id": zoom_sandbox.client_id}
+        )
+        assert removed.status_code == 303
+        assert "You have not added any apps." in browser.get("/marketplace/manage/added-apps").text
+    assert host.api.get("/users/me").status_code == 401
+    deadline = time.monotonic() + 5
+    while not webhook_receiver.received:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert webhook_receiver.received[0].json["event"] == "app_deauthorized"
+    assert webhook_receiver.received[0].signed_by(zoom_sandbox.webhook_secret_token)

@@ -1,0 +1,197 @@
+"""Webhooks to the app: Zoom's signature, deauthorization, meeting events, retries."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.sandbox.conftest import Connected, WebhookReceiver
+
+MEETING = {"topic": "Call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
+
+
+def wait_for(receiver: WebhookReceiver, count: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while len(receiver.received) < count:
+        assert time.monotonic() < deadline, f"only {len(receiver.received)} webhooks arrived"
+        time.sleep(0.02)
+
+
+def test_revoke_sends_a_signed_app_deauthorized(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """/oauth/revoke sends app_deauthorized, signed with the secret token like Zoom."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    httpx.post(
+        zoom_sandbox.revoke_url,
+        data={"token": host.tokens["access_token"]},
+        auth=(zoom_sandbox.client_id, zoom_sandbox.client_secret),
+    )
+    wait_for(webhook_receiver, 1)
+    received = webhook_receiver.received[0]
+    assert received.signed_by(zoom_sandbox.webhook_secret_token)
+    assert not received.signed_by("some other secret")
+    assert received.headers["x-zm-signature"].startswith("v0=")
+    # Seconds, not milliseconds.
+    assert abs(int(received.headers["x-zm-request-timestamp"]) - time.time()) < 60
+    assert received.headers["user-agent"] == "Zoom Marketplace/1.0a"
+    event = received.json
+    assert event["event"] == "app_deauthorized"
+    payload = event["payload"]
+    assert payload["user_id"] == host.user["id"]
+    assert payload["account_id"] == host.user["account_id"]
+    assert payload["client_id"] == zoom_sandbox.client_id
+    assert payload["deauthorization_time"].endswith("Z")
+    assert len(payload["signature"]) == 64
+
+
+def test_deauthorization_can_go_to_its_own_url(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """A separate deauthorization URL receives app_deauthorized."""
+    zoom_sandbox.configure_app(
+        webhook_url="http://127.0.0.1:9/", deauthorization_url=webhook_receiver.url
+    )
+    zoom_sandbox.remove_app(host.user["id"])
+    wait_for(webhook_receiver, 1)
+    assert webhook_receiver.received[0].json["event"] == "app_deauthorized"
+
+
+def test_retries_on_5xx_follow_the_scaled_schedule(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """A 5xx is retried after 5, 20 and 60 minutes, scaled; a 2xx ends the retries."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url, webhook_retry_scale=0.0005)
+    webhook_receiver.statuses = [500, 503]
+    zoom_sandbox.remove_app(host.user["id"])
+    delivery = zoom_sandbox.wait_for_webhooks(1)[0]
+    assert delivery["state"] == "delivered"
+    assert [a["status"] for a in delivery["attempts"]] == [500, 503, 200]
+    assert len(webhook_receiver.received) == 3
+    # The same event each time, signed afresh.
+    bodies = {r.body for r in webhook_receiver.received}
+    assert len(bodies) == 1
+    assert all(r.signed_by(zoom_sandbox.webhook_secret_token) for r in webhook_receiver.received)
+
+
+def test_gives_up_after_three_retries(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Four failed attempts in all, then the event is dropped."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url, webhook_retry_scale=0.0002)
+    webhook_receiver.statuses = [500, 500, 500, 500, 500]
+    zoom_sandbox.remove_app(host.user["id"])
+    delivery = zoom_sandbox.wait_for_webhooks(1)[0]
+    assert delivery["state"] == "failed"
+    assert len(delivery["attempts"]) == 4
+
+
+def test_4xx_is_not_retried(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Zoom does not retry 3xx or 4xx answers."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    webhook_receiver.statuses = [401]
+    zoom_sandbox.remove_app(host.user["id"])
+    delivery = zoom_sandbox.wait_for_webhooks(1)[0]
+    assert (delivery["state"], len(delivery["attempts"])) == ("failed", 1)
+
+
+def test_unreachable_endpoint_is_retried(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """No connection counts like a 5xx: retried, then dropped."""
+    zoom_sandbox.configure_app(webhook_url="http://127.0.0.1:9/hook", webhook_retry_scale=0.0001)
+    zoom_sandbox.remove_app(host.user["id"])
+    delivery = zoom_sandbox.wait_for_webhooks(1)[0]
+    assert delivery["state"] == "failed"
+    assert len(delivery["attempts"]) == 4
+    assert all(a["status"] is None for a in delivery["attempts"])
+
+
+def test_no_webhook_url_skips_delivery(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """Without a URL the event is recorded as skipped."""
+    zoom_sandbox.configure_app(webhook_url="", deauthorization_url="")
+    zoom_sandbox.remove_app(host.user["id"])
+    assert zoom_sandbox.webhooks()[0]["state"] == "skipped"
+
+
+def test_meeting_deleted_in_zoom(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """The host deleting a meeting "in Zoom" sends meeting.deleted with the meeting."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    zoom_sandbox.delete_meeting_in_zoom(meeting["id"])
+    wait_for(webhook_receiver, 1)
+    event = webhook_receiver.received[0].json
+    assert event["event"] == "meeting.deleted"
+    assert isinstance(event["event_ts"], int)
+    payload = event["payload"]
+    assert payload["operator_id"] == host.user["id"]
+    assert payload["operator"] == host.user["email"]
+    assert payload["operation"] == "single"
+    assert payload["object"]["id"] == meeting["id"]
+    assert payload["object"]["uuid"] == meeting["uuid"]
+    assert payload["object"]["host_id"] == host.user["id"]
+    assert host.api.get(f"/meetings/{meeting['id']}").status_code == 404
+
+
+def test_meeting_moved_in_zoom(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """The host moving a meeting "in Zoom" sends meeting.updated with old and new values."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    zoom_sandbox.move_meeting_in_zoom(meeting["id"], start_time="2030-01-02T11:00:00Z")
+    wait_for(webhook_receiver, 1)
+    payload = webhook_receiver.received[0].json["payload"]
+    assert webhook_receiver.received[0].json["event"] == "meeting.updated"
+    assert payload["object"] == {
+        "id": meeting["id"],
+        "uuid": meeting["uuid"],
+        "start_time": "2030-01-02T11:00:00Z",
+    }
+    assert payload["old_object"]["start_time"] == "2030-01-01T10:00:00Z"
+    assert host.api.get(f"/meetings/{meeting['id']}").json()["start_time"] == (
+        "2030-01-02T11:00:00Z"
+    )
+
+
+def test_api_changes_send_events_only_when_asked(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """The app's own API changes stay quiet unless api_change_events is on."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    host.api.delete(f"/meetings/{meeting['id']}")
+    assert zoom_sandbox.webhooks() == []
+    zoom_sandbox.configure_app(api_change_events=True)
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    host.api.delete(f"/meetings/{meeting['id']}")
+    assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "meeting.deleted"
+
+
+def test_webinar_deleted_in_zoom(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Webinars deleted in Zoom send webinar.deleted."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    webinar = host.api.post(
+        "/users/me/webinars", json={"topic": "W", "start_time": "2030-01-01T10:00:00Z"}
+    ).json()
+    zoom_sandbox.control.delete(f"/webinars/{webinar['id']}")
+    assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "webinar.deleted"
+
+
+def test_url_validation(zoom_sandbox: ZoomSandbox, webhook_receiver: WebhookReceiver) -> None:
+    """endpoint.url_validation passes when the app answers with the HMAC of plainToken."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    webhook_receiver.answer_validation_with = zoom_sandbox.webhook_secret_token
+    result = zoom_sandbox.control.post("/webhooks/validate").json()
+    assert result["valid"] is True
+    challenge = webhook_receiver.received[0]
+    assert challenge.json["event"] == "endpoint.url_validation"
+    assert challenge.signed_by(zoom_sandbox.webhook_secret_token)
+    webhook_receiver.answer_validation_with = "wrong secret"
+    assert zoom_sandbox.control.post("/webhooks/validate").json()["valid"] is False
