@@ -108,7 +108,19 @@ def test_an_unknown_organization_is_not_guessed(outbox_backend):
     message = EmailMultiAlternatives("x", "y", to=["a@example.test"])
     message.extra_headers["X-Slotlink-Organization"] = "1 OR 1=1"
     message.send()
-    assert OutboxEmail.objects.filter(organization__isnull=True).count() == 3
+    message.extra_headers["X-Slotlink-Organization"] = "9" * 40  # beyond any database id
+    message.send()
+    assert OutboxEmail.objects.filter(organization__isnull=True).count() == 4
+
+
+def test_an_over_long_attachment_name_is_clipped_not_lost(outbox_backend):
+    """An attachment with a 1,000-character name is kept, its name clipped to fit."""
+    message = EmailMultiAlternatives("x", "y", to=["a@example.test"])
+    message.attach("n" * 1000 + ".txt", "content", "text/plain")
+    message.send()
+    [attachment] = OutboxEmail.objects.get().attachments.all()
+    assert len(attachment.filename) == 255
+    assert attachment.text() == "content"
 
 
 def test_a_message_to_nobody_is_not_kept(outbox_backend):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from slotlink.accounts.models import Organization
 from slotlink.notifications.emails import ORGANIZATION_HEADER, booking_email
-from slotlink.notifications.formatting import one_line
+from slotlink.notifications.formatting import clip, one_line
 from slotlink.notifications.invites import Audience
 from slotlink.notifications.messages import BookingMessage
 from slotlink.notifications.models import OutboxAttachment, OutboxEmail
@@ -53,8 +53,8 @@ def outbox_email_create(*, message: EmailMessage) -> OutboxEmail:
         payload = part.get_payload(decode=True)
         OutboxAttachment.objects.create(
             email=email,
-            filename=part.get_filename() or f"attachment-{number}",
-            content_type=one_line(str(part["Content-Type"] or part.get_content_type())),
+            filename=clip(one_line(part.get_filename() or f"attachment-{number}"), 255),
+            content_type=clip(one_line(str(part["Content-Type"] or part.get_content_type())), 255),
             # A message/rfc822 attachment has no single payload: keep it whole.
             content=payload if isinstance(payload, bytes) else part.as_bytes(),
         )
@@ -71,6 +71,6 @@ def _body_text(mime: MIMEMessage, subtype: str) -> str:
 
 def _organization_from(mime: MIMEMessage) -> Organization | None:
     value = str(mime[ORGANIZATION_HEADER] or "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):  # fits a bigint
         return None
     return Organization.objects.filter(id=int(value)).first()
