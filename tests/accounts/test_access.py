@@ -105,3 +105,10 @@ def test_the_django_admin_is_for_staff_only(admin_client, db):
     client.force_login(staff)
     assert client.get("/django-admin/").status_code == 200
     assert client.get("/django-admin/accounts/user/add/").status_code == 200
+
+
+def test_the_current_section_is_marked_in_the_navigation(admin_client):
+    """The navigation marks the section the page belongs to, for people and screen readers."""
+    page = admin_client.get("/360/members").content.decode()
+    assert '<a href="/360/members" aria-current="page">Members</a>' in page
+    assert '<a href="/360/integrations">Integrations</a>' in page

@@ -14,11 +14,11 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from slotlink.accounts.models import Membership, User
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 class MemberRequest(HttpRequest):
@@ -51,7 +51,7 @@ def member_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if getattr(request, "membership", None) is None:
             raise PermissionDenied(NO_ORGANIZATION_MESSAGE)
         return view(request, *args, **kwargs)
@@ -65,7 +65,7 @@ def admin_required(view: View) -> View:
 
     @member_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not cast(MemberRequest, request).membership.is_admin:
             raise PermissionDenied(ADMIN_ONLY_MESSAGE)
         return view(request, *args, **kwargs)

@@ -12,7 +12,6 @@ register = template.Library()
 def nav_link(context: template.Context, url_name: str, label: str) -> SafeString:
     """A navigation link, marked current when the page is that section or below it."""
     url = reverse(url_name)
-    current = context["request"].path.startswith(url)
-    return format_html(
-        '<a href="{}"{}>{}</a>', url, ' aria-current="page"' if current else "", label
-    )
+    if context["request"].path.startswith(url):
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)
