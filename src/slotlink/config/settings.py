@@ -130,6 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How long a booking confirmation waits for its conferencing link before it goes out saying
+# the link follows (an update with the link is sent when it is ready).
+LINK_WAIT_SECONDS = env_int("SLOTLINK_LINK_WAIT_SECONDS", 20)
 
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,3 +6,9 @@ class SchedulingConfig(AppConfig):
 
     name = "slotlink.scheduling"
     label = "scheduling"
+
+    def ready(self) -> None:
+        from slotlink.conferencing import seam
+        from slotlink.scheduling.tasks import link_ready_listener
+
+        seam.on_link_ready(link_ready_listener)

@@ -1,7 +1,30 @@
 from django.urls import path
 
-from slotlink.scheduling import views
+from slotlink.scheduling.views import availability, bookings, event_types, manage, public
 
 urlpatterns = [
-    path("360/events", views.event_type_list, name="events"),
+    # Hosts
+    path("360/events", event_types.event_type_list, name="events"),
+    path("360/events/new", event_types.event_type_new, name="event-new"),
+    path("360/events/location", event_types.event_type_location, name="event-location"),
+    path("360/events/<int:event_type_id>", event_types.event_type_edit, name="event-edit"),
+    path(
+        "360/events/<int:event_type_id>/limits",
+        event_types.event_type_limits,
+        name="event-limits",
+    ),
+    path("360/availability", availability.availability, name="availability"),
+    path("360/bookings", bookings.booking_list, name="bookings"),
+    path("360/bookings/<int:booking_id>", bookings.booking_detail, name="booking-detail"),
+    path(
+        "360/bookings/<int:booking_id>/cancel",
+        bookings.booking_host_cancel,
+        name="booking-host-cancel",
+    ),
+    # Invitees
+    path("book/<slug:organization_slug>", public.organization_page, name="book-organization"),
+    path("book/<slug:organization_slug>/<slug:slug>", public.book, name="book"),
+    path("booked/<str:signed>", public.booking_confirmed, name="booking-confirmed"),
+    path("booking/<str:token>/reschedule", manage.reschedule, name="booking-reschedule"),
+    path("booking/<str:token>/cancel", manage.cancel, name="booking-cancel"),
 ]

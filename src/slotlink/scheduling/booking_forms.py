@@ -1,0 +1,93 @@
+"""Forms invitees fill in: booking a time, moving it, cancelling it."""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from slotlink.scheduling.models import LocationKind
+from slotlink.scheduling.timezones import is_time_zone
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]+$")
+BAD_START = "That time isn't valid. Please pick one of the times shown."
+
+
+class SlotField(forms.Field):
+    """A slot's start as sent by the booking page: an ISO 8601 instant with its offset."""
+
+    widget = forms.HiddenInput
+    MAX_LENGTH = 40
+
+    def to_python(self, value: Any) -> datetime | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > self.MAX_LENGTH:
+            raise ValidationError(BAD_START)
+        try:
+            start = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(BAD_START) from None
+        if start.tzinfo is None:
+            raise ValidationError(BAD_START)
+        return start.astimezone(UTC)
+
+
+class RescheduleForm(forms.Form):
+    start = SlotField(error_messages={"required": BAD_START})
+    time_zone = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def clean_time_zone(self) -> str:
+        value: str = self.cleaned_data["time_zone"]
+        if not is_time_zone(value):
+            raise ValidationError("Pick your time zone from the list.")
+        return value
+
+
+class BookingForm(RescheduleForm):
+    name = forms.CharField(
+        label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        help_text="The number your host should call.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    address = forms.CharField(
+        label="Where should we meet?",
+        max_length=300,
+        help_text="An address, or a link to your own meeting room.",
+    )
+
+    def __init__(self, *args: Any, location_kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if location_kind != LocationKind.PHONE:
+            del self.fields["phone"]
+        if location_kind != LocationKind.ASK_INVITEE:
+            del self.fields["address"]
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"]
+        if not PHONE_PATTERN.match(value) or sum(c.isdigit() for c in value) < 6:
+            raise ValidationError(
+                "Enter a phone number with its country code, like +49 30 1234567."
+            )
+        return value
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

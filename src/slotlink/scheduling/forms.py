@@ -1,0 +1,239 @@
+"""Forms of the host pages: the event type editor's tabs and the weekly hours."""
+
+import re
+from datetime import time
+from itertools import pairwise
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
+from django.utils.text import slugify
+
+from slotlink.accounts.models import User
+from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
+from slotlink.scheduling.models import AvailabilityInterval, EventType, LocationKind
+from slotlink.scheduling.timezones import time_zone_choices
+
+UNAVAILABLE_VALUES = {value for value, _ in UNAVAILABLE_LOCATIONS}
+
+
+class LocationSelect(forms.Select):
+    """The Location dropdown: calendar-based locations are listed, but can't be picked."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in UNAVAILABLE_VALUES:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["title"] = f"Unavailable: it {UNAVAILABLE_REASON}"
+            option["label"] = f"{option['label']} (unavailable)"
+        return option
+
+
+class EventTypeForm(forms.Form):
+    """The editor's General tab."""
+
+    title = forms.CharField(max_length=120)
+    slug = forms.SlugField(
+        max_length=60,
+        required=False,
+        label="Link name",
+        help_text="The end of the public link. Leave empty to make one from the title.",
+    )
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=5,
+        max_value=720,
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+    kind = forms.ChoiceField(choices=EventType.Kind.choices, widget=forms.RadioSelect)
+    seats_per_session = forms.IntegerField(
+        label="Seats per session",
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text="Group event types only: how many invitees can book the same time.",
+    )
+    host = forms.ModelChoiceField(queryset=User.objects.none(), empty_label=None)
+    location_kind = forms.ChoiceField(
+        label="Location",
+        choices=[*LocationKind.choices, *UNAVAILABLE_LOCATIONS],
+        widget=LocationSelect(
+            attrs={
+                "hx-get": reverse_lazy("event-location"),
+                "hx-target": "#location-details",
+                "hx-include": "[name=location_detail],[name=host]",
+                "hx-trigger": "change",
+            }
+        ),
+        help_text=f"Google Meet and Microsoft Teams are unavailable: they {UNAVAILABLE_REASON}.",
+    )
+    location_detail = forms.CharField(max_length=300, required=False, label="Address or link")
+
+    def __init__(
+        self,
+        *args: Any,
+        organization_id: int,
+        hosts: QuerySet[User],
+        event_type: EventType | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id = organization_id
+        self.event_type = event_type
+        host_field = self.fields["host"]
+        assert isinstance(host_field, forms.ModelChoiceField)
+        host_field.queryset = hosts
+        if hosts.count() == 1:
+            self.fields["host"].widget = forms.HiddenInput()
+
+    def clean_location_kind(self) -> str:
+        value: str = self.cleaned_data["location_kind"]
+        if value in UNAVAILABLE_VALUES:
+            label = dict(UNAVAILABLE_LOCATIONS)[value]
+            raise ValidationError(f"{label} is unavailable: it {UNAVAILABLE_REASON}.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if "title" in data and not data.get("slug"):
+            data["slug"] = slugify(data["title"])[:60] or "event"
+        slug = data.get("slug")
+        if slug:
+            taken = EventType.objects.filter(organization_id=self.organization_id, slug=slug)
+            if self.event_type is not None:
+                taken = taken.exclude(pk=self.event_type.pk)
+            if taken.exists():
+                self.add_error("slug", "Another event type already uses this link name.")
+        if data.get("kind") == EventType.Kind.GROUP:
+            if (data.get("seats_per_session") or 0) < 2:
+                self.add_error("seats_per_session", "A group needs at least 2 seats per session.")
+        else:
+            data["seats_per_session"] = 1
+        kind, detail = data.get("location_kind"), (data.get("location_detail") or "").strip()
+        if kind == LocationKind.IN_PERSON and not detail:
+            self.add_error("location_detail", "Enter the address where you will meet.")
+        elif kind == LocationKind.CUSTOM_URL:
+            try:
+                URLValidator(schemes=["https", "http"])(detail)
+            except ValidationError:
+                self.add_error("location_detail", "Enter the meeting link, starting with https://.")
+        elif kind not in (LocationKind.IN_PERSON, LocationKind.CUSTOM_URL):
+            detail = ""
+        data["location_detail"] = detail
+        return data
+
+
+NOTICE_CHOICES = [
+    (0, "No minimum"),
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (60, "1 hour"),
+    (120, "2 hours"),
+    (240, "4 hours"),
+    (480, "8 hours"),
+    (720, "12 hours"),
+    (1440, "1 day"),
+    (2880, "2 days"),
+    (10080, "1 week"),
+]
+BUFFER_CHOICES = [(0, "No buffer")] + [(m, f"{m} minutes") for m in (5, 10, 15, 30, 45, 60, 90)]
+
+
+class EventTypeLimitsForm(forms.Form):
+    """The editor's Limits tab: when invitees may book."""
+
+    minimum_notice_minutes = forms.TypedChoiceField(
+        label="Minimum notice",
+        choices=NOTICE_CHOICES,
+        coerce=int,
+        help_text="Invitees can't book a time sooner than this.",
+    )
+    buffer_minutes = forms.TypedChoiceField(
+        label="Buffer between meetings",
+        choices=BUFFER_CHOICES,
+        coerce=int,
+        help_text="Kept free before and after each meeting, across all your event types.",
+    )
+    horizon_days = forms.IntegerField(
+        label="Booking window (days ahead)",
+        min_value=1,
+        max_value=365,
+        help_text="How far ahead invitees may book.",
+    )
+    is_active = forms.BooleanField(
+        label="Bookable: the public booking page is live", required=False
+    )
+
+
+WEEKDAYS = [(day.value, day.label.lower(), day.label) for day in AvailabilityInterval.Weekday]
+INTERVAL_PATTERN = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-\u2013]\s*(\d{1,2})(?::(\d{2}))?$")
+INTERVALS_HELP = "Like 09:00-12:00, 13:00-17:00. Leave empty when you're unavailable."
+
+
+def _parse_time(hours: str, minutes: str | None) -> time:
+    hour, minute = int(hours), int(minutes or 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError(
+            f"{hours}:{minutes or '00'} isn't a time of day (the day ends at 23:59)."
+        )
+    return time(hour, minute)
+
+
+def parse_intervals(text: str) -> list[tuple[time, time]]:
+    """'09:00-12:00, 13:00-17:00' as sorted, non-overlapping (start, end) pairs."""
+    intervals = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        match = INTERVAL_PATTERN.match(part)
+        if not match:
+            raise ValidationError(f"“{part}” isn't a time range. {INTERVALS_HELP}")
+        start, end = _parse_time(*match.group(1, 2)), _parse_time(*match.group(3, 4))
+        if end <= start:
+            raise ValidationError(f"In “{part}” the end must be after the start.")
+        intervals.append((start, end))
+    intervals.sort()
+    for (_, end), (start, _) in pairwise(intervals):
+        if start < end:
+            raise ValidationError("Two of these time ranges overlap. Merge them into one.")
+    return intervals
+
+
+def format_intervals(intervals: list[tuple[time, time]]) -> str:
+    return ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in intervals)
+
+
+class AvailabilityForm(forms.Form):
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for _, name, label in WEEKDAYS:
+            self.fields[name] = forms.CharField(
+                label=label,
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": "Unavailable"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        for _, name, _ in WEEKDAYS:
+            if name in data:
+                try:
+                    data[name] = parse_intervals(data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+    def weekly_intervals(self) -> list[tuple[int, time, time]]:
+        return [
+            (weekday, start, end)
+            for weekday, name, _ in WEEKDAYS
+            for start, end in self.cleaned_data[name]
+        ]
+
+    def day_fields(self) -> list[forms.BoundField]:
+        return [self[name] for _, name, _ in WEEKDAYS]

@@ -1,0 +1,225 @@
+"""What scheduling stores: event types, a host's weekly hours, group sessions, bookings.
+
+Times are UTC instants; weekly hours are wall-clock times in the host's own time zone
+(`User.time_zone`), so "9 to 5" stays 9 to 5 across daylight saving changes. A booking keeps
+its history (booked, rescheduled, cancelled) and the hashes of the single-purpose links its
+invitee got by email; the links themselves are never stored.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class LocationKind(models.TextChoices):
+    ZOOM = "zoom", "Zoom"
+    PHONE = "phone", "Phone call"
+    IN_PERSON = "in_person", "In person (address)"
+    CUSTOM_URL = "custom_url", "Custom URL"
+    ASK_INVITEE = "ask_invitee", "Ask the invitee"
+
+
+class EventType(models.Model):
+    class Kind(models.TextChoices):
+        ONE_ON_ONE = "one_on_one", "One-on-one"
+        GROUP = "group", "Group"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="event_types"
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_types"
+    )
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    description = models.TextField(max_length=2000, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(720)]
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ONE_ON_ONE)
+    seats_per_session = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    location_kind = models.CharField(
+        max_length=20, choices=LocationKind.choices, default=LocationKind.ZOOM
+    )
+    # The address (in person) or link (custom URL) the host gave; empty for other kinds.
+    location_detail = models.CharField(max_length=300, blank=True)
+    minimum_notice_minutes = models.PositiveIntegerField(default=240)
+    buffer_minutes = models.PositiveSmallIntegerField(default=0)
+    horizon_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "slug"], name="event_type_slug_unique_per_org"
+            )
+        ]
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
+
+
+class AvailabilityInterval(models.Model):
+    """One stretch of a weekday when a host takes meetings, in the host's time zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0
+        TUESDAY = 1
+        WEDNESDAY = 2
+        THURSDAY = 3
+        FRIDAY = 4
+        SATURDAY = 5
+        SUNDAY = 6
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="availability_end_after_start"
+            )
+        ]
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class GroupSession(models.Model):
+    """One occurrence of a group event type: every booking at that start shares it.
+
+    It is the unit a conferencing provider can attach one meeting or webinar to, with one
+    registrant per booking.
+    """
+
+    event_type = models.ForeignKey(EventType, on_delete=models.CASCADE, related_name="sessions")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    capacity = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event_type", "start"], name="one_session_per_start")
+        ]
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="bookings"
+    )
+    event_type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="bookings")
+    # The host when it was booked: later changes to the event type's host don't move it.
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_bookings"
+    )
+    session = models.ForeignKey(
+        GroupSession, null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    invitee_name = models.CharField(max_length=100)
+    invitee_email = models.EmailField(max_length=254)
+    invitee_phone = models.CharField(max_length=40, blank=True)
+    invitee_address = models.CharField(max_length=300, blank=True)
+    invitee_time_zone = models.CharField(max_length=64)
+    cancel_reason = models.TextField(max_length=500, blank=True)
+    cancelled_by_host = models.BooleanField(default=False)
+    # The calendar invite: one UID for the booking's life, SEQUENCE bumped on every change.
+    ical_uid = models.CharField(max_length=255, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    # What the invitee was last emailed: the SEQUENCE, whether that email said the join
+    # link follows, and the link it carried (to notice a link that arrives or changes).
+    notified_sequence = models.IntegerField(default=-1)
+    awaiting_link = models.BooleanField(default=False)
+    notified_join_url = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["host", "start"], name="booking_host_start"),
+            models.Index(fields=["organization", "start"], name="booking_org_start"),
+        ]
+        ordering = ["start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} with {self.invitee_name} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class BookingEvent(models.Model):
+    """One line of a booking's history: what happened, when, and who did it."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # The host (or admin) who acted; None when the invitee did.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(max_length=150)
+    start = models.DateTimeField()  # the booking's start after this change
+    previous_start = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(max_length=500, blank=True)
+    sequence = models.PositiveIntegerField()  # the invite SEQUENCE this change produced
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor_name} at {self.at:%Y-%m-%d %H:%M} UTC"
+
+
+class BookingToken(models.Model):
+    """A link an invitee got by email, stored as a hash: it does one thing to one booking.
+
+    A reschedule or cancel deletes all of a booking's tokens, so older links stop working.
+    """
+
+    class Purpose(models.TextChoices):
+        RESCHEDULE = "reschedule", "Reschedule"
+        CANCEL = "cancel", "Cancel"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link for booking {self.booking_id}"

@@ -1,0 +1,171 @@
+"""The slot picker of the public booking and reschedule pages.
+
+A month of days in the invitee's time zone, the days with free slots marked, and the free
+slots of the chosen day. It works from plain links and one form, so it needs no script; the
+page's script only fills in the browser's time zone on the first visit.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.selectors import Slot, free_slots
+from slotlink.scheduling.slots import wall_to_utc
+from slotlink.scheduling.timezones import is_time_zone
+
+MONTHS_TO_SEARCH = 13  # a horizon is at most a year
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    in_month: bool
+    slot_count: int
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    value: str  # the start as ISO 8601 in UTC: what the form sends
+    start: datetime
+    seats_left: int | None
+    repeated_time: bool  # its wall time happens twice that day (clocks go back)
+
+
+@dataclass
+class Picker:
+    time_zone: str
+    month: date  # the first of the month shown
+    weeks: list[list[Day]]
+    previous_url: str
+    next_url: str
+    selected_date: date | None
+    slots: list[SlotChoice] = field(default_factory=list)
+
+    @property
+    def has_any_slot(self) -> bool:
+        return any(day.slot_count for week in self.weeks for day in week)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def _parse_month(text: str) -> date | None:
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def picker_time_zone(requested: str, event_type: EventType) -> str:
+    """The invitee's zone when it is a real one, else the host's."""
+    return requested if requested and is_time_zone(requested) else event_type.host.time_zone
+
+
+def _slots_by_day(
+    event_type: EventType,
+    month: date,
+    zone: ZoneInfo,
+    now: datetime,
+    excluding: Booking | None,
+) -> dict[date, list[Slot]]:
+    since = max(now, wall_to_utc(month, time(), zone))
+    until = wall_to_utc(_next_month(month), time(), zone)
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    if since < until:
+        for slot in free_slots(
+            event_type=event_type, since=since, until=until, now=now, excluding=excluding
+        ):
+            by_day[slot.start.astimezone(zone).date()].append(slot)
+    return by_day
+
+
+def build_picker(
+    *,
+    event_type: EventType,
+    path: str,
+    time_zone: str,
+    month: str = "",
+    day: str = "",
+    now: datetime,
+    excluding: Booking | None = None,
+) -> Picker:
+    zone = ZoneInfo(time_zone)
+    this_month = _month_start(now.astimezone(zone).date())
+    last_month = _month_start(
+        (now + timedelta(days=event_type.horizon_days)).astimezone(zone).date()
+    )
+    chosen_day = _parse_date(day)
+    shown = _parse_month(month) or (_month_start(chosen_day) if chosen_day else None)
+    explicit = shown is not None
+    shown = min(max(shown or this_month, this_month), last_month)
+    by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    if not explicit:
+        # First visit: open the first month that has a free slot.
+        for _ in range(MONTHS_TO_SEARCH):
+            if by_day or shown >= last_month:
+                break
+            shown = _next_month(shown)
+            by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    if chosen_day not in by_day:
+        chosen_day = min(by_day) if by_day else None
+
+    def url(**params: str) -> str:
+        return f"{path}?{urlencode({'tz': time_zone, **params})}"
+
+    weeks: list[list[Day]] = []
+    cursor = shown - timedelta(days=shown.weekday())  # weeks start on Monday
+    while cursor < _next_month(shown) or cursor.weekday() != 0:
+        if cursor.weekday() == 0:
+            weeks.append([])
+        count = len(by_day.get(cursor, []))
+        weeks[-1].append(
+            Day(
+                date=cursor,
+                in_month=cursor.month == shown.month,
+                slot_count=count,
+                selected=cursor == chosen_day,
+                url=url(month=f"{shown:%Y-%m}", date=cursor.isoformat()),
+            )
+        )
+        cursor += timedelta(days=1)
+    day_slots = by_day.get(chosen_day, []) if chosen_day else []
+    wall_times = [slot.start.astimezone(zone).time() for slot in day_slots]
+    return Picker(
+        time_zone=time_zone,
+        month=shown,
+        weeks=weeks,
+        previous_url=url(month=f"{_previous_month(shown):%Y-%m}") if shown > this_month else "",
+        next_url=url(month=f"{_next_month(shown):%Y-%m}") if shown < last_month else "",
+        selected_date=chosen_day,
+        slots=[
+            SlotChoice(
+                value=slot.start.astimezone(UTC).isoformat(),
+                start=slot.start,
+                seats_left=slot.seats_left,
+                repeated_time=wall_times.count(wall) > 1,
+            )
+            for slot, wall in zip(day_slots, wall_times, strict=True)
+        ],
+    )

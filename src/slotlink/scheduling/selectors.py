@@ -1,0 +1,185 @@
+"""Reads: event types, availability, free slots and bookings, always within an organization.
+
+Members see their own event types and bookings; admins see their whole organization's.
+Another organization's objects are never returned, so views answer 404 for them.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+
+from slotlink.accounts.models import Membership, User
+from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType, GroupSession
+from slotlink.scheduling.slots import (
+    BusyTime,
+    SlotProblem,
+    SlotRules,
+    WeeklyInterval,
+    free_starts,
+    slot_problem,
+)
+
+# Bookings this far outside a range can't touch it (durations are at most 12 hours,
+# buffers at most 4).
+BUSY_MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    seats_left: int | None = None  # group event types only
+
+
+def event_types_for(*, membership: Membership) -> QuerySet[EventType]:
+    event_types = EventType.objects.filter(organization_id=membership.organization_id)
+    if not membership.is_admin:
+        event_types = event_types.filter(host_id=membership.user_id)
+    return event_types.select_related("host")
+
+
+def public_event_type(*, organization_slug: str, slug: str) -> EventType | None:
+    return (
+        EventType.objects.select_related("host", "organization")
+        .filter(organization__slug=organization_slug, slug=slug, is_active=True)
+        .first()
+    )
+
+
+def public_event_types(*, organization_slug: str) -> QuerySet[EventType]:
+    return EventType.objects.select_related("host").filter(
+        organization__slug=organization_slug, is_active=True
+    )
+
+
+def availability_of(*, host: User) -> QuerySet[AvailabilityInterval]:
+    return AvailabilityInterval.objects.filter(host=host)
+
+
+def slot_rules_for(*, event_type: EventType, host: User) -> SlotRules:
+    weekly = tuple(
+        WeeklyInterval(weekday=weekday, start=start, end=end)
+        for weekday, start, end in AvailabilityInterval.objects.filter(host=host).values_list(
+            "weekday", "start", "end"
+        )
+    )
+    return SlotRules(
+        time_zone=ZoneInfo(host.time_zone),
+        weekly=weekly,
+        duration=timedelta(minutes=event_type.duration_minutes),
+        buffer=timedelta(minutes=event_type.buffer_minutes),
+        notice=timedelta(minutes=event_type.minimum_notice_minutes),
+        horizon=timedelta(days=event_type.horizon_days),
+    )
+
+
+def _busy_and_seats(
+    *,
+    event_type: EventType,
+    host: User,
+    since: datetime,
+    until: datetime,
+    excluding: Booking | None,
+) -> tuple[list[BusyTime], dict[datetime, int]]:
+    """The host's bookings near the range, across all their event types, and for a group
+    event type the seats left in each of its sessions there (by start)."""
+    bookings = Booking.objects.filter(
+        host=host,
+        status=Booking.Status.CONFIRMED,
+        start__lt=until + BUSY_MARGIN,
+        end__gt=since - BUSY_MARGIN,
+    )
+    if excluding is not None:
+        bookings = bookings.exclude(pk=excluding.pk)
+    rows = list(bookings.values_list("start", "end", "session_id", "event_type__buffer_minutes"))
+    seats_left: dict[datetime, int] = {}
+    open_sessions: set[int] = set()
+    if event_type.is_group:
+        taken = Counter(session_id for _, _, session_id, _ in rows if session_id)
+        sessions = GroupSession.objects.filter(event_type=event_type, id__in=taken.keys())
+        for session_id, start, capacity in sessions.values_list("id", "start", "capacity"):
+            seats_left[start] = max(capacity - taken[session_id], 0)
+            if seats_left[start] > 0:
+                open_sessions.add(session_id)
+    busy = [
+        BusyTime(
+            start=start,
+            end=end,
+            buffer=timedelta(minutes=buffer_minutes),
+            joinable=session_id in open_sessions,
+        )
+        for start, end, session_id, buffer_minutes in rows
+    ]
+    return busy, seats_left
+
+
+def free_slots(
+    *,
+    event_type: EventType,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    excluding: Booking | None = None,
+) -> list[Slot]:
+    """Bookable slots of an event type in [since, until). When moving a booking, pass it as
+    `excluding`: its own time is free to it, and its host's calendar is the one that counts."""
+    host = excluding.host if excluding is not None else event_type.host
+    rules = slot_rules_for(event_type=event_type, host=host)
+    busy, seats_left = _busy_and_seats(
+        event_type=event_type, host=host, since=since, until=until, excluding=excluding
+    )
+    return [
+        Slot(
+            start=start,
+            end=start + rules.duration,
+            seats_left=(
+                seats_left.get(start, event_type.seats_per_session) if event_type.is_group else None
+            ),
+        )
+        for start in free_starts(rules, busy, since=since, until=until, now=now)
+    ]
+
+
+def slot_problem_for(
+    *, event_type: EventType, start: datetime, now: datetime, excluding: Booking | None = None
+) -> SlotProblem | None:
+    """Why `start` can't be booked right now, or None. Call it under the host's lock to act
+    on the answer."""
+    host = excluding.host if excluding is not None else event_type.host
+    rules = slot_rules_for(event_type=event_type, host=host)
+    busy, _ = _busy_and_seats(
+        event_type=event_type,
+        host=host,
+        since=start,
+        until=start + rules.duration,
+        excluding=excluding,
+    )
+    return slot_problem(rules, busy, start=start, now=now)
+
+
+def bookings_for(*, membership: Membership, upcoming: bool, now: datetime) -> QuerySet[Booking]:
+    """Upcoming bookings (soonest first) or past ones (latest first)."""
+    bookings = bookings_visible_to(membership=membership)
+    if upcoming:
+        return bookings.filter(end__gt=now).order_by("start", "id")
+    return bookings.filter(end__lte=now).order_by("-start", "-id")
+
+
+def bookings_visible_to(*, membership: Membership) -> QuerySet[Booking]:
+    bookings = Booking.objects.filter(organization_id=membership.organization_id)
+    if not membership.is_admin:
+        bookings = bookings.filter(host_id=membership.user_id)
+    return bookings.select_related("event_type", "host")
+
+
+def session_bookings(*, booking: Booking) -> QuerySet[Booking]:
+    """The other confirmed invitees of a group booking's session."""
+    if booking.session_id is None:
+        return Booking.objects.none()
+    return Booking.objects.filter(
+        Q(session_id=booking.session_id) & ~Q(pk=booking.pk),
+        status=Booking.Status.CONFIRMED,
+    )

@@ -1,0 +1,204 @@
+"""Booking, rescheduling and cancelling: the writes that must never double-book a host.
+
+Every write that takes a host's time first locks that host's row, then checks the slot
+again and writes, all in one transaction. Two invitees racing for one slot therefore queue
+on the lock: the second sees the first's booking and is refused. (On SQLite the write
+transaction itself is the lock: settings open them IMMEDIATE.) Inside the same transaction
+the conferencing seam hears of the change, and the email is enqueued for after the commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from slotlink.accounts.models import User
+from slotlink.conferencing import seam
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.locations import booking_ref
+from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
+from slotlink.scheduling.selectors import slot_problem_for
+from slotlink.scheduling.slots import SlotProblem
+from slotlink.scheduling.tasks import send_booking_email
+from slotlink.scheduling.tokens import tokens_revoke
+
+SLOT_MESSAGES = {
+    SlotProblem.PAST: "That time has already passed. Please pick another.",
+    SlotProblem.TOO_SOON: "That time is too soon to book. Please pick a later one.",
+    SlotProblem.TOO_FAR: "That time is too far ahead to book yet. Please pick an earlier one.",
+    SlotProblem.OUTSIDE_HOURS: "That time isn't available. Please pick one of the times shown.",
+    SlotProblem.TAKEN: "That time was just taken. Please pick another.",
+}
+SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
+
+
+class BookingError(Exception):
+    """A change that can't be made; the message says why, in words for the person asking."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SlotUnavailable(BookingError):
+    def __init__(self, problem: SlotProblem, *, group: bool = False) -> None:
+        taken = problem == SlotProblem.TAKEN
+        super().__init__(SESSION_FULL_MESSAGE if taken and group else SLOT_MESSAGES[problem])
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Invitee:
+    name: str
+    email: str
+    time_zone: str
+    phone: str = ""
+    address: str = ""
+
+
+def _lock_host(host_id: int) -> None:
+    """Serialize every write to this host's calendar, across processes and machines."""
+    User.objects.select_for_update().filter(pk=host_id).values_list("pk", flat=True).first()
+
+
+def _new_ical_uid() -> str:
+    domain = urlsplit(settings.BASE_URL).hostname or "slotlink"
+    return f"{uuid.uuid4()}@{domain}"
+
+
+def _session_at(event_type: EventType, start: datetime, end: datetime) -> GroupSession:
+    session, _ = GroupSession.objects.get_or_create(
+        event_type=event_type,
+        start=start,
+        defaults={"end": end, "capacity": event_type.seats_per_session},
+    )
+    return session
+
+
+def _record(
+    booking: Booking,
+    kind: BookingEvent.Kind,
+    *,
+    actor: User | None,
+    previous_start: datetime | None = None,
+    reason: str = "",
+) -> None:
+    BookingEvent.objects.create(
+        booking=booking,
+        kind=kind,
+        actor=actor,
+        actor_name=actor.get_full_name() if actor else booking.invitee_name,
+        start=booking.start,
+        previous_start=previous_start,
+        reason=reason,
+        sequence=booking.sequence,
+    )
+
+
+def _email_on_commit(booking: Booking, change: BookingChange) -> None:
+    enqueue_on_commit(send_booking_email, booking.id, change.value, booking.sequence)
+
+
+def booking_create(
+    *, event_type: EventType, start: datetime, invitee: Invitee, now: datetime | None = None
+) -> Booking:
+    """Book `start` for an invitee, or raise SlotUnavailable saying why not."""
+    with transaction.atomic():
+        _lock_host(event_type.host_id)
+        now = now or timezone.now()
+        problem = slot_problem_for(event_type=event_type, start=start, now=now)
+        if problem is not None:
+            raise SlotUnavailable(problem, group=event_type.is_group)
+        end = start + timedelta(minutes=event_type.duration_minutes)
+        booking = Booking(
+            organization_id=event_type.organization_id,
+            event_type=event_type,
+            host_id=event_type.host_id,
+            session=_session_at(event_type, start, end) if event_type.is_group else None,
+            start=start,
+            end=end,
+            invitee_name=invitee.name,
+            invitee_email=invitee.email,
+            invitee_phone=invitee.phone,
+            invitee_address=invitee.address,
+            invitee_time_zone=invitee.time_zone,
+            ical_uid=_new_ical_uid(),
+        )
+        booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
+        booking.save()
+        _record(booking, BookingEvent.Kind.BOOKED, actor=None)
+        seam.booking_created(event_type.location_kind, booking_ref(booking))
+        _email_on_commit(booking, BookingChange.BOOKED)
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("event_type", "host", "organization")
+        .get(pk=booking.pk)
+    )
+
+
+def _check_changeable(booking: Booking, now: datetime) -> None:
+    if booking.is_cancelled:
+        raise BookingError("This booking was cancelled, so it can't be changed.")
+    if booking.start <= now:
+        raise BookingError("This booking has already started, so it can't be changed.")
+
+
+def booking_reschedule(
+    *, booking: Booking, start: datetime, now: datetime | None = None
+) -> Booking:
+    """Move the booking to `start` (the invitee's own change): same booking, new SEQUENCE,
+    and its old links stop working."""
+    with transaction.atomic():
+        _lock_host(booking.host_id)
+        booking = _locked(booking)
+        now = now or timezone.now()
+        _check_changeable(booking, now)
+        if start == booking.start:
+            raise BookingError("That is already the booking's time. Pick another to move it.")
+        event_type = booking.event_type
+        problem = slot_problem_for(event_type=event_type, start=start, now=now, excluding=booking)
+        if problem is not None:
+            raise SlotUnavailable(problem, group=event_type.is_group)
+        previous_start = booking.start
+        booking.start = start
+        booking.end = start + timedelta(minutes=event_type.duration_minutes)
+        if event_type.is_group:
+            booking.session = _session_at(event_type, start, booking.end)
+        booking.sequence += 1
+        booking.save(update_fields=["start", "end", "session", "sequence"])
+        tokens_revoke(booking=booking)
+        _record(booking, BookingEvent.Kind.RESCHEDULED, actor=None, previous_start=previous_start)
+        seam.booking_rescheduled(event_type.location_kind, booking_ref(booking))
+        _email_on_commit(booking, BookingChange.RESCHEDULED)
+    return booking
+
+
+def booking_cancel(
+    *, booking: Booking, reason: str = "", by: User | None = None, now: datetime | None = None
+) -> Booking:
+    """Cancel by the invitee (`by` None) or by a host or admin; every link of it stops
+    working."""
+    with transaction.atomic():
+        booking = _locked(booking)
+        now = now or timezone.now()
+        _check_changeable(booking, now)
+        booking.status = Booking.Status.CANCELLED
+        booking.cancel_reason = reason
+        booking.cancelled_by_host = by is not None
+        booking.sequence += 1
+        booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
+        booking.save(update_fields=["status", "cancel_reason", "cancelled_by_host", "sequence"])
+        tokens_revoke(booking=booking)
+        _record(booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason)
+        seam.booking_cancelled(booking.event_type.location_kind, booking_ref(booking))
+        _email_on_commit(booking, BookingChange.CANCELLED)
+    return booking

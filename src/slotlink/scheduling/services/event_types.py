@@ -1,0 +1,103 @@
+"""Writes about event types and the weekly hours of their hosts."""
+
+from collections.abc import Iterable
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
+from slotlink.scheduling.models import AvailabilityInterval, EventType, GroupSession
+
+# A new host can be booked right away: weekdays 9 to 5 in their own time zone.
+DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
+
+EVENT_TYPE_FIELDS = {
+    "title",
+    "slug",
+    "description",
+    "duration_minutes",
+    "kind",
+    "seats_per_session",
+    "location_kind",
+    "location_detail",
+    "minimum_notice_minutes",
+    "buffer_minutes",
+    "horizon_days",
+    "is_active",
+}
+
+
+def _check_host(*, organization_id: int, host: User) -> None:
+    if not Membership.objects.filter(organization_id=organization_id, user=host).exists():
+        raise ValidationError({"host": "The host must be a member of this organization."})
+
+
+def _check_fields(fields: dict[str, object]) -> None:
+    unknown = set(fields) - EVENT_TYPE_FIELDS
+    if unknown:
+        raise TypeError(f"Not event type fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def event_type_create(*, organization: Organization, host: User, **fields: object) -> EventType:
+    """A new event type; a host without weekly hours gets the default ones."""
+    _check_fields(fields)
+    _check_host(organization_id=organization.id, host=host)
+    event_type = EventType(organization=organization, host=host, **fields)
+    if not event_type.is_group:
+        event_type.seats_per_session = 1
+    event_type.full_clean()
+    event_type.save()
+    if not AvailabilityInterval.objects.filter(host=host).exists():
+        availability_replace(host=host, intervals=DEFAULT_WEEKLY_HOURS)
+    return event_type
+
+
+@transaction.atomic
+def event_type_update(
+    *, event_type: EventType, host: User | None = None, **fields: object
+) -> EventType:
+    """Change an event type. Existing bookings keep their host, time and location."""
+    _check_fields(fields)
+    if host is not None and host.id != event_type.host_id:
+        _check_host(organization_id=event_type.organization_id, host=host)
+        event_type.host = host
+        if not AvailabilityInterval.objects.filter(host=host).exists():
+            availability_replace(host=host, intervals=DEFAULT_WEEKLY_HOURS)
+    for name, value in fields.items():
+        setattr(event_type, name, value)
+    if not event_type.is_group:
+        event_type.seats_per_session = 1
+    event_type.full_clean()
+    event_type.save()
+    if event_type.is_group:
+        # Sessions still to come take the new capacity; seats already taken stay taken.
+        GroupSession.objects.filter(event_type=event_type, start__gt=timezone.now()).update(
+            capacity=event_type.seats_per_session
+        )
+    return event_type
+
+
+@transaction.atomic
+def availability_replace(
+    *,
+    host: User,
+    intervals: Iterable[tuple[int, time, time]],
+    time_zone: str | None = None,
+) -> None:
+    """Set a host's weekly hours (and, given, the time zone they are in)."""
+    if time_zone is not None and time_zone != host.time_zone:
+        validate_time_zone(time_zone)
+        host.time_zone = time_zone
+        host.save(update_fields=["time_zone"])
+    rows = [
+        AvailabilityInterval(host=host, weekday=weekday, start=start, end=end)
+        for weekday, start, end in intervals
+    ]
+    for row in rows:
+        if row.end <= row.start:
+            raise ValidationError(f"{row}: the end must be after the start.")
+    AvailabilityInterval.objects.filter(host=host).delete()
+    AvailabilityInterval.objects.bulk_create(rows)

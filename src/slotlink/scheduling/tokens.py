@@ -1,0 +1,45 @@
+"""The invitee's reschedule and cancel links: unguessable, single-purpose, stored as hashes.
+
+A link is minted when the email carrying it is sent, so its plain text exists only in that
+email. Rescheduling or cancelling deletes every link of the booking: older emails' links stop
+working, and a used cancel link can't be used again.
+"""
+
+import hashlib
+import secrets
+
+from slotlink.scheduling.models import Booking, BookingToken
+
+TOKEN_BYTES = 32  # 43 URL-safe characters
+MAX_TOKEN_LENGTH = 100  # anything longer is not one of ours; don't even hash it
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_mint(*, booking: Booking, purpose: BookingToken.Purpose) -> str:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    BookingToken.objects.create(booking=booking, purpose=purpose, token_hash=_hash(token))
+    return token
+
+
+def tokens_revoke(*, booking: Booking) -> None:
+    BookingToken.objects.filter(booking=booking).delete()
+
+
+def tokens_forget(*, tokens: list[str]) -> None:
+    """Delete links that were minted but never sent."""
+    BookingToken.objects.filter(token_hash__in=[_hash(token) for token in tokens]).delete()
+
+
+def booking_for_token(*, token: str, purpose: BookingToken.Purpose) -> Booking | None:
+    """The booking this link may act on, or None for a tampered, old or other-purpose link."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    found = (
+        BookingToken.objects.select_related("booking__event_type__host", "booking__organization")
+        .filter(token_hash=_hash(token), purpose=purpose)
+        .first()
+    )
+    return found.booking if found else None

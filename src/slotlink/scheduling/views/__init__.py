@@ -1,0 +1,1 @@
+"""Pages of scheduling: the hosts' pages under /360/ and the invitees' public pages."""

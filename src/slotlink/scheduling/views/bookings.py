@@ -1,0 +1,71 @@
+"""Bookings for hosts: upcoming and past, one booking's details, and cancelling it."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.scheduling.booking_forms import CancelForm
+from slotlink.scheduling.locations import (
+    booking_join_url,
+    booking_location_text,
+    conference_details,
+)
+from slotlink.scheduling.models import Booking
+from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
+from slotlink.scheduling.services.bookings import BookingError, booking_cancel
+
+
+@member_required
+def booking_list(request: MemberRequest) -> HttpResponse:
+    past = request.GET.get("show") == "past"
+    bookings = bookings_for(membership=request.membership, upcoming=not past, now=timezone.now())
+    return render(
+        request,
+        "scheduling/booking_list.html",
+        {"bookings": bookings[:200], "past": past},
+    )
+
+
+def _booking_or_404(request: MemberRequest, booking_id: int) -> Booking:
+    return get_object_or_404(bookings_visible_to(membership=request.membership), pk=booking_id)
+
+
+@member_required
+def booking_detail(
+    request: MemberRequest, booking_id: int, form: CancelForm | None = None
+) -> HttpResponse:
+    booking = _booking_or_404(request, booking_id)
+    details = conference_details(booking)
+    return render(
+        request,
+        "scheduling/booking_detail.html",
+        {
+            "booking": booking,
+            "details": details,
+            "location_text": booking_location_text(booking, details),
+            "join_url": booking_join_url(booking, details),
+            "history": booking.history.select_related("actor"),
+            "others": session_bookings(booking=booking),
+            "can_cancel": not booking.is_cancelled and booking.start > timezone.now(),
+            "form": form or CancelForm(),
+        },
+    )
+
+
+@member_required
+@require_POST
+def booking_host_cancel(request: MemberRequest, booking_id: int) -> HttpResponse:
+    booking = _booking_or_404(request, booking_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_cancel(booking=booking, reason=form.cleaned_data["reason"], by=request.user)
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Cancelled. {booking.invitee_name} is told by email.")
+            return redirect("booking-detail", booking_id=booking.id)
+    return booking_detail(request, booking_id, form=form)

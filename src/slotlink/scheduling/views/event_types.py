@@ -1,0 +1,172 @@
+"""Event Types: the list and the editor (General and Limits tabs)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.accounts.models import User
+from slotlink.scheduling.forms import EventTypeForm, EventTypeLimitsForm
+from slotlink.scheduling.locations import editor_location_problem
+from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.selectors import event_types_for
+from slotlink.scheduling.services.event_types import event_type_create, event_type_update
+
+GENERAL_FIELDS = [
+    "title",
+    "slug",
+    "description",
+    "duration_minutes",
+    "kind",
+    "seats_per_session",
+    "location_kind",
+    "location_detail",
+]
+LIMIT_FIELDS = ["minimum_notice_minutes", "buffer_minutes", "horizon_days", "is_active"]
+DETAIL_LABELS = {
+    LocationKind.IN_PERSON: "Address",
+    LocationKind.CUSTOM_URL: "Meeting link",
+}
+
+
+def _hosts(request: MemberRequest) -> QuerySet[User]:
+    """Who may host: anyone in the organization for admins, yourself for members."""
+    if request.membership.is_admin:
+        return User.objects.filter(
+            memberships__organization_id=request.membership.organization_id
+        ).order_by("full_name", "email")
+    return User.objects.filter(pk=request.user.pk)
+
+
+def _location_context(request: MemberRequest, form: EventTypeForm) -> dict[str, Any]:
+    kind = form["location_kind"].value() or LocationKind.ZOOM
+    host_id = form["host"].value() or request.user.pk
+    return {
+        "detail_label": DETAIL_LABELS.get(kind, ""),
+        "location_problem": editor_location_problem(
+            location_kind=kind,
+            organization_id=request.membership.organization_id,
+            host_id=int(host_id) if str(host_id).isdigit() else request.user.pk,
+        ),
+    }
+
+
+def _public_url(request: MemberRequest, event_type: EventType) -> str:
+    return request.build_absolute_uri(
+        reverse("book", args=[request.membership.organization.slug, event_type.slug])
+    )
+
+
+@member_required
+def event_type_list(request: MemberRequest) -> HttpResponse:
+    event_types = [
+        (event_type, _public_url(request, event_type))
+        for event_type in event_types_for(membership=request.membership)
+    ]
+    return render(request, "scheduling/event_type_list.html", {"event_types": event_types})
+
+
+@member_required
+def event_type_new(request: MemberRequest) -> HttpResponse:
+    hosts = _hosts(request)
+    form = EventTypeForm(
+        request.POST or None,
+        organization_id=request.membership.organization_id,
+        hosts=hosts,
+        initial={"duration_minutes": 30, "kind": EventType.Kind.ONE_ON_ONE, "host": request.user},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        event_type = event_type_create(
+            organization=request.membership.organization,
+            host=data["host"],
+            **{name: data[name] for name in GENERAL_FIELDS},
+        )
+        messages.success(request, f"{event_type.title} is ready to be booked.")
+        return redirect("event-edit", event_type_id=event_type.id)
+    return render(
+        request,
+        "scheduling/event_type_edit.html",
+        {"form": form, "tab": "general", **_location_context(request, form)},
+    )
+
+
+def _event_type_or_404(request: MemberRequest, event_type_id: int) -> EventType:
+    return get_object_or_404(event_types_for(membership=request.membership), pk=event_type_id)
+
+
+@member_required
+def event_type_edit(request: MemberRequest, event_type_id: int) -> HttpResponse:
+    event_type = _event_type_or_404(request, event_type_id)
+    form = EventTypeForm(
+        request.POST or None,
+        organization_id=request.membership.organization_id,
+        hosts=_hosts(request),
+        event_type=event_type,
+        initial={name: getattr(event_type, name) for name in GENERAL_FIELDS}
+        | {"host": event_type.host},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        event_type_update(
+            event_type=event_type,
+            host=data["host"],
+            **{name: data[name] for name in GENERAL_FIELDS},
+        )
+        messages.success(request, "Saved. New bookings use these settings.")
+        return redirect("event-edit", event_type_id=event_type.id)
+    return render(
+        request,
+        "scheduling/event_type_edit.html",
+        {
+            "form": form,
+            "event_type": event_type,
+            "public_url": _public_url(request, event_type),
+            "tab": "general",
+            **_location_context(request, form),
+        },
+    )
+
+
+@member_required
+def event_type_limits(request: MemberRequest, event_type_id: int) -> HttpResponse:
+    event_type = _event_type_or_404(request, event_type_id)
+    form = EventTypeLimitsForm(
+        request.POST or None,
+        initial={name: getattr(event_type, name) for name in LIMIT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        event_type_update(
+            event_type=event_type, **{name: form.cleaned_data[name] for name in LIMIT_FIELDS}
+        )
+        messages.success(request, "Saved. New bookings use these limits.")
+        return redirect("event-limits", event_type_id=event_type.id)
+    return render(
+        request,
+        "scheduling/event_type_limits.html",
+        {
+            "form": form,
+            "event_type": event_type,
+            "public_url": _public_url(request, event_type),
+            "tab": "limits",
+        },
+    )
+
+
+@member_required
+def event_type_location(request: MemberRequest) -> HttpResponse:
+    """The editor's location details, redrawn (htmx) when the Location dropdown changes."""
+    form = EventTypeForm(
+        request.GET,
+        organization_id=request.membership.organization_id,
+        hosts=_hosts(request),
+    )
+    return render(
+        request,
+        "scheduling/_location_details.html",
+        {"form": form, **_location_context(request, form)},
+    )

@@ -1,0 +1,97 @@
+"""The invitee's links from the emails: reschedule (pick a new time) and cancel.
+
+A link that was tampered with, replaced by a newer email, or already used gets the same
+page: it says the link doesn't work and what to do instead, and changes nothing.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from slotlink.accounts.access import public
+from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
+from slotlink.scheduling.models import Booking, BookingToken
+from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.services.bookings import BookingError, booking_cancel, booking_reschedule
+from slotlink.scheduling.timezones import time_zone_choices
+from slotlink.scheduling.tokens import booking_for_token
+from slotlink.scheduling.views.public import confirmation_url
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/link_invalid.html", status=404)
+
+
+def _closed(request: HttpRequest, booking: Booking, message: str) -> HttpResponse:
+    return render(
+        request,
+        "scheduling/booking_closed.html",
+        {"booking": booking, "message": message},
+        status=400,
+    )
+
+
+@public
+def reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(token=token, purpose=BookingToken.Purpose.RESCHEDULE)
+    if booking is None:
+        return _invalid_link(request)
+    now = timezone.now()
+    if booking.start <= now:
+        return _closed(request, booking, "This booking has already started, so it can't be moved.")
+    params = request.POST if request.method == "POST" else request.GET
+    form = RescheduleForm(request.POST if request.method == "POST" else None)
+    failed = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_reschedule(booking=booking, start=form.cleaned_data["start"])
+        except BookingError as error:
+            form.add_error(None, error.message)
+            failed = True
+        else:
+            return redirect(confirmation_url(booking))
+    time_zone = picker_time_zone(
+        params.get("time_zone") or params.get("tz") or booking.invitee_time_zone,
+        booking.event_type,
+    )
+    picker = build_picker(
+        event_type=booking.event_type,
+        path=request.path,
+        time_zone=time_zone,
+        month=params.get("month", ""),
+        day=params.get("date", ""),
+        now=now,
+        excluding=booking,
+    )
+    return render(
+        request,
+        "scheduling/reschedule.html",
+        {
+            "booking": booking,
+            "event_type": booking.event_type,
+            "picker": picker,
+            "form": form,
+            "chosen": "" if failed else params.get("start", ""),
+            "time_zones": time_zone_choices(),
+        },
+        status=409 if failed else 200,
+    )
+
+
+@public
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(token=token, purpose=BookingToken.Purpose.CANCEL)
+    if booking is None:
+        return _invalid_link(request)
+    if booking.start <= timezone.now():
+        return _closed(
+            request, booking, "This booking has already started, so it can't be cancelled."
+        )
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_cancel(booking=booking, reason=form.cleaned_data["reason"])
+        except BookingError as error:
+            return _closed(request, booking, error.message)
+        return redirect(confirmation_url(booking))
+    return render(request, "scheduling/cancel.html", {"booking": booking, "form": form})

@@ -1,0 +1,131 @@
+"""The invitee's pages, no account needed: an organization's event types, an event type's
+booking page, and the confirmation."""
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from slotlink.accounts.access import public
+from slotlink.accounts.models import Organization
+from slotlink.scheduling.booking_forms import BookingForm
+from slotlink.scheduling.locations import (
+    booking_join_url,
+    booking_location_text,
+    conference_details,
+    link_status_note,
+    public_location_text,
+)
+from slotlink.scheduling.models import Booking, BookingEvent
+from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.selectors import public_event_type, public_event_types
+from slotlink.scheduling.services.bookings import Invitee, SlotUnavailable, booking_create
+from slotlink.scheduling.timezones import time_zone_choices
+
+CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the email has everything after that
+
+
+def confirmation_url(booking: Booking) -> str:
+    return reverse("booking-confirmed", args=[signing.dumps(booking.id, salt=CONFIRMATION_SALT)])
+
+
+@public
+def organization_page(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    organization = Organization.objects.filter(slug=organization_slug).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    return render(
+        request,
+        "scheduling/public_organization.html",
+        {
+            "organization": organization,
+            "event_types": public_event_types(organization_slug=organization_slug),
+        },
+    )
+
+
+@public
+def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpResponse:
+    event_type = public_event_type(organization_slug=organization_slug, slug=slug)
+    if event_type is None:
+        raise Http404("No such event type.")
+    params = request.POST if request.method == "POST" else request.GET
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        location_kind=event_type.location_kind,
+    )
+    slot_taken = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = booking_create(
+                event_type=event_type,
+                start=data["start"],
+                invitee=Invitee(
+                    name=data["name"],
+                    email=data["email"],
+                    time_zone=data["time_zone"],
+                    phone=data.get("phone", ""),
+                    address=data.get("address", ""),
+                ),
+            )
+        except SlotUnavailable as error:
+            form.add_error(None, error.message)
+            slot_taken = True
+        else:
+            return redirect(confirmation_url(booking))
+    time_zone = picker_time_zone(params.get("time_zone") or params.get("tz", ""), event_type)
+    picker = build_picker(
+        event_type=event_type,
+        path=request.path,
+        time_zone=time_zone,
+        month=params.get("month", ""),
+        day=params.get("date", ""),
+        now=timezone.now(),
+    )
+    chosen = "" if slot_taken else params.get("start", "")
+    return render(
+        request,
+        "scheduling/book.html",
+        {
+            "event_type": event_type,
+            "location_text": public_location_text(event_type),
+            "picker": picker,
+            "form": form,
+            "chosen": chosen,
+            "time_zones": time_zone_choices(),
+            "time_zone_detected": bool(params.get("tz") or params.get("time_zone")),
+        },
+        status=409 if slot_taken else 200,
+    )
+
+
+@public
+def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
+    try:
+        booking_id = signing.loads(signed, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return render(request, "scheduling/link_invalid.html", status=404)
+    booking = (
+        Booking.objects.select_related("event_type__host", "organization")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    details = conference_details(booking)
+    return render(
+        request,
+        "scheduling/booking_confirmed.html",
+        {
+            "booking": booking,
+            "location_text": booking_location_text(booking, details),
+            "join_url": booking_join_url(booking, details),
+            "link_note": link_status_note(details),
+            "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
+            "from_email": settings.DEFAULT_FROM_EMAIL,
+        },
+    )

@@ -1,0 +1,80 @@
+"""Builders and helpers for scheduling tests, written through the product's own services."""
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from slotlink.accounts.models import Membership, Organization, User
+from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.scheduling.selectors import free_slots
+from slotlink.scheduling.services.bookings import Invitee, booking_create
+from slotlink.scheduling.services.event_types import availability_replace, event_type_create
+from tests.factories import make_member
+
+ALL_DAY = [(weekday, time(0, 0), time(23, 59)) for weekday in range(7)]
+
+
+def make_host(
+    organization: Organization, *, time_zone: str = "Europe/Berlin", **fields: str
+) -> User:
+    fields.setdefault("full_name", "Hana Host")
+    return make_member(
+        organization, role=Membership.Role.MEMBER, time_zone=time_zone, **fields
+    ).user
+
+
+def make_event_type(
+    organization: Organization, host: User, *, always_open: bool = True, **fields: Any
+) -> EventType:
+    """An event type; by default its host takes meetings at any hour, with no notice."""
+    values: dict[str, Any] = {
+        "title": "Intro call",
+        "slug": f"intro-{EventType.objects.count() + 1}",
+        "duration_minutes": 30,
+        "kind": EventType.Kind.ONE_ON_ONE,
+        "location_kind": LocationKind.PHONE,
+        "minimum_notice_minutes": 0,
+    }
+    values.update(fields)
+    event_type = event_type_create(organization=organization, host=host, **values)
+    if always_open:
+        availability_replace(host=host, intervals=ALL_DAY)
+    return event_type
+
+
+def next_free_starts(event_type: EventType, count: int = 1, *, days: int = 3) -> list[datetime]:
+    now = timezone.now()
+    slots = free_slots(event_type=event_type, since=now, until=now + timedelta(days=days), now=now)
+    assert len(slots) >= count, "the test needs more free slots"
+    return [slot.start for slot in slots[:count]]
+
+
+def invitee(**fields: str) -> Invitee:
+    values = {"name": "Ivy Invitee", "email": "ivy@example.test", "time_zone": "America/New_York"}
+    values.update(fields)
+    if "phone" not in values:
+        values["phone"] = "+1 212 555 0100"
+    return Invitee(**values)
+
+
+def book(event_type: EventType, start: datetime | None = None, **fields: str) -> Booking:
+    return booking_create(
+        event_type=event_type,
+        start=start or next_free_starts(event_type)[0],
+        invitee=invitee(**fields),
+    )
+
+
+def run_queued_tasks() -> int:
+    """Run the tasks that are due, as `db_worker` would, but in this process: emails then land
+    in Django's test outbox. Returns how many ran."""
+    ran = 0
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim("tests")
+        task = result.task
+        task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        result.set_successful(None)
+        ran += 1
+    return ran

@@ -1,0 +1,81 @@
+"""Fixtures of the scheduling tests: a host, event types, sent messages, a test provider."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from slotlink.conferencing import seam
+from slotlink.conferencing.seam import BookingRef, ConferenceDetails, LinkStatus
+from slotlink.notifications.messages import BookingMessage
+from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.services import emails
+from tests.scheduling.builders import make_event_type, make_host
+
+
+@pytest.fixture
+def host(organization):
+    return make_host(organization)
+
+
+@pytest.fixture
+def event_type(organization, host) -> EventType:
+    return make_event_type(organization, host)
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[BookingMessage]:
+    """The messages scheduling hands to notifications, instead of sending them."""
+    messages: list[BookingMessage] = []
+    monkeypatch.setattr(emails, "deliver", messages.append)
+    return messages
+
+
+@dataclass
+class RecordingProvider:
+    """A conferencing provider for tests of our own seam: it records what it hears and
+    answers with the link status a test sets."""
+
+    location_kind: str = LocationKind.ZOOM
+    label: str = "Zoom"
+    status: LinkStatus = LinkStatus.READY
+    join_url: str = "https://zoom.example.test/j/123"
+    problem: str = ""
+    calls: list[tuple[str, BookingRef]] = field(default_factory=list)
+
+    def booking_created(self, booking: BookingRef) -> None:
+        self.calls.append(("created", booking))
+
+    def booking_rescheduled(self, booking: BookingRef) -> None:
+        self.calls.append(("rescheduled", booking))
+
+    def booking_cancelled(self, booking: BookingRef) -> None:
+        self.calls.append(("cancelled", booking))
+
+    def details(self, booking: BookingRef) -> ConferenceDetails:
+        ready = self.status == LinkStatus.READY
+        return ConferenceDetails(
+            location_text="Zoom",
+            status=self.status,
+            join_url=self.join_url if ready else "",
+            passcode="4321" if ready else "",
+            reason="" if ready else "The Zoom meeting could not be created.",
+        )
+
+    def location_problem(self, *, organization_id: int, host_id: int) -> str:
+        return self.problem
+
+    def integration_card(self, *, organization_id: int, user_id: int, is_admin: bool) -> None:
+        return None
+
+
+@pytest.fixture
+def provider():
+    """A registered test provider for Zoom locations, removed again afterwards."""
+    recording = RecordingProvider()
+    previous = seam.provider_for(LocationKind.ZOOM)
+    seam.register_provider(recording)
+    yield recording
+    if previous is None:
+        seam._providers.pop(LocationKind.ZOOM, None)
+    else:
+        seam.register_provider(previous)

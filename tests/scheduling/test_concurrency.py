@@ -1,0 +1,185 @@
+"""No double booking under real concurrency: threads with their own database connections,
+released together, against SQLite and PostgreSQL alike (whichever DATABASE_URL names)."""
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import httpx
+import pytest
+from django.db import connections
+
+from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.services.bookings import (
+    BookingError,
+    SlotUnavailable,
+    booking_cancel,
+    booking_reschedule,
+)
+from tests.factories import make_organization
+from tests.scheduling.builders import book, make_event_type, make_host, next_free_starts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+T = TypeVar("T")
+RACERS = 8
+
+
+def race(count: int, action: Callable[[int], T]) -> list[T | BaseException]:
+    """Run `action(i)` in `count` threads released at the same moment; each result or error."""
+    gate = threading.Barrier(count)
+    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * count
+
+    def run(index: int) -> None:
+        try:
+            gate.wait(timeout=10)
+            outcomes[index] = action(index)
+        except BaseException as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.fixture
+def setup():
+    organization = make_organization("Race Inc")
+    host = make_host(organization)
+    return organization, host
+
+
+def test_racing_invitees_for_one_slot_exactly_one_wins(setup):
+    """Two invitees racing for one slot: exactly one wins (here, eight of them); the others
+    are told it was just taken."""
+    organization, host = setup
+    event_type = make_event_type(organization, host)
+    start = next_free_starts(event_type)[0]
+    outcomes = race(RACERS, lambda i: book(event_type, start, email=f"racer{i}@example.test"))
+    winners = [o for o in outcomes if isinstance(o, Booking)]
+    losers = [o for o in outcomes if isinstance(o, SlotUnavailable)]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == RACERS - 1, outcomes
+    assert {loser.message for loser in losers} == {"That time was just taken. Please pick another."}
+    assert Booking.objects.filter(start=start).count() == 1
+
+
+def test_racing_for_overlapping_slots_of_two_event_types_one_wins(setup):
+    """The host is one person: racing for overlapping times of two event types, one wins."""
+    organization, host = setup
+    short = make_event_type(organization, host, slug="short")
+    long = make_event_type(organization, host, slug="long", duration_minutes=60)
+    start = next_free_starts(short, 3)[2]
+    outcomes = race(
+        RACERS,
+        lambda i: book(short if i % 2 else long, start, email=f"racer{i}@example.test"),
+    )
+    assert sum(isinstance(o, Booking) for o in outcomes) == 1, outcomes
+    assert Booking.objects.count() == 1
+
+
+def test_a_group_session_never_exceeds_its_capacity(setup):
+    """Ten invitees race for a session of three seats: exactly three get one."""
+    organization, host = setup
+    group = make_event_type(organization, host, kind=EventType.Kind.GROUP, seats_per_session=3)
+    start = next_free_starts(group)[0]
+    outcomes = race(10, lambda i: book(group, start, email=f"racer{i}@example.test"))
+    assert sum(isinstance(o, Booking) for o in outcomes) == 3, outcomes
+    assert sum(isinstance(o, SlotUnavailable) for o in outcomes) == 7, outcomes
+    assert Booking.objects.filter(start=start, status="confirmed").count() == 3
+
+
+def test_reschedules_and_a_new_booking_racing_into_one_slot_one_wins(setup):
+    """Moving bookings compete for a time like new ones: one of them gets it."""
+    organization, host = setup
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 8)
+    target = starts[-1]
+    movers = [book(event_type, starts[i * 2], email=f"m{i}@example.test") for i in range(3)]
+
+    def act(i: int) -> Booking:
+        if i < len(movers):
+            return booking_reschedule(booking=movers[i], start=target)
+        return book(event_type, target, email="new@example.test")
+
+    outcomes = race(len(movers) + 1, act)
+    assert sum(isinstance(o, Booking) for o in outcomes) == 1, outcomes
+    assert Booking.objects.filter(start=target).count() == 1
+
+
+def test_a_cancel_racing_a_reschedule_leaves_one_consistent_story(setup):
+    """Cancel and reschedule of one booking at once: either it moved and then was
+    cancelled, or it was cancelled and the move was refused; SEQUENCE counts both."""
+    organization, host = setup
+    event_type = make_event_type(organization, host)
+    first, later = next_free_starts(event_type, 4)[0], next_free_starts(event_type, 4)[3]
+    booking = book(event_type, first)
+    outcomes = race(
+        2,
+        lambda i: (
+            booking_cancel(booking=booking)
+            if i
+            else booking_reschedule(booking=booking, start=later)
+        ),
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    kinds = list(booking.history.values_list("kind", flat=True))
+    if isinstance(outcomes[0], BookingError):
+        assert kinds == ["booked", "cancelled"]
+    else:
+        assert kinds == ["booked", "rescheduled", "cancelled"]
+    assert booking.sequence == len(kinds) - 1
+
+
+def test_over_http_one_invitee_wins_and_the_others_see_fresh_slots(setup, live_server):
+    """Through the real web stack, invitees posting the same slot at once: one is booked,
+    each other one reads "That time was just taken" and a slot list without that time."""
+    organization, host = setup
+    event_type = make_event_type(organization, host)
+    start: datetime = next_free_starts(event_type)[0]
+    page = f"{live_server.url}/book/{organization.slug}/{event_type.slug}"
+    query = {"tz": "UTC", "date": start.date().isoformat()}
+    clients = [httpx.Client(timeout=30) for _ in range(6)]
+    forms = []
+    for client in clients:
+        response = client.get(page, params=query)
+        assert start.isoformat() in response.text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+        assert token is not None
+        forms.append(token.group(1))
+
+    def post(i: int) -> httpx.Response:
+        return clients[i].post(
+            page,
+            data={
+                "csrfmiddlewaretoken": forms[i],
+                "start": start.isoformat(),
+                "time_zone": "UTC",
+                "date": start.date().isoformat(),
+                "name": f"Racer {i}",
+                "email": f"racer{i}@example.test",
+                "phone": "+1 212 555 0100",
+            },
+            headers={"referer": page},
+        )
+
+    responses = race(len(clients), post)
+    for client in clients:
+        client.close()
+    statuses = sorted(r.status_code for r in responses if isinstance(r, httpx.Response))
+    assert statuses == [302] + [409] * (len(clients) - 1), responses
+    for response in responses:
+        assert isinstance(response, httpx.Response)
+        if response.status_code == 409:
+            assert "That time was just taken. Please pick another." in response.text
+            assert f'value="{start.isoformat()}"' not in response.text
+            assert 'name="start"' in response.text  # fresh slots to pick from
+    assert Booking.objects.filter(start=start).count() == 1
