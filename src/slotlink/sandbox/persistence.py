@@ -2,7 +2,9 @@
 
 Writing the whole state after every change would make each meeting create cost as much
 as the state is large. Instead a change marks the state dirty and a background task
-writes it at most every `interval` seconds, plus once at shutdown. Each write goes to a
+writes it at most every `interval` seconds, plus once at shutdown; when the state has
+grown so large that a write takes a while, the pause between writes grows with it, so
+saving never takes more than a fifth of the server's time. Each write goes to a
 temporary file that replaces the old one, so a crash never leaves half a file.
 """
 
@@ -14,6 +16,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,7 @@ class Persister:
         self.path = path
         self.interval = interval
         self._dirty = False
+        self._pause = interval
         self._task: asyncio.Task[None] | None = None
 
     def mark_dirty(self) -> None:
@@ -66,8 +70,10 @@ class Persister:
 
     async def _run(self) -> None:
         while True:
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(self._pause)
+            began = time.perf_counter()
             await self.flush()
+            self._pause = max(self.interval, 4 * (time.perf_counter() - began))
 
     async def flush(self) -> None:
         if self.path is None or not self._dirty:
