@@ -77,18 +77,20 @@ class EventTypeForm(forms.Form):
         self,
         *args: Any,
         organization_id: int,
-        hosts: QuerySet[User],
+        hosts: QuerySet[User] | None,
         event_type: EventType | None = None,
         **kwargs: Any,
     ) -> None:
+        """`hosts`: whom an admin may pick; None for a member, who hosts their own."""
         super().__init__(*args, **kwargs)
         self.organization_id = organization_id
         self.event_type = event_type
-        host_field = self.fields["host"]
-        assert isinstance(host_field, forms.ModelChoiceField)
-        host_field.queryset = hosts
-        if hosts.count() == 1:
-            self.fields["host"].widget = forms.HiddenInput()
+        if hosts is None:
+            del self.fields["host"]
+        else:
+            host_field = self.fields["host"]
+            assert isinstance(host_field, forms.ModelChoiceField)
+            host_field.queryset = hosts
 
     def clean_location_kind(self) -> str:
         value: str = self.cleaned_data["location_kind"]

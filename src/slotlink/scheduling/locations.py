@@ -76,7 +76,7 @@ def booking_location_text(booking: Booking, details: ConferenceDetails | None = 
     if kind == LocationKind.IN_PERSON:
         return f"In person: {event_type.location_detail}"
     if kind == LocationKind.CUSTOM_URL:
-        return event_type.location_detail
+        return "Online"  # the link itself is the join URL
     if kind == LocationKind.ASK_INVITEE:
         return booking.invitee_address
     return LocationKind(kind).label

@@ -125,7 +125,8 @@ def free_slots(
     excluding: Booking | None = None,
 ) -> list[Slot]:
     """Bookable slots of an event type in [since, until). When moving a booking, pass it as
-    `excluding`: its own time is free to it, and its host's calendar is the one that counts."""
+    `excluding`: the time around it is free to it (but its current start is no new time),
+    and its host's calendar is the one that counts."""
     host = excluding.host if excluding is not None else event_type.host
     rules = slot_rules_for(event_type=event_type, host=host)
     busy, seats_left = _busy_and_seats(
@@ -140,6 +141,7 @@ def free_slots(
             ),
         )
         for start in free_starts(rules, busy, since=since, until=until, now=now)
+        if excluding is None or start != excluding.start  # where it is now is no move
     ]
 
 

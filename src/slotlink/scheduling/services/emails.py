@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange, BookingMessage
+from slotlink.notifications.services import booking_emails_send
 from slotlink.scheduling.locations import booking_join_url, conference_details
 from slotlink.scheduling.messages import absolute_url, booking_message
 from slotlink.scheduling.models import Booking, BookingEvent, BookingToken
@@ -42,9 +43,7 @@ class EmailOutcome:
 
 
 def deliver(message: BookingMessage) -> None:
-    """Hand the message to notifications (imported here: it renders and sends)."""
-    from slotlink.notifications.services import booking_emails_send
-
+    """Hand the message to notifications, which renders and sends both emails."""
     booking_emails_send(message=message)
 
 

@@ -33,24 +33,24 @@ DETAIL_LABELS = {
 }
 
 
-def _hosts(request: MemberRequest) -> QuerySet[User]:
-    """Who may host: anyone in the organization for admins, yourself for members."""
-    if request.membership.is_admin:
-        return User.objects.filter(
-            memberships__organization_id=request.membership.organization_id
-        ).order_by("full_name", "email")
-    return User.objects.filter(pk=request.user.pk)
+def _hosts(request: MemberRequest) -> QuerySet[User] | None:
+    """Whom an admin may make host: anyone in the organization. Members host their own."""
+    if not request.membership.is_admin:
+        return None
+    return User.objects.filter(
+        memberships__organization_id=request.membership.organization_id
+    ).order_by("full_name", "email")
 
 
 def _location_context(request: MemberRequest, form: EventTypeForm) -> dict[str, Any]:
     kind = form["location_kind"].value() or LocationKind.ZOOM
-    host_id = form["host"].value() or request.user.pk
+    host_id = form["host"].value() if "host" in form.fields else request.user.pk
     return {
         "detail_label": DETAIL_LABELS.get(kind, ""),
         "location_problem": editor_location_problem(
             location_kind=kind,
             organization_id=request.membership.organization_id,
-            host_id=int(host_id) if str(host_id).isdigit() else request.user.pk,
+            host_id=int(host_id) if str(host_id or "").isdigit() else request.user.pk,
         ),
     }
 
@@ -83,7 +83,7 @@ def event_type_new(request: MemberRequest) -> HttpResponse:
         data = form.cleaned_data
         event_type = event_type_create(
             organization=request.membership.organization,
-            host=data["host"],
+            host=data.get("host") or request.user,
             **{name: data[name] for name in GENERAL_FIELDS},
         )
         messages.success(request, f"{event_type.title} is ready to be booked.")
@@ -114,7 +114,7 @@ def event_type_edit(request: MemberRequest, event_type_id: int) -> HttpResponse:
         data = form.cleaned_data
         event_type_update(
             event_type=event_type,
-            host=data["host"],
+            host=data.get("host") or event_type.host,
             **{name: data[name] for name in GENERAL_FIELDS},
         )
         messages.success(request, "Saved. New bookings use these settings.")

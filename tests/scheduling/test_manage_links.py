@@ -1,0 +1,173 @@
+"""The invitee's reschedule and cancel links: each does one thing, to one booking, while it
+is current; tampered, replaced or used links change nothing."""
+
+from datetime import timedelta
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+from django.http import HttpResponse
+
+from slotlink.scheduling.models import Booking, BookingToken, EventType
+from slotlink.scheduling.tasks import send_booking_email
+from tests.scheduling.builders import book, next_free_starts
+
+pytestmark = pytest.mark.django_db
+
+INVALID = "This link doesn't work anymore"
+
+
+def text(response: HttpResponse) -> str:
+    return unescape(response.content.decode())
+
+
+def emailed_links(booking: Booking, sent: list, change: str = "booked") -> tuple[str, str]:
+    """Send the booking's current email (as the task does) and return its two links' paths."""
+    booking.refresh_from_db()
+    send_booking_email.call(booking.id, change, booking.sequence)
+    message = sent[-1]
+    return urlsplit(message.reschedule_url).path, urlsplit(message.cancel_url).path
+
+
+@pytest.fixture
+def booking(event_type: EventType) -> Booking:
+    return book(event_type, next_free_starts(event_type)[0])
+
+
+def test_links_are_unguessable_and_stored_only_as_hashes(booking, sent):
+    """A link carries 43 random URL-safe characters; the database holds only their SHA-256."""
+    reschedule, cancel = emailed_links(booking, sent)
+    token = reschedule.split("/")[2]
+    assert len(token) == 43
+    stored = set(BookingToken.objects.values_list("token_hash", flat=True))
+    assert token not in stored
+    assert all(len(value) == 64 for value in stored)
+    assert reschedule.split("/")[2] != cancel.split("/")[2]
+
+
+def test_the_reschedule_link_moves_the_same_booking(client, booking, sent):
+    """Picking a new time on the link's page moves the booking and confirms it; the page
+    offers the other free times, not the current one."""
+    reschedule, _ = emailed_links(booking, sent)
+    new_start = next_free_starts(booking.event_type, 3)[2]
+    page = client.get(reschedule, {"tz": "UTC", "date": new_start.date().isoformat()})
+    assert page.status_code == 200
+    assert "Reschedule Intro call" in text(page)
+    assert f'value="{new_start.isoformat()}"' in text(page)
+    assert f'value="{booking.start.isoformat()}"' not in text(page)
+    response = client.post(reschedule, {"start": new_start.isoformat(), "time_zone": "UTC"})
+    assert response.status_code == 302
+    assert "Your booking moved" in text(client.get(response["Location"]))
+    moved = Booking.objects.get()
+    assert (moved.id, moved.start, moved.sequence) == (booking.id, new_start, 1)
+
+
+def test_moving_a_booking_retires_its_old_links(client, booking, sent):
+    """After a reschedule, the previous email's links show a clear page and change nothing;
+    the new email's links work."""
+    old_reschedule, old_cancel = emailed_links(booking, sent)
+    starts = next_free_starts(booking.event_type, 6)
+    client.post(old_reschedule, {"start": starts[2].isoformat(), "time_zone": "UTC"})
+    for path in (old_reschedule, old_cancel):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert INVALID in text(response)
+    again = client.post(old_reschedule, {"start": starts[4].isoformat(), "time_zone": "UTC"})
+    assert again.status_code == 404
+    assert client.post(old_cancel, {"reason": "x"}).status_code == 404
+    booking.refresh_from_db()
+    assert (booking.start, booking.status) == (starts[2], "confirmed")
+    new_reschedule, new_cancel = emailed_links(booking, sent, "rescheduled")
+    assert client.get(new_reschedule).status_code == 200
+    assert client.get(new_cancel).status_code == 200
+
+
+def test_the_cancel_link_cancels_with_an_optional_reason_once(client, booking, sent):
+    """Cancelling through the link records the reason; the used link can't be used again."""
+    _, cancel = emailed_links(booking, sent)
+    page = client.get(cancel)
+    assert "Cancel your booking?" in text(page)
+    response = client.post(cancel, {"reason": "Something came up"})
+    assert response.status_code == 302
+    assert "Your booking is cancelled" in text(client.get(response["Location"]))
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_reason, booking.cancelled_by_host) == (
+        "cancelled",
+        "Something came up",
+        False,
+    )
+    reused = client.post(cancel, {"reason": "again"})
+    assert reused.status_code == 404
+    assert INVALID in text(reused)
+    assert booking.history.count() == 2
+
+
+def test_an_empty_reason_is_fine_and_an_over_long_one_is_refused(client, booking, sent):
+    """The reason is optional, but at most 500 characters; too long cancels nothing."""
+    _, cancel = emailed_links(booking, sent)
+    response = client.post(cancel, {"reason": "x" * 501})
+    assert "Ensure this value has at most 500 characters" in text(response)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert client.post(cancel, {"reason": ""}).status_code == 302
+
+
+def test_each_link_does_only_its_own_job(client, booking, sent):
+    """A reschedule link can't cancel, and a cancel link can't reschedule."""
+    reschedule, cancel = emailed_links(booking, sent)
+    reschedule_token, cancel_token = reschedule.split("/")[2], cancel.split("/")[2]
+    assert client.post(f"/booking/{reschedule_token}/cancel").status_code == 404
+    new_start = next_free_starts(booking.event_type, 3)[2]
+    response = client.post(
+        f"/booking/{cancel_token}/reschedule", {"start": new_start.isoformat(), "time_zone": "UTC"}
+    )
+    assert response.status_code == 404
+    booking.refresh_from_db()
+    assert (booking.status, booking.sequence) == ("confirmed", 0)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+        lambda token: token[:20],
+        lambda token: token + "x" * 200,
+        lambda token: "0" * 43,
+    ],
+)
+def test_tampered_links_change_nothing(client, booking, sent, tamper):
+    """A link with a changed, cut or padded token shows the clear page and changes nothing."""
+    _, cancel = emailed_links(booking, sent)
+    token = cancel.split("/")[2]
+    response = client.post(f"/booking/{tamper(token)}/cancel", {"reason": "x"})
+    assert response.status_code == 404
+    assert INVALID in text(response)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_rescheduling_into_a_taken_or_past_time_is_refused(client, booking, sent, event_type):
+    """The reschedule page refuses a time just taken (with fresh slots) or already past."""
+    reschedule, _ = emailed_links(booking, sent)
+    taken = next_free_starts(event_type, 3)[2]
+    book(event_type, taken, email="other@example.test")
+    response = client.post(reschedule, {"start": taken.isoformat(), "time_zone": "UTC"})
+    assert response.status_code == 409
+    assert "That time was just taken. Please pick another." in text(response)
+    past = booking.start - timedelta(days=3)
+    response = client.post(reschedule, {"start": past.isoformat(), "time_zone": "UTC"})
+    assert "That time has already passed." in text(response)
+    booking.refresh_from_db()
+    assert booking.sequence == 0
+
+
+def test_links_of_a_booking_that_started_say_it_cant_be_changed(client, booking, sent):
+    """Once the meeting has started its links explain that it can't be changed."""
+    reschedule, cancel = emailed_links(booking, sent)
+    Booking.objects.filter(pk=booking.pk).update(
+        start=booking.start - timedelta(days=2), end=booking.end - timedelta(days=2)
+    )
+    for path in (reschedule, cancel):
+        response = client.get(path)
+        assert response.status_code == 400
+        assert "already started" in text(response)
