@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.sandbox.oauth_helpers import REDIRECT_URI
 
 
 @dataclass
@@ -35,6 +36,13 @@ def connect(zoom_sandbox: ZoomSandbox, **user_fields: Any) -> Connected:
         timeout=10,
     )
     return Connected(user=user, tokens=tokens, api=api)
+
+
+@pytest.fixture
+def configured(zoom_sandbox: ZoomSandbox) -> ZoomSandbox:
+    """The sandbox with the app's redirect URI set to the one the OAuth tests use."""
+    zoom_sandbox.configure_app(redirect_uri=REDIRECT_URI)
+    return zoom_sandbox
 
 
 @pytest.fixture

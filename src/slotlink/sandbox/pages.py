@@ -15,7 +15,7 @@ from slotlink.sandbox.errors import ZoomError
 from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.meetings import meeting_delete, meeting_update
 from slotlink.sandbox.participants import attendance_record
-from slotlink.sandbox.render import Safe, fragment, join, message_page, page
+from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.scheduling import join_url
 from slotlink.sandbox.sessions import signed_in_user
@@ -228,7 +228,9 @@ async def join_webinar(request: Request) -> Response:
             if registrant.status == "pending"
             else "Your registration was cancelled or denied."
         )
-        return _join_page(sandbox, webinar, "You cannot join yet", Safe(f"<p>{text}</p>"), 403)
+        return _join_page(
+            sandbox, webinar, "You cannot join yet", Safe(f"<p>{escape(text)}</p>"), 403
+        )
     if request.method == "POST":
         attendance_record(sandbox, webinar, [{"registrant_id": registrant.id}])
         return message_page("You joined", f"You joined {webinar.topic}.")
@@ -286,7 +288,7 @@ async def register_webinar(request: Request) -> Response:
         link = registrant_join_url(webinar, registrant)
         return page(
             "Registered",
-            Safe(f'<h1>You are registered</h1><p><a href="{link}">Your join link</a></p>'),
+            Safe(f'<h1>You are registered</h1><p><a href="{escape(link)}">Your join link</a></p>'),
         )
     form_html = fragment("register_form.html", id=webinar.id)
     return _join_page(sandbox, webinar, "Register", form_html)
