@@ -157,6 +157,9 @@ def s_user_update(w: World) -> list[httpx.Response]:
 
 
 def s_user_delete(w: World) -> list[httpx.Response]:
+    # Deleting another user takes an admin-scoped token.
+    tokens = w.sandbox.tokens_for(w.admin.user["id"], scopes="user:write:admin user:read:admin")
+    w.admin.api.headers["Authorization"] = f"Bearer {tokens['access_token']}"
     return [
         w.admin.api.delete(f"/users/{w.member.user['id']}", params={"action": "delete"}),
         w.admin.api.delete("/users/nobody@example.com"),

@@ -246,21 +246,3 @@ def test_granular_scopes_are_understood(zoom_sandbox: ZoomSandbox) -> None:
         headers={"Authorization": f"Bearer {tokens['access_token']}"},
     )
     assert response.status_code == 201
-
-
-def test_users_me_and_settings(host: Connected) -> None:
-    """GET /users/me describes the user; settings show and change the meeting defaults."""
-    me = host.api.get("/users/me").json()
-    assert me["id"] == host.user["id"]
-    assert me["account_id"] == host.user["account_id"]
-    assert me["type"] == 2
-    assert len(me["id"]) == 22
-    settings = host.api.get("/users/me/settings").json()
-    assert settings["in_meeting"]["waiting_room"] is True
-    assert settings["feature"]["webinar"] is True
-    changed = host.api.patch("/users/me/settings", json={"in_meeting": {"waiting_room": False}})
-    assert changed.status_code == 204
-    assert host.api.get("/users/me/settings").json()["in_meeting"]["waiting_room"] is False
-    assert create(host, settings={})["settings"]["waiting_room"] is False
-    security = host.api.get("/users/me/settings", params={"option": "meeting_security"}).json()
-    assert security["meeting_security"]["meeting_password_requirement"]["length"] == 6

@@ -33,11 +33,15 @@ class Caller:
     token: Token
     user: User
     account: Account
+    family: str  # the scope family of the endpoint called: meeting, webinar, user, report
 
     @property
     def is_admin(self) -> bool:
-        """Admin scopes let an app act on other users of the same account."""
-        return any(s.endswith(":admin") for s in self.token.scopes.split())
+        """An admin scope of the endpoint's family lets an app act on the account's users."""
+        return any(
+            s.startswith(f"{self.family}:") and s.endswith(":admin")
+            for s in self.token.scopes.split()
+        )
 
     def reaches(self, owner: User) -> bool:
         return owner.id == self.user.id or (
@@ -54,7 +58,7 @@ def operation(
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             sandbox = sandbox_of(request)
-            caller = authenticate(sandbox, request)
+            caller = authenticate(sandbox, request, family=scope.split(":")[0])
             check_scope(caller, scope, me=request.path_params.get("userId") == "me")
             headers = sandbox.limiter.charge_label(caller.account.id, caller.account.plan, label)
             response = await handler(request, caller)
@@ -68,13 +72,13 @@ def operation(
     return decorate
 
 
-def authenticate(sandbox: Sandbox, request: Request) -> Caller:
+def authenticate(sandbox: Sandbox, request: Request, *, family: str) -> Caller:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     token = access_token(sandbox, value.strip()) if scheme.lower() == "bearer" else None
     user = sandbox.state.users.get(token.user_id) if token else None
     if token is None or user is None:
         raise invalid_token()
-    return Caller(sandbox, token, user, sandbox.state.accounts[user.account_id])
+    return Caller(sandbox, token, user, sandbox.state.accounts[user.account_id], family)
 
 
 def check_scope(caller: Caller, needed: str, *, me: bool) -> None:

@@ -43,9 +43,7 @@ class Faults:
         self.random = random.Random(self.seed)  # noqa: S311 - chance, not secrecy
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("random", None)
-        return data
+        return asdict(self)
 
     @property
     def active(self) -> bool:
