@@ -1,9 +1,9 @@
 """Zoom's OpenAPI contract, as the sandbox and its tests read it.
 
-`contract/ZoomMeetingAPISpec.slotlink.json` is a verbatim copy of the project's
-`shared/zoom/ZoomMeetingAPISpec.slotlink.json` (Zoom's own OpenAPI 3 file trimmed to the
-paths slotlink uses), shipped inside the package so the sandbox runs where `shared/`
-is absent.
+`ZoomMeetingAPISpec.slotlink.json` beside this module is a verbatim copy of the
+project's `shared/zoom/ZoomMeetingAPISpec.slotlink.json` (Zoom's own OpenAPI 3 file
+trimmed to the paths slotlink uses), shipped inside the package (as package data) so the
+sandbox runs where `shared/` is absent.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ SPEC_FILE = "ZoomMeetingAPISpec.slotlink.json"
 
 @cache
 def spec() -> dict[str, Any]:
-    text = resources.files("slotlink.sandbox").joinpath("contract", SPEC_FILE).read_text("utf-8")
+    text = resources.files("slotlink.sandbox").joinpath(SPEC_FILE).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
