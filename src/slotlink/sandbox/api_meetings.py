@@ -15,8 +15,9 @@ from slotlink.sandbox.apiop import (
     resolve_user,
 )
 from slotlink.sandbox.errors import ZoomError
+from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.lookups import find_meeting
-from slotlink.sandbox.meetings import meeting_create, meeting_delete, meeting_update, meeting_view
+from slotlink.sandbox.meetings import meeting_create, meeting_view
 from slotlink.sandbox.participants import participants_page
 from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming, validation_failed
 
@@ -77,7 +78,7 @@ async def update_meeting(request: Request, caller: Caller) -> Response:
             occurrence["duration"] = body["duration"]
         sandbox.changed()
         return no_content()
-    meeting_update(
+    scheduled_update(
         sandbox, meeting, body, operator=caller.user, notify=sandbox.app.api_change_events
     )
     return no_content()
@@ -94,7 +95,7 @@ async def delete_meeting(request: Request, caller: Caller) -> Response:
         meeting.occurrences.remove(occurrence)
         sandbox.changed()
         return no_content()
-    meeting_delete(sandbox, meeting, operator=caller.user, notify=sandbox.app.api_change_events)
+    scheduled_delete(sandbox, meeting, operator=caller.user, notify=sandbox.app.api_change_events)
     return no_content()
 
 

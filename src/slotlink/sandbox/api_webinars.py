@@ -18,6 +18,7 @@ from slotlink.sandbox.apiop import (
     resolve_user,
 )
 from slotlink.sandbox.errors import ZoomError
+from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.lookups import find_webinar
 from slotlink.sandbox.participants import participants_page
 from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming
@@ -25,8 +26,6 @@ from slotlink.sandbox.state import Webinar
 from slotlink.sandbox.webinars import (
     require_webinar_licence,
     webinar_create,
-    webinar_delete,
-    webinar_update,
     webinar_view,
 )
 
@@ -78,7 +77,7 @@ async def update_webinar(request: Request, caller: Caller) -> Response:
     sandbox.limiter.charge_host(webinar.host_id, "light")
     body = await json_body(request, "webinarUpdate")
     find_occurrence(webinar, request.query_params.get("occurrence_id"))
-    webinar_update(
+    scheduled_update(
         sandbox, webinar, body, operator=caller.user, notify=sandbox.app.api_change_events
     )
     return no_content()
@@ -95,7 +94,7 @@ async def delete_webinar(request: Request, caller: Caller) -> Response:
         webinar.occurrences.remove(occurrence)
         sandbox.changed()
         return no_content()
-    webinar_delete(sandbox, webinar, operator=caller.user, notify=sandbox.app.api_change_events)
+    scheduled_delete(sandbox, webinar, operator=caller.user, notify=sandbox.app.api_change_events)
     return no_content()
 
 

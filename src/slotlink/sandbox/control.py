@@ -8,7 +8,6 @@ Its shapes are a contract: tests outside the sandbox rely on them. Errors here a
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import asdict, fields
 from typing import Any
@@ -22,8 +21,7 @@ from slotlink.sandbox.faults import Faults
 from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_drop, tokens_expire
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+from slotlink.sandbox.validation import EMAIL
 
 
 class ControlError(Exception):

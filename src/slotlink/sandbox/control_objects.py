@@ -13,12 +13,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from slotlink.sandbox.control import ControlError, body_of
-from slotlink.sandbox.meetings import meeting_delete, meeting_update, meeting_view
+from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
+from slotlink.sandbox.meetings import meeting_view
 from slotlink.sandbox.participants import attendance_record, participant_view
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import Meeting, Scheduled, Webinar
 from slotlink.sandbox.validation import schema_errors
-from slotlink.sandbox.webinars import registrant_view, webinar_delete, webinar_update, webinar_view
+from slotlink.sandbox.webinars import registrant_view, webinar_view
 
 MOVABLE = ("start_time", "duration", "timezone", "topic")
 
@@ -78,7 +79,7 @@ async def delete_meeting(request: Request) -> Response:
     sandbox = sandbox_of(request)
     meeting = meeting_or_404(sandbox, request.path_params["meeting_id"])
     host = sandbox.state.users[meeting.host_id]
-    meeting_delete(sandbox, meeting, operator=host, notify=True)
+    scheduled_delete(sandbox, meeting, operator=host, notify=True)
     return Response(status_code=204)
 
 
@@ -87,7 +88,7 @@ async def move_meeting(request: Request) -> Response:
     meeting = meeting_or_404(sandbox, request.path_params["meeting_id"])
     changes = await move_body(request)
     host = sandbox.state.users[meeting.host_id]
-    meeting_update(sandbox, meeting, changes, operator=host, notify=True)
+    scheduled_update(sandbox, meeting, changes, operator=host, notify=True)
     return JSONResponse(meeting_view(sandbox, meeting))
 
 
@@ -107,7 +108,7 @@ async def delete_webinar(request: Request) -> Response:
     sandbox = sandbox_of(request)
     webinar = webinar_or_404(sandbox, request.path_params["webinar_id"])
     host = sandbox.state.users[webinar.host_id]
-    webinar_delete(sandbox, webinar, operator=host, notify=True)
+    scheduled_delete(sandbox, webinar, operator=host, notify=True)
     return Response(status_code=204)
 
 
@@ -116,7 +117,7 @@ async def move_webinar(request: Request) -> Response:
     webinar = webinar_or_404(sandbox, request.path_params["webinar_id"])
     changes = await move_body(request)
     host = sandbox.state.users[webinar.host_id]
-    webinar_update(sandbox, webinar, changes, operator=host, notify=True)
+    scheduled_update(sandbox, webinar, changes, operator=host, notify=True)
     return JSONResponse(webinar_control_view(sandbox, webinar))
 
 

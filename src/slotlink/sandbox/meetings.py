@@ -1,17 +1,13 @@
-"""Meetings: Zoom's defaults, and the writes the API, the pages and the control API share."""
+"""Meetings: Zoom's defaults for a new one, and how the API shows one."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slotlink.sandbox import ids, times
-from slotlink.sandbox.events import event_object, send_deleted, send_updated
+from slotlink.sandbox.lifecycle import scheduled_create
 from slotlink.sandbox.runtime import Sandbox
-from slotlink.sandbox.scheduling import apply_schedule, common_view
+from slotlink.sandbox.scheduling import common_view
 from slotlink.sandbox.state import Account, Meeting, User
-
-log = logging.getLogger("slotlink.sandbox")
 
 
 def meeting_defaults(user: User, account: Account) -> dict[str, Any]:
@@ -53,53 +49,10 @@ def meeting_defaults(user: User, account: Account) -> dict[str, Any]:
 def meeting_create(
     sandbox: Sandbox, *, host: User, body: dict[str, Any], join_base: str
 ) -> Meeting:
-    state = sandbox.state
-    account = state.accounts[host.account_id]
-    meeting = Meeting(
-        id=ids.meeting_number(state.meetings),
-        uuid=ids.meeting_uuid(),
-        host_id=host.id,
-        topic="Zoom Meeting",
-        type=2,
-        start_time=None,
-        duration=None,
-        timezone=host.timezone,
-        agenda="",
-        password="",
-        encrypted_password="",
-        h323_password="",
-        pstn_password="",
-        created_at=times.iso(times.now()),
-        settings=meeting_defaults(host, account),
-        join_base=join_base,
-        start_token=ids.opaque(40),
+    defaults = meeting_defaults(host, sandbox.state.accounts[host.account_id])
+    return scheduled_create(
+        sandbox, Meeting, host=host, body=body, join_base=join_base, defaults=defaults
     )
-    apply_schedule(meeting, body, user=host, account=account, creating=True)
-    state.meetings[meeting.id] = meeting
-    sandbox.changed()
-    log.debug("sandbox.meeting.created id=%s host=%s", meeting.id, host.id)
-    return meeting
-
-
-def meeting_update(
-    sandbox: Sandbox, meeting: Meeting, body: dict[str, Any], *, operator: User, notify: bool
-) -> None:
-    host = sandbox.state.users[meeting.host_id]
-    before = event_object(meeting)
-    apply_schedule(
-        meeting, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
-    )
-    sandbox.changed()
-    if notify:
-        send_updated(sandbox, meeting, before, operator)
-
-
-def meeting_delete(sandbox: Sandbox, meeting: Meeting, *, operator: User, notify: bool) -> None:
-    del sandbox.state.meetings[meeting.id]
-    sandbox.changed()
-    log.debug("sandbox.meeting.deleted id=%s", meeting.id)
-    if notify:
-        send_deleted(sandbox, meeting, operator)
 
 
 def meeting_view(sandbox: Sandbox, meeting: Meeting) -> dict[str, Any]:

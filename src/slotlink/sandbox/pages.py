@@ -13,19 +13,17 @@ from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox.errors import ZoomError
 from slotlink.sandbox.forms import form_fields
-from slotlink.sandbox.meetings import meeting_delete, meeting_update
+from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.scheduling import join_url
 from slotlink.sandbox.sessions import signed_in_user
-from slotlink.sandbox.state import Scheduled, User, Webinar
+from slotlink.sandbox.state import Scheduled, User
 from slotlink.sandbox.webinars import (
     registrant_add,
     registrant_join_url,
     registration_open,
-    webinar_delete,
-    webinar_update,
 )
 
 
@@ -126,10 +124,7 @@ async def delete_item(request: Request) -> Response:
     item = _owned_item(sandbox, user, kind, request.path_params["item_id"]) if user else None
     if user is None or item is None:
         return message_page("Not found", "That meeting or webinar is gone.", status=404)
-    if isinstance(item, Webinar):
-        webinar_delete(sandbox, item, operator=user, notify=True)
-    else:
-        meeting_delete(sandbox, item, operator=user, notify=True)  # type: ignore[arg-type]
+    scheduled_delete(sandbox, item, operator=user, notify=True)
     return RedirectResponse(f"/u/{user.id}", status_code=303)
 
 
@@ -147,10 +142,7 @@ async def move_item(request: Request) -> Response:
     if form.get("duration", "").isdigit():
         changes["duration"] = int(form["duration"])
     try:
-        if isinstance(item, Webinar):
-            webinar_update(sandbox, item, changes, operator=user, notify=True)
-        else:
-            meeting_update(sandbox, item, changes, operator=user, notify=True)  # type: ignore[arg-type]
+        scheduled_update(sandbox, item, changes, operator=user, notify=True)
     except ZoomError as exc:
         return message_page("Not moved", exc.message, status=400, link=f"/u/{user.id}")
     return RedirectResponse(f"/u/{user.id}", status_code=303)

@@ -7,17 +7,14 @@ join link of their own.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slotlink.sandbox import ids, times
 from slotlink.sandbox.errors import ZoomError, webinar_plan_missing
-from slotlink.sandbox.events import event_object, send_deleted, send_updated
+from slotlink.sandbox.lifecycle import scheduled_create
 from slotlink.sandbox.runtime import Sandbox
-from slotlink.sandbox.scheduling import apply_schedule, common_view
+from slotlink.sandbox.scheduling import common_view
 from slotlink.sandbox.state import Account, Registrant, User, Webinar
-
-log = logging.getLogger("slotlink.sandbox")
 
 REGISTRANT_FIELDS = (
     "address", "city", "state", "zip", "country", "phone", "comments", "custom_questions",
@@ -71,52 +68,10 @@ def webinar_defaults(user: User, account: Account) -> dict[str, Any]:
 def webinar_create(
     sandbox: Sandbox, *, host: User, body: dict[str, Any], join_base: str
 ) -> Webinar:
-    state = sandbox.state
-    account = state.accounts[host.account_id]
-    webinar = Webinar(
-        id=ids.meeting_number(state.webinars),
-        uuid=ids.meeting_uuid(),
-        host_id=host.id,
-        topic="Zoom Webinar",
-        type=5,
-        start_time=None,
-        duration=None,
-        timezone=host.timezone,
-        agenda="",
-        password="",
-        encrypted_password="",
-        h323_password="",
-        pstn_password="",
-        created_at=times.iso(times.now()),
-        settings=webinar_defaults(host, account),
-        join_base=join_base,
-        start_token=ids.opaque(40),
+    defaults = webinar_defaults(host, sandbox.state.accounts[host.account_id])
+    return scheduled_create(
+        sandbox, Webinar, host=host, body=body, join_base=join_base, defaults=defaults
     )
-    apply_schedule(webinar, body, user=host, account=account, creating=True)
-    state.webinars[webinar.id] = webinar
-    sandbox.changed()
-    log.debug("sandbox.webinar.created id=%s host=%s", webinar.id, host.id)
-    return webinar
-
-
-def webinar_update(
-    sandbox: Sandbox, webinar: Webinar, body: dict[str, Any], *, operator: User, notify: bool
-) -> None:
-    host = sandbox.state.users[webinar.host_id]
-    before = event_object(webinar)
-    apply_schedule(
-        webinar, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
-    )
-    sandbox.changed()
-    if notify:
-        send_updated(sandbox, webinar, before, operator)
-
-
-def webinar_delete(sandbox: Sandbox, webinar: Webinar, *, operator: User, notify: bool) -> None:
-    del sandbox.state.webinars[webinar.id]
-    sandbox.changed()
-    if notify:
-        send_deleted(sandbox, webinar, operator)
 
 
 def registration_open(webinar: Webinar) -> bool:

@@ -1,0 +1,84 @@
+"""Creating, changing and deleting meetings and webinars, whoever asks.
+
+The REST API, the human view and the control API all go through here, so a meeting
+moved on the sandbox's pages follows the same rules as one moved through the API; only
+changes made "in Zoom" (or all of them, with `api_change_events`) notify the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+from slotlink.sandbox import ids, times
+from slotlink.sandbox.events import event_object, send_deleted, send_updated
+from slotlink.sandbox.runtime import Sandbox
+from slotlink.sandbox.scheduling import apply_schedule
+from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
+
+log = logging.getLogger("slotlink.sandbox")
+
+Item = TypeVar("Item", Meeting, Webinar)
+
+
+def _collection(sandbox: Sandbox, kind: type[Scheduled]) -> dict[int, Any]:
+    return sandbox.state.webinars if issubclass(kind, Webinar) else sandbox.state.meetings
+
+
+def scheduled_create(
+    sandbox: Sandbox,
+    kind: type[Item],
+    *,
+    host: User,
+    body: dict[str, Any],
+    join_base: str,
+    defaults: dict[str, Any],
+) -> Item:
+    """A new meeting or webinar for `host`, from an API body over Zoom's defaults."""
+    items = _collection(sandbox, kind)
+    account = sandbox.state.accounts[host.account_id]
+    item = kind(
+        id=ids.meeting_number(items),
+        uuid=ids.meeting_uuid(),
+        host_id=host.id,
+        topic="Zoom Webinar" if kind is Webinar else "Zoom Meeting",
+        type=5 if kind is Webinar else 2,
+        start_time=None,
+        duration=None,
+        timezone=host.timezone,
+        agenda="",
+        password="",
+        encrypted_password="",
+        h323_password="",
+        pstn_password="",
+        created_at=times.iso(times.now()),
+        settings=defaults,
+        join_base=join_base,
+        start_token=ids.opaque(40),
+    )
+    apply_schedule(item, body, user=host, account=account, creating=True)
+    items[item.id] = item
+    sandbox.changed()
+    log.debug("sandbox.%s.created id=%s host=%s", kind.__name__.lower(), item.id, host.id)
+    return item
+
+
+def scheduled_update(
+    sandbox: Sandbox, item: Scheduled, body: dict[str, Any], *, operator: User, notify: bool
+) -> None:
+    host = sandbox.state.users[item.host_id]
+    before = event_object(item)
+    apply_schedule(
+        item, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
+    )
+    sandbox.changed()
+    if notify:
+        send_updated(sandbox, item, before, operator)
+
+
+def scheduled_delete(sandbox: Sandbox, item: Scheduled, *, operator: User, notify: bool) -> None:
+    del _collection(sandbox, type(item))[item.id]
+    sandbox.changed()
+    log.debug("sandbox.%s.deleted id=%s", type(item).__name__.lower(), item.id)
+    if notify:
+        send_deleted(sandbox, item, operator)
