@@ -112,8 +112,8 @@ async def user_page(request: Request) -> Response:
 
 
 def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled | None:
-    items = sandbox.state.meetings if kind == "meetings" else sandbox.state.webinars
-    item = items.get(int(raw)) if raw.isdigit() else None
+    items = {"meetings": sandbox.state.meetings, "webinars": sandbox.state.webinars}.get(kind)
+    item = items.get(int(raw)) if items is not None and raw.isdigit() else None
     return item if item is not None and item.host_id == user.id else None
 
 
