@@ -19,7 +19,7 @@ from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, 
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.scheduling import join_url
 from slotlink.sandbox.sessions import signed_in_user
-from slotlink.sandbox.state import Scheduled, User
+from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 from slotlink.sandbox.webinars import (
     registrant_add,
     registrant_join_url,
@@ -112,8 +112,14 @@ async def user_page(request: Request) -> Response:
 
 
 def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled | None:
-    items = {"meetings": sandbox.state.meetings, "webinars": sandbox.state.webinars}.get(kind)
-    item = items.get(int(raw)) if items is not None and raw.isdigit() else None
+    items: dict[int, Meeting] | dict[int, Webinar]
+    if kind == "meetings":
+        items = sandbox.state.meetings
+    elif kind == "webinars":
+        items = sandbox.state.webinars
+    else:
+        return None
+    item = items.get(int(raw)) if raw.isdigit() else None
     return item if item is not None and item.host_id == user.id else None
 
 
