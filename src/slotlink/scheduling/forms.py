@@ -32,6 +32,11 @@ class LocationSelect(forms.Select):
         return option
 
 
+class HostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
 class EventTypeForm(forms.Form):
     """The editor's General tab."""
 
@@ -42,7 +47,9 @@ class EventTypeForm(forms.Form):
         label="Link name",
         help_text="The end of the public link. Leave empty to make one from the title.",
     )
-    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea)
+    description = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",
         min_value=5,
@@ -57,7 +64,7 @@ class EventTypeForm(forms.Form):
         required=False,
         help_text="Group event types only: how many invitees can book the same time.",
     )
-    host = forms.ModelChoiceField(queryset=User.objects.none(), empty_label=None)
+    host = HostChoiceField(queryset=User.objects.none(), empty_label=None)
     location_kind = forms.ChoiceField(
         label="Location",
         choices=[*LocationKind.choices, *UNAVAILABLE_LOCATIONS],
@@ -65,11 +72,12 @@ class EventTypeForm(forms.Form):
             attrs={
                 "hx-get": reverse_lazy("event-location"),
                 "hx-target": "#location-details",
+                "hx-swap": "outerHTML",
                 "hx-include": "[name=location_detail],[name=host]",
                 "hx-trigger": "change",
             }
         ),
-        help_text=f"Google Meet and Microsoft Teams are unavailable: they {UNAVAILABLE_REASON}.",
+        help_text=f"Google Meet and Microsoft Teams are unavailable: each {UNAVAILABLE_REASON}.",
     )
     location_detail = forms.CharField(max_length=300, required=False, label="Address or link")
 

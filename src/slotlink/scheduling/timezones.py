@@ -1,17 +1,24 @@
 """The time zones people can pick: current IANA names, not the legacy aliases."""
 
 import zoneinfo
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 LEGACY_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 
 
-@lru_cache(maxsize=1)
+@cache
+def _known_names() -> frozenset[str]:
+    # Reading the zone database means walking its directory: do it once per process.
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
 def time_zone_names() -> tuple[str, ...]:
     names = {
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(LEGACY_PREFIXES)
+        name for name in _known_names() if "/" in name and not name.startswith(LEGACY_PREFIXES)
     }
     return tuple(sorted(names | {"UTC"}))
 
@@ -21,4 +28,18 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 def is_time_zone(name: str) -> bool:
-    return name in zoneinfo.available_timezones()
+    return name in _known_names()
+
+
+@lru_cache(maxsize=64)
+def time_zone_options(selected: str) -> SafeString:
+    """The <option>s of a time zone select, rendered once per selected zone: ~400 options
+    would otherwise be most of a booking page's rendering time."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == selected else "", label)
+            for value, label in time_zone_choices()
+        ),
+    )

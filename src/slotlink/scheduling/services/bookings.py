@@ -40,6 +40,8 @@ SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
 class BookingError(Exception):
     """A change that can't be made; the message says why, in words for the person asking."""
 
+    taken = False  # lost a race for the time (HTTP 409), rather than asked for a wrong one
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -50,6 +52,7 @@ class SlotUnavailable(BookingError):
         taken = problem == SlotProblem.TAKEN
         super().__init__(SESSION_FULL_MESSAGE if taken and group else SLOT_MESSAGES[problem])
         self.problem = problem
+        self.taken = taken
 
 
 @dataclass(frozen=True)

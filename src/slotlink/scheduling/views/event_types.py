@@ -12,6 +12,7 @@ from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.accounts.models import User
 from slotlink.scheduling.forms import EventTypeForm, EventTypeLimitsForm
 from slotlink.scheduling.locations import editor_location_problem
+from slotlink.scheduling.messages import absolute_url
 from slotlink.scheduling.models import EventType, LocationKind
 from slotlink.scheduling.selectors import event_types_for
 from slotlink.scheduling.services.event_types import event_type_create, event_type_update
@@ -56,7 +57,7 @@ def _location_context(request: MemberRequest, form: EventTypeForm) -> dict[str, 
 
 
 def _public_url(request: MemberRequest, event_type: EventType) -> str:
-    return request.build_absolute_uri(
+    return absolute_url(
         reverse("book", args=[request.membership.organization.slug, event_type.slug])
     )
 
@@ -160,8 +161,8 @@ def event_type_limits(request: MemberRequest, event_type_id: int) -> HttpRespons
 @member_required
 def event_type_location(request: MemberRequest) -> HttpResponse:
     """The editor's location details, redrawn (htmx) when the Location dropdown changes."""
-    form = EventTypeForm(
-        request.GET,
+    form = EventTypeForm(  # unbound: nothing was submitted yet, so no errors to show
+        initial=request.GET.dict(),
         organization_id=request.membership.organization_id,
         hosts=_hosts(request),
     )

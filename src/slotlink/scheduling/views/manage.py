@@ -13,7 +13,7 @@ from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
 from slotlink.scheduling.models import Booking, BookingToken
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel, booking_reschedule
-from slotlink.scheduling.timezones import time_zone_choices
+from slotlink.scheduling.timezones import time_zone_options
 from slotlink.scheduling.tokens import booking_for_token
 from slotlink.scheduling.views.public import confirmation_url
 
@@ -41,13 +41,13 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, booking, "This booking has already started, so it can't be moved.")
     params = request.POST if request.method == "POST" else request.GET
     form = RescheduleForm(request.POST if request.method == "POST" else None)
-    failed = False
+    refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             booking_reschedule(booking=booking, start=form.cleaned_data["start"])
         except BookingError as error:
             form.add_error(None, error.message)
-            failed = True
+            refused = error
         else:
             return redirect(confirmation_url(booking))
     time_zone = picker_time_zone(
@@ -71,10 +71,10 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             "event_type": booking.event_type,
             "picker": picker,
             "form": form,
-            "chosen": "" if failed else params.get("start", ""),
-            "time_zones": time_zone_choices(),
+            "chosen": "" if refused else params.get("start", ""),
+            "time_zone_options": time_zone_options(picker.time_zone),
         },
-        status=409 if failed else 200,
+        status=409 if refused and refused.taken else 200,
     )
 
 

@@ -22,7 +22,7 @@ from slotlink.scheduling.models import Booking, BookingEvent
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import public_event_type, public_event_types
 from slotlink.scheduling.services.bookings import Invitee, SlotUnavailable, booking_create
-from slotlink.scheduling.timezones import time_zone_choices
+from slotlink.scheduling.timezones import time_zone_options
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the email has everything after that
@@ -57,7 +57,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         request.POST if request.method == "POST" else None,
         location_kind=event_type.location_kind,
     )
-    slot_taken = False
+    refused: SlotUnavailable | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,7 +74,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
             )
         except SlotUnavailable as error:
             form.add_error(None, error.message)
-            slot_taken = True
+            refused = error
         else:
             return redirect(confirmation_url(booking))
     time_zone = picker_time_zone(params.get("time_zone") or params.get("tz", ""), event_type)
@@ -86,7 +86,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         day=params.get("date", ""),
         now=timezone.now(),
     )
-    chosen = "" if slot_taken else params.get("start", "")
+    chosen = "" if refused else params.get("start", "")
     return render(
         request,
         "scheduling/book.html",
@@ -96,10 +96,10 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
             "picker": picker,
             "form": form,
             "chosen": chosen,
-            "time_zones": time_zone_choices(),
+            "time_zone_options": time_zone_options(picker.time_zone),
             "time_zone_detected": bool(params.get("tz") or params.get("time_zone")),
         },
-        status=409 if slot_taken else 200,
+        status=409 if refused and refused.taken else 200,
     )
 
 

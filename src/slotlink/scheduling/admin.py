@@ -1,0 +1,52 @@
+"""The Django admin for staff: event types to look at, bookings and their history to read.
+
+Bookings are changed only through the services (which lock, re-check and email), so the
+admin shows them read-only.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from slotlink.scheduling.models import Booking, BookingEvent, EventType
+
+
+@admin.register(EventType)
+class EventTypeAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "host", "kind", "location_kind", "is_active"]
+    list_filter = ["kind", "location_kind", "is_active"]
+    search_fields = ["title", "slug", "host__email", "organization__name"]
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    fields = readonly_fields = (
+        "kind",
+        "at",
+        "actor_name",
+        "start",
+        "previous_start",
+        "reason",
+        "sequence",
+    )
+    can_delete = False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["start", "event_type", "invitee_name", "invitee_email", "host", "status"]
+    list_filter = ["status"]
+    search_fields = ["invitee_name", "invitee_email", "ical_uid"]
+    date_hierarchy = "start"
+    inlines = [BookingEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
