@@ -46,6 +46,8 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 
     saved = json.loads(state_file.read_text())
     assert user["id"] in saved["users"]
+    assert '"pw"' not in state_file.read_text(), "passwords are kept only as salted hashes"
+    assert saved["users"][user["id"]]["password_hash"].startswith("pbkdf2_sha256$")
     assert not list(tmp_path.glob(".zoom-sandbox.json.*")), "no temporary file is left behind"
 
     second = SandboxServer(SandboxConfig(state_file=state_file))

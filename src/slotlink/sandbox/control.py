@@ -19,6 +19,7 @@ from slotlink.sandbox import ids, times
 from slotlink.sandbox.config import AppSettings
 from slotlink.sandbox.faults import Faults
 from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_drop, tokens_expire
+from slotlink.sandbox.passwords import password_hash
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
 from slotlink.sandbox.validation import EMAIL
@@ -146,7 +147,7 @@ async def create_user(request: Request) -> Response:
         id=ids.zoom_id(),
         account_id=account.id,
         email=email,
-        password=password,
+        password_hash=password_hash(password),
         first_name=str(body.get("first_name", "")),
         last_name=str(body.get("last_name", "")),
         webinar=webinar,
@@ -175,9 +176,11 @@ async def patch_user(request: Request) -> Response:
     sandbox = sandbox_of(request)
     user = user_or_404(sandbox, request.path_params["user_id"])
     body = await body_of(request)
-    for name in ("first_name", "last_name", "password", "timezone", "webinar", "account_admin"):
+    for name in ("first_name", "last_name", "timezone", "webinar", "account_admin"):
         if name in body:
             setattr(user, name, body[name])
+    if body.get("password"):
+        user.password_hash = password_hash(str(body["password"]))
     sandbox.changed()
     return JSONResponse(user_control_view(sandbox, user))
 

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox import ids, times
 from slotlink.sandbox.forms import form_fields
+from slotlink.sandbox.passwords import password_matches
 from slotlink.sandbox.render import Safe, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.sessions import (
@@ -247,7 +248,7 @@ async def signin(request: Request) -> Response:
     form = await form_fields(request)
     next_path = local_path(form.get("next"))
     user = sandbox.state.user_by_email(form.get("email", ""))
-    if user is None or not secrets.compare_digest(user.password, form.get("password", "")):
+    if user is None or not password_matches(form.get("password", ""), user.password_hash):
         body = fragment(
             "signin.html",
             next=next_path,

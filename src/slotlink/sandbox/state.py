@@ -44,7 +44,7 @@ class User:
     id: str
     account_id: str
     email: str
-    password: str
+    password_hash: str  # see passwords.py; never the password itself
     first_name: str
     last_name: str
     webinar: bool
