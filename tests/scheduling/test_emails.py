@@ -15,7 +15,7 @@ from slotlink.scheduling.models import BookingToken, LocationKind
 from slotlink.scheduling.services import emails
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
-from slotlink.scheduling.tasks import send_booking_email
+from slotlink.scheduling.tasks import EMAIL_ATTEMPTS, send_booking_email
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -218,23 +218,43 @@ def test_a_change_overtaken_by_a_newer_one_is_not_emailed(event_type, sent):
     assert sent[0].previous_start == first
 
 
-def test_a_failed_send_can_be_retried(event_type, monkeypatch, sent):
-    """When notifications fails, the task fails visibly, nothing counts as sent and no
-    minted link stays valid; running it again sends."""
+def test_a_mail_server_failure_is_retried_later_and_finally_fails_visibly(
+    event_type, monkeypatch, sent
+):
+    """When the mail server refuses, nothing counts as sent and no minted link stays valid;
+    the task comes back 30 s later (then 1, 2, 4 minutes), and the last attempt fails."""
 
-    def broken(message):
+    def refused(message):
         raise ConnectionRefusedError("mail server down")
 
     booking = book(event_type)
-    monkeypatch.setattr(emails, "deliver", broken)
-    with pytest.raises(ConnectionRefusedError):
-        send_booking_email.call(booking.id, "booked", 0)
+    monkeypatch.setattr(emails, "deliver", refused)
+    before = timezone.now()
+    send_booking_email.call(booking.id, "booked", 0)
     booking.refresh_from_db()
     assert booking.notified_sequence == -1
     assert not BookingToken.objects.exists()
+    (retry,) = DBTaskResult.objects.filter(status="READY")
+    assert retry.args_kwargs["args"] == [booking.id, "booked", 0, "", 2]
+    assert before + timedelta(seconds=29) < retry.run_after < before + timedelta(seconds=32)
+    with pytest.raises(ConnectionRefusedError):
+        send_booking_email.call(booking.id, "booked", 0, "", EMAIL_ATTEMPTS)
     monkeypatch.setattr(emails, "deliver", sent.append)
-    send_booking_email.call(booking.id, "booked", 0)
+    retry.task.call(*retry.args_kwargs["args"])
     assert len(sent) == 1
+
+
+def test_a_message_notifications_cannot_render_is_not_retried(event_type, monkeypatch):
+    """Bad data won't get better by waiting: the task fails at once."""
+
+    def unrenderable(message):
+        raise ValueError("naive datetime")
+
+    booking = book(event_type)
+    monkeypatch.setattr(emails, "deliver", unrenderable)
+    with pytest.raises(ValueError, match="naive datetime"):
+        send_booking_email.call(booking.id, "booked", 0)
+    assert not DBTaskResult.objects.exists()
 
 
 def test_cancellation_messages_carry_reason_and_who_and_no_links(event_type, host, sent):

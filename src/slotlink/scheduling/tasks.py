@@ -1,35 +1,67 @@
 """Background work of scheduling: the emails about a booking, after its transaction commits.
 
 Tasks are interfaces, like views: they take ids, call a service, and at most ask to be run
-again later (a confirmation waiting for its join link).
+again later: a confirmation waiting for its join link, or an email the mail server didn't
+take (retried with growing pauses; after the last attempt the task fails visibly).
 """
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 
+log = logging.getLogger("slotlink.scheduling")
+
+EMAIL_ATTEMPTS = 5
+FIRST_RETRY_AFTER = timedelta(seconds=30)  # then 1, 2 and 4 minutes
+
+
+def _retried_later(task_: Task[Any, Any], attempt: int, *args: Any) -> bool:
+    """Enqueue `task_` again after a pause that doubles with each attempt; False when the
+    attempts are used up."""
+    if attempt >= EMAIL_ATTEMPTS:
+        return False
+    log.warning("scheduling.email.retry attempt=%s", attempt, exc_info=True)
+    retry_at = timezone.now() + FIRST_RETRY_AFTER * 2 ** (attempt - 1)
+    task_.using(run_after=retry_at).enqueue(*args, attempt + 1)
+    return True
+
 
 @task()
-def send_booking_email(booking_id: int, change: str, sequence: int, deadline: str = "") -> None:
-    outcome = booking_email_send(
-        booking_id=booking_id,
-        change=BookingChange(change),
-        sequence=sequence,
-        deadline=datetime.fromisoformat(deadline) if deadline else None,
-    )
+def send_booking_email(
+    booking_id: int, change: str, sequence: int, deadline: str = "", attempt: int = 1
+) -> None:
+    try:
+        outcome = booking_email_send(
+            booking_id=booking_id,
+            change=BookingChange(change),
+            sequence=sequence,
+            deadline=datetime.fromisoformat(deadline) if deadline else None,
+        )
+    except OSError:  # the mail server (SMTP errors are OSErrors); bad data is not retried
+        if not _retried_later(send_booking_email, attempt, booking_id, change, sequence, deadline):
+            raise
+        return
     if outcome.retry_at is not None and outcome.deadline is not None:
         send_booking_email.using(run_after=outcome.retry_at).enqueue(
-            booking_id, change, sequence, outcome.deadline.isoformat()
+            booking_id, change, sequence, outcome.deadline.isoformat(), attempt
         )
 
 
 @task()
-def send_link_ready_email(booking_id: int) -> None:
-    booking_link_ready(booking_id=booking_id)
+def send_link_ready_email(booking_id: int, attempt: int = 1) -> None:
+    try:
+        booking_link_ready(booking_id=booking_id)
+    except OSError:
+        if not _retried_later(send_link_ready_email, attempt, booking_id):
+            raise
 
 
 def link_ready_listener(booking_id: int) -> None:
