@@ -115,8 +115,9 @@ def sign_in(url: str, email: str, password: str) -> httpx.Client:
 
 
 def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
-    """`slotlink run` migrates, seeds Acme, serves on PORT with a worker; the demo admin signs
-    in over HTTP; Ctrl-C stops every process; a second run keeps the data."""
+    """`slotlink run` migrates, seeds Acme, serves on PORT with a worker and the Zoom sandbox
+    (with Acme's Zoom users); the demo admin signs in over HTTP; Ctrl-C stops every process;
+    a second run keeps the data, in the database and in the sandbox."""
     port, sandbox_port = free_port(), free_port()
     demo = Demo(tmp_path, port, sandbox_port)
     try:
@@ -130,6 +131,12 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text() for pid in started)
         assert "gunicorn" in commands
         assert "db_worker" in commands
+        assert "sandbox" in commands
+
+        zoom_users = httpx.get(f"http://127.0.0.1:{sandbox_port}/_sandbox/users").json()
+        emails = {user["email"] for user in zoom_users}
+        assert emails == {"admin@acme.test", "member@acme.test", "meetings@acme.test"}
+        assert len({user["account_id"] for user in zoom_users}) == 1  # one Acme Zoom account
 
         client = sign_in(demo.url, "admin@acme.test", PASSWORD)
         home = client.get("/360/", follow_redirects=True)
@@ -149,6 +156,8 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         again.wait_for(r"Press Ctrl-C to stop")
         member = sign_in(again.url, "member@acme.test", PASSWORD)
         assert member.get("/360/members").status_code == 403
+        kept = httpx.get(f"http://127.0.0.1:{sandbox_port}/_sandbox/users").json()
+        assert {user["id"] for user in kept} == {user["id"] for user in zoom_users}
         assert again.interrupt() == 0
     finally:
         if again.process.poll() is None:

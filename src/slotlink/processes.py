@@ -8,7 +8,6 @@ one of them dies, the others are stopped too, so nothing is left half-running.
 
 import argparse
 import contextlib
-import importlib.util
 import os
 import signal
 import socket
@@ -23,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
+    from slotlink.demo_zoom import DemoZoomUser
 
 STOP_GRACE_SECONDS = 10
 READY_TIMEOUT_SECONDS = 60
@@ -62,6 +62,7 @@ def run_demo(argv: list[str]) -> int:
     from django.db import connections
 
     from slotlink.core.demo import demo_seed
+    from slotlink.demo_zoom import demo_zoom_users_seed
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Preparing the database in {settings.DATA_DIR} ...", flush=True)
@@ -70,6 +71,18 @@ def run_demo(argv: list[str]) -> int:
     connections.close_all()
 
     children = _children(args, data_dir=settings.DATA_DIR)
+    # The sandbox registers the very Zoom app the product is configured with.
+    os.environ.update(
+        ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
+        ZOOM_CLIENT_SECRET=settings.ZOOM_CLIENT_SECRET,
+        ZOOM_REDIRECT_URI=settings.ZOOM_REDIRECT_URI,
+        ZOOM_WEBHOOK_SECRET_TOKEN=settings.ZOOM_WEBHOOK_SECRET_TOKEN,
+        ZOOM_WEBHOOK_URL=f"{settings.BASE_URL}/zoom/webhook",
+        ZOOM_OAUTH_BASE_URL=settings.ZOOM_OAUTH_BASE_URL,
+        ZOOM_API_BASE_URL=settings.ZOOM_API_BASE_URL,
+        # Zoom retries failed webhooks after 5, 20 and 60 minutes; seconds in the demo.
+        SANDBOX_WEBHOOK_RETRY_SCALE=os.environ.get("SANDBOX_WEBHOOK_RETRY_SCALE", "0.01"),
+    )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -90,7 +103,10 @@ def run_demo(argv: list[str]) -> int:
         if not _wait_until_ready(children, stop):
             exit_code = 1
         else:
-            _print_banner(args, accounts)
+            zoom_users = demo_zoom_users_seed(
+                sandbox_url=f"http://127.0.0.1:{args.sandbox_port}", password=accounts.password
+            )
+            _print_banner(args, accounts, zoom_users)
             exit_code = _supervise(children, stop)
     finally:
         _stop_all(children)
@@ -118,27 +134,21 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
         ),
         Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.5"], ""),
     ]
-    if (
-        importlib.util.find_spec("slotlink.sandbox") is not None
-        and importlib.util.find_spec("slotlink.sandbox.server") is not None
-    ):
-        os.environ.setdefault("ZOOM_WEBHOOK_URL", f"{web}/zoom/webhook")
-        os.environ.setdefault("ZOOM_REDIRECT_URI", f"{web}/360/integrations/zoom/callback")
-        children.insert(
-            0,
-            Child(
+    children.insert(
+        0,
+        Child(
+            "sandbox",
+            [
+                sys.executable,
+                "-m",
+                "slotlink",
                 "sandbox",
-                [
-                    sys.executable,
-                    "-m",
-                    "slotlink",
-                    "sandbox",
-                    f"--port={args.sandbox_port}",
-                    f"--state-file={data_dir / 'zoom-sandbox.json'}",
-                ],
-                f"http://127.0.0.1:{args.sandbox_port}/_sandbox/health",
-            ),
-        )
+                f"--port={args.sandbox_port}",
+                f"--state-file={data_dir / 'zoom-sandbox.json'}",
+            ],
+            f"http://127.0.0.1:{args.sandbox_port}/_sandbox/health",
+        ),
+    )
     return children
 
 
@@ -220,7 +230,9 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def _print_banner(args: argparse.Namespace, accounts: "DemoAccounts") -> None:
+def _print_banner(
+    args: argparse.Namespace, accounts: "DemoAccounts", zoom_users: list["DemoZoomUser"]
+) -> None:
     web = f"http://127.0.0.1:{args.port}"
     password = accounts.password
     password_line = (
@@ -233,14 +245,19 @@ def _print_banner(args: argparse.Namespace, accounts: "DemoAccounts") -> None:
         "",
         "slotlink is running (demo mode, SQLite, demo data).",
         "",
-        f"  App            {web}/360/",
-        f"  Sign in        {web}/signin",
-        f"  Zoom sandbox   http://127.0.0.1:{args.sandbox_port}/",
-        f"  Django admin   {web}/django-admin/",
+        f"  App              {web}/360/",
+        f"  Sign in          {web}/signin",
+        f"  Booking pages    {web}/book/{accounts.organization.slug}",
+        f"  Outbox (emails)  {web}/360/outbox",
+        f"  Zoom sandbox     http://127.0.0.1:{args.sandbox_port}/",
+        f"  Django admin     {web}/django-admin/",
         "",
         f"  Logins ({password_line})",
         "    admin@acme.test    organization admin of Acme (also Django admin)",
         "    member@acme.test   member of Acme",
+        "",
+        "  Zoom sandbox logins (same password)",
+        *(f"    {user.email:<20}{user.role}" for user in zoom_users),
         "",
         "Press Ctrl-C to stop.",
         "",
