@@ -23,6 +23,7 @@ _BASE = BookingMessage(
     invitee=INVITEE,
     location_text="Zoom",
     join_url="https://zoom.example.test/j/81234567890?pwd=s3cret",
+    provider_name="Zoom",
     passcode="482913",
     reschedule_url="https://slotlink.example.com/r/reschedule-token",
     cancel_url="https://slotlink.example.com/c/cancel-token",

@@ -63,9 +63,11 @@ def test_the_subjects_say_what_happened_with_whom_and_when_in_the_recipients_zon
         )
 
 
-def test_a_late_link_from_a_location_that_is_not_a_name_says_meeting():
-    """The late-link subject names the provider only when the location text is a name."""
-    message = booking_message(change=BookingChange.LINK_READY, location_text="Room 4: 2nd floor")
+def test_a_late_link_without_a_provider_says_meeting():
+    """The late-link subject names the conferencing provider only when there is one."""
+    message = booking_message(
+        change=BookingChange.LINK_READY, location_text="Room 4: 2nd floor", provider_name=""
+    )
     subject = booking_subject(message=message, audience=Audience.INVITEE)
     assert subject.startswith("Meeting link for: Intro call")
 
@@ -261,3 +263,13 @@ def test_an_invitee_in_an_unknown_zone_reads_utc():
     assert email.subject.endswith("on Tue 3 Dec, 09:00 (UTC)")
     assert "Tuesday 3 December 2024, 09:00 - 09:30 (UTC)" in email.body
     assert HOST.time_zone == "Europe/Berlin"
+
+
+def test_a_plain_meeting_link_is_not_named_after_a_provider():
+    """A host's own meeting URL (no conferencing provider) reads "Join the meeting"."""
+    message = booking_message(
+        location_text="Online", provider_name="", join_url="https://meet.example.test/ada"
+    )
+    invitee_email = booking_email(message=message, audience=Audience.INVITEE)
+    assert "Join the meeting:" in invitee_email.body
+    assert "Join the Online meeting" not in invitee_email.body

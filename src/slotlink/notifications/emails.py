@@ -99,7 +99,7 @@ def booking_subject(*, message: BookingMessage, audience: Audience) -> str:
     """A subject a person scans: what happened, what, with whom, when in their zone."""
     recipient, other = _parties(message, audience)
     if message.change == BookingChange.LINK_READY:
-        prefix = f"{_provider(message)} link for"
+        prefix = f"{_provider(message) or 'Meeting'} link for"
     else:
         prefix = _SUBJECT_PREFIXES[audience][message.change]
     title = header_text(message.title, SUBJECT_TITLE_LIMIT)
@@ -123,7 +123,9 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "for_invitee": for_invitee,
         "greeting_name": one_line(recipient.name),
         "headline": _HEADLINES[audience][message.change].format(
-            title=one_line(message.title), other=other_name, provider=_provider(message)
+            title=one_line(message.title),
+            other=other_name,
+            provider=_provider(message) or "meeting",
         ),
         "title": one_line(message.title),
         "other_name": other_name,
@@ -155,10 +157,8 @@ def _parties(message: BookingMessage, audience: Audience) -> tuple[Person, Perso
 
 
 def _provider(message: BookingMessage) -> str:
-    # A late link only comes from a conferencing provider, whose location text is its
-    # name ("Zoom"); anything longer is not a name to put in a subject.
-    label = one_line(message.location_text)
-    return label if label and len(label) <= 24 and ":" not in label else "Meeting"
+    """The conferencing provider's name ("Zoom"), or "" for a plain link or none."""
+    return header_text(message.provider_name, 24)
 
 
 def _cancelled_by(message: BookingMessage, audience: Audience) -> str:

@@ -37,6 +37,7 @@ class BookingMessage:
     invitee: Person
     location_text: str  # e.g. "Zoom", "Phone call: +49 30 1234", "Acme HQ, Berlin"
     join_url: str = ""  # the conferencing link, when there is one
+    provider_name: str = ""  # the conferencing provider that made join_url, e.g. "Zoom"
     passcode: str = ""
     link_status_note: str = ""  # e.g. "Your Zoom link will follow in a separate email."
     reschedule_url: str = ""  # invitee's single-purpose links

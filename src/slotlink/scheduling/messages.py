@@ -45,6 +45,7 @@ def booking_message(
         ),
         location_text=booking_location_text(booking, details),
         join_url=booking_join_url(booking, details),
+        provider_name=details.location_text if details else "",
         passcode=details.passcode if details and details.status == LinkStatus.READY else "",
         link_status_note="" if cancelled else link_status_note(details),
         reschedule_url=reschedule_url,
