@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.models import BookingToken, LocationKind
+from slotlink.scheduling.models import BookingToken, EventType, LocationKind
 from slotlink.scheduling.services import emails
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
@@ -96,6 +96,28 @@ def test_the_seam_hears_of_every_change_inside_the_booking_transaction(zoom_even
         30,
     )
     assert ref.start_iso == later.isoformat()
+    assert ref.group_session_id is None  # one-on-one
+
+
+def test_bookings_of_one_group_session_reach_the_seam_with_that_session(
+    organization, host, provider
+):
+    """Seats of one group session share its id in the seam (one webinar, a registrant each)."""
+    group = make_event_type(
+        organization,
+        host,
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+        slug="zoom-group",
+        location_kind=LocationKind.ZOOM,
+    )
+    start = next_free_starts(group)[0]
+    first = book(group, start, email="one@example.test")
+    second = book(group, start, email="two@example.test")
+    refs = [ref for kind, ref in provider.calls if kind == "created"]
+    assert [ref.booking_id for ref in refs] == [first.id, second.id]
+    assert refs[0].group_session_id == refs[1].group_session_id == first.session_id
+    assert first.session_id is not None
 
 
 def test_other_locations_never_reach_the_seam(event_type, provider, sent):

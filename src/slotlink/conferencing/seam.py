@@ -39,6 +39,9 @@ class BookingRef:
     title: str
     start_iso: str
     duration_minutes: int
+    # Bookings of one group session share it (e.g. one Zoom webinar, a registrant each);
+    # None for one-on-one bookings.
+    group_session_id: int | None = None
 
 
 @dataclass(frozen=True)

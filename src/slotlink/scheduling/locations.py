@@ -47,6 +47,7 @@ def booking_ref(booking: Booking) -> BookingRef:
         title=booking.event_type.title,
         start_iso=booking.start.isoformat(),
         duration_minutes=int((booking.end - booking.start).total_seconds() // 60),
+        group_session_id=booking.session_id,
     )
 
 
