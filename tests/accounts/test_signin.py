@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from slotlink.accounts.models import SignInFailure
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +100,35 @@ def test_a_user_without_an_organization_is_told_why(db):
     response = client.get("/360/events")
     assert response.status_code == 403
     assert b"not a member of any organization" in response.content
+
+
+def test_repeated_wrong_passwords_make_the_account_wait(member_membership):
+    """After five wrong passwords for one email, even the right one is refused for a while,
+    with words that say what to do; other people can still sign in."""
+    email = member_membership.user.email
+    client = Client()
+    for _ in range(5):
+        client.post("/signin", {"username": email.upper(), "password": "guess"})
+    response = client.post("/signin", {"username": email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert b"Too many wrong passwords for this email. Wait 15 minutes" in response.content
+    assert "_auth_user_id" not in client.session
+
+    other = make_user()
+    assert (
+        Client().post("/signin", {"username": other.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+def test_wrong_passwords_are_forgotten_after_the_window_or_a_success(member_membership):
+    """Old failures stop counting after the window, and a successful sign-in clears them."""
+    email = member_membership.user.email
+    for _ in range(4):
+        Client().post("/signin", {"username": email, "password": "guess"})
+    assert Client().post("/signin", {"username": email, "password": PASSWORD}).status_code == 302
+    assert not SignInFailure.objects.filter(email=email).exists()
+
+    for _ in range(5):
+        Client().post("/signin", {"username": email, "password": "guess"})
+    SignInFailure.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    assert Client().post("/signin", {"username": email, "password": PASSWORD}).status_code == 302

@@ -89,3 +89,17 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept briefly so guessing passwords runs into a wall."""
+
+    email = models.EmailField(max_length=254)  # as typed, lower-cased
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"failed sign-in for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"
