@@ -246,3 +246,37 @@ def test_granular_scopes_are_understood(zoom_sandbox: ZoomSandbox) -> None:
         headers={"Authorization": f"Bearer {tokens['access_token']}"},
     )
     assert response.status_code == 201
+
+
+def test_a_refused_update_changes_nothing(host: Connected) -> None:
+    """A PATCH answered with 400 leaves the meeting exactly as it was, field by field."""
+    meeting = create(host)
+    before = host.api.get(f"/meetings/{meeting['id']}").json()
+    refusals = [
+        # The topic and settings are fine; the passcode is not, so nothing may change.
+        {"topic": "CHANGED", "settings": {"mute_upon_entry": True}, "password": "bad pass!"},
+        # Recurring without a recurrence: the type must not stick.
+        {"type": 8},
+        {"topic": "CHANGED", "start_time": "not a time"},
+    ]
+    for body in refusals:
+        refused = host.api.patch(f"/meetings/{meeting['id']}", json=body)
+        assert refused.status_code == 400, (body, refused.text)
+        assert host.api.get(f"/meetings/{meeting['id']}").json() == before, body
+
+
+def test_a_refused_update_leaves_a_recurring_meeting_whole(host: Connected) -> None:
+    """A recurring meeting keeps its type, recurrence and occurrences after a refused PATCH."""
+    meeting = create(
+        host,
+        type=8,
+        recurrence={"type": 1, "repeat_interval": 1, "end_times": 3},
+    )
+    before = host.api.get(f"/meetings/{meeting['id']}").json()
+    assert len(before["occurrences"]) == 3
+    refused = host.api.patch(
+        f"/meetings/{meeting['id']}",
+        json={"type": 2, "duration": 90, "password": "bad pass!"},
+    )
+    assert refused.status_code == 400
+    assert host.api.get(f"/meetings/{meeting['id']}").json() == before

@@ -208,3 +208,16 @@ def test_registrants_not_approved_cannot_join(
         )
     page = httpx.get(registrant["join_url"])
     assert page.status_code == 403
+
+
+def test_a_refused_update_changes_nothing(host: Connected) -> None:
+    """A webinar PATCH answered with 400 leaves the webinar exactly as it was."""
+    webinar = create(host)
+    before = host.api.get(f"/webinars/{webinar['id']}").json()
+    for body in (
+        {"topic": "CHANGED", "settings": {"approval_type": 2}, "password": "bad pass!"},
+        {"type": 9},
+    ):
+        refused = host.api.patch(f"/webinars/{webinar['id']}", json=body)
+        assert refused.status_code == 400, (body, refused.text)
+        assert host.api.get(f"/webinars/{webinar['id']}").json() == before, body

@@ -2,12 +2,16 @@
 
 The REST API, the human view and the control API all go through here, so a meeting
 moved on the sandbox's pages follows the same rules as one moved through the API; only
-changes made "in Zoom" (or all of them, with `api_change_events`) notify the app.
+changes made "in Zoom" (or all of them, with `api_change_events`) notify the app. An
+update is all or nothing: Zoom's rules run on a draft, and the meeting changes only when
+the whole body passed them, so a refused PATCH leaves it exactly as it was.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from slotlink.sandbox import ids, times
@@ -19,6 +23,10 @@ from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 log = logging.getLogger("slotlink.sandbox")
 
 Item = TypeVar("Item", Meeting, Webinar)
+
+# What apply_schedule may change inside rather than replace; copied for a draft so a
+# refused update cannot reach the meeting through a shared dict or list.
+NESTED_SCHEDULE_FIELDS = ("settings", "recurrence", "occurrences", "tracking_fields")
 
 
 def _collection(sandbox: Sandbox, kind: type[Scheduled]) -> dict[int, Any]:
@@ -68,9 +76,16 @@ def scheduled_update(
 ) -> None:
     host = sandbox.state.users[item.host_id]
     before = event_object(item)
+    draft = copy.copy(item)
+    for name in NESTED_SCHEDULE_FIELDS:
+        setattr(draft, name, copy.deepcopy(getattr(item, name)))
     apply_schedule(
-        item, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
+        draft, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
     )
+    # Every rule passed: the draft becomes the meeting (the same object, which the state,
+    # and callers holding it, keep).
+    for field in fields(item):
+        setattr(item, field.name, getattr(draft, field.name))
     sandbox.changed()
     if notify:
         send_updated(sandbox, item, before, operator)
