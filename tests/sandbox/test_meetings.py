@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.conftest import Connected, connect
 
@@ -280,3 +282,46 @@ def test_a_refused_update_leaves_a_recurring_meeting_whole(host: Connected) -> N
     )
     assert refused.status_code == 400
     assert host.api.get(f"/meetings/{meeting['id']}").json() == before
+
+
+def start(zoom_sandbox: ZoomSandbox, meeting: dict) -> None:
+    """The host starts the meeting through its start_url, as in the Zoom client."""
+    path, _, query = meeting["start_url"].removeprefix(zoom_sandbox.base_url).partition("?")
+    assert httpx.post(f"{zoom_sandbox.base_url}{path}/start?{query}").status_code == 303
+
+
+def test_a_started_meeting_cannot_be_updated(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """PATCH of a meeting in progress answers 400 code 3000 and changes nothing."""
+    meeting = create(host)
+    start(zoom_sandbox, meeting)
+    before = host.api.get(f"/meetings/{meeting['id']}").json()
+    assert before["status"] == "started"
+    refused = host.api.patch(f"/meetings/{meeting['id']}", json={"topic": "Changed live"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": 3000,
+        "message": "You cannot update or delete meetings that have started using this method.",
+    }
+    assert host.api.get(f"/meetings/{meeting['id']}").json() == before
+
+
+def test_an_update_cannot_move_a_meeting_into_the_past(host: Connected) -> None:
+    """A start_time in the past is refused with code 300, for the series and one occurrence."""
+    meeting = create(host)
+    before = host.api.get(f"/meetings/{meeting['id']}").json()
+    past = {"start_time": "2020-01-01T10:00:00Z", "topic": "Moved back"}
+    refused = host.api.patch(f"/meetings/{meeting['id']}", json=past)
+    assert refused.status_code == 400
+    assert refused.json() == {"code": 300, "message": "The start_time value must be a future date."}
+    assert host.api.get(f"/meetings/{meeting['id']}").json() == before
+
+    recurring = create(host, type=8, recurrence={"type": 1, "repeat_interval": 1, "end_times": 3})
+    occurrence_id = recurring["occurrences"][1]["occurrence_id"]
+    refused = host.api.patch(
+        f"/meetings/{recurring['id']}", params={"occurrence_id": occurrence_id}, json=past
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, 300)
+    assert (
+        host.api.get(f"/meetings/{recurring['id']}").json()["occurrences"]
+        == (recurring["occurrences"])
+    )

@@ -221,3 +221,29 @@ def test_a_refused_update_changes_nothing(host: Connected) -> None:
         refused = host.api.patch(f"/webinars/{webinar['id']}", json=body)
         assert refused.status_code == 400, (body, refused.text)
         assert host.api.get(f"/webinars/{webinar['id']}").json() == before, body
+
+
+def test_updating_one_occurrence_changes_only_that_occurrence(host: Connected) -> None:
+    """PATCH with occurrence_id moves that occurrence; the series and the others stay."""
+    webinar = create(host, type=9, recurrence={"type": 1, "repeat_interval": 1, "end_times": 3})
+    before = host.api.get(f"/webinars/{webinar['id']}").json()
+    first, second, third = before["occurrences"]
+    moved = host.api.patch(
+        f"/webinars/{webinar['id']}",
+        params={"occurrence_id": second["occurrence_id"]},
+        json={"start_time": "2030-05-05T18:00:00Z", "duration": 30},
+    )
+    assert moved.status_code == 204
+    after = host.api.get(f"/webinars/{webinar['id']}").json()
+    assert after["occurrences"] == [
+        first,
+        {**second, "start_time": "2030-05-05T18:00:00Z", "duration": 30},
+        third,
+    ]
+    assert {k: v for k, v in after.items() if k != "occurrences"} == {
+        k: v for k, v in before.items() if k != "occurrences"
+    }
+    unknown = host.api.patch(
+        f"/webinars/{webinar['id']}", params={"occurrence_id": "1"}, json={"duration": 30}
+    )
+    assert unknown.json() == {"code": 3000, "message": "Invalid occurrence_id."}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from slotlink.sandbox import times
 from slotlink.sandbox.apiop import (
     Caller,
     json_body,
@@ -15,11 +14,11 @@ from slotlink.sandbox.apiop import (
     resolve_user,
 )
 from slotlink.sandbox.errors import ZoomError
-from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
+from slotlink.sandbox.lifecycle import occurrence_update, scheduled_delete, scheduled_update
 from slotlink.sandbox.lookups import find_meeting
 from slotlink.sandbox.meetings import meeting_create, meeting_view
 from slotlink.sandbox.participants import participants_page
-from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming, validation_failed
+from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming
 
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
 
@@ -67,19 +66,20 @@ async def update_meeting(request: Request, caller: Caller) -> Response:
     sandbox.limiter.charge_host(meeting.host_id, "light")
     body = await json_body(request, "meetingUpdate")
     occurrence = find_occurrence(meeting, request.query_params.get("occurrence_id"))
+    if meeting.status == "started":
+        raise ZoomError(
+            400, 3000, "You cannot update or delete meetings that have started using this method."
+        )
     if occurrence is not None:
-        # Changing one occurrence moves only that one.
-        if "start_time" in body:
-            moved = times.parse_start_time(body["start_time"], meeting.timezone)
-            if moved is None:
-                raise validation_failed("start_time")
-            occurrence["start_time"] = times.iso(moved)
-        if "duration" in body:
-            occurrence["duration"] = body["duration"]
-        sandbox.changed()
+        occurrence_update(sandbox, meeting, occurrence, body, future_start=True)
         return no_content()
     scheduled_update(
-        sandbox, meeting, body, operator=caller.user, notify=sandbox.app.api_change_events
+        sandbox,
+        meeting,
+        body,
+        operator=caller.user,
+        notify=sandbox.app.api_change_events,
+        future_start=True,
     )
     return no_content()
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from slotlink.sandbox import ids, times
 from slotlink.sandbox.events import event_object, send_deleted, send_updated
 from slotlink.sandbox.runtime import Sandbox
-from slotlink.sandbox.scheduling import apply_schedule
+from slotlink.sandbox.scheduling import apply_schedule, parse_future_start
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 
 log = logging.getLogger("slotlink.sandbox")
@@ -72,7 +72,13 @@ def scheduled_create(
 
 
 def scheduled_update(
-    sandbox: Sandbox, item: Scheduled, body: dict[str, Any], *, operator: User, notify: bool
+    sandbox: Sandbox,
+    item: Scheduled,
+    body: dict[str, Any],
+    *,
+    operator: User,
+    notify: bool,
+    future_start: bool = False,
 ) -> None:
     host = sandbox.state.users[item.host_id]
     before = event_object(item)
@@ -80,7 +86,12 @@ def scheduled_update(
     for name in NESTED_SCHEDULE_FIELDS:
         setattr(draft, name, copy.deepcopy(getattr(item, name)))
     apply_schedule(
-        draft, body, user=host, account=sandbox.state.accounts[host.account_id], creating=False
+        draft,
+        body,
+        user=host,
+        account=sandbox.state.accounts[host.account_id],
+        creating=False,
+        future_start=future_start,
     )
     # Every rule passed: the draft becomes the meeting (the same object, which the state,
     # and callers holding it, keep).
@@ -89,6 +100,29 @@ def scheduled_update(
     sandbox.changed()
     if notify:
         send_updated(sandbox, item, before, operator)
+
+
+def occurrence_update(
+    sandbox: Sandbox,
+    item: Scheduled,
+    occurrence: dict[str, Any],
+    body: dict[str, Any],
+    *,
+    future_start: bool = False,
+) -> None:
+    """PATCH with `occurrence_id`: move that one occurrence; the series stays as it is.
+
+    Zoom lets an occurrence change its start_time and duration (and agenda and some
+    settings, which the sandbox does not keep per occurrence); other fields are ignored.
+    """
+    # The duration was checked with the body, so once the start time reads, nothing fails.
+    if "start_time" in body:
+        occurrence["start_time"] = parse_future_start(
+            body["start_time"], item.timezone, future=future_start
+        )
+    if "duration" in body:
+        occurrence["duration"] = body["duration"]
+    sandbox.changed()
 
 
 def scheduled_delete(sandbox: Sandbox, item: Scheduled, *, operator: User, notify: bool) -> None:
