@@ -163,3 +163,16 @@ def test_accounts_can_be_changed(zoom_sandbox: ZoomSandbox) -> None:
 def test_health(zoom_sandbox: ZoomSandbox) -> None:
     """GET /_sandbox/health answers ok with counts."""
     assert zoom_sandbox.control.get("/health").json()["status"] == "ok"
+
+
+def test_user_email_errors_say_what_is_wrong(zoom_sandbox: ZoomSandbox) -> None:
+    """A missing email is "required"; a malformed one is told the shape it must have."""
+    post = zoom_sandbox.control.post
+    missing = post("/users", json={"password": "pw"})
+    assert (missing.status_code, missing.json()) == (400, {"error": "email is required."})
+    for malformed in ("not-an-address", "a@b", 42):
+        answer = post("/users", json={"email": malformed, "password": "pw"})
+        assert (answer.status_code, answer.json()) == (
+            400,
+            {"error": "email must be an address like name@example.com."},
+        ), malformed

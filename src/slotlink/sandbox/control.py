@@ -110,9 +110,11 @@ async def create_user(request: Request) -> Response:
     sandbox = sandbox_of(request)
     body = await body_of(request)
     state = sandbox.state
-    email = str(body.get("email", "")).strip()
-    if not EMAIL.match(email):
+    if body.get("email") in (None, ""):
         raise ControlError(400, "email is required.")
+    email = str(body["email"]).strip()
+    if not isinstance(body["email"], str) or not EMAIL.match(email):
+        raise ControlError(400, "email must be an address like name@example.com.")
     if state.user_by_email(email):
         raise ControlError(409, f"A sandbox user with email {email} already exists.")
     password = str(body.get("password") or "")
