@@ -7,8 +7,7 @@ from django.test import override_settings
 from icalendar import Calendar
 
 from slotlink.notifications.emails import booking_email, booking_subject
-from slotlink.notifications.invites import Audience
-from slotlink.notifications.messages import BookingChange, Person
+from slotlink.notifications.messages import Audience, BookingChange, Person
 from tests.notifications.factories import HOST, INVITEE, START, UID, booking_message
 
 

@@ -5,13 +5,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from slotlink.notifications.invites import (
-    Audience,
-    booking_invite,
-    invite_content_type,
-    invite_method,
-)
-from slotlink.notifications.messages import BookingChange, Person
+from slotlink.notifications.invites import booking_invite, invite_content_type, invite_method
+from slotlink.notifications.messages import Audience, BookingChange, Person
 from tests.notifications.factories import HOST, INVITEE, START, UID, booking_message
 
 

@@ -1,12 +1,14 @@
 from email import message_from_bytes, policy
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from slotlink.notifications.messages import BookingChange, Person
+from slotlink.notifications.messages import Audience, BookingChange, Person
 from slotlink.notifications.services import booking_emails_send
 from tests.notifications.factories import HOST, INVITEE, UID, booking_message
+from tests.notifications.smtp_server import closed_port
 
 SUBJECT_PREFIXES = {
     BookingChange.BOOKED: ("Confirmed:", "New booking:"),
@@ -25,7 +27,8 @@ def wire_headers(email) -> dict[str, str]:
 @pytest.mark.parametrize("change", list(BookingChange))
 def test_every_change_emails_the_invitee_and_notifies_the_host(change):
     """Each change sends two emails, to the invitee and to the host, each with the invite."""
-    booking_emails_send(message=booking_message(change=change, sequence=1))
+    result = booking_emails_send(message=booking_message(change=change, sequence=1))
+    assert result.sent == (Audience.INVITEE, Audience.HOST)
     to_invitee, to_host = mail.outbox
     assert to_invitee.recipients() == ["Bob Invitee <bob@example.test>"]
     assert to_host.recipients() == ["Ada Admin <ada@acme.test>"]
@@ -89,22 +92,52 @@ def test_a_malformed_address_sends_nothing():
     assert mail.outbox == []
 
 
-def test_sending_errors_reach_the_caller(settings):
-    """A failing mail server raises, so the caller's task can retry."""
-    settings.EMAIL_BACKEND = "tests.notifications.test_services.BrokenBackend"
+def test_only_the_asked_for_emails_are_sent():
+    """A retry can send just the host's email of a change."""
+    result = booking_emails_send(message=booking_message(), audiences=[Audience.HOST])
+    (to_host,) = mail.outbox
+    assert to_host.recipients() == ["Ada Admin <ada@acme.test>"]
+    assert (result.sent, dict(result.failed)) == ((Audience.HOST,), {})
+
+
+def test_the_emails_arrive_at_a_real_mail_server_intact(smtp_server):
+    """Over SMTP each party gets their own email, with the invite attached."""
+    result = booking_emails_send(message=booking_message())
+    assert result.sent == (Audience.INVITEE, Audience.HOST)
+    (to_invitee,) = smtp_server.to(INVITEE.email)
+    (to_host,) = smtp_server.to(HOST.email)
+    assert to_invitee.recipients == (INVITEE.email,)
+    assert to_invitee.subject.startswith("Confirmed: Intro call with Ada Admin on ")
+    assert "https://slotlink.example.com/r/reschedule-token" in to_invitee.text
+    assert "reschedule-token" not in to_host.text
+    for received in (to_invitee, to_host):
+        [invite] = [
+            p for p in received.message.iter_attachments() if p.get_filename() == "invite.ics"
+        ]
+        assert Calendar.from_ical(invite.get_payload(decode=True)).events[0]["UID"] == UID
+
+
+def test_an_email_the_server_refuses_does_not_stop_the_other(smtp_server):
+    """The server refuses the host's address: the invitee's email still goes, and the
+    answer names the refused one with the server's error, for the caller to retry."""
+    smtp_server.refuse(HOST.email)
+    result = booking_emails_send(message=booking_message())
+    assert result.sent == (Audience.INVITEE,)
+    assert list(result.failed) == [Audience.HOST]
+    assert isinstance(result.failed[Audience.HOST], SMTPRecipientsRefused)
+    assert len(smtp_server.to(INVITEE.email)) == 1
+    assert smtp_server.to(HOST.email) == []
+    with pytest.raises(SMTPRecipientsRefused):
+        result.raise_first_failure()
+
+
+def test_a_mail_server_that_is_down_sends_nothing(settings):
+    """No server listening: neither email goes, each with the connection's error."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    with closed_port() as port:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        result = booking_emails_send(message=booking_message())
+    assert result.sent == ()
+    assert set(result.failed) == {Audience.INVITEE, Audience.HOST}
     with pytest.raises(ConnectionRefusedError):
-        booking_emails_send(message=booking_message())
-
-
-class BrokenBackend:
-    def __init__(self, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return None
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("SMTP server is down")
+        result.raise_first_failure()

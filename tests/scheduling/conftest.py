@@ -1,14 +1,14 @@
-"""Fixtures of the scheduling tests: a host, event types, sent messages, a test provider."""
+"""Fixtures of the scheduling tests: a host, event types, a mail server, a test provider."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, LinkStatus
-from slotlink.notifications.messages import BookingMessage
 from slotlink.scheduling.models import EventType, LocationKind
-from slotlink.scheduling.services import emails
+from tests.notifications.smtp_server import SMTPServer, smtp_server_for
 from tests.scheduling.builders import make_event_type, make_host
 
 
@@ -23,11 +23,10 @@ def event_type(organization, host) -> EventType:
 
 
 @pytest.fixture
-def sent(monkeypatch) -> list[BookingMessage]:
-    """The messages scheduling hands to notifications, instead of sending them."""
-    messages: list[BookingMessage] = []
-    monkeypatch.setattr(emails, "deliver", messages.append)
-    return messages
+def smtp_server(settings) -> Iterator[SMTPServer]:
+    """A real SMTP server on localhost, which the product's emails go through."""
+    with smtp_server_for(settings) as server:
+        yield server
 
 
 @dataclass

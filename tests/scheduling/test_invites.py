@@ -1,16 +1,11 @@
 """End to end through notifications: the emails a booking's life sends, and their .ics invites
 read back with the icalendar library (UID, SEQUENCE, METHOD, times, location)."""
 
-import re
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
@@ -18,38 +13,9 @@ from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.models import Booking, LocationKind
 from slotlink.scheduling.services.emails import booking_email_send
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
+from tests.scheduling.mailbox import invite_facts, link_in, to
 
 pytestmark = pytest.mark.django_db
-
-
-def invite_of(email) -> Calendar:
-    """The attached invite.ics, parsed from the email as it goes over the wire."""
-    parsed = message_from_bytes(email.message().as_bytes(), policy=policy.default)
-    (part,) = [p for p in parsed.iter_attachments() if p.get_filename() == "invite.ics"]
-    return Calendar.from_ical(part.get_payload(decode=True))
-
-
-def invite_facts(email) -> dict[str, object]:
-    calendar = invite_of(email)
-    (event,) = calendar.walk("VEVENT")
-    return {
-        "method": str(calendar["METHOD"]),
-        "uid": str(event["UID"]),
-        "sequence": int(event["SEQUENCE"]),
-        "start": event.decoded("DTSTART"),
-        "end": event.decoded("DTEND"),
-        "location": str(event.get("LOCATION", "")),
-    }
-
-
-def to(address: str) -> list:
-    return [email for email in mail.outbox if any(address in r for r in email.to)]
-
-
-def link_in(email, kind: str) -> str:
-    match = re.search(rf"https?://\S+/booking/\S+/{kind}", email.body)
-    assert match, email.body
-    return urlsplit(match.group(0)).path
 
 
 def post_committed(client, django_capture_on_commit_callbacks, path: str, data: dict):

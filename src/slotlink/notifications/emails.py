@@ -31,12 +31,11 @@ from slotlink.notifications.formatting import (
 )
 from slotlink.notifications.invites import (
     FILENAME,
-    Audience,
     booking_invite,
     invite_content_type,
     invite_method,
 )
-from slotlink.notifications.messages import BookingChange, BookingMessage, Person
+from slotlink.notifications.messages import Audience, BookingChange, BookingMessage, Person
 
 ORGANIZATION_HEADER = "X-Slotlink-Organization"
 

@@ -12,7 +12,6 @@ else's calendar.
 """
 
 from datetime import UTC
-from enum import StrEnum
 
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
@@ -26,16 +25,11 @@ from slotlink.notifications.formatting import (
     require_email,
     web_url,
 )
-from slotlink.notifications.messages import BookingChange, BookingMessage, Person
+from slotlink.notifications.messages import Audience, BookingChange, BookingMessage, Person
 
 PRODID = "-//slotlink//slotlink scheduling//EN"
 CONTENT_TYPE = "text/calendar"
 FILENAME = "invite.ics"
-
-
-class Audience(StrEnum):
-    INVITEE = "invitee"
-    HOST = "host"
 
 
 def invite_method(change: BookingChange) -> str:

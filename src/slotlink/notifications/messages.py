@@ -17,6 +17,13 @@ class BookingChange(StrEnum):
     LINK_READY = "link_ready"  # the join link arrived after the confirmation: REQUEST update
 
 
+class Audience(StrEnum):
+    """Who an email about a booking is for: each change goes to both."""
+
+    INVITEE = "invitee"
+    HOST = "host"
+
+
 @dataclass(frozen=True)
 class Person:
     name: str

@@ -1,38 +1,94 @@
 """Writes of the notifications app: sending booking emails, keeping the demo outbox."""
 
 import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage as MIMEMessage
 
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from slotlink.accounts.models import Organization
 from slotlink.notifications.emails import ORGANIZATION_HEADER, booking_email
 from slotlink.notifications.formatting import clip, one_line
-from slotlink.notifications.invites import Audience
-from slotlink.notifications.messages import BookingMessage
+from slotlink.notifications.messages import Audience, BookingMessage
 from slotlink.notifications.models import OutboxAttachment, OutboxEmail
 
 log = logging.getLogger("slotlink.notifications")
 
 
-def booking_emails_send(*, message: BookingMessage) -> None:
-    """Email the invitee and the host about one change to a booking, each with the invite.
+@dataclass(frozen=True)
+class BookingEmailsSent:
+    """Which of a change's emails the mail server took, and the error of each it didn't."""
 
-    Both emails are built before either is sent, so a message that cannot be rendered (a
-    malformed address, a naive datetime) sends nothing and raises `ValueError`. Sending
-    errors propagate too: the caller's task decides about retrying.
+    sent: tuple[Audience, ...]
+    failed: Mapping[Audience, Exception] = field(default_factory=dict)
+
+    def raise_first_failure(self) -> None:
+        """Raise the mail server's error for the first email that didn't go, if any."""
+        for error in self.failed.values():
+            raise error
+
+
+def booking_emails_send(
+    *, message: BookingMessage, audiences: Iterable[Audience] = tuple(Audience)
+) -> BookingEmailsSent:
+    """Email the invitee and the host (or just `audiences`) about one change to a booking,
+    each with the invite.
+
+    Every email is built before any is sent, so a message that cannot be rendered (a
+    malformed address, a naive datetime) sends nothing and raises `ValueError`. Then each
+    email is its own unit: one the mail server refuses doesn't stop the others, and the
+    answer says which went and why the others didn't; the caller decides about retrying.
     """
-    emails = [booking_email(message=message, audience=audience) for audience in Audience]
-    with get_connection() as connection:
-        connection.send_messages(emails)
-    log.info(
-        "notifications.booking.sent change=%s uid=%s sequence=%s",
-        message.change,
-        message.uid,
-        message.sequence,
-    )
+    emails = {audience: booking_email(message=message, audience=audience) for audience in audiences}
+    sent: list[Audience] = []
+    failed: dict[Audience, Exception] = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as unreachable:  # none of them went
+        failed = dict.fromkeys(emails, unreachable)
+    else:
+        try:
+            for audience, email in emails.items():
+                try:
+                    if not connection.send_messages([email]):
+                        raise OSError("The email backend did not send the email.")
+                except Exception as refused:
+                    failed[audience] = refused
+                else:
+                    sent.append(audience)
+        finally:
+            _close(connection)
+    for audience in sent:
+        log.info(
+            "notifications.booking.sent audience=%s change=%s uid=%s sequence=%s",
+            audience,
+            message.change,
+            message.uid,
+            message.sequence,
+        )
+    for audience, error in failed.items():
+        log.warning(
+            "notifications.booking.not-sent audience=%s change=%s uid=%s sequence=%s error=%r",
+            audience,
+            message.change,
+            message.uid,
+            message.sequence,
+            error,
+        )
+    return BookingEmailsSent(sent=tuple(sent), failed=failed)
+
+
+def _close(connection: BaseEmailBackend) -> None:
+    """Close the connection; the emails it sent are sent even if saying goodbye fails."""
+    try:
+        connection.close()
+    except Exception:
+        log.warning("notifications.connection.close-failed", exc_info=True)
 
 
 @transaction.atomic

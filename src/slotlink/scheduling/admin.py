@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from slotlink.scheduling.models import Booking, BookingEvent, EventType
+from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, EventType
 
 
 @admin.register(EventType)
@@ -34,13 +34,22 @@ class BookingEventInline(admin.TabularInline):
     can_delete = False
 
 
+class BookingEmailInline(admin.TabularInline):
+    """Which change each party was emailed, and whether it carried the join link."""
+
+    model = BookingEmail
+    extra = 0
+    fields = readonly_fields = ("sequence", "change", "audience", "awaiting_link", "sent_at")
+    can_delete = False
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["start", "event_type", "invitee_name", "invitee_email", "host", "status"]
     list_filter = ["status"]
     search_fields = ["invitee_name", "invitee_email", "ical_uid"]
     date_hierarchy = "start"
-    inlines = [BookingEventInline]
+    inlines = [BookingEventInline, BookingEmailInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,14 +2,17 @@
 
 Times are UTC instants; weekly hours are wall-clock times in the host's own time zone
 (`User.time_zone`), so "9 to 5" stays 9 to 5 across daylight saving changes. A booking keeps
-its history (booked, rescheduled, cancelled) and the hashes of the single-purpose links its
-invitee got by email; the links themselves are never stored.
+its history (booked, rescheduled, cancelled), the emails each party got about it, and the
+hashes of the single-purpose links its invitee got by email; the links themselves are never
+stored.
 """
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from slotlink.notifications.messages import Audience
 
 
 class LocationKind(models.TextChoices):
@@ -151,13 +154,9 @@ class Booking(models.Model):
     cancel_reason = models.TextField(max_length=500, blank=True)
     cancelled_by_host = models.BooleanField(default=False)
     # The calendar invite: one UID for the booking's life, SEQUENCE bumped on every change.
+    # What each party was emailed of it is in `emails` (BookingEmail).
     ical_uid = models.CharField(max_length=255, unique=True)
     sequence = models.PositiveIntegerField(default=0)
-    # What the invitee was last emailed: the SEQUENCE, whether that email said the join
-    # link follows, and the link it carried (to notice a link that arrives or changes).
-    notified_sequence = models.IntegerField(default=-1)
-    awaiting_link = models.BooleanField(default=False)
-    notified_join_url = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -223,3 +222,39 @@ class BookingToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} link for booking {self.booking_id}"
+
+
+class BookingEmail(models.Model):
+    """One email to one party of a booking: which change (invite SEQUENCE) it told, and
+    whether it carried the join link or said the link follows.
+
+    The row is written just before the email goes to the mail server, which claims it (a
+    duplicate task finds it and sends nothing), and deleted again only if the server didn't
+    take that email. So each party gets each change at most once, and a retry sends only
+    the emails still missing.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
+    audience = models.CharField(
+        max_length=10, choices=[(audience.value, audience.value.title()) for audience in Audience]
+    )
+    sequence = models.PositiveIntegerField()
+    change = models.CharField(max_length=12)  # a notifications BookingChange
+    awaiting_link = models.BooleanField(default=False)
+    join_url = models.CharField(max_length=1000, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "audience", "sequence"], name="one_email_per_party_and_change"
+            )
+        ]
+        ordering = ["sequence", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.change} (SEQUENCE {self.sequence}) to the {self.audience}"
+
+    def carries(self, join_url: str) -> bool:
+        """Whether this email already gave its reader `join_url`."""
+        return not self.awaiting_link and self.join_url == join_url

@@ -1,11 +1,16 @@
 """When the invitee and host are emailed about a booking, and with which links.
 
-Each change of a booking (a new invite SEQUENCE) is emailed once: a send first claims its
-SEQUENCE on the booking, so a retry, a late duplicate or a message overtaken by a newer
-change sends nothing. The architecture's step 6: while the conferencing link is still being
-made, the confirmation waits a short bound (`LINK_WAIT_SECONDS`; the task asks to be run
-again) and then goes out saying the link follows; when the link is ready, an update of the
-same invite (higher SEQUENCE) carries it.
+Each change of a booking (a new invite SEQUENCE) is emailed once to each party, and each
+party's email is its own unit. Just before an email goes to the mail server it is recorded
+as a `BookingEmail`, which claims it: a retry, a late duplicate or a message overtaken by a
+newer change sends nothing. Only an email the server didn't take is forgotten again, with
+the links minted for it; so a retry sends just the emails still missing, and the links in
+an email the invitee got keep working.
+
+The architecture's step 6: while the conferencing link is still being made, the
+confirmation waits a short bound (`LINK_WAIT_SECONDS`; the task asks to be run again) and
+then goes out saying the link follows; when the link is ready, an update of the same invite
+(higher SEQUENCE) carries it to both parties.
 """
 
 from dataclasses import dataclass
@@ -16,12 +21,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from slotlink.conferencing.seam import LinkStatus
-from slotlink.notifications.messages import BookingChange, BookingMessage
-from slotlink.notifications.services import booking_emails_send
+from slotlink.conferencing.seam import ConferenceDetails, LinkStatus
+from slotlink.notifications.messages import Audience, BookingChange
+from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import booking_join_url, conference_details
 from slotlink.scheduling.messages import absolute_url, booking_message
-from slotlink.scheduling.models import Booking, BookingEvent, BookingToken
+from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, BookingToken
 from slotlink.scheduling.tokens import token_mint, tokens_forget
 
 # While waiting for a link, look again this often (a provider also announces it).
@@ -42,17 +47,22 @@ class EmailOutcome:
     deadline: datetime | None = None
 
 
-def deliver(message: BookingMessage) -> None:
-    """Hand the message to notifications, which renders and sends both emails."""
-    booking_emails_send(message=message)
-
-
 def _load(booking_id: int) -> Booking | None:
     return (
         Booking.objects.select_related("event_type", "host", "organization")
         .filter(pk=booking_id)
         .first()
     )
+
+
+def _unsent(booking: Booking, sequence: int) -> tuple[Audience, ...]:
+    """The parties not (yet) emailed the change that produced `sequence`, invitee first."""
+    told = set(
+        BookingEmail.objects.filter(booking=booking, sequence=sequence).values_list(
+            "audience", flat=True
+        )
+    )
+    return tuple(audience for audience in Audience if audience not in told)
 
 
 def booking_email_send(
@@ -63,31 +73,36 @@ def booking_email_send(
     deadline: datetime | None = None,
     now: datetime | None = None,
 ) -> EmailOutcome:
-    """Email the change that produced `sequence`, unless it was sent or overtaken."""
+    """Email the change that produced `sequence` to each party that hasn't had it, unless a
+    newer change overtook it. An email the mail server refuses doesn't stop the other; its
+    error is raised afterwards, so the task retries the one that is missing."""
     now = now or timezone.now()
     booking = _load(booking_id)
-    if booking is None or booking.sequence != sequence or booking.notified_sequence >= sequence:
+    if booking is None or booking.sequence != sequence:
+        return EmailOutcome(sent=False)
+    unsent = _unsent(booking, sequence)
+    if not unsent:
         return EmailOutcome(sent=False)
     details = conference_details(booking)
     pending = details is not None and details.status == LinkStatus.PENDING
-    if pending and change in (BookingChange.BOOKED, BookingChange.RESCHEDULED):
+    # Wait for the link only while nobody has been told: once one party has the email, the
+    # other's (retried after the mail server refused it) goes as soon as it can.
+    nobody_told = len(unsent) == len(Audience)
+    if pending and nobody_told and change in (BookingChange.BOOKED, BookingChange.RESCHEDULED):
         deadline = deadline or now + timedelta(seconds=settings.LINK_WAIT_SECONDS)
         if now < deadline:
             return EmailOutcome(
                 sent=False, retry_at=min(deadline, now + LINK_POLL_INTERVAL), deadline=deadline
             )
-    before = (booking.notified_sequence, booking.awaiting_link, booking.notified_join_url)
     join_url = booking_join_url(booking, details)
     with transaction.atomic():
-        claimed = Booking.objects.filter(
-            pk=booking.pk, sequence=sequence, notified_sequence=booking.notified_sequence
-        ).update(notified_sequence=sequence, awaiting_link=pending, notified_join_url=join_url)
-        if not claimed:
-            return EmailOutcome(sent=False)
+        claimed = _claim(booking, sequence, change, awaiting_link=pending, join_url=join_url)
         tokens = {}
-        if change != BookingChange.CANCELLED:
+        if Audience.INVITEE in claimed and change != BookingChange.CANCELLED:
             for purpose in (BookingToken.Purpose.RESCHEDULE, BookingToken.Purpose.CANCEL):
                 tokens[purpose] = token_mint(booking=booking, purpose=purpose)
+    if not claimed:
+        return EmailOutcome(sent=False)
     links = {
         purpose: absolute_url(reverse(f"booking-{purpose}", args=[token]))
         for purpose, token in tokens.items()
@@ -99,44 +114,74 @@ def booking_email_send(
         reschedule_url=links.get(BookingToken.Purpose.RESCHEDULE, ""),
         cancel_url=links.get(BookingToken.Purpose.CANCEL, ""),
     )
+    result = BookingEmailsSent(sent=())
     try:
-        deliver(message)
-    except Exception:
-        # Unclaim, so the failed task can be run again; the minted links were never seen.
-        with transaction.atomic():
-            Booking.objects.filter(pk=booking.pk, notified_sequence=sequence).update(
-                notified_sequence=before[0], awaiting_link=before[1], notified_join_url=before[2]
-            )
-            tokens_forget(tokens=list(tokens.values()))
-        raise
-    return EmailOutcome(sent=True)
+        result = booking_emails_send(message=message, audiences=claimed)
+    finally:
+        # Forget the emails that didn't go (all of them, if the message couldn't even be
+        # rendered), so they can be sent again; and the links only they carried.
+        not_sent = [audience for audience in claimed if audience not in result.sent]
+        _release(booking, sequence, not_sent, tokens=list(tokens.values()))
+    result.raise_first_failure()
+    if _link_update_needed(booking, details):
+        # This was an email retried after the link arrived; the other party's said it follows.
+        return _send_link_update(booking, now)
+    return EmailOutcome(sent=bool(result.sent))
 
 
-def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> EmailOutcome:
-    """The conferencing link became ready (or changed): send the confirmation that waits
-    for it, or an update of the invite that carries it."""
-    now = now or timezone.now()
-    booking = _load(booking_id)
-    if booking is None or booking.is_cancelled:
-        return EmailOutcome(sent=False)
-    details = conference_details(booking)
-    if details is None or details.status == LinkStatus.PENDING:
-        return EmailOutcome(sent=False)
-    if booking.notified_sequence < booking.sequence:
-        # The confirmation is still waiting for this link: send it now.
-        latest = booking.history.filter(sequence=booking.sequence).first()
-        change = CHANGE_OF_EVENT[BookingEvent.Kind(latest.kind)] if latest else None
-        return booking_email_send(
-            booking_id=booking.id,
-            change=change or BookingChange.LINK_READY,
-            sequence=booking.sequence,
-            deadline=now,
-            now=now,
+def _claim(
+    booking: Booking, sequence: int, change: BookingChange, *, awaiting_link: bool, join_url: str
+) -> tuple[Audience, ...]:
+    """Record the emails of `sequence` not yet claimed, under the booking's row lock (so a
+    change being made waits, and one made meanwhile overtakes them); the parties claimed."""
+    current = (
+        Booking.objects.select_for_update()
+        .filter(pk=booking.pk, sequence=sequence)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if current is None:
+        return ()  # overtaken by a newer change, whose own email will go
+    claimed = _unsent(booking, sequence)
+    BookingEmail.objects.bulk_create(
+        BookingEmail(
+            booking=booking,
+            audience=audience,
+            sequence=sequence,
+            change=change,
+            awaiting_link=awaiting_link,
+            join_url=join_url,
         )
-    if not booking.awaiting_link and booking_join_url(booking, details) == (
-        booking.notified_join_url
-    ):
-        return EmailOutcome(sent=False)  # the last email already had this link
+        for audience in claimed
+    )
+    return claimed
+
+
+def _release(
+    booking: Booking, sequence: int, audiences: list[Audience], *, tokens: list[str]
+) -> None:
+    if not audiences:
+        return
+    with transaction.atomic():
+        BookingEmail.objects.filter(
+            booking=booking, sequence=sequence, audience__in=audiences
+        ).delete()
+        if Audience.INVITEE in audiences:
+            tokens_forget(tokens=tokens)  # minted for the invitee's email, never seen
+
+
+def _link_update_needed(booking: Booking, details: ConferenceDetails | None) -> bool:
+    """Whether both parties have the booking's latest change, and one of those emails lacks
+    the now ready link (it said the link follows, or carried an older one)."""
+    if booking.is_cancelled or details is None or details.status == LinkStatus.PENDING:
+        return False
+    join_url = booking_join_url(booking, details)
+    told = BookingEmail.objects.filter(booking=booking, sequence=booking.sequence)
+    return len(told) == len(Audience) and not all(email.carries(join_url) for email in told)
+
+
+def _send_link_update(booking: Booking, now: datetime) -> EmailOutcome:
+    """Email both parties an update of the invite (a new SEQUENCE) that carries the link."""
     with transaction.atomic():
         bumped = Booking.objects.filter(
             pk=booking.pk, sequence=booking.sequence, status=Booking.Status.CONFIRMED
@@ -149,3 +194,30 @@ def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> Email
         sequence=booking.sequence + 1,
         now=now,
     )
+
+
+def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> EmailOutcome:
+    """The conferencing link became ready (or changed): send the confirmation that waits
+    for it, or an update of the invite that carries it."""
+    now = now or timezone.now()
+    booking = _load(booking_id)
+    if booking is None or booking.is_cancelled:
+        return EmailOutcome(sent=False)
+    details = conference_details(booking)
+    if details is None or details.status == LinkStatus.PENDING:
+        return EmailOutcome(sent=False)
+    if _unsent(booking, booking.sequence):
+        # The latest change's email is still waiting, for this link or for the mail server:
+        # send it now, with the link (it sends the update too, if a party was told it follows).
+        latest = booking.history.filter(sequence=booking.sequence).first()
+        change = CHANGE_OF_EVENT[BookingEvent.Kind(latest.kind)] if latest else None
+        return booking_email_send(
+            booking_id=booking.id,
+            change=change or BookingChange.LINK_READY,
+            sequence=booking.sequence,
+            deadline=now,
+            now=now,
+        )
+    if not _link_update_needed(booking, details):
+        return EmailOutcome(sent=False)  # the last emails already had this link
+    return _send_link_update(booking, now)
