@@ -14,6 +14,7 @@ from slotlink.scheduling.services.event_types import availability_replace, event
 from tests.factories import make_member
 
 ALL_DAY = [(weekday, time(0, 0), time(23, 59)) for weekday in range(7)]
+STARTS_AFTER = timedelta(hours=1)
 
 
 def make_host(
@@ -45,8 +46,13 @@ def make_event_type(
 
 
 def next_free_starts(event_type: EventType, count: int = 1, *, days: int = 3) -> list[datetime]:
+    """The first free starts at least `STARTS_AFTER` from now, so none starts while a test
+    that books it still runs (with no notice, the first slot can be seconds away)."""
     now = timezone.now()
-    slots = free_slots(event_type=event_type, since=now, until=now + timedelta(days=days), now=now)
+    since = now + STARTS_AFTER
+    slots = free_slots(
+        event_type=event_type, since=since, until=now + timedelta(days=days), now=now
+    )
     assert len(slots) >= count, "the test needs more free slots"
     return [slot.start for slot in slots[:count]]
 

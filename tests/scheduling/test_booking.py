@@ -82,7 +82,7 @@ def test_a_host_is_busy_across_all_their_event_types(organization, host, event_t
 @pytest.mark.parametrize(
     ("when", "problem"),
     [
-        (-timedelta(hours=1), SlotProblem.PAST),
+        (-timedelta(days=1), SlotProblem.PAST),
         (timedelta(days=90), SlotProblem.TOO_FAR),
         (timedelta(minutes=7), SlotProblem.OUTSIDE_HOURS),
     ],

@@ -5,7 +5,9 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.core import mail
 from django.http import HttpResponse
+from django_tasks_db.models import DBTaskResult
 
 from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tasks import send_booking_email
@@ -171,3 +173,33 @@ def test_links_of_a_booking_that_started_say_it_cant_be_changed(client, booking)
         response = client.get(path)
         assert response.status_code == 400
         assert "already started" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("start", "error"),
+    [
+        ("tomorrow at ten", "That time isn't valid. Please pick one of the times shown."),
+        ("2030-01-01T10:00:00", "That time isn't valid."),  # no offset
+        ("", "That time isn't valid."),
+        ("9999-12-31T23:59:59-14:00", "That time isn't valid."),
+        ("0001-01-01T00:00:00+14:00", "That time isn't valid."),
+        ("9999-12-31T23:45:00+00:00", "That time isn't valid."),
+        ("0001-01-01T00:00:00-14:00", "That time isn't valid."),
+    ],
+)
+def test_bad_input_to_the_reschedule_link_gets_a_clear_error_and_moves_nothing(
+    client, booking, start, error
+):
+    """Tampered or out-of-range times are refused in words; the booking, its links and the
+    emails stay as they were."""
+    reschedule, cancel = emailed_links(booking)
+    before, emails = booking.start, len(mail.outbox)
+    response = client.post(reschedule, {"start": start, "time_zone": "UTC"})
+    assert response.status_code == 200
+    assert error in text(response)
+    booking.refresh_from_db()
+    assert (booking.start, booking.sequence, booking.status) == (before, 0, "confirmed")
+    assert booking.history.count() == 1
+    assert not DBTaskResult.objects.exists()
+    assert len(mail.outbox) == emails
+    assert client.get(reschedule).status_code == client.get(cancel).status_code == 200

@@ -110,6 +110,12 @@ def test_the_confirmation_link_cannot_be_forged(client, event_type):
         ),
         ({"start": "2030-01-01T10:00:00"}, "That time isn't valid."),  # no offset
         ({"start": ""}, "That time isn't valid."),
+        # Beyond what a datetime holds once moved to UTC, or too near its limits to add a
+        # meeting's length: refused like any other bad time, never a server error.
+        ({"start": "9999-12-31T23:59:59-14:00"}, "That time isn't valid."),
+        ({"start": "0001-01-01T00:00:00+14:00"}, "That time isn't valid."),
+        ({"start": "9999-12-31T23:45:00+00:00"}, "That time isn't valid."),
+        ({"start": "0001-01-01T00:00:00-14:00"}, "That time isn't valid."),
         ({"time_zone": "Mars/Olympus"}, "Pick your time zone from the list."),
     ],
 )

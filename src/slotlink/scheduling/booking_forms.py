@@ -12,6 +12,10 @@ from slotlink.scheduling.timezones import is_time_zone
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]+$")
 BAD_START = "That time isn't valid. Please pick one of the times shown."
+# Far outside any time a booking page offers, and far enough inside what a datetime holds
+# that the slot arithmetic (a meeting's length, buffers, a day's margin) can't overflow.
+EARLIEST_START = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class SlotField(forms.Field):
@@ -32,7 +36,13 @@ class SlotField(forms.Field):
             raise ValidationError(BAD_START) from None
         if start.tzinfo is None:
             raise ValidationError(BAD_START)
-        return start.astimezone(UTC)
+        try:
+            start = start.astimezone(UTC)
+        except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is past the last datetime
+            raise ValidationError(BAD_START) from None
+        if not EARLIEST_START <= start < LATEST_START:
+            raise ValidationError(BAD_START)
+        return start
 
 
 class RescheduleForm(forms.Form):
