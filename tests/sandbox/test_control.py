@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.conftest import Connected
 
@@ -176,3 +180,124 @@ def test_user_email_errors_say_what_is_wrong(zoom_sandbox: ZoomSandbox) -> None:
             400,
             {"error": "email must be an address like name@example.com."},
         ), malformed
+
+
+# (method, path, body, the field the 400 must name). Paths fill in {user}, {account} and
+# {meeting} from the test's connected host.
+BAD_CONTROL_BODIES = [
+    ("PUT", "/limits", {"per_second": 5}, "per_second"),
+    ("PUT", "/limits", {"per_second": {"pro": {"light": "many"}}}, "per_second"),
+    ("PUT", "/limits", {"per_day": {"gold": {"light": 1}}}, "per_day"),
+    ("PUT", "/limits", {"host_create_update_per_day": "lots"}, "host_create_update_per_day"),
+    (
+        "PUT",
+        "/limits",
+        {"enabled": False, "registrant_adds_per_day": -1},
+        "registrant_adds_per_day",
+    ),
+    ("PUT", "/app", {"access_token_ttl": "soon"}, "access_token_ttl"),
+    ("PUT", "/app", {"name": "Renamed", "webhook_retry_scale": "fast"}, "webhook_retry_scale"),
+    ("PUT", "/app", {"redirect_uri": 5}, "redirect_uri"),
+    ("PUT", "/app", {"webhook_url": "not a url"}, "webhook_url"),
+    ("PUT", "/app", {"api_change_events": "yes"}, "api_change_events"),
+    ("PUT", "/app", {"client_secret": None}, "client_secret"),
+    ("PUT", "/faults", {"paths": "/v2"}, "paths"),
+    ("PUT", "/faults", {"paths": [5]}, "paths"),
+    ("PUT", "/faults", {"latency_ms": "100"}, "latency_ms"),
+    ("PUT", "/faults", {"error_rate": True}, "error_rate"),
+    ("PUT", "/faults", {"outage": 1}, "outage"),
+    ("PUT", "/faults", {"seed": [7]}, "seed"),
+    ("POST", "/users", {"email": "n@example.com", "password": "pw", "webinar": "yes"}, "webinar"),
+    ("POST", "/users", {"email": "n@example.com", "password": 1234}, "password"),
+    ("POST", "/users", {"email": "n@example.com", "password": "pw", "plan": 3}, "plan"),
+    (
+        "POST",
+        "/users",
+        {"email": "n@example.com", "password": "pw", "timezone": "Mars"},
+        "timezone",
+    ),
+    ("PATCH", "/users/{user}", {"webinar": "yes"}, "webinar"),
+    ("PATCH", "/users/{user}", {"first_name": "Ok", "timezone": 3}, "timezone"),
+    ("PATCH", "/users/{user}", {"last_name": None}, "last_name"),
+    ("PATCH", "/users/{user}", {"account_admin": "true"}, "account_admin"),
+    ("PATCH", "/users/{user}", {"password": 1234}, "password"),
+    ("PUT", "/accounts/{account}", {"plan": "basic", "waiting_room": "off"}, "waiting_room"),
+    ("PUT", "/accounts/{account}", {"requires_preapproval": 1}, "requires_preapproval"),
+    ("PUT", "/accounts/{account}", {"preapproved": "yes"}, "preapproved"),
+    ("PUT", "/accounts/{account}", {"passcode_rules": []}, "passcode_rules"),
+    ("PUT", "/accounts/{account}", {"passcode_rules": {"length": "8"}}, "passcode_rules.length"),
+    ("POST", "/users/{user}/tokens", {"scopes": ["meeting:read"]}, "scopes"),
+    ("POST", "/webhooks/validate", {"url": 5}, "url"),
+    ("PATCH", "/meetings/{meeting}", {"topic": "Moved", "duration": "long"}, "duration"),
+    ("PATCH", "/meetings/{meeting}", {"start_time": "soon"}, "start_time"),
+    (
+        "POST",
+        "/meetings/{meeting}/participants",
+        {"participants": [{"name": "Fine"}, {"email": 5}]},
+        "participants[1].email",
+    ),
+]
+
+
+def control_snapshot(zoom_sandbox: ZoomSandbox) -> dict[str, Any]:
+    get = zoom_sandbox.control.get
+    return {
+        path: get(path).json()
+        for path in ("/app", "/limits", "/faults", "/users", "/accounts", "/meetings")
+    }
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), BAD_CONTROL_BODIES)
+def test_a_control_body_of_the_wrong_shape_is_refused_and_changes_nothing(
+    zoom_sandbox: ZoomSandbox,
+    host: Connected,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+) -> None:
+    """400 naming the field and what it must be; the sandbox is as it was and still works."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    path = path.format(user=host.user["id"], account=host.user["account_id"], meeting=meeting["id"])
+    before = control_snapshot(zoom_sandbox)
+    answer = zoom_sandbox.control.request(method, path, json=body)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"].startswith(f"{field} must be "), answer.json()
+    assert control_snapshot(zoom_sandbox) == before
+    # Nothing broke: the API, token issuing and creating still work.
+    assert host.api.get("/users/me").status_code == 200
+    assert host.api.post("/users/me/meetings", json=MEETING).status_code == 201
+    assert zoom_sandbox.tokens_for(host.user["id"])["access_token"]
+
+
+def test_unknown_control_fields_are_named(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
+    """A field the control API does not know is refused by name, not silently dropped."""
+    for method, path, body in (
+        ("PATCH", f"/users/{host.user['id']}", {"webinars": True}),
+        ("POST", "/users", {"email": "x@example.com", "password": "pw", "admin": True}),
+        ("PUT", f"/accounts/{host.user['account_id']}", {"passcode_rules": {"colour": 1}}),
+        ("PUT", "/faults", {"bogus": 1}),
+    ):
+        answer = zoom_sandbox.control.request(method, path, json=body)
+        assert answer.status_code == 400
+        assert "Unknown field" in answer.json()["error"], answer.json()
+    plan = zoom_sandbox.control.patch(f"/users/{host.user['id']}", json={"plan": "basic"})
+    assert plan.status_code == 400
+    assert "belongs to the account" in plan.json()["error"]
+
+
+def test_control_settings_read_back_can_be_written_back(zoom_sandbox: ZoomSandbox) -> None:
+    """What GET answers for the app, limits and faults is accepted by PUT unchanged."""
+    assert zoom_sandbox.configure_app(**zoom_sandbox.app()) == zoom_sandbox.app()
+    limits = zoom_sandbox.control.get("/limits").json()
+    assert zoom_sandbox.set_limits(**limits) == limits
+    faults = {**zoom_sandbox.control.get("/faults").json(), "seed": 7}
+    assert zoom_sandbox.set_faults(**faults) == faults
+
+
+def test_a_webinar_licence_needs_a_paid_plan_when_patched_too(zoom_sandbox: ZoomSandbox) -> None:
+    """PATCH /_sandbox/users refuses a webinar licence on a basic plan, like creating does."""
+    user = zoom_sandbox.create_user(plan="basic")
+    answer = zoom_sandbox.control.patch(f"/users/{user['id']}", json={"webinar": True})
+    assert answer.status_code == 400
+    assert zoom_sandbox.control.get(f"/users/{user['id']}").json()["webinar"] is False

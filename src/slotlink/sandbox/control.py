@@ -3,51 +3,133 @@
 Tests and the demo use it to create Zoom accounts and users, change the registered app,
 set faults and limits, read the request log and the webhook deliveries, and reset.
 Its shapes are a contract: tests outside the sandbox rely on them. Errors here are
-`{"error": "..."}`, never Zoom's, so they cannot be mistaken for Zoom's answers.
+`{"error": "..."}`, never Zoom's, so they cannot be mistaken for Zoom's answers. Bodies
+are checked whole, by the kinds below, before anything changes (control_input.py).
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from slotlink.sandbox import ids, times
-from slotlink.sandbox.config import AppSettings
+from slotlink.sandbox.control_input import (
+    BOOLEAN,
+    EMAIL_ADDRESS,
+    NON_EMPTY_TEXT,
+    OBJECT,
+    PATHS,
+    TEXT,
+    TIME_ZONE,
+    URL,
+    URL_OR_EMPTY,
+    ControlError,
+    Kind,
+    check_fields,
+    control_body,
+    number,
+    one_of,
+    optional,
+    whole,
+)
 from slotlink.sandbox.faults import Faults
 from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_drop, tokens_expire
 from slotlink.sandbox.passwords import password_hash
+from slotlink.sandbox.ratelimits import LABELS
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
-from slotlink.sandbox.validation import EMAIL
+
+APP_SETTINGS = {
+    "client_id": NON_EMPTY_TEXT,
+    "client_secret": NON_EMPTY_TEXT,
+    "redirect_uri": URL,
+    "webhook_secret_token": NON_EMPTY_TEXT,
+    "webhook_url": URL_OR_EMPTY,
+    "deauthorization_url": URL_OR_EMPTY,
+    "name": NON_EMPTY_TEXT,
+    "scopes": NON_EMPTY_TEXT,
+    "access_token_ttl": whole(unit="seconds"),
+    "refresh_token_ttl": whole(unit="seconds"),
+    "authorization_code_ttl": whole(unit="seconds"),
+    "webhook_retry_scale": number(0),
+    "api_change_events": BOOLEAN,
+}
+USER_FIELDS = {
+    "first_name": TEXT,
+    "last_name": TEXT,
+    "timezone": TIME_ZONE,
+    "webinar": BOOLEAN,
+    "account_admin": BOOLEAN,
+    "password": NON_EMPTY_TEXT,
+}
+# Set with a user for a new account; otherwise they belong to the account.
+ACCOUNT_FIELDS_OF_USERS = {"plan": one_of(PLANS), "requires_preapproval": BOOLEAN}
+NEW_USER_FIELDS = {
+    "email": EMAIL_ADDRESS,
+    **USER_FIELDS,
+    "account_id": NON_EMPTY_TEXT,
+    **ACCOUNT_FIELDS_OF_USERS,
+}
+ACCOUNT_FIELDS = {
+    "plan": one_of(PLANS),
+    "requires_preapproval": BOOLEAN,
+    "waiting_room": BOOLEAN,
+    "preapproved": BOOLEAN,
+    "passcode_rules": OBJECT,
+}
+PASSCODE_RULES = {
+    "required": BOOLEAN,
+    "length": whole(1, 10),
+    "have_letter": BOOLEAN,
+    "have_number": BOOLEAN,
+    "have_special_character": BOOLEAN,
+    "have_upper_and_lower_characters": BOOLEAN,
+    "only_allow_numeric": BOOLEAN,
+}
+RATE = number(0, 1)
+FAULTS = {
+    "latency_ms": whole(unit="milliseconds"),
+    "latency_jitter_ms": whole(unit="milliseconds"),
+    "error_rate": RATE,
+    "timeout_rate": RATE,
+    "drop_after_commit_rate": RATE,
+    "outage": BOOLEAN,
+    "paths": PATHS,
+    "seed": optional(whole(), "a fresh random sequence"),
+}
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+def _plan_table(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        plan in PLANS
+        and isinstance(labels, dict)
+        and all(label in LABELS and whole().accepts(n) for label, n in labels.items())
+        for plan, labels in value.items()
+    )
+
+
+PLAN_TABLE = Kind(
+    f"an object of plans ({', '.join(PLANS)}) to objects of labels ({', '.join(LABELS)}) "
+    'to whole numbers, 0 or more, like {"pro": {"light": 30}}',
+    _plan_table,
+)
+LIMITS = {
+    "enabled": BOOLEAN,
+    "per_second": PLAN_TABLE,
+    "per_day": PLAN_TABLE,
+    "host_create_update_per_day": whole(),
+    "registrant_adds_per_day": whole(),
+    "registrant_status_per_day": whole(),
+}
 
 
 async def control_error_response(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlError)
     return JSONResponse({"error": exc.message}, status_code=exc.status)
-
-
-async def body_of(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ControlError(400, "The body must be a JSON object.") from None
-    if not isinstance(body, dict):
-        raise ControlError(400, "The body must be a JSON object.")
-    return body
 
 
 def user_or_404(sandbox: Sandbox, user_id: str) -> User:
@@ -97,51 +179,40 @@ async def get_app(request: Request) -> Response:
 
 async def put_app(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    changes = await body_of(request)
-    known = {f.name: f.type for f in fields(AppSettings)}
-    unknown = set(changes) - set(known)
-    if unknown:
-        raise ControlError(400, f"Unknown app settings: {', '.join(sorted(unknown))}.")
+    changes = await control_body(request, APP_SETTINGS)
     sandbox.app = sandbox.app.updated(changes)
     return JSONResponse(sandbox.app.public())
 
 
 async def create_user(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    body = await body_of(request)
+    body = await control_body(request, NEW_USER_FIELDS)
     state = sandbox.state
-    if body.get("email") in (None, ""):
-        raise ControlError(400, "email is required.")
-    email = str(body["email"]).strip()
-    if not isinstance(body["email"], str) or not EMAIL.match(email):
-        raise ControlError(400, "email must be an address like name@example.com.")
+    for required in ("email", "password"):
+        if required not in body:
+            raise ControlError(400, f"{required} is required.")
+    email = body["email"].strip()
     if state.user_by_email(email):
         raise ControlError(409, f"A sandbox user with email {email} already exists.")
-    password = str(body.get("password") or "")
-    if not password:
-        raise ControlError(400, "password is required.")
     account_id = body.get("account_id")
     if account_id:
         account = state.accounts.get(account_id)
         if account is None:
             raise ControlError(404, f"No sandbox account {account_id}.")
-        for name in ("plan", "requires_preapproval"):
+        for name in ACCOUNT_FIELDS_OF_USERS:
             if name in body and body[name] != getattr(account, name):
                 raise ControlError(400, f"{name} belongs to the account; change it there.")
         admin_default = False
     else:
-        plan = body.get("plan", "pro")
-        if plan not in PLANS:
-            raise ControlError(400, f"plan must be one of {', '.join(PLANS)}.")
         account = Account(
             id=ids.zoom_id(),
-            plan=plan,
+            plan=body.get("plan", "pro"),
             account_number=10_000_000 + secrets.randbelow(89_999_999),
             created_at=times.iso(times.now()),
-            requires_preapproval=bool(body.get("requires_preapproval", False)),
+            requires_preapproval=body.get("requires_preapproval", False),
         )
         admin_default = True  # the first user of an account owns it
-    webinar = bool(body.get("webinar", False))
+    webinar = body.get("webinar", False)
     if webinar and account.plan == "basic":
         raise ControlError(400, "A webinar licence needs a pro or business plan.")
     state.accounts[account.id] = account
@@ -149,14 +220,14 @@ async def create_user(request: Request) -> Response:
         id=ids.zoom_id(),
         account_id=account.id,
         email=email,
-        password_hash=password_hash(password),
-        first_name=str(body.get("first_name", "")),
-        last_name=str(body.get("last_name", "")),
+        password_hash=password_hash(body["password"]),
+        first_name=body.get("first_name", ""),
+        last_name=body.get("last_name", ""),
         webinar=webinar,
-        account_admin=bool(body.get("account_admin", admin_default)),
+        account_admin=body.get("account_admin", admin_default),
         created_at=times.iso(times.now()),
         pmi=int("9" + ids.numeric(9)),
-        timezone=str(body.get("timezone") or "UTC"),
+        timezone=body.get("timezone", "UTC"),
     )
     state.users[user.id] = user
     sandbox.changed()
@@ -177,12 +248,21 @@ async def get_user(request: Request) -> Response:
 async def patch_user(request: Request) -> Response:
     sandbox = sandbox_of(request)
     user = user_or_404(sandbox, request.path_params["user_id"])
-    body = await body_of(request)
+    body = await control_body(request, {**USER_FIELDS, **ACCOUNT_FIELDS_OF_USERS})
+    for name in ACCOUNT_FIELDS_OF_USERS:
+        if name in body:
+            raise ControlError(
+                400,
+                f"{name} belongs to the account; change it with "
+                f"PUT /_sandbox/accounts/{user.account_id}.",
+            )
+    if body.get("webinar") and sandbox.state.accounts[user.account_id].plan == "basic":
+        raise ControlError(400, "A webinar licence needs a pro or business plan.")
     for name in ("first_name", "last_name", "timezone", "webinar", "account_admin"):
         if name in body:
             setattr(user, name, body[name])
-    if body.get("password"):
-        user.password_hash = password_hash(str(body["password"]))
+    if "password" in body:
+        user.password_hash = password_hash(body["password"])
     sandbox.changed()
     return JSONResponse(user_control_view(sandbox, user))
 
@@ -212,8 +292,8 @@ async def issue_tokens(request: Request) -> Response:
     """Authorize the app for a user without the browser pages (a shortcut for tests)."""
     sandbox = sandbox_of(request)
     user = user_or_404(sandbox, request.path_params["user_id"])
-    body = await body_of(request)
-    scopes = str(body.get("scopes") or sandbox.app.scopes)
+    body = await control_body(request, {"scopes": NON_EMPTY_TEXT})
+    scopes = body.get("scopes", sandbox.app.scopes)
     answer = grant_authorize(sandbox, user=user, scopes=scopes, api_url=sandbox.base_url(request))
     return JSONResponse(answer, status_code=201)
 
@@ -228,25 +308,19 @@ async def put_account(request: Request) -> Response:
     account = sandbox.state.accounts.get(request.path_params["account_id"])
     if account is None:
         raise ControlError(404, f"No sandbox account {request.path_params['account_id']}.")
-    body = await body_of(request)
-    if "plan" in body:
-        if body["plan"] not in PLANS:
-            raise ControlError(400, f"plan must be one of {', '.join(PLANS)}.")
-        account.plan = body["plan"]
-    for name in ("requires_preapproval", "waiting_room"):
+    body = await control_body(request, ACCOUNT_FIELDS)
+    check_fields(body.get("passcode_rules", {}), PASSCODE_RULES, where="passcode_rules.")
+    for name in ("plan", "requires_preapproval", "waiting_room"):
         if name in body:
-            setattr(account, name, bool(body[name]))
+            setattr(account, name, body[name])
     if "preapproved" in body:
         client_id = sandbox.app.client_id
         approved = [c for c in account.approved_apps if c != client_id]
         account.approved_apps = approved + ([client_id] if body["preapproved"] else [])
     if "passcode_rules" in body:
-        try:
-            account.passcode_rules = PasscodeRules(
-                **{**asdict(account.passcode_rules), **body["passcode_rules"]}
-            )
-        except TypeError as exc:
-            raise ControlError(400, str(exc)) from None
+        account.passcode_rules = PasscodeRules(
+            **{**asdict(account.passcode_rules), **body["passcode_rules"]}
+        )
     sandbox.changed()
     return JSONResponse(account_view(account))
 
@@ -279,11 +353,7 @@ async def get_faults(request: Request) -> Response:
 async def put_faults(request: Request) -> Response:
     """Replace the faults: fields left out go back to "no fault"."""
     sandbox = sandbox_of(request)
-    body = await body_of(request)
-    try:
-        sandbox.faults = Faults(**body)
-    except (TypeError, ValueError) as exc:
-        raise ControlError(400, str(exc)) from None
+    sandbox.faults = Faults(**await control_body(request, FAULTS))
     return JSONResponse(sandbox.faults.as_dict())
 
 
@@ -294,11 +364,8 @@ async def get_limits(request: Request) -> Response:
 async def put_limits(request: Request) -> Response:
     """Change some limits; the rest stay as they are."""
     sandbox = sandbox_of(request)
-    body = await body_of(request)
-    try:
-        sandbox.limiter.limits = sandbox.limiter.limits.merged(body)
-    except (TypeError, ValueError) as exc:
-        raise ControlError(400, str(exc)) from None
+    changes = await control_body(request, LIMITS)
+    sandbox.limiter.limits = sandbox.limiter.limits.merged(changes)
     return JSONResponse(sandbox.limiter.limits.as_dict())
 
 
@@ -310,7 +377,7 @@ async def get_webhooks(request: Request) -> Response:
 
 async def validate_webhook_url(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    body = await body_of(request)
+    body = await control_body(request, {"url": URL})
     url = body.get("url") or sandbox.app.webhook_url
     if not url:
         raise ControlError(400, "No webhook URL: set the app's webhook_url or pass url.")

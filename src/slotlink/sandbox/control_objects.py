@@ -12,16 +12,43 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from slotlink.sandbox.control import ControlError, body_of
+from slotlink.sandbox.control_input import (
+    DATE_TIME,
+    TEXT,
+    TIME_ZONE,
+    ControlError,
+    Kind,
+    check_fields,
+    control_body,
+    whole,
+)
 from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.meetings import meeting_view
 from slotlink.sandbox.participants import attendance_record, participant_view
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.scheduling import TOPIC_MAX
 from slotlink.sandbox.state import Meeting, Scheduled, Webinar
-from slotlink.sandbox.validation import schema_errors
 from slotlink.sandbox.webinars import registrant_view, webinar_view
 
-MOVABLE = ("start_time", "duration", "timezone", "topic")
+MOVABLE = {
+    "start_time": DATE_TIME,
+    "duration": whole(1, unit="minutes"),
+    "timezone": TIME_ZONE,
+    "topic": Kind(
+        f"a string of 1 to {TOPIC_MAX} characters",
+        lambda v: isinstance(v, str) and 0 < len(v) <= TOPIC_MAX,
+    ),
+}
+ATTENDEE = {
+    "name": TEXT,
+    "email": TEXT,
+    "registrant_id": TEXT,
+    "join_time": DATE_TIME,
+    "duration": whole(unit="minutes"),
+}
+PARTICIPANTS = Kind(
+    "a list of objects", lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v)
+)
 
 
 def webinar_control_view(sandbox: Sandbox, webinar: Webinar) -> dict[str, Any]:
@@ -46,20 +73,9 @@ def webinar_or_404(sandbox: Sandbox, raw: str) -> Webinar:
 
 
 async def move_body(request: Request) -> dict[str, Any]:
-    body = await body_of(request)
-    changes = {k: v for k, v in body.items() if k in MOVABLE}
+    changes = await control_body(request, MOVABLE)
     if not changes:
         raise ControlError(400, f"Give at least one of {', '.join(MOVABLE)}.")
-    schema = {
-        "properties": {
-            "start_time": {"type": "string", "format": "date-time"},
-            "duration": {"type": "integer", "minimum": 1},
-            "timezone": {"type": "string"},
-            "topic": {"type": "string"},
-        }
-    }
-    if problems := schema_errors(schema, changes, ""):
-        raise ControlError(400, f"Invalid: {', '.join(problems)}.")
     return changes
 
 
@@ -128,10 +144,12 @@ async def list_registrants(request: Request) -> Response:
 
 
 async def post_attendance(request: Request, item: Scheduled) -> Response:
-    body = await body_of(request)
-    entries = body.get("participants")
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise ControlError(400, "participants must be a list of objects.")
+    body = await control_body(request, {"participants": PARTICIPANTS})
+    if "participants" not in body:
+        raise ControlError(400, "participants is required.")
+    entries = body["participants"]
+    for index, entry in enumerate(entries):
+        check_fields(entry, ATTENDEE, where=f"participants[{index}].")
     try:
         added = attendance_record(sandbox_of(request), item, entries)
     except ValueError as exc:
