@@ -2,7 +2,7 @@
 confirmation. Bad input gets a clear error and changes nothing."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,13 @@ from django.test import Client
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.scheduling.services.event_types import event_type_update
 from tests.factories import make_organization
-from tests.scheduling.builders import book, make_event_type, make_host, next_free_starts
+from tests.scheduling.builders import (
+    STARTS_AFTER,
+    book,
+    make_event_type,
+    make_host,
+    next_free_starts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,21 +247,53 @@ def test_the_organization_page_lists_its_bookable_event_types(client, organizati
     assert client.get("/book/nobody-here").status_code == 404
 
 
+def next_clock_change(zone: ZoneInfo, *, after: datetime) -> date:
+    """The next day on which `zone`'s clocks change, whose day before at 09:00 (zone time)
+    is still after `after`."""
+    day = after.astimezone(zone).date()
+    for _ in range(2 * 366):
+        day += timedelta(days=1)
+        nine = datetime.combine(day, time(9), zone)
+        day_before = nine - timedelta(days=1)  # 09:00 on the wall clock, with that day's offset
+        if nine.utcoffset() != day_before.utcoffset() and day_before > after:
+            return day
+    raise AssertionError(f"{zone} no longer changes its clocks")
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (datetime(2026, 11, 21, 10, tzinfo=UTC), date(2027, 3, 14)),  # forward, 2nd Sunday
+        (datetime(2027, 3, 13, 13, 59, tzinfo=UTC), date(2027, 3, 14)),  # Sat 08:59 in NY
+        (datetime(2027, 3, 13, 14, tzinfo=UTC), date(2027, 11, 7)),  # Sat 09:00: too late
+        (datetime(2030, 3, 10, 12, tzinfo=UTC), date(2030, 11, 3)),  # back, 1st Sunday
+    ],
+)
+def test_the_next_clock_change_is_found_from_any_day(after, expected):
+    """The DST test below never runs out of dates: it finds the next change of New York's
+    clocks whose Saturday is still to come."""
+    assert next_clock_change(ZoneInfo("America/New_York"), after=after) == expected
+
+
 def test_another_hosts_time_zone_is_shown_exactly_across_a_dst_change(client, organization):
-    """A New York host's 09:00 on the Sunday US clocks go forward is 1 PM in London (a day
-    earlier it was 2 PM), while London is still on winter time."""
+    """A New York host's 09:00 on the Sunday its clocks change is offered at the London
+    hour one apart from the day before's (spring forward: 2 PM then 1 PM; fall back: 1 PM
+    then 2 PM), London being on winter time on both days."""
+    new_york, london = ZoneInfo("America/New_York"), ZoneInfo("Europe/London")
     host = make_host(organization, time_zone="America/New_York", email="ny@example.test")
     event_type = make_event_type(organization, host, slug="ny", horizon_days=365)
-    sunday = datetime(2027, 3, 14, 9, tzinfo=ZoneInfo("America/New_York"))
-    if sunday < datetime.now(UTC) + timedelta(days=1):
-        pytest.skip("the date used is in the past")
-    html = client.get(
-        page_url(event_type), {"tz": "Europe/London", "date": "2027-03-14", "month": "2027-03"}
-    ).content.decode()
-    assert sunday.astimezone(UTC).isoformat() in offered_starts(html)
-    saturday = client.get(
-        page_url(event_type), {"tz": "Europe/London", "date": "2027-03-13", "month": "2027-03"}
-    ).content.decode()
-    assert (sunday - timedelta(days=1)).astimezone(UTC).isoformat() in offered_starts(saturday)
-    assert sunday.astimezone(UTC).hour == 13
-    assert (sunday - timedelta(days=1)).astimezone(UTC).hour == 14
+    change = next_clock_change(new_york, after=datetime.now(UTC) + STARTS_AFTER)
+    sunday = datetime.combine(change, time(9), new_york)
+    saturday = sunday - timedelta(days=1)
+    for nine in (saturday, sunday):
+        in_london = nine.astimezone(london)
+        assert in_london.utcoffset() == timedelta(0)
+        html = client.get(
+            page_url(event_type),
+            {"tz": "Europe/London", "date": f"{in_london:%Y-%m-%d}", "month": f"{in_london:%Y-%m}"},
+        ).content.decode()
+        assert nine.astimezone(UTC).isoformat() in offered_starts(html)
+    spring = sunday.utcoffset() > saturday.utcoffset()
+    assert (saturday.astimezone(UTC).hour, sunday.astimezone(UTC).hour) == (
+        (14, 13) if spring else (13, 14)
+    )
