@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
 
 from slotlink.sandbox import SandboxConfig
-from tests.fixtures.zoom_sandbox import SandboxServer
+from slotlink.sandbox.config import DEFAULT_SCOPES
+from slotlink.sandbox.passwords import password_hash
+from slotlink.sandbox.sessions import COOKIE
+from tests.fixtures.zoom_sandbox import SandboxServer, ZoomSandbox
+from tests.sandbox.oauth_helpers import REDIRECT_URI, authorize_url, code_from, exchange
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
@@ -89,3 +94,142 @@ def test_without_a_state_file_nothing_is_written(tmp_path: Path) -> None:
         assert httpx.get(f"{again.base_url}/_sandbox/users").json() == []
     finally:
         again.stop()
+
+
+def test_the_state_file_holds_no_token_code_or_session_in_the_clear(tmp_path: Path) -> None:
+    """Tokens, codes and browser sessions are kept by SHA-256 only; all work after a restart."""
+    state_file = tmp_path / "zoom-sandbox.json"
+    first = SandboxServer(SandboxConfig(state_file=state_file))
+    first.start()
+    try:
+        sandbox = ZoomSandbox(first)
+        browser_user = sandbox.create_user()
+        login = {"email": browser_user["email"], "password": browser_user["password"]}
+        with sandbox.browser() as browser:
+            code = code_from(sandbox.authorize(browser, authorize_url(sandbox), **login))
+            session = browser.cookies[COOKIE]
+            # A second code, left unexchanged, so the file holds a live one.
+            unused_code = code_from(sandbox.authorize(browser, authorize_url(sandbox), **login))
+        granted = exchange(
+            sandbox, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
+        ).json()
+        rotated = exchange(
+            sandbox, grant_type="refresh_token", refresh_token=granted["refresh_token"]
+        ).json()
+        shortcut = sandbox.tokens_for(sandbox.create_user()["id"])
+        sandbox.close()
+    finally:
+        first.stop()
+
+    text = state_file.read_text()
+    secrets = {
+        "access token": shortcut["access_token"],
+        "refresh token": shortcut["refresh_token"],
+        "rotated access token": rotated["access_token"],
+        "rotated refresh token": rotated["refresh_token"],
+        "spent refresh token": granted["refresh_token"],
+        "authorization code": unused_code,
+        "browser session id": session,
+    }
+    leaked = [name for name, value in secrets.items() if value in text]
+    assert not leaked, f"in the clear in the state file: {leaked}"
+
+    second = SandboxServer(SandboxConfig(state_file=state_file))
+    second.start()
+    try:
+        sandbox = ZoomSandbox(second)
+        for access in (shortcut["access_token"], rotated["access_token"]):
+            me = httpx.get(
+                f"{sandbox.api_base_url}/users/me", headers={"Authorization": f"Bearer {access}"}
+            )
+            assert me.status_code == 200, me.text
+        spent = exchange(
+            sandbox, grant_type="refresh_token", refresh_token=granted["refresh_token"]
+        )
+        assert spent.json() == {"reason": "Invalid Token!", "error": "invalid_grant"}
+        refresh = exchange(
+            sandbox, grant_type="refresh_token", refresh_token=rotated["refresh_token"]
+        )
+        assert refresh.status_code == 200, refresh.text
+        late = exchange(
+            sandbox, grant_type="authorization_code", code=unused_code, redirect_uri=REDIRECT_URI
+        )
+        assert late.status_code == 200, late.text
+        with httpx.Client(base_url=second.base_url, cookies={COOKIE: session}) as browser:
+            assert browser.get("/marketplace/manage/added-apps").status_code == 200
+        sandbox.close()
+    finally:
+        second.stop()
+
+
+def test_a_state_file_from_before_hashing_is_read_and_rewritten(tmp_path: Path) -> None:
+    """A version 1 file (tokens and sessions by their raw values) still works, and is
+    rewritten without them."""
+    state_file = tmp_path / "zoom-sandbox.json"
+    now = time.time()
+    token = {"kind": "access", "user_id": "u1", "client_id": "sandbox-client-id"}
+    state_file.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "accounts": {
+                    "a1": {
+                        "id": "a1",
+                        "plan": "pro",
+                        "account_number": 12345678,
+                        "created_at": "2026-01-01T00:00:00Z",
+                        "passcode_rules": {},
+                    }
+                },
+                "users": {
+                    "u1": {
+                        "id": "u1",
+                        "account_id": "a1",
+                        "email": "old@example.com",
+                        "password_hash": password_hash("pw"),
+                        "first_name": "Old",
+                        "last_name": "File",
+                        "webinar": False,
+                        "account_admin": True,
+                        "created_at": "2026-01-01T00:00:00Z",
+                        "pmi": 9123456789,
+                    }
+                },
+                "sessions": {"raw-session-id": "u1"},
+                "tokens": {
+                    "raw-access-token": {
+                        "value": "raw-access-token",
+                        "scopes": DEFAULT_SCOPES,
+                        "expires_at": now + 3600,
+                        **token,
+                    }
+                },
+                "codes": {
+                    "raw-code": {
+                        "code": "raw-code",
+                        "client_id": "sandbox-client-id",
+                        "user_id": "u1",
+                        "redirect_uri": REDIRECT_URI,
+                        "scopes": DEFAULT_SCOPES,
+                        "expires_at": now + 300,
+                    }
+                },
+            }
+        )
+    )
+    server = SandboxServer(SandboxConfig(state_file=state_file))
+    server.start()
+    try:
+        me = httpx.get(
+            f"{server.base_url}/v2/users/me",
+            headers={"Authorization": "Bearer raw-access-token"},
+        )
+        assert me.status_code == 200, me.text
+        with httpx.Client(base_url=server.base_url, cookies={COOKIE: "raw-session-id"}) as browser:
+            assert browser.get("/marketplace/manage/added-apps").status_code == 200
+    finally:
+        server.stop()
+    text = state_file.read_text()
+    assert json.loads(text)["version"] == 2
+    for raw in ("raw-access-token", "raw-session-id", "raw-code"):
+        assert raw not in text

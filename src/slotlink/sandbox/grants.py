@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slotlink.sandbox import ids, times
+from slotlink.sandbox.digests import digest
 from slotlink.sandbox.runtime import Sandbox
 from slotlink.sandbox.state import Grant, Token, User, grant_key
 
@@ -26,8 +27,10 @@ SWEEP_EVERY = 1000
 def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> dict[str, Any]:
     app = sandbox.app
     now = times.now()
+    access_value = ids.oauth_token("access", user.id, app.client_id, app.access_token_ttl)
+    refresh_value = ids.oauth_token("refresh", user.id, app.client_id, app.refresh_token_ttl)
     access = Token(
-        value=ids.oauth_token("access", user.id, app.client_id, app.access_token_ttl),
+        digest=digest(access_value),
         kind="access",
         user_id=user.id,
         client_id=app.client_id,
@@ -35,7 +38,7 @@ def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> 
         expires_at=now + app.access_token_ttl,
     )
     refresh = Token(
-        value=ids.oauth_token("refresh", user.id, app.client_id, app.refresh_token_ttl),
+        digest=digest(refresh_value),
         kind="refresh",
         user_id=user.id,
         client_id=app.client_id,
@@ -44,15 +47,16 @@ def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> 
     )
     tokens = sandbox.state.tokens
     if len(tokens) % SWEEP_EVERY == 0:
-        for value in [v for v, t in tokens.items() if t.expires_at < now]:
-            del tokens[value]
-    tokens[access.value] = access
-    tokens[refresh.value] = refresh
+        for key in [k for k, t in tokens.items() if t.expires_at < now]:
+            del tokens[key]
+    tokens[access.digest] = access
+    tokens[refresh.digest] = refresh
     sandbox.changed()
+    # The only place the tokens themselves ever appear.
     return {
-        "access_token": access.value,
+        "access_token": access_value,
         "token_type": "bearer",
-        "refresh_token": refresh.value,
+        "refresh_token": refresh_value,
         "expires_in": app.access_token_ttl,
         "scope": scopes,
         "api_url": api_url,
@@ -73,12 +77,12 @@ def grant_authorize(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) 
 def tokens_drop(sandbox: Sandbox, *, user_id: str, client_id: str | None = None) -> int:
     tokens = sandbox.state.tokens
     doomed = [
-        value
-        for value, token in tokens.items()
+        key
+        for key, token in tokens.items()
         if token.user_id == user_id and (client_id is None or token.client_id == client_id)
     ]
-    for value in doomed:
-        del tokens[value]
+    for key in doomed:
+        del tokens[key]
     sandbox.changed()
     return len(doomed)
 
@@ -124,7 +128,7 @@ def deauthorized_payload(user: User, client_id: str) -> dict[str, Any]:
 
 
 def access_token(sandbox: Sandbox, value: str) -> Token | None:
-    token = sandbox.state.tokens.get(value)
+    token = sandbox.state.tokens.get(digest(value))
     if token is None or token.kind != "access" or token.expires_at <= times.now():
         return None
     if token.client_id != sandbox.app.client_id:

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox import ids, times
+from slotlink.sandbox.digests import digest
 from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.passwords import password_matches
 from slotlink.sandbox.render import Safe, fragment, join, message_page, page
@@ -119,8 +120,8 @@ def issue_code(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Redirect
     for stale in [c for c, record in codes.items() if record.expires_at < now]:
         del codes[stale]
     code = ids.opaque(32)
-    codes[code] = AuthCode(
-        code=code,
+    codes[digest(code)] = AuthCode(
+        digest=digest(code),
         client_id=sandbox.app.client_id,
         user_id=user.id,
         redirect_uri=auth.redirect_uri,

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from slotlink.sandbox import times
+from slotlink.sandbox.digests import digest
 from slotlink.sandbox.errors import OAuthError
 from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_issue
@@ -78,7 +79,7 @@ async def token(request: Request) -> Response:
 
 
 def exchange_code(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dict[str, object]:
-    record = sandbox.state.codes.get(params.get("code", ""))
+    record = sandbox.state.codes.get(digest(params.get("code", "")))
     if (
         record is None
         or record.used
@@ -102,7 +103,7 @@ def exchange_code(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dic
 
 def refresh(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dict[str, object]:
     tokens = sandbox.state.tokens
-    old = tokens.get(params.get("refresh_token", ""))
+    old = tokens.get(digest(params.get("refresh_token", "")))
     if (
         old is None
         or old.kind != "refresh"
@@ -115,7 +116,7 @@ def refresh(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dict[str,
     if user is None:
         raise OAuthError("Invalid Token!", "invalid_grant")
     # Rotation: the refresh token just used is spent.
-    del tokens[old.value]
+    del tokens[old.digest]
     log.info("sandbox.oauth.refreshed user=%s", user.id)
     return tokens_issue(sandbox, user=user, scopes=old.scopes, api_url=api_url)
 
@@ -124,7 +125,7 @@ async def revoke(request: Request) -> Response:
     sandbox = sandbox_of(request)
     check_client(sandbox, request)
     params = await parameters(request)
-    record = sandbox.state.tokens.get(params.get("token", ""))
+    record = sandbox.state.tokens.get(digest(params.get("token", "")))
     if record is None or record.client_id != sandbox.app.client_id:
         raise OAuthError("Invalid Token!", "invalid_request")
     user = sandbox.state.users.get(record.user_id)

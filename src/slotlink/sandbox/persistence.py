@@ -20,17 +20,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from slotlink.sandbox.state import SandboxState
+from slotlink.sandbox.state import STATE_VERSION, SandboxState
 
 log = logging.getLogger("slotlink.sandbox")
 
 
-def load_state(path: Path | None) -> SandboxState:
+def load_state(path: Path | None) -> tuple[SandboxState, bool]:
+    """The state in `path`, and whether the file is of an older version (to rewrite)."""
     if path is None or not path.exists():
-        return SandboxState()
+        return SandboxState(), False
     data = json.loads(path.read_text(encoding="utf-8"))
     log.info("sandbox.state.loaded path=%s users=%d", path, len(data.get("users", {})))
-    return SandboxState.from_dict(data)
+    return SandboxState.from_dict(data), data.get("version", 1) < STATE_VERSION
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:

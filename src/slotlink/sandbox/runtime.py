@@ -23,8 +23,13 @@ class Sandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.app: AppSettings = config.app
-        self.state: SandboxState = load_state(config.state_file)
+        self.state: SandboxState
+        self.state, outdated = load_state(config.state_file)
         self.persister = Persister(config.state_file)
+        if outdated:
+            # An older file may hold what this version keeps out of it (raw tokens):
+            # rewrite it at the first save rather than at the first change.
+            self.changed()
         self.faults = Faults()
         self.limiter = RateLimiter()
         self.request_log = RequestLog(config.request_log_limit)

@@ -2,7 +2,8 @@
 
 Because the session outlives one authorization, a second "Connect Zoom" in the same
 browser signs in as the same Zoom user without asking: the way people end up connected
-with the wrong account. Signing out (`/signout`) is the way back.
+with the wrong account. Signing out (`/signout`) is the way back. The sandbox keeps only
+the SHA-256 of a session id (digests.py), so its state file cannot sign anyone in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox import times
+from slotlink.sandbox.digests import digest
 from slotlink.sandbox.runtime import Sandbox
 from slotlink.sandbox.state import User
 
@@ -22,13 +24,13 @@ COOKIE = "_zm_ssid"
 
 def signed_in_user(sandbox: Sandbox, request: Request) -> User | None:
     session = request.cookies.get(COOKIE)
-    user_id = sandbox.state.sessions.get(session) if session else None
+    user_id = sandbox.state.sessions.get(digest(session)) if session else None
     return sandbox.state.users.get(user_id) if user_id else None
 
 
 def sign_in(sandbox: Sandbox, response: Response, user: User) -> None:
     session = secrets.token_urlsafe(24)
-    sandbox.state.sessions[session] = user.id
+    sandbox.state.sessions[digest(session)] = user.id
     user.last_login_time = times.iso(times.now())
     sandbox.changed()
     response.set_cookie(COOKIE, session, httponly=True, samesite="lax", path="/")
@@ -36,7 +38,7 @@ def sign_in(sandbox: Sandbox, response: Response, user: User) -> None:
 
 def sign_out(sandbox: Sandbox, request: Request, response: Response) -> None:
     session = request.cookies.get(COOKIE)
-    if session and sandbox.state.sessions.pop(session, None):
+    if session and sandbox.state.sessions.pop(digest(session), None):
         sandbox.changed()
     response.delete_cookie(COOKIE, path="/")
 

@@ -3,7 +3,8 @@
 One `SandboxState` holds it all. It is owned by the server's event loop: every handler
 is a coroutine that reads and writes it without awaiting in between, so no two requests
 interleave their changes and no lock is needed; the persister snapshots it on the same
-loop and only the file write happens in a thread.
+loop and only the file write happens in a thread. Tokens, codes and browser sessions are
+kept under the SHA-256 of their value (digests.py), so the file holds none of them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from slotlink.sandbox.digests import digest
+
+# 2: tokens, codes and sessions are keyed by digest, not by value.
+STATE_VERSION = 2
 PLANS = ("basic", "pro", "business")
 
 
@@ -86,7 +91,7 @@ class Grant:
 
 @dataclass
 class AuthCode:
-    code: str
+    digest: str  # of the code; the code itself is only in the redirect
     client_id: str
     user_id: str
     redirect_uri: str
@@ -99,7 +104,7 @@ class AuthCode:
 
 @dataclass
 class Token:
-    value: str
+    digest: str  # of the token; the token itself is only in the token response
     kind: str  # "access" | "refresh"
     user_id: str
     client_id: str
@@ -175,11 +180,11 @@ class Webinar(Scheduled):
 class SandboxState:
     accounts: dict[str, Account] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    sessions: dict[str, str] = field(default_factory=dict)  # browser session id -> user id
+    sessions: dict[str, str] = field(default_factory=dict)  # digest of session id -> user id
     app_requests: dict[str, AppRequest] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)  # "user_id client_id" -> grant
-    codes: dict[str, AuthCode] = field(default_factory=dict)
-    tokens: dict[str, Token] = field(default_factory=dict)
+    codes: dict[str, AuthCode] = field(default_factory=dict)  # by digest
+    tokens: dict[str, Token] = field(default_factory=dict)  # by digest
     meetings: dict[int, Meeting] = field(default_factory=dict)
     webinars: dict[int, Webinar] = field(default_factory=dict)
 
@@ -189,12 +194,14 @@ class SandboxState:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "version": 1,
+            "version": STATE_VERSION,
             **{f.name: _dump_collection(getattr(self, f.name)) for f in fields(self)},
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SandboxState:
+        if data.get("version", 1) < 2:
+            data = _keyed_by_digest(data)
         state = cls()
         state.accounts = {
             key: Account(**{**value, "passcode_rules": PasscodeRules(**value["passcode_rules"])})
@@ -227,6 +234,26 @@ def _dump_collection(collection: dict[Any, Any]) -> dict[str, Any]:
     return {
         str(key): asdict(value) if hasattr(value, "__dataclass_fields__") else value
         for key, value in collection.items()
+    }
+
+
+def _keyed_by_digest(data: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 state, which kept tokens, codes and sessions by value, in version 2 form."""
+
+    def rekeyed(records: dict[str, Any], value_field: str) -> dict[str, Any]:
+        return {
+            digest(value): {
+                **{k: v for k, v in record.items() if k != value_field},
+                "digest": digest(value),
+            }
+            for value, record in records.items()
+        }
+
+    return {
+        **data,
+        "sessions": {digest(s): user_id for s, user_id in data.get("sessions", {}).items()},
+        "codes": rekeyed(data.get("codes", {}), "code"),
+        "tokens": rekeyed(data.get("tokens", {}), "value"),
     }
 
 
