@@ -11,6 +11,7 @@ from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSe
 from slotlink.scheduling.selectors import free_slots
 from slotlink.scheduling.services.bookings import (
     BookingError,
+    LinkExpired,
     SlotUnavailable,
     booking_cancel,
     booking_create,
@@ -18,6 +19,7 @@ from slotlink.scheduling.services.bookings import (
 )
 from slotlink.scheduling.services.event_types import availability_replace
 from slotlink.scheduling.slots import SlotProblem
+from slotlink.scheduling.tasks import send_booking_email
 from tests.scheduling.builders import (
     book,
     invitee,
@@ -26,7 +28,7 @@ from tests.scheduling.builders import (
     next_free_starts,
     run_queued_tasks,
 )
-from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, told
+from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, link_in, to, told
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +293,25 @@ def test_nothing_is_emailed_for_a_booking_that_was_refused(
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(SlotUnavailable):
         book(event_type, start)
     assert callbacks == []
+
+
+def test_a_change_through_a_link_that_stopped_working_changes_nothing(event_type):
+    """The services check the invitee's link under the lock: one already used, or replaced
+    by a newer email's, is refused in words and the booking stays as it was."""
+    booking = book(event_type)
+    send_booking_email.call(booking.id, "booked", 0)
+    email = to(INVITEE_EMAIL)[-1]
+    reschedule = link_in(email, "reschedule").split("/")[2]
+    cancel = link_in(email, "cancel").split("/")[2]
+    later = next_free_starts(event_type, 3)[2]
+    booking_reschedule(booking=booking, start=later, link_token=reschedule)
+    for attempt in (
+        lambda: booking_reschedule(booking=booking, start=booking.start, link_token=reschedule),
+        lambda: booking_cancel(booking=booking, link_token=cancel),
+        lambda: booking_cancel(booking=booking, link_token=reschedule),  # the wrong purpose
+    ):
+        with pytest.raises(LinkExpired, match="This link doesn't work anymore"):
+            attempt()
+    booking.refresh_from_db()
+    assert (booking.start, booking.sequence, booking.status) == (later, 1, "confirmed")
+    assert booking.history.count() == 2

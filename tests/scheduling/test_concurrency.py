@@ -9,7 +9,10 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from django.db import connections
+from django.core import mail
+from django.db import connection, connections
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import (
@@ -18,8 +21,10 @@ from slotlink.scheduling.services.bookings import (
     booking_cancel,
     booking_reschedule,
 )
+from slotlink.scheduling.tasks import send_booking_email
 from tests.factories import make_organization
 from tests.scheduling.builders import book, make_event_type, make_host, next_free_starts
+from tests.scheduling.mailbox import link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -183,3 +188,55 @@ def test_over_http_one_invitee_wins_and_the_others_see_fresh_slots(setup, live_s
             assert f'value="{start.isoformat()}"' not in response.text
             assert 'name="start"' in response.text  # fresh slots to pick from
     assert Booking.objects.filter(start=start).count() == 1
+
+
+class AllReadBeforeAnyWrites:
+    """An execute wrapper for racing requests: each waits at the first statement of its
+    booking transaction (SQLite's BEGIN, PostgreSQL's first row lock) until every racer has
+    got there, so all of them have looked up their link before any of them acts. Requests
+    arriving together can always interleave so; this makes the race happen every time."""
+
+    def __init__(self, count: int) -> None:
+        self.gate = threading.Barrier(count)
+        self.waited = threading.local()
+
+    def __call__(self, execute, sql, params, many, context):
+        starts_writing = sql.startswith("BEGIN") or "FOR UPDATE" in sql
+        if starts_writing and not getattr(self.waited, "done", False):
+            self.waited.done = True
+            self.gate.wait(timeout=10)
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.parametrize("links", [["reschedule"] * 4, ["reschedule", "cancel"]])
+def test_an_emailed_link_acts_once_however_many_use_it_at_once(setup, links):
+    """The same reschedule link posted four times at once, or the reschedule and cancel
+    links of one email together: one of them acts and is emailed about; the others get
+    "This link doesn't work anymore" and change nothing."""
+    organization, host = setup
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 2 * len(links) + 2)
+    booking = book(event_type, starts[0])
+    send_booking_email.call(booking.id, "booked", 0)
+    (email,) = [e for e in mail.outbox if booking.invitee_email in e.to[0]]
+    paths = {kind: link_in(email, kind) for kind in ("reschedule", "cancel")}
+    all_read = AllReadBeforeAnyWrites(len(links))
+
+    def use(i: int):
+        data = {"start": starts[2 * (i + 1)].isoformat(), "time_zone": "UTC", "reason": ""}
+        with connection.execute_wrapper(all_read):
+            return Client().post(paths[links[i]], data)
+
+    responses = race(len(links), use)
+    statuses = sorted(getattr(r, "status_code", r) for r in responses)
+    assert statuses == [302] + [404] * (len(links) - 1), responses
+    for response in responses:
+        if response.status_code == 404:
+            assert "This link doesn't work anymore" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.sequence == 1
+    assert booking.history.count() == 2
+    emails = DBTaskResult.objects.filter(task_path__endswith="send_booking_email")
+    assert [r.args_kwargs["args"][1:3] for r in emails if r.args_kwargs["args"][2] > 0] == [
+        [booking.history.last().kind, 1]
+    ]

@@ -33,6 +33,16 @@ def tokens_forget(*, tokens: list[str]) -> None:
     BookingToken.objects.filter(token_hash__in=[_hash(token) for token in tokens]).delete()
 
 
+def token_is_current(*, booking: Booking, token: str, purpose: BookingToken.Purpose) -> bool:
+    """Whether this link still works for this booking. Asked under the booking's lock, it
+    is the final word: the change the link makes also deletes it."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return False
+    return BookingToken.objects.filter(
+        booking=booking, token_hash=_hash(token), purpose=purpose
+    ).exists()
+
+
 def booking_for_token(*, token: str, purpose: BookingToken.Purpose) -> Booking | None:
     """The booking this link may act on, or None for a tampered, old or other-purpose link."""
     if not token or len(token) > MAX_TOKEN_LENGTH:

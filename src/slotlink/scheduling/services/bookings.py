@@ -21,11 +21,17 @@ from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.locations import booking_ref
-from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
+from slotlink.scheduling.models import (
+    Booking,
+    BookingEvent,
+    BookingToken,
+    EventType,
+    GroupSession,
+)
 from slotlink.scheduling.selectors import slot_problem_for
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_booking_email
-from slotlink.scheduling.tokens import tokens_revoke
+from slotlink.scheduling.tokens import token_is_current, tokens_revoke
 
 SLOT_MESSAGES = {
     SlotProblem.PAST: "That time has already passed. Please pick another.",
@@ -35,6 +41,7 @@ SLOT_MESSAGES = {
     SlotProblem.TAKEN: "That time was just taken. Please pick another.",
 }
 SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
+LINK_EXPIRED_MESSAGE = "This link doesn't work anymore. Use the links in your latest email."
 
 
 class BookingError(Exception):
@@ -53,6 +60,14 @@ class SlotUnavailable(BookingError):
         super().__init__(SESSION_FULL_MESSAGE if taken and group else SLOT_MESSAGES[problem])
         self.problem = problem
         self.taken = taken
+
+
+class LinkExpired(BookingError):
+    """The invitee's link was used up or replaced meanwhile (by its own use a moment ago,
+    another link of the same email, or a newer email)."""
+
+    def __init__(self) -> None:
+        super().__init__(LINK_EXPIRED_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,16 @@ def _locked(booking: Booking) -> Booking:
     )
 
 
+def _check_link(booking: Booking, link_token: str | None, purpose: BookingToken.Purpose) -> None:
+    """A change through an emailed link needs the link still working now, under the
+    booking's lock: two uses at once both found it before, but only one finds it here (the
+    change deletes it in this transaction)."""
+    if link_token is not None and not token_is_current(
+        booking=booking, token=link_token, purpose=purpose
+    ):
+        raise LinkExpired()
+
+
 def _check_changeable(booking: Booking, now: datetime) -> None:
     if booking.is_cancelled:
         raise BookingError("This booking was cancelled, so it can't be changed.")
@@ -156,13 +181,19 @@ def _check_changeable(booking: Booking, now: datetime) -> None:
 
 
 def booking_reschedule(
-    *, booking: Booking, start: datetime, now: datetime | None = None
+    *,
+    booking: Booking,
+    start: datetime,
+    link_token: str | None = None,
+    now: datetime | None = None,
 ) -> Booking:
     """Move the booking to `start` (the invitee's own change): same booking, new SEQUENCE,
-    and its old links stop working."""
+    and its old links stop working. Through an emailed link, pass its token: if the link
+    stopped working meanwhile, LinkExpired and nothing changes."""
     with transaction.atomic():
         _lock_host(booking.host_id)
         booking = _locked(booking)
+        _check_link(booking, link_token, BookingToken.Purpose.RESCHEDULE)
         now = now or timezone.now()
         _check_changeable(booking, now)
         if start == booking.start:
@@ -186,12 +217,19 @@ def booking_reschedule(
 
 
 def booking_cancel(
-    *, booking: Booking, reason: str = "", by: User | None = None, now: datetime | None = None
+    *,
+    booking: Booking,
+    reason: str = "",
+    by: User | None = None,
+    link_token: str | None = None,
+    now: datetime | None = None,
 ) -> Booking:
     """Cancel by the invitee (`by` None) or by a host or admin; every link of it stops
-    working."""
+    working. Through an emailed link, pass its token: if the link stopped working
+    meanwhile, LinkExpired and nothing changes."""
     with transaction.atomic():
         booking = _locked(booking)
+        _check_link(booking, link_token, BookingToken.Purpose.CANCEL)
         now = now or timezone.now()
         _check_changeable(booking, now)
         booking.status = Booking.Status.CANCELLED

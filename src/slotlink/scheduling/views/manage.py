@@ -1,7 +1,9 @@
 """The invitee's links from the emails: reschedule (pick a new time) and cancel.
 
 A link that was tampered with, replaced by a newer email, or already used gets the same
-page: it says the link doesn't work and what to do instead, and changes nothing.
+page: it says the link doesn't work and what to do instead, and changes nothing. The lookup
+here only shows the page; the change itself checks the link again under the booking's lock,
+so a link used twice at once still acts once.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,12 @@ from slotlink.accounts.access import public
 from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
 from slotlink.scheduling.models import Booking, BookingToken
 from slotlink.scheduling.picker import build_picker, picker_time_zone
-from slotlink.scheduling.services.bookings import BookingError, booking_cancel, booking_reschedule
+from slotlink.scheduling.services.bookings import (
+    BookingError,
+    LinkExpired,
+    booking_cancel,
+    booking_reschedule,
+)
 from slotlink.scheduling.timezones import time_zone_options
 from slotlink.scheduling.tokens import booking_for_token
 from slotlink.scheduling.views.public import confirmation_url
@@ -44,7 +51,9 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            booking_reschedule(booking=booking, start=form.cleaned_data["start"])
+            booking_reschedule(booking=booking, start=form.cleaned_data["start"], link_token=token)
+        except LinkExpired:  # used (or replaced) since it was looked up above
+            return _invalid_link(request)
         except BookingError as error:
             form.add_error(None, error.message)
             refused = error
@@ -90,7 +99,9 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, reason=form.cleaned_data["reason"])
+            booking_cancel(booking=booking, reason=form.cleaned_data["reason"], link_token=token)
+        except LinkExpired:
+            return _invalid_link(request)
         except BookingError as error:
             return _closed(request, booking, error.message)
         return redirect(confirmation_url(booking))
