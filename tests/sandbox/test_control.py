@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.fixtures.zoom_sandbox import ZoomSandbox
@@ -301,3 +302,55 @@ def test_a_webinar_licence_needs_a_paid_plan_when_patched_too(zoom_sandbox: Zoom
     answer = zoom_sandbox.control.patch(f"/users/{user['id']}", json={"webinar": True})
     assert answer.status_code == 400
     assert zoom_sandbox.control.get(f"/users/{user['id']}").json()["webinar"] is False
+
+
+def test_control_changes_need_a_json_content_type(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """What a web page can send cross-site without asking (a form, text/plain, no type) gets
+    415 and changes nothing; reads need no content type."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    control = f"{zoom_sandbox.base_url}/_sandbox"
+    before = control_snapshot(zoom_sandbox)
+    as_a_web_page_could = [
+        httpx.post(f"{control}/reset"),
+        httpx.post(f"{control}/reset", content=b"{}", headers={"content-type": "text/plain"}),
+        httpx.post(
+            f"{control}/users",
+            content=b'{"email": "evil@example.com", "password": "pw"}',
+            headers={"content-type": "text/plain;charset=UTF-8"},
+        ),
+        httpx.post(f"{control}/users", data={"email": "evil@example.com", "password": "pw"}),
+        httpx.put(f"{control}/faults", content=b'{"outage": true}'),
+        httpx.post(f"{control}/users/{host.user['id']}/remove-app"),
+        httpx.delete(f"{control}/meetings/{meeting['id']}"),
+        httpx.delete(f"{control}/requests"),
+    ]
+    for answer in as_a_web_page_could:
+        assert answer.status_code == 415, (answer.request.method, answer.request.url)
+        assert "Content-Type: application/json" in answer.json()["error"]
+    assert control_snapshot(zoom_sandbox) == before
+    assert zoom_sandbox.requests() != []
+    assert httpx.get(f"{control}/health").status_code == 200
+    json_with_charset = httpx.put(
+        f"{control}/faults",
+        content=b'{"latency_ms": 0}',
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert json_with_charset.status_code == 200
+    bodiless = httpx.delete(f"{control}/requests", headers={"content-type": "application/json"})
+    assert bodiless.status_code == 204
+
+
+def test_the_control_api_grants_no_cross_origin_access(zoom_sandbox: ZoomSandbox) -> None:
+    """A browser's preflight for a JSON call from another site is not answered with CORS
+    headers, so the browser never sends the call."""
+    preflight = httpx.options(
+        f"{zoom_sandbox.base_url}/_sandbox/reset",
+        headers={
+            "origin": "https://evil.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert "access-control-allow-origin" not in preflight.headers

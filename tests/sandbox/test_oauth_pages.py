@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -144,7 +145,12 @@ def test_pre_approval_flow(configured: ZoomSandbox) -> None:
             assert member["email"] in listing.text
             assert "Pre-approve" in listing.text
             request_id = configured.control.get("/app-requests").json()[0]["id"]
-            approved = admin_browser.post(f"/marketplace/manage/app-requests/{request_id}/approve")
+            approve = f"/marketplace/manage/app-requests/{request_id}/approve"
+            # Without the page's token (a form posted from another site): refused.
+            assert admin_browser.post(approve).status_code == 403
+            token = re.search(r'name="csrf_token" value="([^"]+)"', listing.text)
+            assert token, listing.text
+            approved = admin_browser.post(approve, data={"csrf_token": token.group(1)})
             assert approved.status_code == 303
 
         consent = browser.get(url)

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
 
 from tests.fixtures.zoom_sandbox import ZoomSandbox
-from tests.sandbox.conftest import Connected, WebhookReceiver
+from tests.sandbox.conftest import Connected, WebhookReceiver, connect
 
 MEETING = {"topic": "Demo call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
+
+
+@contextmanager
+def signed_in(zoom_sandbox: ZoomSandbox, user: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A browser signed in to the sandbox as `user`."""
+    with zoom_sandbox.browser() as browser:
+        login = {"email": user["email"], "password": user["password"]}
+        answer = browser.post("/signin", data=login)
+        assert answer.status_code == 303, answer.text
+        yield browser
+
+
+def csrf_token(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
 
 
 def test_home_lists_the_sandbox_users(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
@@ -38,8 +60,11 @@ def test_delete_button_deletes_and_notifies(
     """Delete on the user page removes the meeting and sends meeting.deleted."""
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
-    with zoom_sandbox.browser() as browser:
-        answer = browser.post(f"/u/{host.user['id']}/meetings/{meeting['id']}/delete")
+    with signed_in(zoom_sandbox, host.user) as browser:
+        token = csrf_token(browser.get(f"/u/{host.user['id']}"))
+        answer = browser.post(
+            f"/u/{host.user['id']}/meetings/{meeting['id']}/delete", data={"csrf_token": token}
+        )
     assert answer.status_code == 303
     assert zoom_sandbox.meetings() == []
     assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "meeting.deleted"
@@ -51,14 +76,16 @@ def test_move_button_moves_and_notifies(
     """Move on the user page changes the time and sends meeting.updated."""
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
-    with zoom_sandbox.browser() as browser:
+    with signed_in(zoom_sandbox, host.user) as browser:
+        token = csrf_token(browser.get(f"/u/{host.user['id']}"))
         answer = browser.post(
             f"/u/{host.user['id']}/meetings/{meeting['id']}/move",
-            data={"start_time": "2030-01-03T08:30:00Z", "duration": "50"},
+            data={"start_time": "2030-01-03T08:30:00Z", "duration": "50", "csrf_token": token},
         )
         assert answer.status_code == 303
         bad = browser.post(
-            f"/u/{host.user['id']}/meetings/{meeting['id']}/move", data={"start_time": "soon"}
+            f"/u/{host.user['id']}/meetings/{meeting['id']}/move",
+            data={"start_time": "soon", "csrf_token": token},
         )
         assert bad.status_code == 400
     moved = zoom_sandbox.meetings()[0]
@@ -138,8 +165,14 @@ def test_added_apps_remove(
         listing = browser.get("/marketplace/manage/added-apps")
         assert "slotlink" in listing.text
         assert "Remove" in listing.text
-        removed = browser.post(
+        forged = browser.post(
             "/marketplace/manage/added-apps/remove", data={"client_id": zoom_sandbox.client_id}
+        )
+        assert forged.status_code == 403
+        assert host.api.get("/users/me").status_code == 200
+        removed = browser.post(
+            "/marketplace/manage/added-apps/remove",
+            data={"client_id": zoom_sandbox.client_id, "csrf_token": csrf_token(listing)},
         )
         assert removed.status_code == 303
         assert "You have not added any apps." in browser.get("/marketplace/manage/added-apps").text
@@ -150,3 +183,79 @@ def test_added_apps_remove(
         time.sleep(0.02)
     assert webhook_receiver.received[0].json["event"] == "app_deauthorized"
     assert webhook_receiver.received[0].signed_by(zoom_sandbox.webhook_secret_token)
+
+
+def test_changing_a_meeting_in_zoom_needs_its_host_signed_in(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Not signed in: the page offers sign-in and no buttons, and a posted Delete or Move
+    goes to sign-in; someone else's account gets 403. The meeting is untouched."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    page_path = f"/u/{host.user['id']}"
+    delete = f"{page_path}/meetings/{meeting['id']}/delete"
+    move = f"{page_path}/meetings/{meeting['id']}/move"
+    with zoom_sandbox.browser() as anonymous:
+        page = anonymous.get(page_path)
+        assert page.status_code == 200
+        assert f'href="/signin?next=%2Fu%2F{host.user["id"]}"' in page.text
+        assert "Delete</button>" not in page.text
+        assert 'name="csrf_token"' not in page.text
+        for path in (delete, move):
+            answer = anonymous.post(path, data={"start_time": "2030-02-01T10:00:00Z"})
+            assert answer.status_code in (302, 303)
+            assert answer.headers["location"].startswith("/signin?next=")
+    stranger = connect(zoom_sandbox)
+    stranger.api.post("/users/me/meetings", json=MEETING)
+    stranger.api.close()
+    with signed_in(zoom_sandbox, stranger.user) as browser:
+        page = browser.get(page_path)
+        assert "Delete</button>" not in page.text
+        assert "Sign in as someone else" in page.text
+        # A real token of the stranger's own session does not open someone else's meeting.
+        token = csrf_token(browser.get(f"/u/{stranger.user['id']}"))
+        for path in (delete, move):
+            answer = browser.post(path, data={"csrf_token": token, "duration": "5"})
+            assert answer.status_code == 403
+    assert zoom_sandbox.meetings(host.user["id"]) == [
+        host.api.get(f"/meetings/{meeting['id']}").json()
+    ]
+    assert zoom_sandbox.meetings(host.user["id"])[0]["duration"] == 30
+
+
+def test_a_change_posted_without_the_pages_token_is_refused(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """A form posted from another site carries the host's cookie but not the page's token:
+    403, nothing changes."""
+    meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    delete = f"/u/{host.user['id']}/meetings/{meeting['id']}/delete"
+    with signed_in(zoom_sandbox, host.user) as browser:
+        assert browser.post(delete).status_code == 403
+        assert browser.post(delete, data={"csrf_token": "guessed"}).status_code == 403
+        # Another browser's token is no good either.
+        with signed_in(zoom_sandbox, host.user) as other_browser:
+            other = csrf_token(other_browser.get(f"/u/{host.user['id']}"))
+        assert browser.post(delete, data={"csrf_token": other}).status_code == 403
+    assert len(zoom_sandbox.meetings()) == 1
+
+
+def test_an_account_admin_can_change_a_members_meeting(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """The account's admin may delete a member's meeting; the event names the admin."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    member = connect(zoom_sandbox, account_id=host.user["account_id"])
+    meeting = member.api.post("/users/me/meetings", json=MEETING).json()
+    with signed_in(zoom_sandbox, host.user) as admin:
+        page = admin.get(f"/u/{member.user['id']}")
+        assert "Delete</button>" in page.text
+        answer = admin.post(
+            f"/u/{member.user['id']}/meetings/{meeting['id']}/delete",
+            data={"csrf_token": csrf_token(page)},
+        )
+    assert answer.status_code == 303
+    assert zoom_sandbox.meetings() == []
+    payload = zoom_sandbox.wait_for_webhooks(1)[0]["payload"]["payload"]
+    assert payload["operator_id"] == host.user["id"]
+    assert payload["object"]["host_id"] == member.user["id"]
+    member.api.close()

@@ -22,7 +22,9 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     first = SandboxServer(SandboxConfig(state_file=state_file))
     first.start()
     try:
-        control = httpx.Client(base_url=f"{first.base_url}/_sandbox")
+        control = httpx.Client(
+            base_url=f"{first.base_url}/_sandbox", headers={"Content-Type": "application/json"}
+        )
         user = control.post(
             "/users", json={"email": "keep@example.com", "password": "pw", "webinar": True}
         ).json()

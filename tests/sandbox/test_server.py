@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from slotlink.sandbox import server
 from slotlink.sandbox.config import SandboxConfig
 from slotlink.sandbox.server import parse_args
 
@@ -33,6 +34,36 @@ def test_command_line_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     args = parse_args([])
     assert (args.port, args.state_file) == (9100, "/srv/data/zoom.json")
     assert parse_args(["--port", "9200", "--host", "0.0.0.0"]).port == 9200  # noqa: S104
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.com"])  # noqa: S104
+def test_a_non_loopback_host_needs_allow_remote(
+    host: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Listening beyond this machine is refused, with the reason, unless --allow-remote."""
+    served: list[str] = []
+    monkeypatch.setattr(
+        server.uvicorn, "run", lambda app, **options: served.append(options["host"])
+    )
+    assert server.main(["--host", host]) == 2
+    assert served == []
+    message = capsys.readouterr().err
+    assert host in message
+    assert "--allow-remote" in message
+    assert "/_sandbox/" in message  # why: anyone reaching it could drive the control API
+    assert server.main(["--host", host, "--allow-remote"]) == 0
+    assert served == [host]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_hosts_need_no_flag(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default and other loopback addresses start as before."""
+    served: list[str] = []
+    monkeypatch.setattr(
+        server.uvicorn, "run", lambda app, **options: served.append(options["host"])
+    )
+    assert server.main(["--host", host]) == 0
+    assert served == [host]
 
 
 def test_config_from_the_products_environment() -> None:

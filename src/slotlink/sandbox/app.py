@@ -1,7 +1,8 @@
 """`create_app`: the sandbox's routes, middleware and lifecycle in one Starlette app.
 
 Middleware order matters: the request log is outermost so it sees what faults did to a
-request; faults come next so an outage or a dropped response hits the real handlers.
+request; faults come next so an outage or a dropped response hits the real handlers. The
+control API's JSON-only check touches only `/_sandbox/`, which the other two leave alone.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from slotlink.sandbox import (
     pages,
 )
 from slotlink.sandbox.config import SandboxConfig
+from slotlink.sandbox.control_input import JsonOnlyControlMiddleware
 from slotlink.sandbox.errors import OAuthError, ZoomError, oauth_error_response, zoom_error_response
 from slotlink.sandbox.faults import FaultsMiddleware
 from slotlink.sandbox.requestlog import RequestLogMiddleware
@@ -182,6 +184,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                 faults_getter=lambda: sandbox.faults,
                 hang_seconds=config.hang_seconds,
             ),
+            Middleware(JsonOnlyControlMiddleware),
         ],
         exception_handlers={
             ZoomError: zoom_error_response,

@@ -1,5 +1,11 @@
 """What the control API accepts: JSON objects whose fields are named and typed.
 
+Every call that changes something must say `Content-Type: application/json`, with or
+without a body; anything else gets 415. That keeps web pages out: a page on another site
+can make the browser send a form, `text/plain` or no type at all without asking, but a
+JSON call needs a CORS preflight, which the sandbox never grants. (Without this, any
+site the developer visited could reset the sandbox with a hidden form.)
+
 A control body is checked whole before a handler changes anything: a field the sandbox
 does not know, or a value of the wrong type, gets 400 with `{"error": "<field> must be
 <what>."}` and leaves the sandbox as it was. Without this, a value like
@@ -15,9 +21,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from slotlink.sandbox import times
+from slotlink.sandbox.faults import CONTROL_PREFIX
 from slotlink.sandbox.validation import EMAIL
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ControlError(Exception):
@@ -134,3 +145,37 @@ async def control_body(request: Request, kinds: Mapping[str, Kind]) -> dict[str,
         raise ControlError(400, "The body must be a JSON object.")
     check_fields(body, kinds)
     return body
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            media_type = value.decode("latin-1").split(";")[0].strip().lower()
+            return media_type == "application/json"
+    return False
+
+
+class JsonOnlyControlMiddleware:
+    """415 for a control call that changes something without `Content-Type: application/json`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"].startswith(CONTROL_PREFIX)
+            and scope["method"] not in READS
+            and not _is_json(scope)
+        ):
+            refusal = JSONResponse(
+                {
+                    "error": "Send Content-Type: application/json (also on calls without a "
+                    "body): the control API takes nothing else, so that web pages cannot "
+                    "call it from a browser."
+                },
+                status_code=415,
+            )
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

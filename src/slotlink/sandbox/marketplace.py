@@ -1,8 +1,9 @@
 """Zoom App Marketplace pages: "Manage > Added Apps" and "Manage > App Requests".
 
-Both act as the signed-in Zoom user. Removing an added app ends its tokens and sends it
-`app_deauthorized`; an account admin pre-approves the apps that users of a pre-approval
-account asked for, after which those users can authorize them.
+Both act as the signed-in Zoom user, and their forms carry the session's CSRF token
+(sessions.py), so another site cannot press their buttons. Removing an added app ends its
+tokens and sends it `app_deauthorized`; an account admin pre-approves the apps that users
+of a pre-approval account asked for, after which those users can authorize them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.grants import app_remove
 from slotlink.sandbox.render import Safe, fragment, join, message_page, page
 from slotlink.sandbox.runtime import sandbox_of
-from slotlink.sandbox.sessions import signed_in_user, to_sign_in
+from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
 
 log = logging.getLogger("slotlink.sandbox")
 
@@ -36,6 +37,7 @@ async def added_apps(request: Request) -> Response:
             added=g.authorized_at,
             scopes=g.scopes,
             client_id=g.client_id,
+            csrf=csrf_token(request),
         )
         for g in sandbox.state.grants.values()
         if g.user_id == user.id
@@ -54,6 +56,8 @@ async def remove_added_app(request: Request) -> Response:
     if user is None:
         return to_sign_in(ADDED_APPS)
     form = await form_fields(request)
+    if not csrf_ok(request, form):
+        return _form_out_of_date(ADDED_APPS)
     app_remove(sandbox, user=user, client_id=form.get("client_id") or None)
     return RedirectResponse(ADDED_APPS, status_code=303)
 
@@ -73,7 +77,7 @@ async def app_requests(request: Request) -> Response:
             continue
         requester = sandbox.state.users.get(app_request.user_id)
         action = (
-            fragment("approve_button.html", id=app_request.id)
+            fragment("approve_button.html", id=app_request.id, csrf=csrf_token(request))
             if app_request.status == "pending"
             else Safe("")
         )
@@ -107,6 +111,8 @@ async def approve_app_request(request: Request) -> Response:
         return message_page(
             "Admins only", "Only an account admin can manage app requests.", status=403
         )
+    if not csrf_ok(request, await form_fields(request)):
+        return _form_out_of_date(APP_REQUESTS)
     account = sandbox.state.accounts[user.account_id]
     if app_request.client_id not in account.approved_apps:
         account.approved_apps.append(app_request.client_id)
@@ -117,3 +123,12 @@ async def approve_app_request(request: Request) -> Response:
     sandbox.changed()
     log.info("sandbox.marketplace.preapproved account=%s", account.id)
     return RedirectResponse(APP_REQUESTS, status_code=303)
+
+
+def _form_out_of_date(back_to: str) -> Response:
+    return message_page(
+        "Form out of date",
+        "This form is out of date or was sent from another site. Reload the page and try again.",
+        status=403,
+        link=back_to,
+    )

@@ -2,11 +2,15 @@
 
 The home page lists the sandbox's Zoom users; each user's page lists their meetings and
 webinars with join links, and Delete / Move buttons that act as the host would on
-zoom.us (so the app gets `meeting.deleted` / `meeting.updated`). Join, start and
-registration pages stand behind the links the API hands out.
+zoom.us (so the app gets `meeting.deleted` / `meeting.updated`). As on zoom.us, those
+need the host (or an admin of the host's account) signed in, and the page's CSRF token:
+anyone may look, but a passer-by or another site cannot change a meeting. Join, start
+and registration pages stand behind the links the API hands out.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,7 +22,7 @@ from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.scheduling import join_url
-from slotlink.sandbox.sessions import signed_in_user
+from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 from slotlink.sandbox.webinars import (
     registrant_add,
@@ -68,17 +72,54 @@ def _page_user(sandbox: Sandbox, request: Request) -> User | None:
     return sandbox.state.users.get(request.path_params["user_id"])
 
 
-def _item_row(user: User, item: Scheduled, kind: str, extra: str) -> Safe:
+def can_manage(viewer: User | None, owner: User) -> bool:
+    """The host, or an admin of the host's account, may change the host's meetings."""
+    return viewer is not None and (
+        viewer.id == owner.id or (viewer.account_admin and viewer.account_id == owner.account_id)
+    )
+
+
+def _access_note(viewer: User | None, owner: User, manage: bool) -> Safe:
+    page_path = f"/u/{owner.id}"
+    if viewer is None:
+        return fragment(
+            "sign_in_to_manage.html", next=quote(page_path, safe=""), name=owner.display_name
+        )
+    if not manage:
+        sign_in_again = f"/signin?next={quote(page_path, safe='')}"
+        return fragment(
+            "cannot_manage.html",
+            email=viewer.email,
+            name=owner.display_name,
+            again=quote(sign_in_again, safe=""),
+        )
+    return Safe("")
+
+
+def _item_row(user: User, item: Scheduled, kind: str, extra: str, csrf: str) -> Safe:
+    start, duration = item.start_time or "", item.duration or ""
+    actions = (
+        fragment(
+            "item_actions.html",
+            user_id=user.id,
+            kind=kind,
+            id=item.id,
+            start=start,
+            duration=duration,
+            csrf=csrf,
+        )
+        if csrf
+        else Safe("")
+    )
     return fragment(
         "user_item.html",
-        user_id=user.id,
-        kind=kind,
         id=item.id,
         topic=item.topic,
-        start=item.start_time or "",
-        duration=item.duration or "",
+        start=start,
+        duration=duration,
         extra=extra,
         join_url=join_url(item),
+        actions=actions,
     )
 
 
@@ -88,6 +129,10 @@ async def user_page(request: Request) -> Response:
     if user is None:
         return message_page("No such user", "There is no sandbox user with that id.", status=404)
     state = sandbox.state
+    viewer = signed_in_user(sandbox, request)
+    manage = can_manage(viewer, user)
+    # Only a browser that may use the buttons gets them (and the token they need).
+    csrf = csrf_token(request) if manage else ""
     meetings = sorted(
         (m for m in state.meetings.values() if m.host_id == user.id),
         key=lambda m: m.start_time or "",
@@ -102,13 +147,15 @@ async def user_page(request: Request) -> Response:
         email=user.email,
         account_id=user.account_id,
         id=user.id,
-        meetings=join([_item_row(user, m, "meetings", m.password) for m in meetings])
+        access=_access_note(viewer, user, manage),
+        meetings=join([_item_row(user, m, "meetings", m.password, csrf) for m in meetings])
         or _empty(7, "No meetings."),
-        webinars=join([_item_row(user, w, "webinars", str(len(w.registrants))) for w in webinars])
+        webinars=join(
+            [_item_row(user, w, "webinars", str(len(w.registrants)), csrf) for w in webinars]
+        )
         or _empty(7, "No webinars."),
     )
-    signed_in = signed_in_user(sandbox, request)
-    return page(user.display_name, body, signed_in_as=signed_in.email if signed_in else "")
+    return page(user.display_name, body, signed_in_as=viewer.email if viewer else "")
 
 
 def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled | None:
@@ -123,35 +170,65 @@ def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled 
     return item if item is not None and item.host_id == user.id else None
 
 
+async def _change_request(
+    sandbox: Sandbox, request: Request
+) -> tuple[User, Scheduled, dict[str, str]] | Response:
+    """Who changes which meeting with what form; or the answer saying why they cannot."""
+    owner = _page_user(sandbox, request)
+    kind, raw_id = request.path_params["kind"], request.path_params["item_id"]
+    item = _owned_item(sandbox, owner, kind, raw_id) if owner else None
+    if owner is None or item is None:
+        return message_page("Not found", "That meeting or webinar is gone.", status=404)
+    page_path = f"/u/{owner.id}"
+    viewer = signed_in_user(sandbox, request)
+    if viewer is None:
+        return to_sign_in(page_path)
+    if not can_manage(viewer, owner):
+        return message_page(
+            "Not yours to change",
+            f"Only {owner.display_name} or an admin of their Zoom account can change their "
+            f"meetings and webinars; you are signed in as {viewer.email}.",
+            status=403,
+            link=page_path,
+        )
+    form = await form_fields(request)
+    if not csrf_ok(request, form):
+        return message_page(
+            "Form out of date",
+            "This form is out of date or was sent from another site. Reload the page and "
+            "try again.",
+            status=403,
+            link=page_path,
+        )
+    return viewer, item, form
+
+
 async def delete_item(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    user = _page_user(sandbox, request)
-    kind = request.path_params["kind"]
-    item = _owned_item(sandbox, user, kind, request.path_params["item_id"]) if user else None
-    if user is None or item is None:
-        return message_page("Not found", "That meeting or webinar is gone.", status=404)
-    scheduled_delete(sandbox, item, operator=user, notify=True)
-    return RedirectResponse(f"/u/{user.id}", status_code=303)
+    checked = await _change_request(sandbox, request)
+    if isinstance(checked, Response):
+        return checked
+    viewer, item, _ = checked
+    scheduled_delete(sandbox, item, operator=viewer, notify=True)
+    return RedirectResponse(f"/u/{item.host_id}", status_code=303)
 
 
 async def move_item(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    user = _page_user(sandbox, request)
-    kind = request.path_params["kind"]
-    item = _owned_item(sandbox, user, kind, request.path_params["item_id"]) if user else None
-    if user is None or item is None:
-        return message_page("Not found", "That meeting or webinar is gone.", status=404)
-    form = await form_fields(request)
+    checked = await _change_request(sandbox, request)
+    if isinstance(checked, Response):
+        return checked
+    viewer, item, form = checked
     changes: dict[str, object] = {}
     if form.get("start_time"):
         changes["start_time"] = form["start_time"]
     if form.get("duration", "").isdigit():
         changes["duration"] = int(form["duration"])
     try:
-        scheduled_update(sandbox, item, changes, operator=user, notify=True)
+        scheduled_update(sandbox, item, changes, operator=viewer, notify=True)
     except ZoomError as exc:
-        return message_page("Not moved", exc.message, status=400, link=f"/u/{user.id}")
-    return RedirectResponse(f"/u/{user.id}", status_code=303)
+        return message_page("Not moved", exc.message, status=400, link=f"/u/{item.host_id}")
+    return RedirectResponse(f"/u/{item.host_id}", status_code=303)
 
 
 def _find_any(sandbox: Sandbox, raw: str) -> Scheduled | None:

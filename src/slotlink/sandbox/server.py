@@ -4,13 +4,18 @@ Settings come from the environment the product also reads (ZOOM_CLIENT_ID,
 ZOOM_CLIENT_SECRET, ZOOM_REDIRECT_URI, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_WEBHOOK_URL) plus
 the sandbox's own (SANDBOX_PORT, SANDBOX_STATE_FILE, SANDBOX_APP_NAME,
 SANDBOX_ACCESS_TOKEN_TTL, SANDBOX_WEBHOOK_RETRY_SCALE, SANDBOX_PUBLIC_URL).
+
+It listens on this machine only unless told `--allow-remote`: nothing in the sandbox asks
+who is calling, so whoever can reach it can drive its control API.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
+import sys
 
 import uvicorn
 
@@ -24,7 +29,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="slotlink sandbox", description="Run the Zoom-compatible sandbox server."
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (a loopback address unless --allow-remote)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (the sandbox has no authentication)",
+    )
     parser.add_argument(
         "--port",
         type=int,
@@ -44,8 +58,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if not args.allow_remote and not is_loopback(args.host):
+        print(
+            f"slotlink sandbox: not listening on {args.host}. The sandbox checks no one's "
+            "identity: anyone who can reach it could reset it, read the app's client secret "
+            "at /_sandbox/app and get tokens for any sandbox Zoom user through /_sandbox/. "
+            "Listen on 127.0.0.1 (the default), or pass --allow-remote if other machines "
+            "must reach it and you trust the network.",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
