@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.conftest import Connected
 
@@ -15,11 +17,69 @@ def next_midnight_utc() -> str:
     return tomorrow.strftime("%Y-%m-%dT00:00:00Z")
 
 
+def create(host: Connected) -> dict:
+    response = host.api.post("/users/me/meetings", json=MEETING)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def rate_headers(response: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k.startswith("x-ratelimit-")}
+
+
 def test_responses_carry_rate_limit_headers(host: Connected) -> None:
-    """Every API answer says its label and what is left of the per-second budget."""
+    """Every API answer says its label, the kind of limit and what is left of it."""
     response = host.api.get("/users/me")
     assert response.headers["x-ratelimit-category"] == "Light"
+    assert response.headers["x-ratelimit-type"] == "QPS"
     assert response.headers["x-ratelimit-limit"] == "30"
+    assert 0 <= int(response.headers["x-ratelimit-remaining"]) < 30
+
+
+def test_error_answers_carry_the_same_rate_limit_headers(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """A 400 or 404 carries the headers a success of the same endpoint does."""
+    meetings = "/users/me/meetings"
+    answers = {
+        "light 404": host.api.get("/meetings/12345678901"),
+        "light 400": host.api.patch(f"/meetings/{create(host)['id']}", json={"type": 99}),
+        "medium 400": host.api.post(meetings, json={"type": 99}),
+        "medium 201": host.api.post(meetings, json=MEETING),
+        "medium 404": host.api.get("/users/nobody@example.com/meetings"),
+    }
+    for name, answer in answers.items():
+        label = name.split()[0].capitalize()
+        assert rate_headers(answer).keys() == {
+            "x-ratelimit-category",
+            "x-ratelimit-type",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+        }, name
+        assert answer.headers["x-ratelimit-category"] == label, name
+        assert answer.headers["x-ratelimit-type"] == "QPS", name
+        assert answer.headers["x-ratelimit-limit"] == {"Light": "30", "Medium": "20"}[label]
+    # Refused for its scopes: the headers show the budget, which the refusal did not use.
+    narrow = zoom_sandbox.tokens_for(host.user["id"], scopes="user:read")
+    refused = httpx.post(
+        f"{zoom_sandbox.api_base_url}{meetings}",
+        json=MEETING,
+        headers={"Authorization": f"Bearer {narrow['access_token']}"},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, 4711)
+    assert refused.headers["x-ratelimit-category"] == "Medium"
+    assert refused.headers["x-ratelimit-type"] == "QPS"
+
+
+def test_daily_budgets_are_labelled_daily(basic_host: Connected) -> None:
+    """On a free plan the numbers are the label's daily budget, and the type says so."""
+    response = basic_host.api.get("/users/me")
+    assert rate_headers(response) == {
+        "x-ratelimit-category": "Light",
+        "x-ratelimit-type": "Daily-limit",
+        "x-ratelimit-limit": "6000",
+        "x-ratelimit-remaining": "5999",
+    }
 
 
 def test_per_second_limit_per_account_and_label(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
@@ -106,3 +166,26 @@ def test_limits_are_read_and_merged(zoom_sandbox: ZoomSandbox) -> None:
     assert zoom_sandbox.control.put("/limits", json={"nonsense": 1}).status_code == 400
     zoom_sandbox.reset()
     assert zoom_sandbox.control.get("/limits").json()["per_second"]["pro"]["heavy"] == 10
+
+
+def test_refused_creates_and_updates_do_not_use_up_the_host_cap(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Only creates and updates that change something count toward the daily 100."""
+    zoom_sandbox.set_limits(host_create_update_per_day=2)
+    meetings = "/users/me/meetings"
+    refused = [
+        host.api.post(meetings, json={"type": 99}),
+        host.api.post(meetings, content=b"{not json", headers={"content-type": "application/json"}),
+        host.api.post(meetings, json={**MEETING, "password": "bad pass!"}),
+        host.api.post("/users/me/webinars", json={"topic": "W", "type": 99}),
+    ]
+    assert [r.status_code for r in refused] == [400, 400, 400, 400]
+    meeting = host.api.post(meetings, json=MEETING).json()
+    for body in ({"type": 99}, {"password": "bad pass!"}, {"start_time": "2020-01-01T10:00:00Z"}):
+        assert host.api.patch(f"/meetings/{meeting['id']}", json=body).status_code == 400
+    assert host.api.patch(f"/meetings/{meeting['id']}", json={"topic": "x"}).status_code == 204
+    capped = host.api.post(meetings, json=MEETING)
+    assert capped.status_code == 429
+    assert capped.headers["x-ratelimit-type"] == "Daily-limit"
+    assert capped.headers["x-ratelimit-limit"] == "2"

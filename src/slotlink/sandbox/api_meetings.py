@@ -27,9 +27,9 @@ LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_me
 async def create_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     host = resolve_user(caller, request.path_params["userId"])
-    sandbox.limiter.charge_host(host.id, "medium")
     body = await json_body(request, "meetingCreate")
-    meeting = meeting_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
+    with sandbox.limiter.host_create_update(host.id, "medium"):
+        meeting = meeting_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
     return JSONResponse(meeting_view(sandbox, meeting), status_code=201)
 
 
@@ -63,24 +63,24 @@ async def get_meeting(request: Request, caller: Caller) -> Response:
 async def update_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     meeting = find_meeting(caller, request.path_params["meetingId"])
-    sandbox.limiter.charge_host(meeting.host_id, "light")
     body = await json_body(request, "meetingUpdate")
     occurrence = find_occurrence(meeting, request.query_params.get("occurrence_id"))
     if meeting.status == "started":
         raise ZoomError(
             400, 3000, "You cannot update or delete meetings that have started using this method."
         )
-    if occurrence is not None:
-        occurrence_update(sandbox, meeting, occurrence, body, future_start=True)
-        return no_content()
-    scheduled_update(
-        sandbox,
-        meeting,
-        body,
-        operator=caller.user,
-        notify=sandbox.app.api_change_events,
-        future_start=True,
-    )
+    with sandbox.limiter.host_create_update(meeting.host_id, "light"):
+        if occurrence is not None:
+            occurrence_update(sandbox, meeting, occurrence, body, future_start=True)
+        else:
+            scheduled_update(
+                sandbox,
+                meeting,
+                body,
+                operator=caller.user,
+                notify=sandbox.app.api_change_events,
+                future_start=True,
+            )
     return no_content()
 
 

@@ -41,9 +41,9 @@ async def create_webinar(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     host = resolve_user(caller, request.path_params["userId"])
     require_webinar_licence(sandbox, host)
-    sandbox.limiter.charge_host(host.id, "light")
     body = await json_body(request, "webinarCreate")
-    webinar = webinar_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
+    with sandbox.limiter.host_create_update(host.id, "light"):
+        webinar = webinar_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
     return JSONResponse(webinar_view(sandbox, webinar), status_code=201)
 
 
@@ -74,17 +74,17 @@ async def get_webinar(request: Request, caller: Caller) -> Response:
 async def update_webinar(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)
-    sandbox.limiter.charge_host(webinar.host_id, "light")
     body = await json_body(request, "webinarUpdate")
     # Zoom refuses updates of started webinars only for simulive ones (3000), which the
     # sandbox does not have; a start_time in the past is documented only for meetings.
     occurrence = find_occurrence(webinar, request.query_params.get("occurrence_id"))
-    if occurrence is not None:
-        occurrence_update(sandbox, webinar, occurrence, body)
-        return no_content()
-    scheduled_update(
-        sandbox, webinar, body, operator=caller.user, notify=sandbox.app.api_change_events
-    )
+    with sandbox.limiter.host_create_update(webinar.host_id, "light"):
+        if occurrence is not None:
+            occurrence_update(sandbox, webinar, occurrence, body)
+        else:
+            scheduled_update(
+                sandbox, webinar, body, operator=caller.user, notify=sandbox.app.api_change_events
+            )
     return no_content()
 
 

@@ -2,7 +2,9 @@
 
 In Zoom's order: the Bearer token (401 code 124 when missing, expired or revoked), the
 token's scopes (code 4711), then the account's per-second limit for the endpoint's
-label. The handler then gets a `Caller`: the token's Zoom user and account.
+label. The handler then gets a `Caller`: the token's Zoom user and account. Every answer
+past the token check carries the label's rate-limit headers, errors too (ratelimits.py);
+a 401 cannot, as without a token there is no account whose budget to show.
 """
 
 from __future__ import annotations
@@ -59,9 +61,21 @@ def operation(
         async def endpoint(request: Request) -> Response:
             sandbox = sandbox_of(request)
             caller = authenticate(sandbox, request, family=scope.split(":")[0])
-            check_scope(caller, scope, me=request.path_params.get("userId") == "me")
-            headers = sandbox.limiter.charge_label(caller.account.id, caller.account.plan, label)
-            response = await handler(request, caller)
+            account, limiter = caller.account, sandbox.limiter
+            try:
+                check_scope(caller, scope, me=request.path_params.get("userId") == "me")
+            except ZoomError as refused:
+                # Whether Zoom counts such a request is not documented; it is not counted.
+                peeked = limiter.peek_label(account.id, account.plan, label)
+                refused.headers = {**peeked, **refused.headers}
+                raise
+            headers = limiter.charge_label(account.id, account.plan, label)
+            try:
+                response = await handler(request, caller)
+            except ZoomError as refused:
+                # A 429 of the per-host cap keeps its own (daily) numbers.
+                refused.headers = {**headers, **refused.headers}
+                raise
             response.headers.update(headers)
             return response
 
