@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -13,12 +11,32 @@ from tests.sandbox.conftest import Connected
 MEETING = {"topic": "Call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
 
 
-def test_latency_delays_answers(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
-    """Added latency holds each answer at least that long."""
-    zoom_sandbox.set_faults(latency_ms=200, latency_jitter_ms=50)
-    started = time.monotonic()
-    assert host.api.get("/users/me").status_code == 200
-    assert time.monotonic() - started >= 0.2
+def test_latency_and_jitter_are_applied_and_logged(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Each request waits latency_ms plus a jitter drawn from 0 to latency_jitter_ms; the
+    request log records the wait; the same seed draws the same waits."""
+
+    def added_latencies(seed: int) -> list[float]:
+        zoom_sandbox.set_faults(latency_ms=20, latency_jitter_ms=30, seed=seed)
+        zoom_sandbox.control.delete("/requests")
+        for _ in range(8):
+            assert host.api.get("/users/me").status_code == 200
+        logged = zoom_sandbox.requests()
+        assert len(logged) == 8
+        # The wait really happened: no request took less than its wait. (A lower bound on
+        # a monotonic clock: a slow machine makes requests longer, never shorter.)
+        assert all(e["duration_ms"] >= e["added_latency_ms"] for e in logged), logged
+        return [e["added_latency_ms"] for e in logged]
+
+    waits = added_latencies(seed=11)
+    assert all(20 <= wait <= 50 for wait in waits), waits
+    assert len(set(waits)) == len(waits), "the jitter varies from request to request"
+    assert added_latencies(seed=11) == waits
+    assert added_latencies(seed=12) != waits
+    zoom_sandbox.clear_faults()
+    host.api.get("/users/me")
+    assert zoom_sandbox.requests()[-1]["added_latency_ms"] == 0
 
 
 def test_error_rate_answers_5xx_without_side_effects(

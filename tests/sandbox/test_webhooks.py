@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from datetime import datetime
 
 import httpx
 
@@ -10,6 +12,26 @@ from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.conftest import Connected, WebhookReceiver
 
 MEETING = {"topic": "Call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
+
+
+# Zoom's retry delays: 5, 20 and 60 minutes after the attempt before.
+RETRY_DELAYS_SECONDS = [300, 1200, 3600]
+
+
+def attempt_gaps_ms(attempts: list[dict]) -> list[float]:
+    moments = [datetime.fromisoformat(a["at"].replace("Z", "+00:00")) for a in attempts]
+    return [(b - a).total_seconds() * 1000 for a, b in itertools.pairwise(moments)]
+
+
+def assert_scaled_schedule(attempts: list[dict], scale: float) -> None:
+    """The sandbox waited Zoom's delays times `scale` before each retry, and the recorded
+    attempts are at least that far apart. (A lower bound only: a slow machine makes the
+    gaps longer, never shorter. `at` is cut to milliseconds, hence the 1 ms.)"""
+    retries = [round(delay * scale, 3) for delay in RETRY_DELAYS_SECONDS]
+    expected = [0, *retries[: len(attempts) - 1]]
+    assert [a["waited_seconds"] for a in attempts] == expected
+    for gap, waited in zip(attempt_gaps_ms(attempts), expected[1:], strict=True):
+        assert gap >= waited * 1000 - 1, (gap, waited)
 
 
 def wait_for(receiver: WebhookReceiver, count: int, timeout: float = 10) -> None:
@@ -70,6 +92,8 @@ def test_retries_on_5xx_follow_the_scaled_schedule(
     assert delivery["state"] == "delivered"
     assert [a["status"] for a in delivery["attempts"]] == [500, 503, 200]
     assert len(webhook_receiver.received) == 3
+    # After 5 minutes, then 20, scaled: 150 ms and 600 ms.
+    assert_scaled_schedule(delivery["attempts"], 0.0005)
     # The same event each time, signed afresh.
     bodies = {r.body for r in webhook_receiver.received}
     assert len(bodies) == 1
@@ -86,6 +110,8 @@ def test_gives_up_after_three_retries(
     delivery = zoom_sandbox.wait_for_webhooks(1)[0]
     assert delivery["state"] == "failed"
     assert len(delivery["attempts"]) == 4
+    # 5, 20 and 60 minutes, scaled: 60, 240 and 720 ms.
+    assert_scaled_schedule(delivery["attempts"], 0.0002)
 
 
 def test_4xx_is_not_retried(

@@ -3,7 +3,8 @@
 Faults apply to everything but the control API (`/_sandbox/`), or only to the path
 prefixes in `paths`. A "timeout" holds the request without answering until the client
 gives up; "drop after commit" lets a create happen and then holds its response the same
-way, so the object exists in Zoom but the client never hears of it.
+way, so the object exists in Zoom but the client never hears of it. The latency a request
+was given is in the request log (`added_latency_ms`), so tests can check it without a clock.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class FaultsMiddleware:
             await _answer(send, 503, {"code": 503, "message": "Service Unavailable"})
             return
         delay = faults.latency_ms + faults.random.uniform(0, faults.latency_jitter_ms)
+        scope["sandbox.latency_ms"] = delay
         if delay:
             await asyncio.sleep(delay / 1000)
         if faults.roll(faults.error_rate):

@@ -1,8 +1,9 @@
 """The request log: every request made to the sandbox's Zoom side, with both bodies.
 
 Tests and the demo read it at `GET /_sandbox/requests` to see exactly what the product
-sent and what "Zoom" answered. Bodies are kept raw and decoded only when read, so
-logging costs the hot path next to nothing.
+sent and what "Zoom" answered, how long it took and what faults did to it (including the
+latency they added). Bodies are kept raw and decoded only when read, so logging costs the
+hot path next to nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Entry:
     response_type: str
     duration_ms: float
     fault: str | None
+    added_latency_ms: float
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class Entry:
             "response_body": _decode(self.response_body, self.response_type),
             "duration_ms": round(self.duration_ms, 2),
             "fault": self.fault,
+            "added_latency_ms": round(self.added_latency_ms, 2),
         }
 
 
@@ -79,6 +82,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.time()
+        # Durations on a monotonic clock, so they compare with the latency faults added.
+        began = time.perf_counter()
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status: list[int] = []
@@ -121,8 +126,9 @@ class RequestLogMiddleware:
                     request_type=_header(scope.get("headers", []), b"content-type"),
                     response_body=b"".join(response_chunks),
                     response_type=response_type[0] if response_type else "",
-                    duration_ms=(time.time() - started) * 1000,
+                    duration_ms=(time.perf_counter() - began) * 1000,
                     fault=scope.get("sandbox.fault"),
+                    added_latency_ms=scope.get("sandbox.latency_ms", 0.0),
                 )
             )
 

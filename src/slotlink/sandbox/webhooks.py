@@ -4,7 +4,8 @@ Each request carries `x-zm-request-timestamp` (seconds) and
 `x-zm-signature: v0=<hex HMAC-SHA256 of "v0:{timestamp}:{raw body}" keyed by the secret
 token>`. A delivery that gets a 5xx, no answer within 3 s, or no connection is retried
 5, 20 and 60 minutes later (each delay times `webhook_retry_scale`, so tests take
-milliseconds), then dropped; 3xx and 4xx are not retried. Deliveries run as background
+milliseconds), then dropped; 3xx and 4xx are not retried. Each recorded attempt says
+how long the sandbox waited before it (`waited_seconds`). Deliveries run as background
 tasks: the request that caused an event never waits for it.
 """
 
@@ -87,12 +88,18 @@ class WebhookSender:
 
     async def _deliver(self, delivery: Delivery) -> None:
         for attempt in range(len(RETRY_DELAYS) + 1):
+            waited = 0.0
             if attempt:
-                scale = self.settings_getter().webhook_retry_scale
-                await asyncio.sleep(RETRY_DELAYS[attempt - 1] * scale)
+                waited = RETRY_DELAYS[attempt - 1] * self.settings_getter().webhook_retry_scale
+                await asyncio.sleep(waited)
             status, error = await self._post(delivery.url, delivery.body)
             delivery.attempts.append(
-                {"at": times.iso_ms(time.time()), "status": status, "error": error}
+                {
+                    "at": times.iso_ms(time.time()),
+                    "status": status,
+                    "error": error,
+                    "waited_seconds": round(waited, 3),
+                }
             )
             if status is not None and 200 <= status < 300:
                 delivery.state = "delivered"
