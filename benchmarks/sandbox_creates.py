@@ -144,7 +144,8 @@ def run(seconds: float, clients: int, startups: int, state_file: str | None = No
     startup.append(took)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=f"{base_url}/_sandbox") as control:
+        json_only = {"Content-Type": "application/json"}  # control changes must be JSON
+        with httpx.Client(base_url=f"{base_url}/_sandbox", headers=json_only) as control:
             control.put("/limits", json={"enabled": False}).raise_for_status()
             user = control.post(
                 "/users", json={"email": "bench@example.com", "password": "pw"}
