@@ -34,6 +34,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
@@ -184,11 +185,10 @@ def run_phase(
     return phase
 
 
-class RequestMaker:
+class RequestMaker(Protocol):
     """One request of a phase: returns an error description, or "" when it went right."""
 
-    def __call__(self, client: httpx.Client, index: int, sequence: int) -> str:
-        raise NotImplementedError
+    def __call__(self, client: httpx.Client, index: int, sequence: int) -> str: ...
 
 
 class SlotsPage(RequestMaker):
