@@ -19,7 +19,6 @@ import argparse
 import multiprocessing
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+
+from benchmarks.ports import free_port
 
 MEETING = {
     "topic": "Benchmark call",
@@ -66,12 +67,6 @@ class Result:
             and self.per_second >= BAR_CREATES_PER_SECOND
             and not self.outcome.errors
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_sandbox(

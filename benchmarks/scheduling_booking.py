@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Protocol
 
 import httpx
+
+from benchmarks.ports import free_port
 
 ORGANIZATION = "bench"
 EVENT = "quick-call"
@@ -106,12 +107,6 @@ def prepare(slots_file: str) -> None:
         )
     ]
     Path(slots_file).write_text(json.dumps(starts))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until_up(url: str) -> None:

@@ -13,16 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.processes
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "demo-password-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def descendants(pid: int) -> set[int]:

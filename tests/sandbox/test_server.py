@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,12 +14,7 @@ import pytest
 from slotlink.sandbox import server
 from slotlink.sandbox.config import SandboxConfig
 from slotlink.sandbox.server import parse_args
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.ports import free_port
 
 
 def test_command_line_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from slotlink.accounts.models import Membership, User
 
@@ -71,4 +72,16 @@ def admin_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     setattr(wrapped, ACCESS_ATTRIBUTE, "admin")
+    return wrapped  # type: ignore[return-value]
+
+
+def demo_only(view: View) -> View:
+    """The page exists only in demo mode (`make run`); elsewhere it is 404 for everyone."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.DEMO:
+            raise Http404("This page exists only in the demo.")
+        return view(request, *args, **kwargs)
+
     return wrapped  # type: ignore[return-value]

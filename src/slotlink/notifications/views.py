@@ -4,32 +4,15 @@ Outside demo mode the pages do not exist (404 for everyone, signed in or not), b
 production mail goes out through SMTP and is not kept.
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from slotlink.accounts.access import MemberRequest, admin_required
+from slotlink.accounts.access import MemberRequest, admin_required, demo_only
 from slotlink.notifications.selectors import outbox_attachment_of, outbox_emails_of
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
-
 PAGE_SIZE = 50
-
-
-def demo_only(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.DEMO:
-            raise Http404("The outbox exists only in demo mode.")
-        return view(request, *args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 @demo_only

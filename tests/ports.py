@@ -1,0 +1,9 @@
+"""A free TCP port on loopback, for tests that start real servers as processes."""
+
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
