@@ -14,7 +14,11 @@ from slotlink.sandbox.apiop import (
     resolve_user,
 )
 from slotlink.sandbox.errors import ZoomError
-from slotlink.sandbox.lifecycle import occurrence_update, scheduled_delete, scheduled_update
+from slotlink.sandbox.lifecycle import (
+    occurrence_update,
+    scheduled_or_occurrence_delete,
+    scheduled_update,
+)
 from slotlink.sandbox.lookups import find_meeting
 from slotlink.sandbox.meetings import meeting_create, meeting_view
 from slotlink.sandbox.participants import participants_page
@@ -91,11 +95,9 @@ async def delete_meeting(request: Request, caller: Caller) -> Response:
     if meeting.status == "started":
         raise ZoomError(400, 3002, "Sorry, you cannot delete this meeting since it is in progress.")
     occurrence = find_occurrence(meeting, request.query_params.get("occurrence_id"))
-    if occurrence is not None:
-        meeting.occurrences.remove(occurrence)
-        sandbox.changed()
-        return no_content()
-    scheduled_delete(sandbox, meeting, operator=caller.user, notify=sandbox.app.api_change_events)
+    scheduled_or_occurrence_delete(
+        sandbox, meeting, occurrence, operator=caller.user, notify=sandbox.app.api_change_events
+    )
     return no_content()
 
 

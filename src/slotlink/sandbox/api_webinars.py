@@ -18,7 +18,11 @@ from slotlink.sandbox.apiop import (
     resolve_user,
 )
 from slotlink.sandbox.errors import ZoomError
-from slotlink.sandbox.lifecycle import occurrence_update, scheduled_delete, scheduled_update
+from slotlink.sandbox.lifecycle import (
+    occurrence_update,
+    scheduled_or_occurrence_delete,
+    scheduled_update,
+)
 from slotlink.sandbox.lookups import find_webinar
 from slotlink.sandbox.participants import participants_page
 from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming
@@ -95,11 +99,9 @@ async def delete_webinar(request: Request, caller: Caller) -> Response:
     if webinar.status == "started":
         raise ZoomError(400, 3002, "Sorry, you cannot delete this webinar since it is in progress.")
     occurrence = find_occurrence(webinar, request.query_params.get("occurrence_id"))
-    if occurrence is not None:
-        webinar.occurrences.remove(occurrence)
-        sandbox.changed()
-        return no_content()
-    scheduled_delete(sandbox, webinar, operator=caller.user, notify=sandbox.app.api_change_events)
+    scheduled_or_occurrence_delete(
+        sandbox, webinar, occurrence, operator=caller.user, notify=sandbox.app.api_change_events
+    )
     return no_content()
 
 

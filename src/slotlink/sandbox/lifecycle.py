@@ -131,3 +131,19 @@ def scheduled_delete(sandbox: Sandbox, item: Scheduled, *, operator: User, notif
     log.debug("sandbox.%s.deleted id=%s", type(item).__name__.lower(), item.id)
     if notify:
         send_deleted(sandbox, item, operator)
+
+
+def scheduled_or_occurrence_delete(
+    sandbox: Sandbox,
+    item: Scheduled,
+    occurrence: dict[str, Any] | None,
+    *,
+    operator: User,
+    notify: bool,
+) -> None:
+    """DELETE with `occurrence_id` removes that occurrence only; without it, the whole item."""
+    if occurrence is not None:
+        item.occurrences.remove(occurrence)
+        sandbox.changed()
+        return
+    scheduled_delete(sandbox, item, operator=operator, notify=notify)

@@ -135,15 +135,27 @@ def issue_code(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Redirect
     return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state})
 
 
-async def authorize(request: Request) -> Response:
-    sandbox = sandbox_of(request)
+def _authorizing_user(
+    sandbox: Sandbox, request: Request, query: str
+) -> tuple[AuthorizeRequest, User] | Response:
+    """The authorize request and the signed-in Zoom user behind it, or the page to show
+    instead: the refusal of a bad request, or sign-in (which comes back here after)."""
     try:
-        auth = read_authorize_request(sandbox, request.url.query)
+        auth = read_authorize_request(sandbox, query)
     except AuthorizeRefused as refused:
         return refused.response()
     user = signed_in_user(sandbox, request)
     if user is None:
         return to_sign_in(auth.again)
+    return auth, user
+
+
+async def authorize(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    found = _authorizing_user(sandbox, request, request.url.query)
+    if isinstance(found, Response):
+        return found
+    auth, user = found
     if needs_preapproval(sandbox, user):
         return cannot_authorize_page(sandbox, user, auth)
     if grant_key(user.id, sandbox.app.client_id) in sandbox.state.grants:
@@ -188,13 +200,10 @@ def cannot_authorize_page(sandbox: Sandbox, user: User, auth: AuthorizeRequest) 
 async def consent(request: Request) -> Response:
     sandbox = sandbox_of(request)
     form = await form_fields(request)
-    try:
-        auth = read_authorize_request(sandbox, form.get("authorize", ""))
-    except AuthorizeRefused as refused:
-        return refused.response()
-    user = signed_in_user(sandbox, request)
-    if user is None:
-        return to_sign_in(auth.again)
+    found = _authorizing_user(sandbox, request, form.get("authorize", ""))
+    if isinstance(found, Response):
+        return found
+    auth, user = found
     if needs_preapproval(sandbox, user):
         return cannot_authorize_page(sandbox, user, auth)
     if form.get("decision") != "allow":
@@ -213,13 +222,10 @@ async def consent(request: Request) -> Response:
 async def request_preapproval(request: Request) -> Response:
     sandbox = sandbox_of(request)
     form = await form_fields(request)
-    try:
-        auth = read_authorize_request(sandbox, form.get("authorize", ""))
-    except AuthorizeRefused as refused:
-        return refused.response()
-    user = signed_in_user(sandbox, request)
-    if user is None:
-        return to_sign_in(auth.again)
+    found = _authorizing_user(sandbox, request, form.get("authorize", ""))
+    if isinstance(found, Response):
+        return found
+    auth, user = found
     client_id = sandbox.app.client_id
     if not any(
         r.user_id == user.id and r.client_id == client_id and r.status == "pending"
