@@ -13,7 +13,8 @@ from slotlink.scheduling.models import AvailabilityInterval, EventType, GroupSes
 # A new host can be booked right away: weekdays 9 to 5 in their own time zone.
 DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
 
-EVENT_TYPE_FIELDS = {
+# What a host edits, by editor tab; together, every field a host may write.
+GENERAL_FIELDS = [
     "title",
     "slug",
     "description",
@@ -22,11 +23,9 @@ EVENT_TYPE_FIELDS = {
     "seats_per_session",
     "location_kind",
     "location_detail",
-    "minimum_notice_minutes",
-    "buffer_minutes",
-    "horizon_days",
-    "is_active",
-}
+]
+LIMIT_FIELDS = ["minimum_notice_minutes", "buffer_minutes", "horizon_days", "is_active"]
+EVENT_TYPE_FIELDS = {*GENERAL_FIELDS, *LIMIT_FIELDS}
 
 
 def _check_host(*, organization_id: int, host: User) -> None:

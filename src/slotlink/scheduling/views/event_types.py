@@ -15,19 +15,13 @@ from slotlink.scheduling.locations import editor_location_problem
 from slotlink.scheduling.messages import absolute_url
 from slotlink.scheduling.models import EventType, LocationKind
 from slotlink.scheduling.selectors import event_types_for
-from slotlink.scheduling.services.event_types import event_type_create, event_type_update
+from slotlink.scheduling.services.event_types import (
+    GENERAL_FIELDS,
+    LIMIT_FIELDS,
+    event_type_create,
+    event_type_update,
+)
 
-GENERAL_FIELDS = [
-    "title",
-    "slug",
-    "description",
-    "duration_minutes",
-    "kind",
-    "seats_per_session",
-    "location_kind",
-    "location_detail",
-]
-LIMIT_FIELDS = ["minimum_notice_minutes", "buffer_minutes", "horizon_days", "is_active"]
 DETAIL_LABELS = {
     LocationKind.IN_PERSON: "Address",
     LocationKind.CUSTOM_URL: "Meeting link",
