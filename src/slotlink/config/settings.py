@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "slotlink.conferencing",
     "slotlink.scheduling",
     "slotlink.notifications",
+    "slotlink.zoom",
 ]
 
 MIDDLEWARE = [

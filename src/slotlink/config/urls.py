@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("slotlink.scheduling.urls")),
     path("360/", include("slotlink.conferencing.urls")),
     path("360/", include("slotlink.notifications.urls")),
+    path("", include("slotlink.zoom.urls")),
     path("django-admin/", admin.site.urls),
 ]

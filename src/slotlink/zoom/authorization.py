@@ -1,0 +1,320 @@
+"""Connecting a Zoom account: the trip to Zoom's consent page and what happens on return.
+
+A Connect button starts it (`authorization_begin`): a single-use `state` bound to the
+person, their session and organization, expiring after 10 minutes, and PKCE S256. On
+return (`authorization_complete`) the state is spent before anything else, the code is
+exchanged, `/users/me` says which Zoom account it is, and the connection is saved, or
+waits for the person's yes when it would change an existing connection's role.
+
+Installs started from the Zoom Marketplace come back with `?code=` alone: no state, no
+PKCE (REFERENCE §1.2). Their code is exchanged too, and the account waits on a
+confirmation page that names it, so a code someone planted in your browser connects
+nothing unless you say so.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from authlib.common.security import generate_token
+from django.db import transaction
+from django.utils import timezone
+
+from slotlink.accounts.models import Membership, Organization, User
+from slotlink.zoom import client
+from slotlink.zoom.client import TokenSet
+from slotlink.zoom.connections import (
+    ZoomProfile,
+    zoom_connection_create,
+    zoom_connection_role_change,
+    zoom_user_upsert,
+)
+from slotlink.zoom.errors import ZoomError, ZoomUnauthorized, ZoomUnavailable
+from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
+from slotlink.zoom.synclog import CallContext
+
+STATE_LIFETIME = timedelta(minutes=10)
+Role = ZoomConnection.Role
+
+
+class AuthorizationProblem(Exception):
+    """Why a return from Zoom connected nothing, in words for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Connected:
+    connection: ZoomConnection
+    created: bool
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    authorization_id: int
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def authorization_begin(
+    *, user: User, organization: Organization, role: str, session_key: str
+) -> str:
+    """Record a new trip to Zoom; returns the authorize URL to send the browser to."""
+    state = secrets.token_urlsafe(32)
+    verifier = generate_token(64)
+    ZoomAuthorization.objects.create(
+        state_digest=digest(state),
+        session_digest=digest(session_key),
+        user=user,
+        organization=organization,
+        role=role,
+        code_verifier=verifier,
+        expires_at=timezone.now() + STATE_LIFETIME,
+    )
+    return client.authorize_url(state=state, code_verifier=verifier)
+
+
+def authorization_complete(
+    *, state: str, code: str, membership: Membership, session_key: str
+) -> Connected | NeedsConfirmation:
+    """Zoom sent the browser back: spend the state, exchange the code, connect."""
+    authorization = _state_spend(state=state, membership=membership, session_key=session_key)
+    context = CallContext(organization_id=membership.organization_id)
+    profile, tokens = _exchange(code=code, verifier=authorization.code_verifier, context=context)
+    return _connect_or_ask(
+        authorization=authorization, membership=membership, profile=profile, tokens=tokens
+    )
+
+
+def marketplace_install_receive(
+    *, code: str, membership: Membership, session_key: str
+) -> NeedsConfirmation:
+    """A code without state (an install started in Zoom): exchange it, then ask."""
+    context = CallContext(organization_id=membership.organization_id)
+    profile, tokens = _exchange(code=code, verifier=None, context=context)
+    authorization = ZoomAuthorization.objects.create(
+        state_digest=digest(secrets.token_urlsafe(32)),
+        session_digest=digest(session_key),
+        user=membership.user,
+        organization=membership.organization,
+        role="",
+        expires_at=timezone.now() + STATE_LIFETIME,
+        used_at=timezone.now(),
+    )
+    _park(authorization, profile, tokens)
+    return NeedsConfirmation(authorization.id)
+
+
+def pending_authorization(
+    *, authorization_id: int, membership: Membership, session_key: str
+) -> ZoomAuthorization:
+    """A code waiting for this person's confirmation, or a problem saying why not."""
+    authorization = ZoomAuthorization.objects.filter(
+        id=authorization_id,
+        user=membership.user,
+        organization=membership.organization,
+        session_digest=digest(session_key),
+    ).first()
+    if authorization is None or authorization.profile is None:
+        raise AuthorizationProblem("There is no Zoom account waiting for your confirmation.")
+    if authorization.expires_at <= timezone.now():
+        raise AuthorizationProblem(
+            "This confirmation has expired (they last 10 minutes). Connect Zoom again."
+        )
+    return authorization
+
+
+def authorization_confirm(
+    *, authorization: ZoomAuthorization, membership: Membership, role: str
+) -> Connected:
+    """The person said yes: connect the waiting account with `role`."""
+    if role not in Role.values or (role == Role.ORG and not membership.is_admin):
+        raise AuthorizationProblem("Choose how to connect this Zoom account.")
+    assert authorization.profile is not None
+    profile = ZoomProfile(**authorization.profile)
+    tokens = TokenSet.from_json(authorization.token_set)
+    with transaction.atomic():
+        # Spent whatever happens next: one confirmation, one connection.
+        claimed = ZoomAuthorization.objects.filter(
+            id=authorization.id, profile__isnull=False
+        ).update(profile=None, token_set="")
+        if not claimed:
+            raise AuthorizationProblem("This Zoom account was already confirmed.")
+        zoom_user = ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).first()
+        if zoom_user is None or not zoom_user.is_connected:
+            zoom_user = zoom_user_upsert(profile=profile, tokens=tokens)
+        existing = _existing(membership.organization_id, zoom_user.zoom_user_id)
+        if existing is not None:
+            if existing.role != role:
+                _check_may_change_role(existing, membership, role)
+                zoom_connection_role_change(connection=existing, role=role, actor=membership.user)
+            else:
+                _check_may_reconnect(existing, membership)
+            return Connected(existing, created=False)
+        _check_may_add(membership, role)
+        connection = zoom_connection_create(
+            organization=membership.organization,
+            zoom_user=zoom_user,
+            owner=membership.user,
+            role=role,
+        )
+    return Connected(connection, created=True)
+
+
+def _state_spend(*, state: str, membership: Membership, session_key: str) -> ZoomAuthorization:
+    with transaction.atomic():
+        authorization = (
+            ZoomAuthorization.objects.select_for_update().filter(state_digest=digest(state)).first()
+        )
+        if authorization is None:
+            raise AuthorizationProblem(
+                "This answer from Zoom doesn't match a connection started here. Nothing was "
+                "changed: start again with Connect Zoom."
+            )
+        if authorization.used_at is not None:
+            raise AuthorizationProblem(
+                "This answer from Zoom was already used. Nothing was changed: start again "
+                "with Connect Zoom."
+            )
+        authorization.used_at = timezone.now()
+        authorization.save(update_fields=["used_at"])
+    if authorization.expires_at <= timezone.now():
+        raise AuthorizationProblem(
+            "The Zoom sign-in took longer than 10 minutes and expired. Nothing was changed: "
+            "start again with Connect Zoom."
+        )
+    same_person = (
+        authorization.user_id == membership.user_id
+        and authorization.session_digest == digest(session_key)
+    )
+    if not same_person:
+        raise AuthorizationProblem(
+            "This answer from Zoom belongs to a connection started in another browser "
+            "session. Nothing was changed: start again with Connect Zoom."
+        )
+    if authorization.organization_id != membership.organization_id:
+        raise AuthorizationProblem(
+            "This Zoom connection was started for another organization. Nothing was changed: "
+            "switch back to it, or start again here."
+        )
+    return authorization
+
+
+def _exchange(
+    *, code: str, verifier: str | None, context: CallContext
+) -> tuple[ZoomProfile, TokenSet]:
+    try:
+        tokens = client.token_exchange(code=code, code_verifier=verifier, context=context)
+        me = client.user_me(access_token=tokens.access_token, context=context)
+        profile = ZoomProfile.from_zoom(me)
+    except ZoomUnauthorized:
+        raise AuthorizationProblem(
+            "Zoom did not accept this sign-in: its code was already used or has expired. "
+            "Nothing was changed: connect again."
+        ) from None
+    except ZoomUnavailable:
+        raise AuthorizationProblem(
+            "Zoom could not be reached just now. Nothing was changed: try connecting again "
+            "in a moment."
+        ) from None
+    except (ZoomError, KeyError):
+        raise AuthorizationProblem(
+            "Zoom refused to connect this account. Nothing was changed; the sync log has "
+            "Zoom's answer."
+        ) from None
+    # A new authorization ends this Zoom user's earlier tokens at Zoom: organizations that
+    # already use the account must get the new ones now, confirmed or not.
+    if ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).exists():
+        zoom_user_upsert(profile=profile, tokens=tokens)
+    return profile, tokens
+
+
+def _connect_or_ask(
+    *,
+    authorization: ZoomAuthorization,
+    membership: Membership,
+    profile: ZoomProfile,
+    tokens: TokenSet,
+) -> Connected | NeedsConfirmation:
+    role = authorization.role
+    existing = _existing(membership.organization_id, profile.zoom_user_id)
+    if existing is not None and existing.role != role:
+        _check_may_change_role(existing, membership, role)
+        _park(authorization, profile, tokens)
+        return NeedsConfirmation(authorization.id)
+    if existing is not None:
+        _check_may_reconnect(existing, membership)
+    with transaction.atomic():
+        zoom_user = zoom_user_upsert(profile=profile, tokens=tokens)
+        if existing is not None:
+            return Connected(existing, created=False)
+        _check_may_add(membership, role)
+        connection = zoom_connection_create(
+            organization=membership.organization,
+            zoom_user=zoom_user,
+            owner=membership.user,
+            role=role,
+        )
+    return Connected(connection, created=True)
+
+
+def _park(authorization: ZoomAuthorization, profile: ZoomProfile, tokens: TokenSet) -> None:
+    authorization.profile = profile.as_dict()
+    authorization.token_set = tokens.to_json()
+    authorization.expires_at = timezone.now() + STATE_LIFETIME
+    authorization.save(update_fields=["profile", "token_set", "expires_at"])
+
+
+def _existing(organization_id: int, zoom_user_id: str) -> ZoomConnection | None:
+    return (
+        ZoomConnection.objects.select_related("owner", "zoom_user")
+        .filter(organization_id=organization_id, zoom_user__zoom_user_id=zoom_user_id)
+        .first()
+    )
+
+
+def _check_may_add(membership: Membership, role: str) -> None:
+    if role == Role.ORG and not membership.is_admin:
+        raise AuthorizationProblem("Only admins can add shared org accounts.")
+    if role == Role.PERSONAL:
+        current = (
+            ZoomConnection.objects.select_related("zoom_user")
+            .filter(
+                organization_id=membership.organization_id,
+                owner_id=membership.user_id,
+                role=Role.PERSONAL,
+            )
+            .first()
+        )
+        if current is not None:
+            raise AuthorizationProblem(
+                f"Your Zoom is already connected as {current.zoom_user.email}. To connect "
+                "another Zoom account, disconnect that one first."
+            )
+
+
+def _check_may_reconnect(existing: ZoomConnection, membership: Membership) -> None:
+    """Signing in again as an account already connected here renews it, unless it is
+    another member's own Zoom."""
+    if existing.role == Role.PERSONAL and existing.owner_id != membership.user_id:
+        raise AuthorizationProblem(
+            f"This Zoom account ({existing.zoom_user.email}) is already connected here as the "
+            f"Zoom of {existing.owner.get_full_name()}."
+        )
+
+
+def _check_may_change_role(existing: ZoomConnection, membership: Membership, role: str) -> None:
+    if not membership.is_admin:
+        owner = existing.owner.get_full_name()
+        raise AuthorizationProblem(
+            f"This Zoom account ({existing.zoom_user.email}) is already connected here as "
+            f"{'a shared org account' if existing.is_org_account else f'the Zoom of {owner}'}. "
+            "Ask an admin if it should change."
+        )
+    if role == Role.PERSONAL:
+        _check_may_add(membership, role)

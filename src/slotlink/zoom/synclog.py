@@ -1,0 +1,52 @@
+"""Writing the sync log: every Zoom action slotlink takes, for the admins' View sync log.
+
+Entries hold what happened and Zoom's words, never a token or a secret: the client passes
+only Zoom's `code` and `message` (or the OAuth `reason`), which carry neither.
+"""
+
+from dataclasses import dataclass, replace
+
+from slotlink.zoom.models import SyncLogEntry
+
+MESSAGE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """On whose behalf a Zoom call is made: the connection, and the booking if any."""
+
+    organization_id: int | None = None
+    connection_id: int | None = None
+    zoom_user_id: str = ""
+    zoom_email: str = ""
+    booking_id: int | None = None
+    attempt: int = 1
+
+    def retry(self) -> "CallContext":
+        return replace(self, attempt=self.attempt + 1)
+
+
+def sync_log_record(
+    *,
+    context: CallContext,
+    action: str,
+    outcome: str,
+    http_status: int | None = None,
+    zoom_code: int | None = None,
+    message: str = "",
+    duration_ms: int | None = None,
+) -> SyncLogEntry:
+    return SyncLogEntry.objects.create(
+        organization_id=context.organization_id,
+        connection_id=context.connection_id,
+        zoom_user_id=context.zoom_user_id,
+        zoom_email=context.zoom_email,
+        booking_id=context.booking_id,
+        action=action,
+        outcome=outcome,
+        http_status=http_status,
+        zoom_code=zoom_code,
+        message=message[:MESSAGE_LIMIT],
+        attempt=context.attempt,
+        duration_ms=duration_ms,
+    )

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from slotlink.zoom.views import connect, pages, webhook
+
+urlpatterns = [
+    path("360/integrations/zoom", pages.zoom_page, name="zoom"),
+    path("360/integrations/zoom/enable", pages.enable, name="zoom-enable"),
+    path("360/integrations/zoom/rollout", pages.rollout_update, name="zoom-rollout"),
+    path("360/integrations/zoom/sync-log", pages.sync_log, name="zoom-sync-log"),
+    path(
+        "360/integrations/zoom/cannot-authorize",
+        pages.cannot_authorize,
+        name="zoom-cannot-authorize",
+    ),
+    path("360/integrations/zoom/connect", connect.connect, name="zoom-connect"),
+    path("360/integrations/zoom/callback", connect.callback, name="zoom-callback"),
+    path(
+        "360/integrations/zoom/confirm/<int:authorization_id>",
+        connect.confirm,
+        name="zoom-confirm",
+    ),
+    path(
+        "360/integrations/zoom/connections/<int:connection_id>/reconnect",
+        connect.reconnect,
+        name="zoom-reconnect",
+    ),
+    path(
+        "360/integrations/zoom/connections/<int:connection_id>/disconnect",
+        connect.disconnect,
+        name="zoom-disconnect",
+    ),
+    path("zoom/webhook", webhook.webhook, name="zoom-webhook"),
+]

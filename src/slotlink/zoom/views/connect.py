@@ -1,0 +1,200 @@
+"""Connecting and disconnecting Zoom accounts: Connect buttons, Zoom's return, confirmations."""
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.zoom import client, selectors
+from slotlink.zoom.authorization import (
+    AuthorizationProblem,
+    NeedsConfirmation,
+    authorization_begin,
+    authorization_complete,
+    authorization_confirm,
+    marketplace_install_receive,
+    pending_authorization,
+)
+from slotlink.zoom.connections import zoom_connection_delete
+from slotlink.zoom.errors import ZoomError
+from slotlink.zoom.models import ZoomConnection
+from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.views.pages import zoom_enabled_required, zoom_sign_out_url
+
+log = logging.getLogger("slotlink.zoom")
+Role = ZoomConnection.Role
+CONNECTED = "Zoom connected successfully!"
+
+
+def _session_key(request: MemberRequest) -> str:
+    if request.session.session_key is None:
+        request.session.save()
+    return str(request.session.session_key)
+
+
+def _problem(request: MemberRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "zoom/problem.html",
+        {"message": message, "zoom_sign_out_url": zoom_sign_out_url()},
+        status=400,
+    )
+
+
+def _go_to_zoom(request: MemberRequest, role: str) -> HttpResponse:
+    url = authorization_begin(
+        user=request.user,
+        organization=request.membership.organization,
+        role=role,
+        session_key=_session_key(request),
+    )
+    return HttpResponseRedirect(url)
+
+
+@require_POST
+@member_required
+@zoom_enabled_required
+def connect(request: MemberRequest) -> HttpResponse:
+    """Connect Zoom / Connect my Zoom (personal) and Add shared org account (admins)."""
+    role = request.POST.get("role", Role.PERSONAL)
+    if role not in Role.values:
+        return _problem(request, "Choose Connect my Zoom or Add shared org account.")
+    if role == Role.ORG and not request.membership.is_admin:
+        return _problem(request, "Only admins can add shared org accounts.")
+    return _go_to_zoom(request, role)
+
+
+@require_POST
+@member_required
+@zoom_enabled_required
+def reconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
+    connection = selectors.connection_visible_to(
+        membership=request.membership, connection_id=connection_id
+    )
+    if connection is None:
+        raise Http404("No such Zoom connection.")
+    if not connection.is_org_account and connection.owner_id != request.user.id:
+        return _problem(
+            request,
+            f"Only {connection.owner.get_full_name()} can reconnect their own Zoom: ask them "
+            "to use Reconnect on this page.",
+        )
+    return _go_to_zoom(request, connection.role)
+
+
+@require_GET
+@member_required
+@zoom_enabled_required
+def callback(request: MemberRequest) -> HttpResponse:
+    """Where Zoom sends the browser back, with `code` (and `state`, unless the install was
+    started from the Zoom Marketplace), or with an error."""
+    code = request.GET.get("code", "")
+    if request.GET.get("error") or not code:
+        return render(
+            request,
+            "zoom/cannot_authorize.html",
+            {"error": request.GET.get("error_description") or request.GET.get("error") or ""},
+            status=400,
+        )
+    try:
+        if "state" in request.GET:
+            result = authorization_complete(
+                state=request.GET["state"],
+                code=code,
+                membership=request.membership,
+                session_key=_session_key(request),
+            )
+        else:
+            result = marketplace_install_receive(
+                code=code, membership=request.membership, session_key=_session_key(request)
+            )
+    except AuthorizationProblem as problem:
+        return _problem(request, problem.message)
+    if isinstance(result, NeedsConfirmation):
+        return redirect("zoom-confirm", authorization_id=result.authorization_id)
+    messages.success(request, CONNECTED)
+    return redirect("integrations")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+@zoom_enabled_required
+def confirm(request: MemberRequest, authorization_id: int) -> HttpResponse:
+    """Connect this Zoom account? Names it and its role before anything changes."""
+    try:
+        authorization = pending_authorization(
+            authorization_id=authorization_id,
+            membership=request.membership,
+            session_key=_session_key(request),
+        )
+    except AuthorizationProblem as problem:
+        return _problem(request, problem.message)
+    assert authorization.profile is not None
+    existing = (
+        ZoomConnection.objects.select_related("owner")
+        .filter(
+            organization_id=request.membership.organization_id,
+            zoom_user__zoom_user_id=authorization.profile["zoom_user_id"],
+        )
+        .first()
+    )
+    if request.method == "POST":
+        role = authorization.role or request.POST.get("role", "")
+        try:
+            authorization_confirm(
+                authorization=authorization, membership=request.membership, role=role
+            )
+        except AuthorizationProblem as problem:
+            return _problem(request, problem.message)
+        messages.success(request, CONNECTED)
+        return redirect("integrations")
+    return render(
+        request,
+        "zoom/confirm.html",
+        {
+            "authorization": authorization,
+            "profile": authorization.profile,
+            "existing": existing,
+            "new_role_label": Role(authorization.role).label if authorization.role else "",
+            "zoom_sign_out_url": zoom_sign_out_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def disconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
+    """Revoke slotlink's access at Zoom and delete the stored tokens, after a confirmation."""
+    connection = selectors.connection_visible_to(
+        membership=request.membership, connection_id=connection_id
+    )
+    if connection is None:
+        raise Http404("No such Zoom connection.")
+    if request.method == "GET":
+        return render(request, "zoom/disconnect.html", {"connection": connection})
+    context = CallContext(
+        organization_id=connection.organization_id,
+        zoom_user_id=connection.zoom_user.zoom_user_id,
+        zoom_email=connection.zoom_user.email,
+    )
+    done = zoom_connection_delete(connection=connection)
+    if done.token_to_revoke:
+        try:
+            client.token_revoke(token=done.token_to_revoke, context=context)
+        except ZoomError as error:
+            log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
+            messages.warning(
+                request,
+                f"{done.zoom_email} is disconnected and its tokens are deleted here, but Zoom "
+                "could not be told just now. To be sure, remove slotlink in the Zoom App "
+                "Marketplace (Manage > Added Apps).",
+            )
+            return redirect("zoom")
+    messages.success(
+        request,
+        f"{done.zoom_email} is disconnected. Bookings made before keep their Zoom links.",
+    )
+    return redirect("zoom")

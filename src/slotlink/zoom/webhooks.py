@@ -1,0 +1,176 @@
+"""Zoom's event notifications: verify, store once, hand to a task, act.
+
+Zoom signs `v0:{x-zm-request-timestamp}:{raw body}` with the app's secret token
+(HMAC-SHA256, hex) and sends it as `x-zm-signature: v0=<hex>` (REFERENCE §4.2). The raw
+bytes are what is verified, never a re-serialised body. Timestamps more than 5 minutes
+from now are refused, so a captured request cannot be replayed later. Each event is stored
+once, keyed by a digest of its event name, time and payload (a redelivery repeats them), and
+its handling runs in a task after commit, so the endpoint answers well within Zoom's 3 s.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.zoom.connections import zoom_user_break
+from slotlink.zoom.models import WebhookEvent, ZoomUser
+from slotlink.zoom.synclog import CallContext, sync_log_record
+
+log = logging.getLogger("slotlink.zoom")
+
+TIMESTAMP_TOLERANCE_SECONDS = 300
+URL_VALIDATION = "endpoint.url_validation"
+
+
+class WebhookRefused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _hmac_hex(message: bytes) -> str:
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN.encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def signature_verify(*, body: bytes, timestamp: str, signature: str, now: float) -> None:
+    if not settings.ZOOM_WEBHOOK_SECRET_TOKEN:
+        raise WebhookRefused(401, "no webhook secret token is configured")
+    if not timestamp.strip().isdigit() or not signature:
+        raise WebhookRefused(401, "missing signature headers")
+    expected = "v0=" + _hmac_hex(b"v0:" + timestamp.strip().encode() + b":" + body)
+    if not hmac.compare_digest(expected, signature.strip()):
+        raise WebhookRefused(401, "bad signature")
+    if abs(now - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
+        raise WebhookRefused(401, "stale timestamp")
+
+
+def notification_parse(body: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise WebhookRefused(400, "body is not JSON") from None
+    if (
+        not isinstance(parsed, dict)
+        or not isinstance(parsed.get("event"), str)
+        or not isinstance(parsed.get("payload"), dict)
+    ):
+        raise WebhookRefused(400, "body is not a Zoom event")
+    return parsed
+
+
+def url_validation_answer(notification: dict[str, Any]) -> dict[str, str]:
+    plain = notification["payload"].get("plainToken")
+    if not isinstance(plain, str) or not plain:
+        raise WebhookRefused(400, "plainToken missing")
+    return {"plainToken": plain, "encryptedToken": _hmac_hex(plain.encode())}
+
+
+def event_key(notification: dict[str, Any]) -> str:
+    identity = {k: notification.get(k) for k in ("event", "event_ts", "payload")}
+    canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def webhook_receive(*, body: bytes, timestamp: str, signature: str) -> dict[str, str] | None:
+    """Verify and store one notification; the answer body for a URL validation, else None."""
+    signature_verify(body=body, timestamp=timestamp, signature=signature, now=time.time())
+    notification = notification_parse(body)
+    name = notification["event"]
+    if name == URL_VALIDATION:
+        return url_validation_answer(notification)
+    if name not in HANDLERS:
+        log.info("zoom.webhook.ignored event=%s", name)
+        return None
+    key = event_key(notification)
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(key=key, event=name, payload=notification)
+            from slotlink.zoom.tasks import webhook_event_handle
+
+            enqueue_on_commit(webhook_event_handle, event.id)
+    except IntegrityError:
+        WebhookEvent.objects.filter(key=key).update(deliveries=F("deliveries") + 1)
+        log.info("zoom.webhook.redelivered event=%s", name)
+        return None
+    log.info("zoom.webhook.stored event=%s id=%s", name, event.id)
+    return None
+
+
+def webhook_event_process(*, event_id: int) -> None:
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().filter(id=event_id).first()
+        if event is None or event.handled_at is not None:
+            return
+        result = HANDLERS[event.event](event.payload)
+        event.handled_at = timezone.now()
+        event.result = result
+        event.save(update_fields=["handled_at", "result"])
+
+
+@dataclass(frozen=True)
+class Deauthorization:
+    zoom_user_id: str
+    client_id: str
+
+    @classmethod
+    def from_notification(cls, notification: dict[str, Any]) -> "Deauthorization":
+        payload = notification.get("payload") or {}
+        return cls(
+            zoom_user_id=str(payload.get("user_id") or ""),
+            client_id=str(payload.get("client_id") or ""),
+        )
+
+
+def app_deauthorized_handle(notification: dict[str, Any]) -> str:
+    """The app was removed in Zoom (or its token revoked): purge that Zoom user's tokens
+    and mark every connection to it broken; their owners are emailed to reconnect.
+
+    `event_ts` may sit at the top level or in the payload, and `user_data_retention` is
+    gone from today's payloads (REFERENCE §4.6); neither is needed here.
+    """
+    deauthorization = Deauthorization.from_notification(notification)
+    if deauthorization.client_id and deauthorization.client_id != settings.ZOOM_CLIENT_ID:
+        return "ignored: another app's deauthorization"
+    zoom_user = (
+        ZoomUser.objects.select_for_update()
+        .filter(zoom_user_id=deauthorization.zoom_user_id)
+        .first()
+    )
+    if zoom_user is None:
+        return "ignored: no connection to this Zoom user"
+    zoom_user_break(
+        zoom_user=zoom_user,
+        reason="slotlink was removed from this Zoom account in Zoom (App Marketplace > "
+        "Manage > Added Apps), so Zoom no longer lets slotlink create meetings on it.",
+    )
+    for connection in zoom_user.connections.all():
+        sync_log_record(
+            context=CallContext(
+                organization_id=connection.organization_id,
+                connection_id=connection.id,
+                zoom_user_id=zoom_user.zoom_user_id,
+                zoom_email=zoom_user.email,
+            ),
+            action="webhook.app_deauthorized",
+            outcome="ok",
+            message="Zoom says the app was removed: tokens deleted, connection broken.",
+        )
+    return "tokens purged, connections broken"
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "app_deauthorized": app_deauthorized_handle,
+}
