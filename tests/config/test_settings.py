@@ -100,12 +100,15 @@ def test_production_checks_name_every_missing_setting(tmp_path):
         timeout=60,
     )
     assert result.returncode != 0
-    for check_id in ["core.E001", "core.E002", "core.E005"]:
+    for check_id in ["core.E001", "core.E002", "core.E005", "zoom.E001", "zoom.E002"]:
         assert check_id in result.stderr
     env |= {
         "SLOTLINK_ENCRYPTION_KEYS": "x0mK0B7Vf2JqD8Cq3n8hMZ6mV0qg5JtGZqH9kq3o2jU=",
         "ALLOWED_HOSTS": "book.example.com",
         "SLOTLINK_BASE_URL": "https://book.example.com",
+        "ZOOM_CLIENT_ID": "client-id",
+        "ZOOM_CLIENT_SECRET": "client-secret",
+        "ZOOM_WEBHOOK_SECRET_TOKEN": "webhook-secret",
     }
     ok = subprocess.run(
         [sys.executable, "-m", "slotlink", "check"], env=env, capture_output=True, text=True

@@ -54,8 +54,8 @@ def _go_to_zoom(request: MemberRequest, role: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-@require_POST
 @member_required
+@require_POST
 @zoom_enabled_required
 def connect(request: MemberRequest) -> HttpResponse:
     """Connect Zoom / Connect my Zoom (personal) and Add shared org account (admins)."""
@@ -67,8 +67,8 @@ def connect(request: MemberRequest) -> HttpResponse:
     return _go_to_zoom(request, role)
 
 
-@require_POST
 @member_required
+@require_POST
 @zoom_enabled_required
 def reconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
     connection = selectors.connection_visible_to(
@@ -85,8 +85,8 @@ def reconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
     return _go_to_zoom(request, connection.role)
 
 
-@require_GET
 @member_required
+@require_GET
 @zoom_enabled_required
 def callback(request: MemberRequest) -> HttpResponse:
     """Where Zoom sends the browser back, with `code` (and `state`, unless the install was
@@ -119,8 +119,8 @@ def callback(request: MemberRequest) -> HttpResponse:
     return redirect("integrations")
 
 
-@require_http_methods(["GET", "POST"])
 @member_required
+@require_http_methods(["GET", "POST"])
 @zoom_enabled_required
 def confirm(request: MemberRequest, authorization_id: int) -> HttpResponse:
     """Connect this Zoom account? Names it and its role before anything changes."""
@@ -164,8 +164,8 @@ def confirm(request: MemberRequest, authorization_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @member_required
+@require_http_methods(["GET", "POST"])
 def disconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
     """Revoke slotlink's access at Zoom and delete the stored tokens, after a confirmation."""
     connection = selectors.connection_visible_to(

@@ -40,8 +40,8 @@ def zoom_sign_out_url() -> str:
     return f"{settings.ZOOM_OAUTH_BASE_URL}/signout"
 
 
-@require_GET
 @member_required
+@require_GET
 def zoom_page(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     rollout = selectors.zoom_rollout_for(organization_id=membership.organization_id)
@@ -74,8 +74,8 @@ def zoom_page(request: MemberRequest) -> HttpResponse:
     return render(request, "zoom/zoom_page.html", context)
 
 
-@require_POST
 @admin_required
+@require_POST
 def rollout_update(request: MemberRequest) -> HttpResponse:
     organization = request.membership.organization
     form = RolloutForm(
@@ -95,16 +95,16 @@ def rollout_update(request: MemberRequest) -> HttpResponse:
     return redirect("zoom")
 
 
-@require_POST
 @admin_required
+@require_POST
 def enable(request: MemberRequest) -> HttpResponse:
     zoom_enable(organization=request.membership.organization)
     messages.success(request, "Zoom is enabled for this organization. Connect an account next.")
     return redirect("integrations")
 
 
-@require_GET
 @admin_required
+@require_GET
 def sync_log(request: MemberRequest) -> HttpResponse:
     organization_id = request.membership.organization_id
     accounts = [
@@ -139,8 +139,8 @@ def sync_log(request: MemberRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @member_required
+@require_GET
 def cannot_authorize(request: MemberRequest) -> HttpResponse:
     return render(request, "zoom/cannot_authorize.html", {"error": ""})
 
