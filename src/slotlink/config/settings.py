@@ -202,6 +202,9 @@ ZOOM_WEBHOOK_SECRET_TOKEN = env_str("ZOOM_WEBHOOK_SECRET_TOKEN") or (
     "slotlink-demo-webhook-secret" if _zoom_demo_defaults else ""
 )
 
+# How long one call to Zoom may take before it counts as Zoom being unavailable.
+ZOOM_HTTP_TIMEOUT_SECONDS = float(env_str("ZOOM_HTTP_TIMEOUT_SECONDS") or 15)
+
 # Fernet keys for secrets at rest (Zoom tokens), newest first; older keys still decrypt.
 # Demo and test derive one from SECRET_KEY; production must set them.
 ENCRYPTION_KEYS = env_list("SLOTLINK_ENCRYPTION_KEYS", [])

@@ -38,7 +38,6 @@ from slotlink.zoom.errors import (
 )
 from slotlink.zoom.synclog import CallContext, sync_log_record
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 SCOPE_CODES = {4700, 4711}
 MISSING_SCOPES = re.compile(r"scopes?\s*:\s*\[([^\]]*)\]")
 # OAuth errors that mean the grant itself is gone: no refresh will bring it back.
@@ -53,7 +52,7 @@ def http() -> httpx.Client:
     global _http
     with _client_lock:
         if _http is None:
-            _http = httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "slotlink"})
+            _http = httpx.Client(headers={"User-Agent": "slotlink"})
         return _http
 
 
@@ -170,8 +169,11 @@ def _send(
     action: str, context: CallContext, method: str, url: str, **kwargs: Any
 ) -> httpx.Response:
     started = time.monotonic()
+    seconds = settings.ZOOM_HTTP_TIMEOUT_SECONDS
     try:
-        response = http().request(method, url, **kwargs)
+        response = http().request(
+            method, url, timeout=httpx.Timeout(seconds, connect=min(5.0, seconds)), **kwargs
+        )
     except httpx.TimeoutException:
         error: ZoomError = ZoomUnavailable("Zoom did not answer in time.")
         _record(action, context, started, error=error)
