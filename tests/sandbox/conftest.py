@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,14 +80,36 @@ class Received:
 
 @dataclass
 class WebhookReceiver:
-    """A small HTTP server standing in for the app's webhook endpoint."""
+    """A small HTTP server standing in for the app's webhook endpoint.
+
+    Event notifications land in `received`; Zoom's `endpoint.url_validation` checks, which
+    the sandbox sends whenever the URL is set, land in `validations` and leave `statuses`
+    alone.
+    """
 
     url: str = ""
     received: list[Received] = field(default_factory=list)
-    # Statuses to answer with, in order; 200 once they run out.
+    validations: list[Received] = field(default_factory=list)
+    # Statuses to answer events with, in order; 200 once they run out.
     statuses: list[int] = field(default_factory=list)
+    # The secret to answer checks with (None: answer without the tokens, which fails them).
     answer_validation_with: str | None = None
+    # Whether to answer each next check right, in order, before answer_validation_with.
+    validation_answers: list[bool] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for_validations(self, count: int, timeout: float = 10) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while len(self.validations) < count:
+            assert time.monotonic() < deadline, f"only {len(self.validations)} checks arrived"
+            time.sleep(0.02)
+        with self.lock:
+            return list(self.validations)
+
+
+def validation_answer(plain_token: str, secret: str) -> bytes:
+    encrypted = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
+    return json.dumps({"plainToken": plain_token, "encryptedToken": encrypted}).encode()
 
 
 @pytest.fixture
@@ -96,22 +119,22 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
-            with receiver.lock:
-                receiver.received.append(
-                    Received({k.lower(): v for k, v in self.headers.items()}, body)
-                )
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-            answer = b""
+            request = Received({k.lower(): v for k, v in self.headers.items()}, body)
             payload = json.loads(body)
-            if (
-                payload.get("event") == "endpoint.url_validation"
-                and receiver.answer_validation_with
-            ):
-                plain = payload["payload"]["plainToken"]
-                encrypted = hmac.new(
-                    receiver.answer_validation_with.encode(), plain.encode(), hashlib.sha256
-                ).hexdigest()
-                answer = json.dumps({"plainToken": plain, "encryptedToken": encrypted}).encode()
+            answer = b""
+            with receiver.lock:
+                if payload.get("event") == "endpoint.url_validation":
+                    receiver.validations.append(request)
+                    status = 200
+                    secret = receiver.answer_validation_with
+                    if receiver.validation_answers:
+                        right = receiver.validation_answers.pop(0)
+                        secret = receiver.answer_validation_with if right else "wrong secret"
+                    if secret:
+                        answer = validation_answer(payload["payload"]["plainToken"], secret)
+                else:
+                    receiver.received.append(request)
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(answer)))

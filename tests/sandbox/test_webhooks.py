@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import json
 import time
 from datetime import datetime
 
 import httpx
 
 from tests.fixtures.zoom_sandbox import ZoomSandbox
-from tests.sandbox.conftest import Connected, WebhookReceiver
+from tests.sandbox.conftest import Connected, Received, WebhookReceiver
 
 MEETING = {"topic": "Call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
 
@@ -38,6 +41,18 @@ def wait_for(receiver: WebhookReceiver, count: int, timeout: float = 10) -> None
     deadline = time.monotonic() + timeout
     while len(receiver.received) < count:
         assert time.monotonic() < deadline, f"only {len(receiver.received)} webhooks arrived"
+        time.sleep(0.02)
+
+
+def wait_for_event(receiver: WebhookReceiver, event: str, timeout: float = 10) -> Received:
+    """The first `event` the receiver got; others (such as meeting.created) may come too."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with receiver.lock:
+            found = [r for r in receiver.received if r.json["event"] == event]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no {event} arrived"
         time.sleep(0.02)
 
 
@@ -149,9 +164,7 @@ def test_meeting_deleted_in_zoom(
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
     zoom_sandbox.delete_meeting_in_zoom(meeting["id"])
-    wait_for(webhook_receiver, 1)
-    event = webhook_receiver.received[0].json
-    assert event["event"] == "meeting.deleted"
+    event = wait_for_event(webhook_receiver, "meeting.deleted").json
     assert isinstance(event["event_ts"], int)
     payload = event["payload"]
     assert payload["operator_id"] == host.user["id"]
@@ -170,9 +183,7 @@ def test_meeting_moved_in_zoom(
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
     zoom_sandbox.move_meeting_in_zoom(meeting["id"], start_time="2030-01-02T11:00:00Z")
-    wait_for(webhook_receiver, 1)
-    payload = webhook_receiver.received[0].json["payload"]
-    assert webhook_receiver.received[0].json["event"] == "meeting.updated"
+    payload = wait_for_event(webhook_receiver, "meeting.updated").json["payload"]
     assert payload["object"] == {
         "id": meeting["id"],
         "uuid": meeting["uuid"],
@@ -184,18 +195,19 @@ def test_meeting_moved_in_zoom(
     )
 
 
-def test_api_changes_send_events_only_when_asked(
+def test_api_change_events_off_quiets_the_apps_own_changes(
     zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
 ) -> None:
-    """The app's own API changes stay quiet unless api_change_events is on."""
-    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    """With api_change_events off, only changes made "in Zoom" send events (a switch for
+    tests that want the older, quieter sandbox; Zoom itself echoes the app's changes)."""
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url, api_change_events=False)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
+    host.api.patch(f"/meetings/{meeting['id']}", json={"duration": 45})
     host.api.delete(f"/meetings/{meeting['id']}")
     assert zoom_sandbox.webhooks() == []
-    zoom_sandbox.configure_app(api_change_events=True)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
-    host.api.delete(f"/meetings/{meeting['id']}")
-    assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "meeting.deleted"
+    zoom_sandbox.delete_meeting_in_zoom(meeting["id"])
+    assert [d["event"] for d in zoom_sandbox.wait_for_webhooks(1)] == ["meeting.deleted"]
 
 
 def test_webinar_deleted_in_zoom(
@@ -207,17 +219,46 @@ def test_webinar_deleted_in_zoom(
         "/users/me/webinars", json={"topic": "W", "start_time": "2030-01-01T10:00:00Z"}
     ).json()
     zoom_sandbox.control.delete(f"/webinars/{webinar['id']}")
-    assert zoom_sandbox.wait_for_webhooks(1)[0]["event"] == "webinar.deleted"
+    assert zoom_sandbox.wait_for_webhooks(1, event="webinar.deleted")[0]["event"] == (
+        "webinar.deleted"
+    )
 
 
 def test_url_validation(zoom_sandbox: ZoomSandbox, webhook_receiver: WebhookReceiver) -> None:
     """endpoint.url_validation passes when the app answers with the HMAC of plainToken."""
-    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     webhook_receiver.answer_validation_with = zoom_sandbox.webhook_secret_token
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     result = zoom_sandbox.control.post("/webhooks/validate").json()
     assert result["valid"] is True
-    challenge = webhook_receiver.received[0]
+    challenge = webhook_receiver.validations[-1]
     assert challenge.json["event"] == "endpoint.url_validation"
     assert challenge.signed_by(zoom_sandbox.webhook_secret_token)
     webhook_receiver.answer_validation_with = "wrong secret"
     assert zoom_sandbox.control.post("/webhooks/validate").json()["valid"] is False
+
+
+def test_bodies_are_compact_json_signed_as_sent(
+    zoom_sandbox: ZoomSandbox, host: Connected, webhook_receiver: WebhookReceiver
+) -> None:
+    """Zoom sends compact JSON (no spaces, non-ASCII as UTF-8) and signs those exact bytes,
+    so only the raw body verifies: a receiver that re-serialises the parsed body with
+    Python's default json.dumps gets another signature
+    (https://developers.zoom.us/docs/api/webhooks/)."""
+    webhook_receiver.answer_validation_with = zoom_sandbox.webhook_secret_token
+    zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
+    host.api.post("/users/me/meetings", json={**MEETING, "topic": "Café call"})
+    received = wait_for_event(webhook_receiver, "meeting.created")
+    for request in (received, webhook_receiver.wait_for_validations(1)[0]):
+        body = request.body
+        assert b", " not in body
+        assert b": " not in body
+        assert body == json.dumps(request.json, separators=(",", ":"), ensure_ascii=False).encode()
+        assert request.signed_by(zoom_sandbox.webhook_secret_token)
+    assert "Café call".encode() in received.body
+    reserialised = json.dumps(received.json).encode()
+    assert reserialised != received.body
+    timestamp = received.headers["x-zm-request-timestamp"]
+    secret = zoom_sandbox.webhook_secret_token.encode()
+    message = f"v0:{timestamp}:".encode() + reserialised
+    wrong = "v0=" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+    assert wrong != received.headers["x-zm-signature"]

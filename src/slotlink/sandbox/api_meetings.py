@@ -33,7 +33,14 @@ async def create_meeting(request: Request, caller: Caller) -> Response:
     host = resolve_user(caller, request.path_params["userId"])
     body = await json_body(request, "meetingCreate")
     with sandbox.limiter.host_create_update(host.id, "medium"):
-        meeting = meeting_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
+        meeting = meeting_create(
+            sandbox,
+            host=host,
+            body=body,
+            join_base=sandbox.base_url(request),
+            operator=caller.user,
+            notify=sandbox.app.api_change_events,
+        )
     return JSONResponse(meeting_view(sandbox, meeting), status_code=201)
 
 
@@ -75,7 +82,15 @@ async def update_meeting(request: Request, caller: Caller) -> Response:
         )
     with sandbox.limiter.host_create_update(meeting.host_id, "light"):
         if occurrence is not None:
-            occurrence_update(sandbox, meeting, occurrence, body, future_start=True)
+            occurrence_update(
+                sandbox,
+                meeting,
+                occurrence,
+                body,
+                operator=caller.user,
+                notify=sandbox.app.api_change_events,
+                future_start=True,
+            )
         else:
             scheduled_update(
                 sandbox,

@@ -47,7 +47,14 @@ async def create_webinar(request: Request, caller: Caller) -> Response:
     require_webinar_licence(sandbox, host)
     body = await json_body(request, "webinarCreate")
     with sandbox.limiter.host_create_update(host.id, "light"):
-        webinar = webinar_create(sandbox, host=host, body=body, join_base=sandbox.base_url(request))
+        webinar = webinar_create(
+            sandbox,
+            host=host,
+            body=body,
+            join_base=sandbox.base_url(request),
+            operator=caller.user,
+            notify=sandbox.app.api_change_events,
+        )
     return JSONResponse(webinar_view(sandbox, webinar), status_code=201)
 
 
@@ -84,7 +91,14 @@ async def update_webinar(request: Request, caller: Caller) -> Response:
     occurrence = find_occurrence(webinar, request.query_params.get("occurrence_id"))
     with sandbox.limiter.host_create_update(webinar.host_id, "light"):
         if occurrence is not None:
-            occurrence_update(sandbox, webinar, occurrence, body)
+            occurrence_update(
+                sandbox,
+                webinar,
+                occurrence,
+                body,
+                operator=caller.user,
+                notify=sandbox.app.api_change_events,
+            )
         else:
             scheduled_update(
                 sandbox, webinar, body, operator=caller.user, notify=sandbox.app.api_change_events

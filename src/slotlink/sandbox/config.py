@@ -38,9 +38,14 @@ class AppSettings:
     # Zoom's codes last 5 minutes; tests shorten it to see one expire.
     authorization_code_ttl: int = 300
     webhook_retry_scale: float = 1.0
-    # Zoom also notifies the app of changes the app itself made through the API; off by
-    # default, so only changes made "in Zoom" (the sandbox's pages) send events.
-    api_change_events: bool = False
+    # Zoom re-runs endpoint.url_validation this often (72 hours); tests make it short.
+    revalidation_interval_seconds: float = 72 * 3600
+    # Zoom also notifies the app of changes the app itself made through the API; the
+    # switch turns that off, so that only changes made "in Zoom" send events.
+    api_change_events: bool = True
+    # What meeting.updated / webinar.updated call their "single" | "all" field: `scope` in
+    # Zoom's current events reference, `operation` in older published payloads.
+    updated_scope_field: str = "scope"
 
     @property
     def deauthorization_target(self) -> str:
@@ -63,7 +68,9 @@ class AppSettings:
             "refresh_token_ttl": self.refresh_token_ttl,
             "authorization_code_ttl": self.authorization_code_ttl,
             "webhook_retry_scale": self.webhook_retry_scale,
+            "revalidation_interval_seconds": self.revalidation_interval_seconds,
             "api_change_events": self.api_change_events,
+            "updated_scope_field": self.updated_scope_field,
         }
 
 

@@ -1,7 +1,8 @@
 """The control API under `/_sandbox/`: set the sandbox up and look inside it.
 
 Tests and the demo use it to create Zoom accounts and users, change the registered app,
-set faults and limits, read the request log and the webhook deliveries, and reset.
+set faults and limits, read the request log, and reset; webhook deliveries and the event
+subscription have their own module (control_webhooks.py).
 Its shapes are a contract: tests outside the sandbox rely on them. Errors here are
 `{"error": "..."}`, never Zoom's, so they cannot be mistaken for Zoom's answers. Bodies
 are checked whole, by the kinds below, before anything changes (control_input.py).
@@ -43,6 +44,8 @@ from slotlink.sandbox.ratelimits import LABELS
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
 
+UPDATED_SCOPE_FIELDS = ("scope", "operation")
+
 APP_SETTINGS = {
     "client_id": NON_EMPTY_TEXT,
     "client_secret": NON_EMPTY_TEXT,
@@ -56,7 +59,10 @@ APP_SETTINGS = {
     "refresh_token_ttl": whole(unit="seconds"),
     "authorization_code_ttl": whole(unit="seconds"),
     "webhook_retry_scale": number(0),
+    # At least a millisecond: a zero interval would check the endpoint without pause.
+    "revalidation_interval_seconds": number(0.001),
     "api_change_events": BOOLEAN,
+    "updated_scope_field": one_of(UPDATED_SCOPE_FIELDS),
 }
 USER_FIELDS = {
     "first_name": TEXT,
@@ -180,7 +186,12 @@ async def get_app(request: Request) -> Response:
 async def put_app(request: Request) -> Response:
     sandbox = sandbox_of(request)
     changes = await control_body(request, APP_SETTINGS)
-    sandbox.app = sandbox.app.updated(changes)
+    before, sandbox.app = sandbox.app, sandbox.app.updated(changes)
+    if "webhook_url" in changes:
+        # Saving the URL, even the same one, validates it and turns the subscription on.
+        sandbox.subscription.subscribe(sandbox.app.webhook_url)
+    elif sandbox.app.revalidation_interval_seconds != before.revalidation_interval_seconds:
+        sandbox.subscription.reschedule()
     return JSONResponse(sandbox.app.public())
 
 
@@ -367,18 +378,3 @@ async def put_limits(request: Request) -> Response:
     changes = await control_body(request, LIMITS)
     sandbox.limiter.limits = sandbox.limiter.limits.merged(changes)
     return JSONResponse(sandbox.limiter.limits.as_dict())
-
-
-async def get_webhooks(request: Request) -> Response:
-    deliveries = sandbox_of(request).webhooks.deliveries
-    event = request.query_params.get("event")
-    return JSONResponse([d.as_dict() for d in deliveries if event is None or d.event == event])
-
-
-async def validate_webhook_url(request: Request) -> Response:
-    sandbox = sandbox_of(request)
-    body = await control_body(request, {"url": URL})
-    url = body.get("url") or sandbox.app.webhook_url
-    if not url:
-        raise ControlError(400, "No webhook URL: set the app's webhook_url or pass url.")
-    return JSONResponse(await sandbox.webhooks.validate_url(url))

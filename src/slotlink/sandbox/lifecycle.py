@@ -1,8 +1,9 @@
 """Creating, changing and deleting meetings and webinars, whoever asks.
 
 The REST API, the human view and the control API all go through here, so a meeting
-moved on the sandbox's pages follows the same rules as one moved through the API; only
-changes made "in Zoom" (or all of them, with `api_change_events`) notify the app. An
+moved on the sandbox's pages follows the same rules as one moved through the API; the
+callers say whether to notify the app (changes made "in Zoom" always do; the app's own,
+through the API, unless `api_change_events` is off). An
 update is all or nothing: Zoom's rules run on a draft, and the meeting changes only when
 the whole body passed them, so a refused PATCH leaves it exactly as it was.
 """
@@ -15,7 +16,13 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from slotlink.sandbox import ids, times
-from slotlink.sandbox.events import event_object, send_deleted, send_updated
+from slotlink.sandbox.events import (
+    send_created,
+    send_deleted,
+    send_occurrence_updated,
+    send_updated,
+    snapshot,
+)
 from slotlink.sandbox.runtime import Sandbox
 from slotlink.sandbox.scheduling import apply_schedule, parse_future_start
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
@@ -41,6 +48,8 @@ def scheduled_create(
     body: dict[str, Any],
     join_base: str,
     defaults: dict[str, Any],
+    operator: User,
+    notify: bool,
 ) -> Item:
     """A new meeting or webinar for `host`, from an API body over Zoom's defaults."""
     items = _collection(sandbox, kind)
@@ -68,6 +77,8 @@ def scheduled_create(
     items[item.id] = item
     sandbox.changed()
     log.debug("sandbox.%s.created id=%s host=%s", kind.__name__.lower(), item.id, host.id)
+    if notify:
+        send_created(sandbox, item, operator)
     return item
 
 
@@ -81,7 +92,7 @@ def scheduled_update(
     future_start: bool = False,
 ) -> None:
     host = sandbox.state.users[item.host_id]
-    before = event_object(item)
+    before = snapshot(item)
     draft = copy.copy(item)
     for name in NESTED_SCHEDULE_FIELDS:
         setattr(draft, name, copy.deepcopy(getattr(item, name)))
@@ -108,6 +119,8 @@ def occurrence_update(
     occurrence: dict[str, Any],
     body: dict[str, Any],
     *,
+    operator: User,
+    notify: bool,
     future_start: bool = False,
 ) -> None:
     """PATCH with `occurrence_id`: move that one occurrence; the series stays as it is.
@@ -115,6 +128,7 @@ def occurrence_update(
     Zoom lets an occurrence change its start_time and duration (and agenda and some
     settings, which the sandbox does not keep per occurrence); other fields are ignored.
     """
+    before = dict(occurrence)
     # The duration was checked with the body, so once the start time reads, nothing fails.
     if "start_time" in body:
         occurrence["start_time"] = parse_future_start(
@@ -123,6 +137,8 @@ def occurrence_update(
     if "duration" in body:
         occurrence["duration"] = body["duration"]
     sandbox.changed()
+    if notify:
+        send_occurrence_updated(sandbox, item, occurrence, before, operator)
 
 
 def scheduled_delete(sandbox: Sandbox, item: Scheduled, *, operator: User, notify: bool) -> None:
@@ -145,5 +161,7 @@ def scheduled_or_occurrence_delete(
     if occurrence is not None:
         item.occurrences.remove(occurrence)
         sandbox.changed()
+        if notify:
+            send_deleted(sandbox, item, operator, occurrence)
         return
     scheduled_delete(sandbox, item, operator=operator, notify=notify)

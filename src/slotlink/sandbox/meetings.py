@@ -47,11 +47,24 @@ def meeting_defaults(user: User, account: Account) -> dict[str, Any]:
 
 
 def meeting_create(
-    sandbox: Sandbox, *, host: User, body: dict[str, Any], join_base: str
+    sandbox: Sandbox,
+    *,
+    host: User,
+    body: dict[str, Any],
+    join_base: str,
+    operator: User,
+    notify: bool,
 ) -> Meeting:
     defaults = meeting_defaults(host, sandbox.state.accounts[host.account_id])
     return scheduled_create(
-        sandbox, Meeting, host=host, body=body, join_base=join_base, defaults=defaults
+        sandbox,
+        Meeting,
+        host=host,
+        body=body,
+        join_base=join_base,
+        defaults=defaults,
+        operator=operator,
+        notify=notify,
     )
 
 

@@ -16,6 +16,7 @@ from slotlink.sandbox.persistence import Persister, load_state
 from slotlink.sandbox.ratelimits import RateLimiter
 from slotlink.sandbox.requestlog import RequestLog
 from slotlink.sandbox.state import SandboxState
+from slotlink.sandbox.subscription import EventSubscription
 from slotlink.sandbox.webhooks import WebhookSender
 
 
@@ -34,6 +35,7 @@ class Sandbox:
         self.limiter = RateLimiter()
         self.request_log = RequestLog(config.request_log_limit)
         self.webhooks = WebhookSender(lambda: self.app)
+        self.subscription = EventSubscription(self.webhooks, lambda: self.app)
 
     def changed(self) -> None:
         """Call after every change to `state`, so the state file catches up."""
@@ -46,6 +48,8 @@ class Sandbox:
         self.limiter.reset()
         self.request_log.clear()
         self.webhooks.reset()
+        # Back to the URL set at start-up, checked afresh; any later checks stop.
+        self.subscription.subscribe(self.app.webhook_url)
         self.changed()
 
     def base_url(self, request: Request) -> str:
@@ -53,8 +57,10 @@ class Sandbox:
 
     async def start(self) -> None:
         await self.persister.start(lambda: self.state)
+        self.subscription.subscribe(self.app.webhook_url)
 
     async def stop(self) -> None:
+        await self.subscription.stop()
         await self.webhooks.stop()
         await self.persister.stop()
 

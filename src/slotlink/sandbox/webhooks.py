@@ -7,6 +7,10 @@ token>`. A delivery that gets a 5xx, no answer within 3 s, or no connection is r
 milliseconds), then dropped; 3xx and 4xx are not retried. Each recorded attempt says
 how long the sandbox waited before it (`waited_seconds`). Deliveries run as background
 tasks: the request that caused an event never waits for it.
+
+Bodies are compact JSON (no spaces, UTF-8 as is), as Zoom sends them: the signature
+covers those exact bytes, so a receiver that verifies a re-serialised body fails here as
+it would on Zoom.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ RETRY_DELAYS = (300.0, 1200.0, 3600.0)
 ANSWER_WITHIN = 3.0
 
 
+def compact_json(value: Any) -> bytes:
+    """JSON as Zoom sends it: no spaces after `,` and `:`, non-ASCII as UTF-8 rather than
+    \\u escapes; what JSON.stringify in Zoom's Node.js verification sample produces."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     message = b"v0:" + timestamp.encode() + b":" + body
     return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
@@ -45,6 +55,7 @@ class Delivery:
     url: str
     body: bytes
     state: str = "pending"  # pending | delivered | failed | skipped
+    reason: str | None = None  # why it was skipped: no_url | subscription_disabled
     attempts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -53,6 +64,7 @@ class Delivery:
             "event": self.event,
             "url": self.url,
             "state": self.state,
+            "reason": self.reason,
             "payload": json.loads(self.body),
             "attempts": self.attempts,
         }
@@ -71,15 +83,17 @@ class WebhookSender:
             self._client = httpx.AsyncClient(timeout=ANSWER_WITHIN)
         return self._client
 
-    def send(self, event: str, payload: dict[str, Any], *, url: str) -> Delivery:
+    def send(
+        self, event: str, payload: dict[str, Any], *, url: str, refused: str | None = None
+    ) -> Delivery:
+        """Deliver `event` to `url` in the background; `refused` says why not to, if so."""
         body = {"event": event, "event_ts": int(time.time() * 1000), "payload": payload}
-        delivery = Delivery(
-            id=str(uuid.uuid4()), event=event, url=url, body=json.dumps(body).encode()
-        )
+        delivery = Delivery(id=str(uuid.uuid4()), event=event, url=url, body=compact_json(body))
         self.deliveries.append(delivery)
-        if not url:
-            delivery.state = "skipped"
-            log.info("sandbox.webhook.skipped event=%s reason=no-url", event)
+        reason = refused if url else "no_url"
+        if reason:
+            delivery.state, delivery.reason = "skipped", reason
+            log.info("sandbox.webhook.skipped event=%s reason=%s", event, reason)
             return delivery
         task = asyncio.get_running_loop().create_task(self._deliver(delivery))
         self._tasks.add(task)
@@ -142,13 +156,13 @@ class WebhookSender:
         plain = secrets.token_urlsafe(16)
         secret = self.settings_getter().webhook_secret_token
         expected = hmac.new(secret.encode(), plain.encode(), hashlib.sha256).hexdigest()
-        body = json.dumps(
+        body = compact_json(
             {
                 "payload": {"plainToken": plain},
                 "event_ts": int(time.time() * 1000),
                 "event": "endpoint.url_validation",
             }
-        ).encode()
+        )
         timestamp = str(int(time.time()))
         try:
             response = await self.client.post(

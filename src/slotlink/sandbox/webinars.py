@@ -66,11 +66,24 @@ def webinar_defaults(user: User, account: Account) -> dict[str, Any]:
 
 
 def webinar_create(
-    sandbox: Sandbox, *, host: User, body: dict[str, Any], join_base: str
+    sandbox: Sandbox,
+    *,
+    host: User,
+    body: dict[str, Any],
+    join_base: str,
+    operator: User,
+    notify: bool,
 ) -> Webinar:
     defaults = webinar_defaults(host, sandbox.state.accounts[host.account_id])
     return scheduled_create(
-        sandbox, Webinar, host=host, body=body, join_base=join_base, defaults=defaults
+        sandbox,
+        Webinar,
+        host=host,
+        body=body,
+        join_base=join_base,
+        defaults=defaults,
+        operator=operator,
+        notify=notify,
     )
 
 
