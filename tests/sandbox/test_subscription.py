@@ -11,7 +11,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.fixtures.zoom_sandbox import ZoomSandbox
+import httpx
+
+from slotlink.sandbox.config import AppSettings, SandboxConfig
+from tests.fixtures.zoom_sandbox import SandboxServer, ZoomSandbox
 from tests.sandbox.conftest import Connected, WebhookReceiver
 
 MEETING = {"topic": "Call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
@@ -49,6 +52,28 @@ def test_setting_the_url_validates_it(
     challenge = webhook_receiver.validations[0]
     assert challenge.json["event"] == "endpoint.url_validation"
     assert challenge.signed_by(zoom_sandbox.webhook_secret_token)
+
+
+def test_a_url_configured_at_start_up_is_validated(webhook_receiver: WebhookReceiver) -> None:
+    """A sandbox started with ZOOM_WEBHOOK_URL checks it at once, as Zoom does when the URL
+    is saved (https://developers.zoom.us/docs/api/webhooks/); stopping ends the checks."""
+    secret = "start-up-secret"
+    webhook_receiver.answer_validation_with = secret
+    app = AppSettings(
+        webhook_url=webhook_receiver.url,
+        webhook_secret_token=secret,
+        revalidation_interval_seconds=FAST,
+    )
+    server = SandboxServer(SandboxConfig(app=app))
+    server.start()
+    try:
+        first = webhook_receiver.wait_for_validations(1)[0]
+        assert first.signed_by(secret)
+        status = httpx.get(f"{server.base_url}/_sandbox/webhooks/subscription").json()
+        assert status["url"] == webhook_receiver.url
+        assert status["enabled"] is True
+    finally:
+        server.stop()
 
 
 def test_the_endpoint_is_checked_again_on_the_scaled_clock(
