@@ -190,6 +190,13 @@ BAD_CONTROL_BODIES = [
     ("PUT", "/limits", {"per_second": {"pro": {"light": "many"}}}, "per_second"),
     ("PUT", "/limits", {"per_day": {"gold": {"light": 1}}}, "per_day"),
     ("PUT", "/limits", {"host_create_update_per_day": "lots"}, "host_create_update_per_day"),
+    # Numbers past what the sandbox can honour (or that mean nothing Zoom has) are refused.
+    ("PUT", "/limits", {"host_create_update_per_day": 1e308}, "host_create_update_per_day"),
+    ("PUT", "/limits", {"per_second": {"pro": {"light": 10**12}}}, "per_second"),
+    ("PUT", "/limits", {"per_day": {"basic": {"heavy": 10**400}}}, "per_day"),
+    ("PUT", "/limits", {"registrant_status_per_day": 10**7}, "registrant_status_per_day"),
+    ("PUT", "/app", {"access_token_ttl": 10**400}, "access_token_ttl"),
+    ("PUT", "/app", {"webhook_retry_scale": 1e308}, "webhook_retry_scale"),
     (
         "PUT",
         "/limits",

@@ -113,6 +113,36 @@ def test_invalid_faults_are_refused(zoom_sandbox: ZoomSandbox) -> None:
     assert zoom_sandbox.control.get("/faults").json()["error_rate"] == 0
 
 
+def test_faults_the_sandbox_cannot_honour_are_refused_with_the_limit(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """A latency of 1e26 ms would hold every later request for good: 400 names the limit,
+    the faults stay as they were, and the API still answers."""
+    before = zoom_sandbox.set_faults(latency_ms=5)
+    too_long = "latency_ms must be a whole number of milliseconds from 0 to 600000."
+    for body, error in (
+        ({"latency_ms": 10**26}, too_long),
+        ({"latency_ms": 1e26}, too_long),
+        ({"latency_ms": 600_001}, too_long),
+        ({"latency_jitter_ms": 10**26}, too_long.replace("latency_ms", "latency_jitter_ms")),
+        (
+            {"seed": 2**64},
+            "seed must be a whole number from 0 to 9223372036854775807, or null "
+            "for a fresh random sequence.",
+        ),
+    ):
+        answer = zoom_sandbox.control.put("/faults", json=body)
+        assert (answer.status_code, answer.json()) == (400, {"error": error}), body
+    # Python's JSON reader takes NaN and Infinity, which are not numbers a setting can use.
+    for raw in (b'{"error_rate": NaN}', b'{"timeout_rate": Infinity}'):
+        answer = zoom_sandbox.control.put("/faults", content=raw)
+        assert answer.status_code == 400, raw
+    assert zoom_sandbox.control.get("/faults").json() == before
+    assert host.api.get("/users/me").status_code == 200
+    assert zoom_sandbox.requests()[-1]["added_latency_ms"] == 5
+    assert zoom_sandbox.set_faults(latency_ms=600_000, latency_jitter_ms=600_000, paths=["/x"])
+
+
 def test_revoking_a_users_tokens_is_silent(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
     """Revoked tokens get 401 code 124 and invalid_grant, and no webhook is sent."""
     zoom_sandbox.revoke_tokens(host.user["id"])

@@ -32,7 +32,7 @@ async def create_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     host = resolve_user(caller, request.path_params["userId"])
     body = await json_body(request, "meetingCreate")
-    with sandbox.limiter.host_create_update(host.id, "medium"):
+    with sandbox.limiter.host_create_update(host.id, caller.rate_headers):
         meeting = meeting_create(
             sandbox,
             host=host,
@@ -80,7 +80,7 @@ async def update_meeting(request: Request, caller: Caller) -> Response:
         raise ZoomError(
             400, 3000, "You cannot update or delete meetings that have started using this method."
         )
-    with sandbox.limiter.host_create_update(meeting.host_id, "light"):
+    with sandbox.limiter.host_create_update(meeting.host_id, caller.rate_headers):
         if occurrence is not None:
             occurrence_update(
                 sandbox,

@@ -46,7 +46,7 @@ async def create_webinar(request: Request, caller: Caller) -> Response:
     host = resolve_user(caller, request.path_params["userId"])
     require_webinar_licence(sandbox, host)
     body = await json_body(request, "webinarCreate")
-    with sandbox.limiter.host_create_update(host.id, "light"):
+    with sandbox.limiter.host_create_update(host.id, caller.rate_headers):
         webinar = webinar_create(
             sandbox,
             host=host,
@@ -89,7 +89,7 @@ async def update_webinar(request: Request, caller: Caller) -> Response:
     # Zoom refuses updates of started webinars only for simulive ones (3000), which the
     # sandbox does not have; a start_time in the past is documented only for meetings.
     occurrence = find_occurrence(webinar, request.query_params.get("occurrence_id"))
-    with sandbox.limiter.host_create_update(webinar.host_id, "light"):
+    with sandbox.limiter.host_create_update(webinar.host_id, caller.rate_headers):
         if occurrence is not None:
             occurrence_update(
                 sandbox,

@@ -3,8 +3,9 @@
 In Zoom's order: the Bearer token (401 code 124 when missing, expired or revoked), the
 token's scopes (code 4711), then the account's per-second limit for the endpoint's
 label. The handler then gets a `Caller`: the token's Zoom user and account. Every answer
-past the token check carries the label's rate-limit headers, errors too (ratelimits.py);
-a 401 cannot, as without a token there is no account whose budget to show.
+past the token check carries the label's rate-limit headers, errors too, unless the
+per-host cap on creates and updates shows itself instead (ratelimits.py); a 401 cannot,
+as without a token there is no account whose budget to show.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import base64
 import binascii
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -23,7 +24,7 @@ from slotlink.sandbox.errors import ZoomError, invalid_token, user_not_found
 from slotlink.sandbox.grants import access_token
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import Account, Token, User
-from slotlink.sandbox.validation import parse_json_object, validate_body
+from slotlink.sandbox.validation import parse_json_object, validate_body, without_nulls
 
 # Granular scopes spell "write" as write, update or delete.
 VERBS = {"read": {"read"}, "write": {"write", "update", "delete"}}
@@ -36,6 +37,9 @@ class Caller:
     user: User
     account: Account
     family: str  # the scope family of the endpoint called: meeting, webinar, user, report
+    # The rate-limit headers the answer will carry, errors too: the label's, unless the
+    # per-host cap on creates and updates rewrites them (ratelimits.host_create_update).
+    rate_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_admin(self) -> bool:
@@ -69,14 +73,13 @@ def operation(
                 peeked = limiter.peek_label(account.id, account.plan, label)
                 refused.headers = {**peeked, **refused.headers}
                 raise
-            headers = limiter.charge_label(account.id, account.plan, label)
+            caller.rate_headers = limiter.charge_label(account.id, account.plan, label)
             try:
                 response = await handler(request, caller)
             except ZoomError as refused:
-                # A 429 of the per-host cap keeps its own (daily) numbers.
-                refused.headers = {**headers, **refused.headers}
+                refused.headers = {**caller.rate_headers, **refused.headers}
                 raise
-            response.headers.update(headers)
+            response.headers.update(caller.rate_headers)
             return response
 
         endpoint.__name__ = handler.__name__
@@ -119,7 +122,8 @@ def resolve_user(caller: Caller, user_id: str) -> User:
 
 
 async def json_body(request: Request, operation_id: str) -> dict[str, Any]:
-    body = parse_json_object(await request.body())
+    """The request's JSON object, its null fields left out (as Zoom ignores them), checked."""
+    body = without_nulls(parse_json_object(await request.body()))
     validate_body(operation_id, body)
     return body
 

@@ -40,11 +40,21 @@ from slotlink.sandbox.control_input import (
 from slotlink.sandbox.faults import Faults
 from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_drop, tokens_expire
 from slotlink.sandbox.passwords import password_hash
-from slotlink.sandbox.ratelimits import LABELS
+from slotlink.sandbox.ratelimits import HOST_CAP_HEADERS, LABELS
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
 
 UPDATED_SCOPE_FIELDS = ("scope", "operation")
+
+# Upper bounds on the numbers the control API takes, each one the sandbox can honour: a
+# latency of 1e26 ms would hold every later request for good, and a TTL past the year
+# 9999 breaks every token issued after it.
+MAX_LATENCY_MS = 600_000  # ten minutes, longer than any client waits
+MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
+MAX_RETRY_SCALE = 100.0
+MAX_COUNT = 1_000_000  # a limit or cap; Zoom's largest is 60,000 a day
+MAX_SEED = 2**63 - 1
+COUNT = whole(0, MAX_COUNT)
 
 APP_SETTINGS = {
     "client_id": NON_EMPTY_TEXT,
@@ -55,10 +65,10 @@ APP_SETTINGS = {
     "deauthorization_url": URL_OR_EMPTY,
     "name": NON_EMPTY_TEXT,
     "scopes": NON_EMPTY_TEXT,
-    "access_token_ttl": whole(unit="seconds"),
-    "refresh_token_ttl": whole(unit="seconds"),
-    "authorization_code_ttl": whole(unit="seconds"),
-    "webhook_retry_scale": number(0),
+    "access_token_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
+    "refresh_token_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
+    "authorization_code_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
+    "webhook_retry_scale": number(0, MAX_RETRY_SCALE),
     # At least a millisecond: a zero interval would check the endpoint without pause.
     "revalidation_interval_seconds": number(0.001),
     "api_change_events": BOOLEAN,
@@ -97,15 +107,16 @@ PASSCODE_RULES = {
     "only_allow_numeric": BOOLEAN,
 }
 RATE = number(0, 1)
+LATENCY = whole(0, MAX_LATENCY_MS, unit="milliseconds")
 FAULTS = {
-    "latency_ms": whole(unit="milliseconds"),
-    "latency_jitter_ms": whole(unit="milliseconds"),
+    "latency_ms": LATENCY,
+    "latency_jitter_ms": LATENCY,
     "error_rate": RATE,
     "timeout_rate": RATE,
     "drop_after_commit_rate": RATE,
     "outage": BOOLEAN,
     "paths": PATHS,
-    "seed": optional(whole(), "a fresh random sequence"),
+    "seed": optional(whole(0, MAX_SEED), "a fresh random sequence"),
 }
 
 
@@ -113,23 +124,24 @@ def _plan_table(value: Any) -> bool:
     return isinstance(value, dict) and all(
         plan in PLANS
         and isinstance(labels, dict)
-        and all(label in LABELS and whole().accepts(n) for label, n in labels.items())
+        and all(label in LABELS and COUNT.accepts(n) for label, n in labels.items())
         for plan, labels in value.items()
     )
 
 
 PLAN_TABLE = Kind(
     f"an object of plans ({', '.join(PLANS)}) to objects of labels ({', '.join(LABELS)}) "
-    'to whole numbers, 0 or more, like {"pro": {"light": 30}}',
+    f'to whole numbers from 0 to {MAX_COUNT}, like {{"pro": {{"light": 30}}}}',
     _plan_table,
 )
 LIMITS = {
     "enabled": BOOLEAN,
     "per_second": PLAN_TABLE,
     "per_day": PLAN_TABLE,
-    "host_create_update_per_day": whole(),
-    "registrant_adds_per_day": whole(),
-    "registrant_status_per_day": whole(),
+    "host_create_update_per_day": COUNT,
+    "host_cap_headers": one_of(HOST_CAP_HEADERS),
+    "registrant_adds_per_day": COUNT,
+    "registrant_status_per_day": COUNT,
 }
 
 

@@ -10,7 +10,25 @@ rate-limit notes describe (REFERENCE §5). The type says which budget the two nu
 `QPS` for the per-second one, `Daily-limit` where the label has a daily cap (free plans,
 Heavy) and the numbers are that cap, as on Zoom's daily 429s. UNCERTAIN: Zoom's current
 pages no longer name the headers, and one user on a free plan saw daily numbers with no
-type at all; the type is sent anyway so a client never has to guess.
+type at all; the type is sent anyway so a client never has to guess. Creates and
+updates under the per-host cap are the exception, below.
+
+A per-second 429 adds `X-RateLimit-Reset` (epoch seconds) and `Retry-After` in seconds;
+a daily one `Retry-After` as a date (REFERENCE §5).
+
+Zoom's answers about the per-host cap differ by source (REFERENCE §5), so the limit
+`host_cap_headers` picks one; the product must survive each:
+- `none` (the default, and the hardest for a client): the 429 carries Zoom's message
+  and no rate-limit header at all, so the client must read the message and wait for
+  the next 00:00 UTC. Zoom staff quote only that body (devforum 18928).
+- `limit_remaining`: every create and update that happens, and the 429, carry
+  `X-RateLimit-Limit` (the cap) and `X-RateLimit-Remaining` (what is left of it today)
+  beside the label's category, with no type and no `Retry-After`, as a user saw
+  (devforum 59670: "x-ratelimit-remaining ... of the Create/Update meeting is decreased
+  from 100").
+- `daily_limit`: the 429 carries the former documented example's headers:
+  `X-RateLimit-Type: Daily-limit`, the cap, 0 remaining and `Retry-After` as the next
+  00:00 UTC in ISO 8601 (quoted in devforum 18928).
 """
 
 from __future__ import annotations
@@ -26,6 +44,7 @@ from slotlink.sandbox import times
 from slotlink.sandbox.errors import ZoomError
 
 LABELS = ("light", "medium", "heavy")
+HOST_CAP_HEADERS = ("none", "limit_remaining", "daily_limit")
 
 
 def _per_second() -> dict[str, dict[str, int]]:
@@ -52,6 +71,7 @@ class Limits:
     per_second: dict[str, dict[str, int]] = field(default_factory=_per_second)
     per_day: dict[str, dict[str, int]] = field(default_factory=_per_day)
     host_create_update_per_day: int = 100
+    host_cap_headers: str = "none"
     registrant_adds_per_day: int = 3
     registrant_status_per_day: int = 10
 
@@ -113,6 +133,8 @@ class RateLimiter:
                     "X-RateLimit-Limit": str(per_second),
                     "X-RateLimit-Remaining": "0",
                     "X-RateLimit-Reset": str(second + 1),
+                    # Seconds, unlike the daily 429's date: the budget is back next second.
+                    "Retry-After": "1",
                 },
             )
         per_day = limits.per_day.get(plan, {}).get(label)
@@ -141,26 +163,31 @@ class RateLimiter:
         }
 
     @contextmanager
-    def host_create_update(self, host_id: str, label: str) -> Iterator[None]:
+    def host_create_update(self, host_id: str, headers: dict[str, str]) -> Iterator[None]:
         """The per-host daily cap on meeting and webinar creates and updates, around the
         change: 429 once the day's cap is used up; the change counts only if it happens.
+
+        `headers` are the answer's rate-limit headers (the label's); they are rewritten in
+        place to show the cap the way `host_cap_headers` says Zoom does (module docstring).
 
         UNCERTAIN: Zoom says "100 requests per day" without saying whether refused ones
         count. Here they do not, so a client's rejected attempts cannot use up its cap.
         """
-        cap = self.limits.host_create_update_per_day
+        limits = self.limits
+        cap, shape = limits.host_create_update_per_day, limits.host_cap_headers
         key = ("host", host_id, times.utc_day())
-        if self.limits.enabled and self._daily.get(key, 0) >= cap:
+        if limits.enabled and self._daily.get(key, 0) >= cap:
+            _show_host_cap(headers, shape, cap, remaining=0, refused=True)
             raise ZoomError(
                 429,
                 429,
                 f"You have exceeded the daily rate limit ({cap}) of Meeting Create/Update "
                 "API requests permitted for this particular user. You may resume these "
                 "requests at GMT 00:00:00.",
-                headers=_daily_headers(label.capitalize(), cap),
             )
         yield
-        self._count(key)
+        used = self._count(key)
+        _show_host_cap(headers, shape, cap, remaining=max(0, cap - used), refused=False)
 
     def charge_registrant(self, action: str, webinar_id: int, email: str) -> None:
         if action == "add":
@@ -191,3 +218,23 @@ def _daily_headers(category: str, limit: int) -> dict[str, str]:
         "X-RateLimit-Remaining": "0",
         "Retry-After": times.iso(times.next_utc_midnight()),
     }
+
+
+def _show_host_cap(
+    headers: dict[str, str], shape: str, cap: int, *, remaining: int, refused: bool
+) -> None:
+    """Rewrite an answer's rate-limit `headers` to show the per-host cap in `shape`."""
+    category = headers.get("X-RateLimit-Category", "")
+    if shape == "limit_remaining":
+        headers.clear()
+        headers.update(
+            {
+                "X-RateLimit-Category": category,
+                "X-RateLimit-Limit": str(cap),
+                "X-RateLimit-Remaining": str(remaining),
+            }
+        )
+    elif refused and shape == "daily_limit":
+        headers.update(_daily_headers(category, cap))
+    elif refused:
+        headers.clear()

@@ -7,6 +7,12 @@ here read the request-body schemas in Zoom's OpenAPI file: types, enums, lengths
 required fields and `anyOf`. One deliberate leniency: Zoom takes a `start_time` in local
 time without an offset (`2026-05-04T09:00:00` plus a `timezone`), which strict
 `date-time` would refuse, so date-times only need to be readable.
+
+A field sent as JSON `null` counts as not sent, as on Zoom: working clients send
+`"agenda": null` (cal.com), `"start_time": null` (Indico) and null in a dozen meeting
+settings (pyzoom), and Zoom takes them. So nulls are left out before anything else
+looks at the body (`without_nulls`): not checked, not applied, not stored, never shown.
+A required field sent as null is then missing, and refused as such.
 """
 
 from __future__ import annotations
@@ -38,6 +44,19 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise invalid_body()
     return body
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` without the null members of its objects, at any depth.
+
+    Null items of an array stay (and are refused by the schema): an item is not a field
+    a client may leave out.
+    """
+    if isinstance(value, dict):
+        return {name: without_nulls(item) for name, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
 
 
 def validate_body(operation_id: str, body: dict[str, Any]) -> None:
