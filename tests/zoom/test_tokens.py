@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 
 from slotlink.zoom import client
@@ -135,7 +135,7 @@ def test_many_workers_needing_a_token_at_once_cause_exactly_one_refresh(
         except BaseException as error:
             errors.append(error)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=worker) for _ in range(12)]
     for thread in threads:

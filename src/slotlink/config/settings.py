@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 if TESTING:
+    # Live-server threads kept open by an HTTP keep-alive client (the Zoom sandbox's
+    # webhook sender) must not hold a connection to the test database past their request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # One test database per test run, so runs side by side don't clobber each other; on
     # SQLite a file (not memory), because tests start real worker processes that open it.
     DATABASES["default"]["TEST"] = {
