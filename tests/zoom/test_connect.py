@@ -264,3 +264,26 @@ def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(
         zoom.app()["client_id"]
         not in zoom.control.get(f"/users/{zoom_user['id']}").json()["authorized_apps"]
     )
+
+
+def test_no_token_reaches_a_log_line(zoom: ZoomSandbox, zoom_on, member_client, caplog):
+    """Connecting, refreshing and disconnecting log what happened, never a token: not the
+    access or refresh tokens, not the code, not the PKCE verifier."""
+    from slotlink.zoom.synclog import CallContext
+    from slotlink.zoom.tokens import access_token_refresh
+
+    caplog.set_level("DEBUG")
+    callback = zoom_consent(zoom, member_client, user=zoom.create_user(), role="personal")
+    verifier = ZoomAuthorization.objects.get().code_verifier
+    member_client.get(callback)
+    stored = ZoomUser.objects.get()
+    secrets = [stored.access_token, stored.refresh_token, verifier]
+    access_token_refresh(zoom_user_id=stored.id, context=CallContext(), stale=stored.access_token)
+    stored.refresh_from_db()
+    secrets += [stored.access_token, stored.refresh_token]
+    connection = ZoomConnection.objects.get()
+    member_client.post(f"/360/integrations/zoom/connections/{connection.id}/disconnect")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "zoom.connection.created" in logged
+    for secret in secrets:
+        assert secret not in logged
