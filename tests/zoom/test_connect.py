@@ -6,7 +6,7 @@ import pytest
 from django.db import connection as db
 from django.test import Client
 
-from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
+from slotlink.zoom.models import SyncLogEntry, ZoomAuthorization, ZoomConnection, ZoomUser
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.zoom.conftest import connect_zoom, zoom_consent
 
@@ -47,6 +47,11 @@ def test_a_member_connects_their_zoom_and_sees_it_connected(
     assert stored.refresh_token
     assert stored.scopes
     assert stored.access_expires_at is not None
+    logged = SyncLogEntry.objects.order_by("id").values_list("action", "outcome", "zoom_email")
+    assert list(logged) == [
+        ("token.exchange", "ok", "max@zoom.test"),
+        ("user.get", "ok", "max@zoom.test"),
+    ]
 
 
 def test_tokens_are_encrypted_in_the_database(zoom: ZoomSandbox, zoom_on, member_client):

@@ -32,7 +32,7 @@ from slotlink.zoom.connections import (
 )
 from slotlink.zoom.errors import ZoomError, ZoomUnauthorized, ZoomUnavailable
 from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
-from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.synclog import CallContext, sync_log_attribute
 
 STATE_LIFETIME = timedelta(minutes=10)
 Role = ZoomConnection.Role
@@ -208,6 +208,7 @@ def _state_spend(*, state: str, membership: Membership, session_key: str) -> Zoo
 def _exchange(
     *, code: str, verifier: str | None, context: CallContext
 ) -> tuple[ZoomProfile, TokenSet]:
+    started = timezone.now()
     try:
         tokens = client.token_exchange(code=code, code_verifier=verifier, context=context)
         me = client.user_me(access_token=tokens.access_token, context=context)
@@ -227,6 +228,13 @@ def _exchange(
             "Zoom refused to connect this account. Nothing was changed; the sync log has "
             "Zoom's answer."
         ) from None
+    # Until /users/me answered, the calls could not say which Zoom account they were for.
+    sync_log_attribute(
+        organization_id=context.organization_id,
+        since=started,
+        zoom_user_id=profile.zoom_user_id,
+        zoom_email=profile.email,
+    )
     # A new authorization ends this Zoom user's earlier tokens at Zoom: organizations that
     # already use the account must get the new ones now, confirmed or not.
     if ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).exists():

@@ -5,6 +5,7 @@ only Zoom's `code` and `message` (or the OAuth `reason`), which carry neither.
 """
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from slotlink.zoom.models import SyncLogEntry
 
@@ -50,3 +51,18 @@ def sync_log_record(
         attempt=context.attempt,
         duration_ms=duration_ms,
     )
+
+
+def sync_log_attribute(
+    *, organization_id: int | None, since: datetime, zoom_user_id: str, zoom_email: str
+) -> None:
+    """Name the Zoom account on a connect flow's entries, written before Zoom said whose
+    account it was (the code exchange and /users/me)."""
+    if organization_id is None:
+        return
+    SyncLogEntry.objects.filter(
+        organization_id=organization_id,
+        zoom_user_id="",
+        action__in=["token.exchange", "user.get"],
+        at__gte=since,
+    ).update(zoom_user_id=zoom_user_id, zoom_email=zoom_email)
