@@ -15,8 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
+from slotlink.sandbox.scopes import GRANULAR, every_scope
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.oauth_helpers import REDIRECT_URI
+
+EVERY_ENDPOINT = every_scope(GRANULAR)
 
 
 @dataclass
@@ -28,9 +31,14 @@ class Connected:
     api: httpx.Client
 
 
-def connect(zoom_sandbox: ZoomSandbox, **user_fields: Any) -> Connected:
+def connect(
+    zoom_sandbox: ZoomSandbox, *, scopes: str = EVERY_ENDPOINT, **user_fields: Any
+) -> Connected:
+    """A new user connected with `scopes`; by default each endpoint's own (not `:admin`)
+    granular scope, as the sandbox's tests call endpoints the product's app does not ask
+    for (test_scopes.py checks the app's own set)."""
     user = zoom_sandbox.create_user(**user_fields)
-    tokens = zoom_sandbox.tokens_for(user["id"])
+    tokens = zoom_sandbox.tokens_for(user["id"], scopes=scopes)
     api = httpx.Client(
         base_url=zoom_sandbox.api_base_url,
         headers={"Authorization": f"Bearer {tokens['access_token']}"},

@@ -234,7 +234,7 @@ BAD_CONTROL_BODIES = [
     ("PUT", "/accounts/{account}", {"preapproved": "yes"}, "preapproved"),
     ("PUT", "/accounts/{account}", {"passcode_rules": []}, "passcode_rules"),
     ("PUT", "/accounts/{account}", {"passcode_rules": {"length": "8"}}, "passcode_rules.length"),
-    ("POST", "/users/{user}/tokens", {"scopes": ["meeting:read"]}, "scopes"),
+    ("POST", "/users/{user}/tokens", {"scopes": ["meeting:read:meeting"]}, "scopes"),
     ("POST", "/webhooks/validate", {"url": 5}, "url"),
     ("PATCH", "/meetings/{meeting}", {"topic": "Moved", "duration": "long"}, "duration"),
     ("PATCH", "/meetings/{meeting}", {"start_time": "soon"}, "start_time"),

@@ -212,7 +212,7 @@ def test_expired_access_token_gets_401_code_124(zoom_sandbox: ZoomSandbox) -> No
         headers={"Authorization": f"Bearer {tokens['access_token']}"},
     )
     assert expired.status_code == 401
-    assert expired.json() == {"code": 124, "message": "Invalid access token."}
+    assert expired.json() == {"code": 124, "message": "Access token is expired."}
     refreshed = exchange(
         zoom_sandbox, grant_type="refresh_token", refresh_token=tokens["refresh_token"]
     ).json()
@@ -255,3 +255,105 @@ def test_revoke_ends_tokens(zoom_sandbox: ZoomSandbox) -> None:
         auth=(zoom_sandbox.client_id, zoom_sandbox.client_secret),
     )
     assert again.json() == {"reason": "Invalid Token!", "error": "invalid_request"}
+
+
+def bearer(sandbox: ZoomSandbox, token: str) -> httpx.Response:
+    return httpx.get(
+        f"{sandbox.api_base_url}/users/me", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_expired_and_invalid_tokens_are_told_apart(zoom_sandbox: ZoomSandbox) -> None:
+    """Both get 401 code 124, in Zoom's words: "Access token is expired." for an expired
+    token, "Invalid access token." for one Zoom never issued
+    (https://devforum.zoom.us/t/randomly-receiving-invalid-access-token-for-server-to-server-oauth/74432)."""
+    user = zoom_sandbox.create_user()
+    tokens = zoom_sandbox.tokens_for(user["id"])
+    zoom_sandbox.expire_tokens(user["id"])
+    expired = bearer(zoom_sandbox, tokens["access_token"])
+    assert (expired.status_code, expired.json()) == (
+        401,
+        {"code": 124, "message": "Access token is expired."},
+    )
+    unknown = bearer(zoom_sandbox, "not-a-token")
+    assert (unknown.status_code, unknown.json()) == (
+        401,
+        {"code": 124, "message": "Invalid access token."},
+    )
+
+
+def test_a_refresh_ends_the_previous_access_token(zoom_sandbox: ZoomSandbox) -> None:
+    """After a refresh the previous access token answers 401 code 124 "Invalid access
+    token.", as Zoom staff describe it
+    (https://devforum.zoom.us/t/how-to-properly-use-the-access-token/77706)."""
+    user = zoom_sandbox.create_user()
+    first = zoom_sandbox.tokens_for(user["id"])
+    assert zoom_sandbox.app()["refresh_revokes_access_token"] is True
+    second = exchange(
+        zoom_sandbox, grant_type="refresh_token", refresh_token=first["refresh_token"]
+    ).json()
+    old = bearer(zoom_sandbox, first["access_token"])
+    assert (old.status_code, old.json()) == (401, {"code": 124, "message": "Invalid access token."})
+    assert bearer(zoom_sandbox, second["access_token"]).status_code == 200
+    third = exchange(
+        zoom_sandbox, grant_type="refresh_token", refresh_token=second["refresh_token"]
+    ).json()
+    assert bearer(zoom_sandbox, second["access_token"]).status_code == 401
+    assert bearer(zoom_sandbox, third["access_token"]).status_code == 200
+
+
+def test_with_the_setting_off_the_previous_access_token_lives_on(
+    zoom_sandbox: ZoomSandbox,
+) -> None:
+    """Not every source agrees that a refresh ends the old access token; with
+    refresh_revokes_access_token off it works until it expires (REFERENCE §1.6)."""
+    zoom_sandbox.configure_app(refresh_revokes_access_token=False)
+    user = zoom_sandbox.create_user()
+    first = zoom_sandbox.tokens_for(user["id"])
+    second = exchange(
+        zoom_sandbox, grant_type="refresh_token", refresh_token=first["refresh_token"]
+    ).json()
+    assert bearer(zoom_sandbox, first["access_token"]).status_code == 200
+    assert bearer(zoom_sandbox, second["access_token"]).status_code == 200
+    zoom_sandbox.expire_tokens(user["id"])
+    assert bearer(zoom_sandbox, first["access_token"]).json()["message"] == (
+        "Access token is expired."
+    )
+
+
+def test_client_credentials_may_come_as_form_fields(configured: ZoomSandbox) -> None:
+    """The token and revoke endpoints also take client_id and client_secret in the form body
+    (RFC 6749 §2.3.1 client_secret_post, https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1;
+    Zoom's Postman collection); wrong ones get Zoom's invalid_client body."""
+    user = configured.create_user()
+    code = get_code(configured, user)
+    client = {"client_id": configured.client_id, "client_secret": configured.client_secret}
+    tokens = httpx.post(
+        configured.token_url,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            **client,
+        },
+    )
+    assert tokens.status_code == 200, tokens.text
+    wrong = httpx.post(
+        configured.token_url,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens.json()["refresh_token"],
+            "client_id": configured.client_id,
+            "client_secret": "wrong",
+        },
+    )
+    assert (wrong.status_code, wrong.json()) == (
+        400,
+        {"reason": "Invalid client_id or client_secret", "error": "invalid_client"},
+    )
+    nothing = httpx.post(configured.token_url, data={"grant_type": "refresh_token"})
+    assert nothing.json()["error"] == "invalid_client"
+    revoked = httpx.post(
+        configured.revoke_url, data={"token": tokens.json()["access_token"], **client}
+    )
+    assert revoked.json() == {"status": "success"}

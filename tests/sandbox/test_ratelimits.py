@@ -60,7 +60,7 @@ def test_error_answers_carry_the_same_rate_limit_headers(
         assert answer.headers["x-ratelimit-type"] == "QPS", name
         assert answer.headers["x-ratelimit-limit"] == {"Light": "30", "Medium": "20"}[label]
     # Refused for its scopes: the headers show the budget, which the refusal did not use.
-    narrow = zoom_sandbox.tokens_for(host.user["id"], scopes="user:read")
+    narrow = zoom_sandbox.tokens_for(host.user["id"], scopes="user:read:user")
     refused = httpx.post(
         f"{zoom_sandbox.api_base_url}{meetings}",
         json=MEETING,

@@ -78,10 +78,12 @@ def test_admins_delete_users_of_their_account(zoom_sandbox: ZoomSandbox, host: C
     """An admin-scoped delete removes the user, their meetings and their tokens."""
     member = connect(zoom_sandbox, account_id=host.user["account_id"])
     create(member)
-    # Without admin scopes the member is out of the admin's reach, like any other user.
+    # Without the admin scope the member is out of the admin's reach, like any other user.
+    own_tokens = zoom_sandbox.tokens_for(host.user["id"], scopes="user:delete:user")
+    host.api.headers["Authorization"] = f"Bearer {own_tokens['access_token']}"
     assert host.api.delete(f"/users/{member.user['id']}").json()["code"] == 1001
     admin_tokens = zoom_sandbox.tokens_for(
-        host.user["id"], scopes="user:write:admin user:read:admin"
+        host.user["id"], scopes="user:delete:user:admin user:read:user:admin"
     )
     host.api.headers["Authorization"] = f"Bearer {admin_tokens['access_token']}"
     assert host.api.delete(f"/users/{member.user['id']}").status_code == 204

@@ -27,7 +27,7 @@ from slotlink.sandbox.scheduling import find_occurrence, list_item, upcoming
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
 
 
-@operation(label="medium", scope="meeting:write")
+@operation(label="medium", operation_id="meetingCreate")
 async def create_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     host = resolve_user(caller, request.path_params["userId"])
@@ -44,7 +44,7 @@ async def create_meeting(request: Request, caller: Caller) -> Response:
     return JSONResponse(meeting_view(sandbox, meeting), status_code=201)
 
 
-@operation(label="medium", scope="meeting:read")
+@operation(label="medium", operation_id="meetings")
 async def list_meetings(request: Request, caller: Caller) -> Response:
     host = resolve_user(caller, request.path_params["userId"])
     kind = request.query_params.get("type", "scheduled")
@@ -63,14 +63,14 @@ async def list_meetings(request: Request, caller: Caller) -> Response:
     return JSONResponse(paginate(request, [list_item(m) for m in meetings], "meetings"))
 
 
-@operation(label="light", scope="meeting:read")
+@operation(label="light", operation_id="meeting")
 async def get_meeting(request: Request, caller: Caller) -> Response:
     meeting = find_meeting(caller, request.path_params["meetingId"])
     find_occurrence(meeting, request.query_params.get("occurrence_id"))
     return JSONResponse(meeting_view(caller.sandbox, meeting))
 
 
-@operation(label="light", scope="meeting:write")
+@operation(label="light", operation_id="meetingUpdate")
 async def update_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     meeting = find_meeting(caller, request.path_params["meetingId"])
@@ -103,7 +103,7 @@ async def update_meeting(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="light", scope="meeting:write")
+@operation(label="light", operation_id="meetingDelete")
 async def delete_meeting(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     meeting = find_meeting(caller, request.path_params["meetingId"])
@@ -116,7 +116,7 @@ async def delete_meeting(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="medium", scope="meeting:read")
+@operation(label="medium", operation_id="pastMeetingParticipants")
 async def past_meeting_participants(request: Request, caller: Caller) -> Response:
     meeting = find_meeting(caller, request.path_params["meetingId"])
     if not meeting.held:

@@ -25,7 +25,7 @@ from slotlink.sandbox.webinars import (
 STATUSES = ("pending", "approved", "denied")
 
 
-@operation(label="light", scope="webinar:write")
+@operation(label="light", operation_id="webinarRegistrantCreate")
 async def add_registrant(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)
@@ -46,7 +46,7 @@ async def add_registrant(request: Request, caller: Caller) -> Response:
     return JSONResponse(answer, status_code=201)
 
 
-@operation(label="medium", scope="webinar:read")
+@operation(label="medium", operation_id="webinarRegistrants")
 async def list_registrants(request: Request, caller: Caller) -> Response:
     webinar = licensed_webinar(caller, request)
     status = request.query_params.get("status", "approved")
@@ -58,7 +58,7 @@ async def list_registrants(request: Request, caller: Caller) -> Response:
     return JSONResponse(paginate(request, found, "registrants"))
 
 
-@operation(label="light", scope="webinar:read")
+@operation(label="light", operation_id="webinarRegistrantGet")
 async def get_registrant(request: Request, caller: Caller) -> Response:
     webinar = licensed_webinar(caller, request)
     registrant = webinar.registrants.get(request.path_params["registrantId"])
@@ -67,7 +67,7 @@ async def get_registrant(request: Request, caller: Caller) -> Response:
     return JSONResponse(registrant_view(webinar, registrant))
 
 
-@operation(label="medium", scope="webinar:write")
+@operation(label="medium", operation_id="webinarRegistrantStatus")
 async def update_registrant_status(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)
@@ -81,7 +81,7 @@ async def update_registrant_status(request: Request, caller: Caller) -> Response
     return no_content()
 
 
-@operation(label="light", scope="webinar:write")
+@operation(label="light", operation_id="deleteWebinarRegistrant")
 async def delete_registrant(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)

@@ -112,13 +112,13 @@ def settings_view(sandbox: Sandbox, user: User, option: str | None) -> dict[str,
     }
 
 
-@operation(label="light", scope="user:read")
+@operation(label="light", operation_id="user")
 async def get_user(request: Request, caller: Caller) -> Response:
     user = resolve_user(caller, request.path_params["userId"])
     return JSONResponse(user_view(caller.sandbox, user, caller.sandbox.base_url(request)))
 
 
-@operation(label="light", scope="user:write")
+@operation(label="light", operation_id="userUpdate")
 async def update_user(request: Request, caller: Caller) -> Response:
     user = resolve_user(caller, request.path_params["userId"])
     body = await json_body(request, "userUpdate")
@@ -129,7 +129,7 @@ async def update_user(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="light", scope="user:write")
+@operation(label="light", operation_id="userDelete")
 async def delete_user(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     user = resolve_user(caller, request.path_params["userId"])
@@ -146,14 +146,14 @@ async def delete_user(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="medium", scope="user:read")
+@operation(label="medium", operation_id="userSettings")
 async def get_settings(request: Request, caller: Caller) -> Response:
     user = resolve_user(caller, request.path_params["userId"])
     option = request.query_params.get("option")
     return JSONResponse(settings_view(caller.sandbox, user, option))
 
 
-@operation(label="medium", scope="user:write")
+@operation(label="medium", operation_id="userSettingsUpdate")
 async def update_settings(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     user = resolve_user(caller, request.path_params["userId"])

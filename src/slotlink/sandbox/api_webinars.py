@@ -40,7 +40,7 @@ def licensed_webinar(caller: Caller, request: Request) -> Webinar:
     return webinar
 
 
-@operation(label="light", scope="webinar:write")
+@operation(label="light", operation_id="webinarCreate")
 async def create_webinar(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     host = resolve_user(caller, request.path_params["userId"])
@@ -58,7 +58,7 @@ async def create_webinar(request: Request, caller: Caller) -> Response:
     return JSONResponse(webinar_view(sandbox, webinar), status_code=201)
 
 
-@operation(label="medium", scope="webinar:read")
+@operation(label="medium", operation_id="webinars")
 async def list_webinars(request: Request, caller: Caller) -> Response:
     host = resolve_user(caller, request.path_params["userId"])
     require_webinar_licence(caller.sandbox, host)
@@ -74,14 +74,14 @@ async def list_webinars(request: Request, caller: Caller) -> Response:
     return JSONResponse(paginate(request, items, "webinars"))
 
 
-@operation(label="light", scope="webinar:read")
+@operation(label="light", operation_id="webinar")
 async def get_webinar(request: Request, caller: Caller) -> Response:
     webinar = licensed_webinar(caller, request)
     find_occurrence(webinar, request.query_params.get("occurrence_id"))
     return JSONResponse(webinar_view(caller.sandbox, webinar))
 
 
-@operation(label="light", scope="webinar:write")
+@operation(label="light", operation_id="webinarUpdate")
 async def update_webinar(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)
@@ -106,7 +106,7 @@ async def update_webinar(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="light", scope="webinar:write")
+@operation(label="light", operation_id="webinarDelete")
 async def delete_webinar(request: Request, caller: Caller) -> Response:
     sandbox = caller.sandbox
     webinar = licensed_webinar(caller, request)
@@ -119,7 +119,7 @@ async def delete_webinar(request: Request, caller: Caller) -> Response:
     return no_content()
 
 
-@operation(label="medium", scope="webinar:read")
+@operation(label="medium", operation_id="listWebinarParticipants")
 async def past_webinar_participants(request: Request, caller: Caller) -> Response:
     webinar = licensed_webinar(caller, request)
     if not webinar.held:
@@ -127,7 +127,7 @@ async def past_webinar_participants(request: Request, caller: Caller) -> Respons
     return JSONResponse(participants_page(request, webinar, report=False))
 
 
-@operation(label="heavy", scope="report:read:admin")
+@operation(label="heavy", operation_id="reportWebinarParticipants")
 async def report_webinar_participants(request: Request, caller: Caller) -> Response:
     webinar = licensed_webinar(caller, request)
     if not webinar.held:

@@ -1,11 +1,13 @@
 """What every REST v2 endpoint does before its own work, and small shared helpers.
 
-In Zoom's order: the Bearer token (401 code 124 when missing, expired or revoked), the
-token's scopes (code 4711), then the account's per-second limit for the endpoint's
-label. The handler then gets a `Caller`: the token's Zoom user and account. Every answer
-past the token check carries the label's rate-limit headers, errors too, unless the
-per-host cap on creates and updates shows itself instead (ratelimits.py); a 401 cannot,
-as without a token there is no account whose budget to show.
+In Zoom's order: the Bearer token (401 code 124: "Access token is expired." or
+"Invalid access token." when missing, unknown or revoked), the token's scopes for the
+operation (code 4711, naming the scopes that would do; scopes.py), then the account's
+per-second limit for the endpoint's label. The handler then gets a `Caller`: the
+token's Zoom user and account. Every answer past the token check carries the label's
+rate-limit headers, errors too, unless the per-host cap on creates and updates shows
+itself instead (ratelimits.py); a 401 cannot, as without a token there is no account
+whose budget to show.
 """
 
 from __future__ import annotations
@@ -20,14 +22,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from slotlink.sandbox.errors import ZoomError, invalid_token, user_not_found
-from slotlink.sandbox.grants import access_token
+from slotlink.sandbox.errors import ZoomError, expired_token, invalid_token, user_not_found
+from slotlink.sandbox.grants import EXPIRED, access_token
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.scopes import OPERATIONS, missing_scopes_message
 from slotlink.sandbox.state import Account, Token, User
 from slotlink.sandbox.validation import parse_json_object, validate_body, without_nulls
-
-# Granular scopes spell "write" as write, update or delete.
-VERBS = {"read": {"read"}, "write": {"write", "update", "delete"}}
 
 
 @dataclass
@@ -36,18 +36,12 @@ class Caller:
     token: Token
     user: User
     account: Account
-    family: str  # the scope family of the endpoint called: meeting, webinar, user, report
+    # Whether the scope that let the token in is an `:admin` one, which acts on every
+    # user of the account rather than on the token's own user only.
+    is_admin: bool = False
     # The rate-limit headers the answer will carry, errors too: the label's, unless the
     # per-host cap on creates and updates rewrites them (ratelimits.host_create_update).
     rate_headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_admin(self) -> bool:
-        """An admin scope of the endpoint's family lets an app act on the account's users."""
-        return any(
-            s.startswith(f"{self.family}:") and s.endswith(":admin")
-            for s in self.token.scopes.split()
-        )
 
     def reaches(self, owner: User) -> bool:
         return owner.id == self.user.id or (
@@ -59,15 +53,15 @@ Handler = Callable[[Request, Caller], Awaitable[Response]]
 
 
 def operation(
-    *, label: str, scope: str
+    *, label: str, operation_id: str
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             sandbox = sandbox_of(request)
-            caller = authenticate(sandbox, request, family=scope.split(":")[0])
+            caller = authenticate(sandbox, request)
             account, limiter = caller.account, sandbox.limiter
             try:
-                check_scope(caller, scope, me=request.path_params.get("userId") == "me")
+                check_scope(caller, operation_id, me=request.path_params.get("userId") == "me")
             except ZoomError as refused:
                 # Whether Zoom counts such a request is not documented; it is not counted.
                 peeked = limiter.peek_label(account.id, account.plan, label)
@@ -89,25 +83,25 @@ def operation(
     return decorate
 
 
-def authenticate(sandbox: Sandbox, request: Request, *, family: str) -> Caller:
+def authenticate(sandbox: Sandbox, request: Request) -> Caller:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    token = access_token(sandbox, value.strip()) if scheme.lower() == "bearer" else None
-    user = sandbox.state.users.get(token.user_id) if token else None
-    if token is None or user is None:
+    found = access_token(sandbox, value.strip()) if scheme.lower() == "bearer" else None
+    if found == EXPIRED:
+        raise expired_token()
+    user = sandbox.state.users.get(found.user_id) if isinstance(found, Token) else None
+    if not isinstance(found, Token) or user is None:
         raise invalid_token()
-    return Caller(sandbox, token, user, sandbox.state.accounts[user.account_id], family)
+    return Caller(sandbox, found, user, sandbox.state.accounts[user.account_id])
 
 
-def check_scope(caller: Caller, needed: str, *, me: bool) -> None:
-    family, verb = needed.split(":")[:2]
-    for scope in caller.token.scopes.split():
-        parts = scope.split(":")
-        if parts[0] == family and len(parts) > 1 and parts[1] in VERBS[verb]:
-            return
-        if me and needed == "user:read" and scope == "user_info:read":
-            return
-    alternatives = f"{family}:{verb}, {family}:{verb}:admin"
-    raise ZoomError(400, 4711, f"Invalid access token, does not contain scopes:[{alternatives}].")
+def check_scope(caller: Caller, operation_id: str, *, me: bool) -> None:
+    """Let the token in if it holds one of the operation's scopes, in the app's style."""
+    accepted = OPERATIONS[operation_id].accepted(caller.sandbox.app.scope_style, me=me)
+    held = set(caller.token.scopes.split())
+    matched = [scope for scope in accepted if scope in held]
+    if not matched:
+        raise ZoomError(400, 4711, missing_scopes_message(accepted))
+    caller.is_admin = any(scope.endswith(":admin") for scope in matched)
 
 
 def resolve_user(caller: Caller, user_id: str) -> User:

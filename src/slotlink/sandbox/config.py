@@ -11,12 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-# Classic scopes, as Zoom's OpenAPI file names them per operation; enough for every
-# endpoint the sandbox serves.
+# The granular scopes the product asks for: what an app created on the Marketplace today
+# gets, and what the demo's app is registered with (scopes.py says which endpoint takes
+# which). Reports have no user-level scope, so that one is `:admin`.
 DEFAULT_SCOPES = (
+    "user:read:user user:read:settings meeting:read:meeting meeting:read:list_meetings "
+    "meeting:write:meeting meeting:update:meeting meeting:delete:meeting "
+    "webinar:read:webinar webinar:read:list_webinars webinar:write:webinar "
+    "webinar:update:webinar webinar:delete:webinar webinar:write:registrant "
+    "webinar:read:list_registrants webinar:update:registrant_status "
+    "report:read:list_webinar_participants:admin"
+)
+# An older app's classic scopes, as Zoom's OpenAPI file names them per operation.
+CLASSIC_DEFAULT_SCOPES = (
     "meeting:read meeting:write user:read user:write user_info:read "
     "webinar:read webinar:write report:read:admin"
 )
+DEFAULT_SCOPES_BY_STYLE = {"granular": DEFAULT_SCOPES, "classic": CLASSIC_DEFAULT_SCOPES}
 
 
 @dataclass(frozen=True)
@@ -32,12 +43,18 @@ class AppSettings:
     webhook_url: str = ""
     deauthorization_url: str = ""
     name: str = "slotlink"
+    # "granular" (apps created today) or "classic" (older apps): the names the app's
+    # scopes have and its tokens are checked in.
+    scope_style: str = "granular"
     scopes: str = DEFAULT_SCOPES
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 90 * 24 * 3600
     # Zoom's codes last 5 minutes; tests shorten it to see one expire.
     authorization_code_ttl: int = 300
     webhook_retry_scale: float = 1.0
+    # Zoom staff say a refresh ends the previous access token at once; other sources let
+    # it live out its hour. Off, the old token works until it expires.
+    refresh_revokes_access_token: bool = True
     # Zoom re-runs endpoint.url_validation this often (72 hours); tests make it short.
     revalidation_interval_seconds: float = 72 * 3600
     # Zoom also notifies the app of changes the app itself made through the API; the
@@ -52,6 +69,11 @@ class AppSettings:
         return self.deauthorization_url or self.webhook_url
 
     def updated(self, changes: Mapping[str, object]) -> AppSettings:
+        changes = dict(changes)
+        style = changes.get("scope_style", self.scope_style)
+        # Switching style without naming scopes swaps the default set for the other one.
+        if "scopes" not in changes and self.scopes == DEFAULT_SCOPES_BY_STYLE[self.scope_style]:
+            changes["scopes"] = DEFAULT_SCOPES_BY_STYLE[str(style)]
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def public(self) -> dict[str, object]:
@@ -63,11 +85,13 @@ class AppSettings:
             "webhook_url": self.webhook_url,
             "deauthorization_url": self.deauthorization_url,
             "name": self.name,
+            "scope_style": self.scope_style,
             "scopes": self.scopes,
             "access_token_ttl": self.access_token_ttl,
             "refresh_token_ttl": self.refresh_token_ttl,
             "authorization_code_ttl": self.authorization_code_ttl,
             "webhook_retry_scale": self.webhook_retry_scale,
+            "refresh_revokes_access_token": self.refresh_revokes_access_token,
             "revalidation_interval_seconds": self.revalidation_interval_seconds,
             "api_change_events": self.api_change_events,
             "updated_scope_field": self.updated_scope_field,
@@ -98,6 +122,9 @@ class SandboxConfig:
             return value or default
 
         webhook_url = text("ZOOM_WEBHOOK_URL", "")
+        style = text("SANDBOX_APP_SCOPE_STYLE", defaults.scope_style)
+        if style not in DEFAULT_SCOPES_BY_STYLE:
+            raise ValueError(f"SANDBOX_APP_SCOPE_STYLE must be granular or classic, not {style}.")
         app = AppSettings(
             client_id=text("ZOOM_CLIENT_ID", defaults.client_id),
             client_secret=text("ZOOM_CLIENT_SECRET", defaults.client_secret),
@@ -106,7 +133,8 @@ class SandboxConfig:
             webhook_url=webhook_url,
             deauthorization_url=text("ZOOM_DEAUTHORIZATION_URL", webhook_url),
             name=text("SANDBOX_APP_NAME", defaults.name),
-            scopes=text("SANDBOX_APP_SCOPES", defaults.scopes),
+            scope_style=style,
+            scopes=text("SANDBOX_APP_SCOPES", DEFAULT_SCOPES_BY_STYLE[style]),
             access_token_ttl=int(text("SANDBOX_ACCESS_TOKEN_TTL", str(defaults.access_token_ttl))),
             refresh_token_ttl=int(
                 text("SANDBOX_REFRESH_TOKEN_TTL", str(defaults.refresh_token_ttl))

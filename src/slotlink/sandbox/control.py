@@ -2,7 +2,8 @@
 
 Tests and the demo use it to create Zoom accounts and users, change the registered app,
 set faults and limits, read the request log, and reset; webhook deliveries and the event
-subscription have their own module (control_webhooks.py).
+subscription have their own module (control_webhooks.py), and so do a user's
+authorizations of the app (control_grants.py).
 Its shapes are a contract: tests outside the sandbox rely on them. Errors here are
 `{"error": "..."}`, never Zoom's, so they cannot be mistaken for Zoom's answers. Bodies
 are checked whole, by the kinds below, before anything changes (control_input.py).
@@ -38,10 +39,10 @@ from slotlink.sandbox.control_input import (
     whole,
 )
 from slotlink.sandbox.faults import Faults
-from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_drop, tokens_expire
 from slotlink.sandbox.passwords import password_hash
 from slotlink.sandbox.ratelimits import HOST_CAP_HEADERS, LABELS
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
+from slotlink.sandbox.scopes import STYLES
 from slotlink.sandbox.state import PLANS, Account, PasscodeRules, User
 
 UPDATED_SCOPE_FIELDS = ("scope", "operation")
@@ -64,11 +65,13 @@ APP_SETTINGS = {
     "webhook_url": URL_OR_EMPTY,
     "deauthorization_url": URL_OR_EMPTY,
     "name": NON_EMPTY_TEXT,
+    "scope_style": one_of(STYLES),
     "scopes": NON_EMPTY_TEXT,
     "access_token_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
     "refresh_token_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
     "authorization_code_ttl": whole(0, MAX_TTL_SECONDS, unit="seconds"),
     "webhook_retry_scale": number(0, MAX_RETRY_SCALE),
+    "refresh_revokes_access_token": BOOLEAN,
     # At least a millisecond: a zero interval would check the endpoint without pause.
     "revalidation_interval_seconds": number(0.001),
     "api_change_events": BOOLEAN,
@@ -288,37 +291,6 @@ async def patch_user(request: Request) -> Response:
         user.password_hash = password_hash(body["password"])
     sandbox.changed()
     return JSONResponse(user_control_view(sandbox, user))
-
-
-async def remove_app(request: Request) -> Response:
-    """Marketplace > Added Apps > Remove, for tests: tokens end, `app_deauthorized` goes out."""
-    sandbox = sandbox_of(request)
-    user = user_or_404(sandbox, request.path_params["user_id"])
-    removed = app_remove(sandbox, user=user)
-    return JSONResponse({"removed": removed})
-
-
-async def revoke_tokens(request: Request) -> Response:
-    """A fault: the user's tokens stop working, and nobody tells the app."""
-    sandbox = sandbox_of(request)
-    user = user_or_404(sandbox, request.path_params["user_id"])
-    return JSONResponse({"revoked": tokens_drop(sandbox, user_id=user.id)})
-
-
-async def expire_tokens(request: Request) -> Response:
-    sandbox = sandbox_of(request)
-    user = user_or_404(sandbox, request.path_params["user_id"])
-    return JSONResponse({"expired": tokens_expire(sandbox, user_id=user.id)})
-
-
-async def issue_tokens(request: Request) -> Response:
-    """Authorize the app for a user without the browser pages (a shortcut for tests)."""
-    sandbox = sandbox_of(request)
-    user = user_or_404(sandbox, request.path_params["user_id"])
-    body = await control_body(request, {"scopes": NON_EMPTY_TEXT})
-    scopes = body.get("scopes", sandbox.app.scopes)
-    answer = grant_authorize(sandbox, user=user, scopes=scopes, api_url=sandbox.base_url(request))
-    return JSONResponse(answer, status_code=201)
 
 
 async def list_accounts(request: Request) -> Response:

@@ -41,12 +41,21 @@ class OAuthError(Exception):
         self.status = status
 
 
+# Zoom's words for a token it does not take (REFERENCE §2.6, https://devforum.zoom.us/t/
+# randomly-receiving-invalid-access-token-for-server-to-server-oauth/74432): the code is
+# the same, so only the message tells an expired token from a bad one.
 def invalid_token() -> ZoomError:
     return ZoomError(401, 124, "Invalid access token.")
 
 
+def expired_token() -> ZoomError:
+    return ZoomError(401, 124, "Access token is expired.")
+
+
 def meeting_not_found(meeting_id: object) -> ZoomError:
-    return ZoomError(404, 3001, f"Meeting {meeting_id} is not found or has expired.")
+    # What the API answers today; Zoom's OpenAPI file documents the older
+    # "Meeting {meetingId} is not found or has expired.".
+    return ZoomError(404, 3001, f"Meeting does not exist: {meeting_id}.")
 
 
 def webinar_not_found(webinar_id: object) -> ZoomError:

@@ -1,9 +1,11 @@
 """Authorizations and tokens: issuing, rotating, revoking, and the deauthorization event.
 
-A Zoom user authorizes the app once (a grant, listed on Marketplace "Added Apps"); each
-code exchange and each refresh issues an access token and a refresh token. Refreshing
-spends the refresh token; a new authorization of the same user ends every earlier token;
-removing the app or revoking a token ends the grant and tells the app with
+A Zoom user authorizes the app (a grant, listed on Marketplace "Added Apps") through a
+single-use code, from the authorize pages or from the Marketplace listing; each code
+exchange and each refresh issues an access token and a refresh token. Refreshing spends
+the refresh token and, as Zoom staff describe it, ends the previous access token too
+(`refresh_revokes_access_token`); a new authorization of the same user ends every earlier
+token; removing the app or revoking a token ends the grant and tells the app with
 `app_deauthorized`.
 """
 
@@ -12,19 +14,54 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, Literal
 
 from slotlink.sandbox import ids, times
 from slotlink.sandbox.digests import digest
 from slotlink.sandbox.runtime import Sandbox
-from slotlink.sandbox.state import Grant, Token, User, grant_key
+from slotlink.sandbox.state import AuthCode, Grant, Token, User, grant_key
 
 log = logging.getLogger("slotlink.sandbox")
 
 SWEEP_EVERY = 1000
+# Zoom's tokens are JWTs that say when they expired, however old; the sandbox keeps an
+# expired access token's record this long, so that it is still answered as expired.
+EXPIRED_KEPT_FOR = 24 * 3600
+EXPIRED: Final = "expired"
 
 
-def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> dict[str, Any]:
+def code_issue(
+    sandbox: Sandbox,
+    *,
+    user: User,
+    redirect_uri: str,
+    code_challenge: str | None = None,
+    code_challenge_method: str = "plain",
+) -> str:
+    """A single-use authorization code for the app's current scopes; kept by digest."""
+    now = times.now()
+    codes = sandbox.state.codes
+    for stale in [c for c, record in codes.items() if record.expires_at < now]:
+        del codes[stale]
+    code = ids.opaque(32)
+    codes[digest(code)] = AuthCode(
+        digest=digest(code),
+        client_id=sandbox.app.client_id,
+        user_id=user.id,
+        redirect_uri=redirect_uri,
+        scopes=sandbox.app.scopes,
+        expires_at=now + sandbox.app.authorization_code_ttl,
+        code_challenge=code_challenge,
+        code_challenge_method=code_challenge_method,
+    )
+    sandbox.changed()
+    log.info("sandbox.oauth.code-issued user=%s", user.id)
+    return code
+
+
+def tokens_issue(
+    sandbox: Sandbox, *, user: User, scopes: str, api_url: str, chain: str
+) -> dict[str, Any]:
     app = sandbox.app
     now = times.now()
     access_value = ids.oauth_token("access", user.id, app.client_id, app.access_token_ttl)
@@ -36,6 +73,7 @@ def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> 
         client_id=app.client_id,
         scopes=scopes,
         expires_at=now + app.access_token_ttl,
+        chain=chain,
     )
     refresh = Token(
         digest=digest(refresh_value),
@@ -44,10 +82,11 @@ def tokens_issue(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) -> 
         client_id=app.client_id,
         scopes=scopes,
         expires_at=now + app.refresh_token_ttl,
+        chain=chain,
     )
     tokens = sandbox.state.tokens
     if len(tokens) % SWEEP_EVERY == 0:
-        for key in [k for k, t in tokens.items() if t.expires_at < now]:
+        for key in [k for k, t in tokens.items() if t.expires_at < now - EXPIRED_KEPT_FOR]:
             del tokens[key]
     tokens[access.digest] = access
     tokens[refresh.digest] = refresh
@@ -71,7 +110,19 @@ def grant_authorize(sandbox: Sandbox, *, user: User, scopes: str, api_url: str) 
         user_id=user.id, client_id=client_id, scopes=scopes, authorized_at=times.iso(times.now())
     )
     log.info("sandbox.oauth.authorized user=%s", user.id)
-    return tokens_issue(sandbox, user=user, scopes=scopes, api_url=api_url)
+    chain = secrets.token_hex(8)
+    return tokens_issue(sandbox, user=user, scopes=scopes, api_url=api_url, chain=chain)
+
+
+def tokens_refresh(sandbox: Sandbox, *, spent: Token, user: User, api_url: str) -> dict[str, Any]:
+    """Rotation: the refresh token just used is spent; new tokens continue its chain."""
+    tokens = sandbox.state.tokens
+    del tokens[spent.digest]
+    if sandbox.app.refresh_revokes_access_token and spent.chain:
+        for key in [k for k, t in tokens.items() if t.kind == "access" and t.chain == spent.chain]:
+            del tokens[key]
+    log.info("sandbox.oauth.refreshed user=%s", user.id)
+    return tokens_issue(sandbox, user=user, scopes=spent.scopes, api_url=api_url, chain=spent.chain)
 
 
 def tokens_drop(sandbox: Sandbox, *, user_id: str, client_id: str | None = None) -> int:
@@ -127,10 +178,12 @@ def deauthorized_payload(user: User, client_id: str) -> dict[str, Any]:
     }
 
 
-def access_token(sandbox: Sandbox, value: str) -> Token | None:
+def access_token(sandbox: Sandbox, value: str) -> Token | Literal["expired"] | None:
+    """The live access token `value`; else `EXPIRED`, or None for one never valid here
+    (unknown, revoked, a refresh token, another app's)."""
     token = sandbox.state.tokens.get(digest(value))
-    if token is None or token.kind != "access" or token.expires_at <= times.now():
+    if token is None or token.kind != "access" or token.client_id != sandbox.app.client_id:
         return None
-    if token.client_id != sandbox.app.client_id:
-        return None
+    if token.expires_at <= times.now():
+        return EXPIRED
     return token

@@ -57,7 +57,7 @@ async def remove_added_app(request: Request) -> Response:
         return to_sign_in(ADDED_APPS)
     form = await form_fields(request)
     if not csrf_ok(request, form):
-        return _form_out_of_date(ADDED_APPS)
+        return form_out_of_date(ADDED_APPS)
     app_remove(sandbox, user=user, client_id=form.get("client_id") or None)
     return RedirectResponse(ADDED_APPS, status_code=303)
 
@@ -112,7 +112,7 @@ async def approve_app_request(request: Request) -> Response:
             "Admins only", "Only an account admin can manage app requests.", status=403
         )
     if not csrf_ok(request, await form_fields(request)):
-        return _form_out_of_date(APP_REQUESTS)
+        return form_out_of_date(APP_REQUESTS)
     account = sandbox.state.accounts[user.account_id]
     if app_request.client_id not in account.approved_apps:
         account.approved_apps.append(app_request.client_id)
@@ -125,7 +125,7 @@ async def approve_app_request(request: Request) -> Response:
     return RedirectResponse(APP_REQUESTS, status_code=303)
 
 
-def _form_out_of_date(back_to: str) -> Response:
+def form_out_of_date(back_to: str) -> Response:
     return message_page(
         "Form out of date",
         "This form is out of date or was sent from another site. Reload the page and try again.",

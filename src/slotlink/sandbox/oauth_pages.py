@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from slotlink.sandbox import ids, times
-from slotlink.sandbox.digests import digest
 from slotlink.sandbox.forms import form_fields
+from slotlink.sandbox.grants import code_issue
 from slotlink.sandbox.passwords import password_matches
-from slotlink.sandbox.render import Safe, fragment, join, message_page, page
+from slotlink.sandbox.preapproval import (
+    cannot_authorize_page,
+    needs_preapproval,
+    preapproval_request,
+)
+from slotlink.sandbox.render import fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.sessions import (
     local_path,
@@ -31,7 +34,7 @@ from slotlink.sandbox.sessions import (
     signed_in_user,
     to_sign_in,
 )
-from slotlink.sandbox.state import AppRequest, AuthCode, User, grant_key
+from slotlink.sandbox.state import User, grant_key
 
 log = logging.getLogger("slotlink.sandbox")
 
@@ -99,15 +102,6 @@ def read_authorize_request(sandbox: Sandbox, query: str) -> AuthorizeRequest:
     )
 
 
-def needs_preapproval(sandbox: Sandbox, user: User) -> bool:
-    account = sandbox.state.accounts[user.account_id]
-    return (
-        account.requires_preapproval
-        and not user.account_admin
-        and sandbox.app.client_id not in account.approved_apps
-    )
-
-
 def redirect_with(uri: str, params: dict[str, str | None]) -> RedirectResponse:
     extra = urlencode({k: v for k, v in params.items() if v is not None})
     separator = "&" if "?" in uri else "?"
@@ -115,23 +109,13 @@ def redirect_with(uri: str, params: dict[str, str | None]) -> RedirectResponse:
 
 
 def issue_code(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> RedirectResponse:
-    now = times.now()
-    codes = sandbox.state.codes
-    for stale in [c for c, record in codes.items() if record.expires_at < now]:
-        del codes[stale]
-    code = ids.opaque(32)
-    codes[digest(code)] = AuthCode(
-        digest=digest(code),
-        client_id=sandbox.app.client_id,
-        user_id=user.id,
+    code = code_issue(
+        sandbox,
+        user=user,
         redirect_uri=auth.redirect_uri,
-        scopes=sandbox.app.scopes,
-        expires_at=now + sandbox.app.authorization_code_ttl,
         code_challenge=auth.code_challenge,
         code_challenge_method=auth.code_challenge_method,
     )
-    sandbox.changed()
-    log.info("sandbox.oauth.code-issued user=%s", user.id)
     return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state})
 
 
@@ -157,7 +141,7 @@ async def authorize(request: Request) -> Response:
         return found
     auth, user = found
     if needs_preapproval(sandbox, user):
-        return cannot_authorize_page(sandbox, user, auth)
+        return cannot_authorize(sandbox, user, auth)
     if grant_key(user.id, sandbox.app.client_id) in sandbox.state.grants:
         # Zoom does not ask again for an app the user has already added.
         return issue_code(sandbox, user, auth)
@@ -174,27 +158,14 @@ async def authorize(request: Request) -> Response:
     return page(f"Authorize {sandbox.app.name}", body, signed_in_as=user.email)
 
 
-def cannot_authorize_page(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Response:
-    pending = any(
-        r.user_id == user.id and r.client_id == sandbox.app.client_id and r.status == "pending"
-        for r in sandbox.state.app_requests.values()
-    )
-    action = (
-        Safe(
-            "<p><strong>Your request has been sent to your account admin.</strong> "
-            "You can authorize the app once it is pre-approved.</p>"
-        )
-        if pending
-        else fragment("request_preapproval.html", query=auth.query)
-    )
-    body = fragment(
-        "cannot_authorize.html",
-        app_name=sandbox.app.name,
-        email=user.email,
-        action=action,
+def cannot_authorize(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Response:
+    return cannot_authorize_page(
+        sandbox,
+        user,
+        action="/oauth/authorize/request-preapproval",
+        fields={"authorize": auth.query},
         again=auth.again,
     )
-    return page(f"You cannot authorize {sandbox.app.name}", body, signed_in_as=user.email)
 
 
 async def consent(request: Request) -> Response:
@@ -205,7 +176,7 @@ async def consent(request: Request) -> Response:
         return found
     auth, user = found
     if needs_preapproval(sandbox, user):
-        return cannot_authorize_page(sandbox, user, auth)
+        return cannot_authorize(sandbox, user, auth)
     if form.get("decision") != "allow":
         log.info("sandbox.oauth.declined user=%s", user.id)
         return redirect_with(
@@ -226,22 +197,8 @@ async def request_preapproval(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     auth, user = found
-    client_id = sandbox.app.client_id
-    if not any(
-        r.user_id == user.id and r.client_id == client_id and r.status == "pending"
-        for r in sandbox.state.app_requests.values()
-    ):
-        request_id = secrets.token_hex(8)
-        sandbox.state.app_requests[request_id] = AppRequest(
-            id=request_id,
-            account_id=user.account_id,
-            user_id=user.id,
-            client_id=client_id,
-            requested_at=times.iso(times.now()),
-        )
-        sandbox.changed()
-        log.info("sandbox.marketplace.preapproval-requested user=%s", user.id)
-    return cannot_authorize_page(sandbox, user, auth)
+    preapproval_request(sandbox, user)
+    return cannot_authorize(sandbox, user, auth)
 
 
 async def signin_form(request: Request) -> Response:

@@ -1,7 +1,9 @@
 """The server side of Zoom OAuth: `POST /oauth/token` and `POST /oauth/revoke`.
 
-Both take the app's credentials as HTTP Basic auth and a URL-encoded form (Zoom also
-reads the query string). Errors use Zoom's own body, `{"reason": ..., "error": ...}`.
+Both take the app's credentials as HTTP Basic auth, or as `client_id` and
+`client_secret` form fields (RFC 6749 §2.3.1 "client_secret_post", which Zoom's Postman
+collection uses), and a URL-encoded form (Zoom also reads the query string). Errors use
+Zoom's own body, `{"reason": ..., "error": ...}`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from slotlink.sandbox import times
 from slotlink.sandbox.digests import digest
 from slotlink.sandbox.errors import OAuthError
 from slotlink.sandbox.forms import form_fields
-from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_issue
+from slotlink.sandbox.grants import app_remove, grant_authorize, tokens_refresh
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.state import AuthCode
 
@@ -29,16 +31,21 @@ log = logging.getLogger("slotlink.sandbox")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def check_client(sandbox: Sandbox, request: Request) -> None:
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    try:
-        client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+def check_client(sandbox: Sandbox, request: Request, params: dict[str, str]) -> None:
+    """The app's own credentials: HTTP Basic when the request has it, else form fields."""
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            client_id, secret = "", ""
+    elif scheme:
         client_id, secret = "", ""
+    else:
+        client_id, secret = params.get("client_id", ""), params.get("client_secret", "")
     app = sandbox.app
     if not (
-        scheme.lower() == "basic"
+        client_id
         and secrets.compare_digest(client_id, app.client_id)
         and secrets.compare_digest(secret, app.client_secret)
     ):
@@ -65,8 +72,8 @@ def pkce_matches(record: AuthCode, verifier: str | None) -> bool:
 
 async def token(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    check_client(sandbox, request)
     params = await parameters(request)
+    check_client(sandbox, request, params)
     grant_type = params.get("grant_type")
     api_url = sandbox.base_url(request)
     if grant_type == "authorization_code":
@@ -115,16 +122,13 @@ def refresh(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dict[str,
     user = sandbox.state.users.get(old.user_id)
     if user is None:
         raise OAuthError("Invalid Token!", "invalid_grant")
-    # Rotation: the refresh token just used is spent.
-    del tokens[old.digest]
-    log.info("sandbox.oauth.refreshed user=%s", user.id)
-    return tokens_issue(sandbox, user=user, scopes=old.scopes, api_url=api_url)
+    return tokens_refresh(sandbox, spent=old, user=user, api_url=api_url)
 
 
 async def revoke(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    check_client(sandbox, request)
     params = await parameters(request)
+    check_client(sandbox, request, params)
     record = sandbox.state.tokens.get(digest(params.get("token", "")))
     if record is None or record.client_id != sandbox.app.client_id:
         raise OAuthError("Invalid Token!", "invalid_request")

@@ -110,6 +110,9 @@ class Token:
     client_id: str
     scopes: str
     expires_at: float
+    # The authorization the token descends from, through refreshes: a refresh can end
+    # the chain's earlier access tokens. Empty in state files older than the field.
+    chain: str = ""
 
 
 @dataclass
