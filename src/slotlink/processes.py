@@ -63,6 +63,7 @@ def run_demo(argv: list[str]) -> int:
 
     from slotlink.core.demo import demo_seed
     from slotlink.demo_zoom import demo_zoom_users_seed
+    from slotlink.zoom.scopes import REQUESTED
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Preparing the database in {settings.DATA_DIR} ...", flush=True)
@@ -80,6 +81,8 @@ def run_demo(argv: list[str]) -> int:
         ZOOM_WEBHOOK_URL=f"{settings.BASE_URL}/zoom/webhook",
         ZOOM_OAUTH_BASE_URL=settings.ZOOM_OAUTH_BASE_URL,
         ZOOM_API_BASE_URL=settings.ZOOM_API_BASE_URL,
+        # The demo's Zoom app grants exactly the scopes slotlink asks for.
+        SANDBOX_APP_SCOPES=" ".join(REQUESTED),
         # Zoom retries failed webhooks after 5, 20 and 60 minutes; seconds in the demo.
         SANDBOX_WEBHOOK_RETRY_SCALE=os.environ.get("SANDBOX_WEBHOOK_RETRY_SCALE", "0.01"),
     )

@@ -13,14 +13,15 @@ from pathlib import Path
 
 # The granular scopes the product asks for: what an app created on the Marketplace today
 # gets, and what the demo's app is registered with (scopes.py says which endpoint takes
-# which). Reports have no user-level scope, so that one is `:admin`.
+# which). Attendance comes from past webinar participants, which has a user-level scope;
+# Zoom's reports have none (an `:admin` scope would need an account admin to install).
 DEFAULT_SCOPES = (
     "user:read:user user:read:settings meeting:read:meeting meeting:read:list_meetings "
     "meeting:write:meeting meeting:update:meeting meeting:delete:meeting "
     "webinar:read:webinar webinar:read:list_webinars webinar:write:webinar "
     "webinar:update:webinar webinar:delete:webinar webinar:write:registrant "
     "webinar:read:list_registrants webinar:update:registrant_status "
-    "report:read:list_webinar_participants:admin"
+    "webinar:read:list_past_participants"
 )
 # An older app's classic scopes, as Zoom's OpenAPI file names them per operation.
 CLASSIC_DEFAULT_SCOPES = (

@@ -34,7 +34,10 @@ class ZoomProvider:
     def booking_cancelled(self, booking: BookingRef) -> None:
         pass
 
-    def details(self, booking: BookingRef) -> ConferenceDetails:
+    def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
+        return {booking.booking_id: self._details(booking) for booking in bookings}
+
+    def _details(self, booking: BookingRef) -> ConferenceDetails:
         if not selectors.zoom_enabled(organization_id=booking.organization_id):
             reason = NOT_ENABLED
         elif (

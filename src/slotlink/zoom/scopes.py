@@ -32,7 +32,9 @@ SCOPES = (
     Scope("webinar:write:registrant", "register invitees for webinars"),
     Scope("webinar:read:list_registrants", "check webinar registrations"),
     Scope("webinar:update:registrant_status", "cancel a webinar registration"),
-    Scope("report:read:list_webinar_participants", "mark webinar attendance"),
+    # Past participants, not Zoom's report (whose only scope is `:admin`, which a member
+    # who is not a Zoom account admin could not grant).
+    Scope("webinar:read:list_past_participants", "mark webinar attendance"),
 )
 REQUESTED = tuple(scope.name for scope in SCOPES)
 

@@ -1,0 +1,15 @@
+"""Zoom's tables, one module per concept."""
+
+from slotlink.zoom.models.accounts import ZoomConnection, ZoomUser
+from slotlink.zoom.models.rollout import ZoomAuthorization, ZoomRollout
+from slotlink.zoom.models.synclog import SyncLogEntry
+from slotlink.zoom.models.webhooks import WebhookEvent
+
+__all__ = [
+    "SyncLogEntry",
+    "WebhookEvent",
+    "ZoomAuthorization",
+    "ZoomConnection",
+    "ZoomRollout",
+    "ZoomUser",
+]
