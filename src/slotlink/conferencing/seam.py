@@ -2,14 +2,20 @@
 
 Scheduling never imports a provider. When a booking is created, rescheduled or cancelled it
 calls the functions at the bottom of this module inside its transaction; they hand the
-event to the provider registered for the event type's location kind (Zoom registers
-itself in its AppConfig). A provider records what it needs and does slow work (talking
-to Zoom) after commit, in the background. To show a booking, scheduling asks for
-`ConferenceDetails`: the location text and join link, or why there is none yet.
+event to the provider registered for the booking's location kind (Zoom registers itself in
+its AppConfig). A provider records what it needs and does slow work (talking to Zoom)
+after commit, in the background. A `BookingRef` carries everything a provider may know of
+a booking, so a provider needs nothing from scheduling.
+
+To show a booking, scheduling asks for `ConferenceDetails`: the location text and join
+link, or why there is none. The why is for the host (with the action that fixes it); the
+invitee only ever learns that the link follows, never an admin's reason. Lists ask for
+many bookings at once (`conference_details_many`), one query per provider, not per row.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -21,12 +27,34 @@ class LinkStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class HostAction:
+    """What the host can do about a missing link: a page to open, or a form to post."""
+
+    label: str  # e.g. "Connect Zoom →", "Reconnect", "Recreate meeting"
+    url: str
+    method: str = "get"  # "post" renders a button in a form with the CSRF token
+
+
+@dataclass(frozen=True)
 class ConferenceDetails:
     location_text: str  # e.g. "Zoom"
     status: LinkStatus
     join_url: str = ""
     passcode: str = ""
-    reason: str = ""  # for people: why there is no link (yet)
+    # For the host only: why there is no link (yet), or what changed in the provider
+    # ("moved in Zoom to ..."), and the action that fixes it.
+    reason: str = ""
+    action: HostAction | None = None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == LinkStatus.READY
+
+    def invitee_note(self) -> str:
+        """What the invitee is told when there is no link: that it follows, or nothing."""
+        if self.status == LinkStatus.PENDING:
+            return f"Your {self.location_text} link will follow in a separate email."
+        return ""
 
 
 @dataclass(frozen=True)
@@ -36,12 +64,26 @@ class BookingRef:
     booking_id: int
     organization_id: int
     host_id: int
+    event_type_id: int
     title: str
-    start_iso: str
+    start: datetime  # aware
     duration_minutes: int
+    host_time_zone: str
+    invitee_name: str
+    invitee_email: str
+    sequence: int  # the calendar invite's SEQUENCE, bumped on every change
+    cancelled: bool = False
+    # What the meeting is about, for its agenda: the event type's description and what the
+    # invitee told the host.
+    description: str = ""
     # Bookings of one group session share it (e.g. one Zoom webinar, a registrant each);
-    # None for one-on-one bookings.
+    # None for one-on-one bookings. A reschedule says which session the booking left.
     group_session_id: int | None = None
+    previous_group_session_id: int | None = None
+
+    @property
+    def start_iso(self) -> str:
+        return self.start.isoformat()
 
 
 @dataclass(frozen=True)
@@ -53,7 +95,7 @@ class IntegrationCard:
 
 
 class ConferencingProvider(Protocol):
-    location_kind: str  # the event type location kind it serves, e.g. "zoom"
+    location_kind: str  # the location kind it serves, e.g. "zoom"
     label: str  # e.g. "Zoom"
 
     def booking_created(self, booking: BookingRef) -> None: ...
@@ -62,7 +104,9 @@ class ConferencingProvider(Protocol):
 
     def booking_cancelled(self, booking: BookingRef) -> None: ...
 
-    def details(self, booking: BookingRef) -> ConferenceDetails: ...
+    def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
+        """The details of each booking, by booking id, in a bounded number of queries."""
+        ...
 
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         """Why a new booking with this location would get no link now ("" if it would)."""
@@ -107,9 +151,23 @@ def booking_cancelled(location_kind: str, booking: BookingRef) -> None:
 
 
 def conference_details(location_kind: str, booking: BookingRef) -> ConferenceDetails | None:
-    """The link to show for a booking; None when its location is not a conferencing one."""
-    provider = provider_for(location_kind)
-    return provider.details(booking) if provider else None
+    """The link to show for a booking; None when no provider serves its location."""
+    return conference_details_many([(location_kind, booking)]).get(booking.booking_id)
+
+
+def conference_details_many(
+    bookings: Iterable[tuple[str, BookingRef]],
+) -> dict[int, ConferenceDetails]:
+    """Details for many bookings (location kind, reference), by booking id: one call per
+    provider. Bookings whose location no provider serves are left out."""
+    by_kind: dict[str, list[BookingRef]] = {}
+    for kind, ref in bookings:
+        if kind in _providers:
+            by_kind.setdefault(kind, []).append(ref)
+    details: dict[int, ConferenceDetails] = {}
+    for kind, refs in by_kind.items():
+        details.update(_providers[kind].details_many(refs))
+    return details
 
 
 def location_problem(location_kind: str, *, organization_id: int, host_id: int) -> str:
