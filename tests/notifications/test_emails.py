@@ -130,6 +130,37 @@ def test_without_a_link_yet_the_email_says_it_follows():
         assert "Passcode" not in email.body
 
 
+def test_only_the_host_is_told_why_there_is_no_link_and_what_fixes_it():
+    """The host's email (text and HTML) says why there is no link, with the action as a
+    link; the invitee's email and both invites say nothing of it."""
+    reason = "No Zoom link: no Zoom account is connected for this host."
+    message = booking_message(
+        join_url="",
+        passcode="",
+        host_link_problem=reason,
+        host_action_label="Connect Zoom →",
+        host_action_url="https://slotlink.example.com/360/integrations",
+    )
+    to_host = booking_email(message=message, audience=Audience.HOST)
+    assert reason in to_host.body
+    assert "Connect Zoom → https://slotlink.example.com/360/integrations" in to_host.body
+    assert reason in html_of(to_host)
+    assert '<a href="https://slotlink.example.com/360/integrations"' in html_of(to_host)
+    to_invitee = booking_email(message=message, audience=Audience.INVITEE)
+    for email in (to_host, to_invitee):
+        _, invite = invite_attachment(email)
+        assert "no Zoom account" not in invite.get_content()
+    assert "no Zoom account" not in sent_form(to_invitee).as_string()
+    assert "Connect Zoom" not in sent_form(to_invitee).as_string()
+
+
+def test_a_cancellation_tells_the_host_no_reason():
+    """Nothing is left to fix on a cancelled booking."""
+    reason = "No Zoom link: no Zoom account is connected for this host."
+    message = booking_message(change=BookingChange.CANCELLED, join_url="", host_link_problem=reason)
+    assert reason not in booking_email(message=message, audience=Audience.HOST).body
+
+
 def test_only_the_invitee_gets_the_reschedule_and_cancel_links():
     """The invitee's email, HTML and invite carry their reschedule and cancel links; the
     host's carry the booking's page and none of the invitee's tokens."""

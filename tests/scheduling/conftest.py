@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from slotlink.conferencing import seam
-from slotlink.conferencing.seam import BookingRef, ConferenceDetails, LinkStatus
+from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.scheduling.models import EventType, LocationKind
 from tests.notifications.smtp_server import SMTPServer, smtp_server_for
 from tests.scheduling.builders import make_event_type, make_host
@@ -29,17 +29,24 @@ def smtp_server(settings) -> Iterator[SMTPServer]:
         yield server
 
 
+RECREATE = HostAction("Recreate meeting", "/recreate", method="post")
+
+
 @dataclass
 class RecordingProvider:
-    """A conferencing provider for tests of our own seam: it records what it hears and
-    answers with the link status a test sets."""
+    """A conferencing provider for tests of our own seam: it records what it hears, counts
+    the detail lookups (a list of bookings is one), and answers with the link status a test
+    sets. Without a link it gives the host a reason and an action."""
 
     location_kind: str = LocationKind.ZOOM
     label: str = "Zoom"
     status: LinkStatus = LinkStatus.READY
     join_url: str = "https://zoom.example.test/j/123"
+    reason: str = "The Zoom meeting could not be created."
+    action: HostAction | None = RECREATE
     problem: str = ""
     calls: list[tuple[str, BookingRef]] = field(default_factory=list)
+    details_calls: list[list[int]] = field(default_factory=list)  # booking ids, per call
 
     def booking_created(self, booking: BookingRef) -> None:
         self.calls.append(("created", booking))
@@ -50,15 +57,18 @@ class RecordingProvider:
     def booking_cancelled(self, booking: BookingRef) -> None:
         self.calls.append(("cancelled", booking))
 
-    def details(self, booking: BookingRef) -> ConferenceDetails:
+    def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
+        self.details_calls.append([booking.booking_id for booking in bookings])
         ready = self.status == LinkStatus.READY
-        return ConferenceDetails(
-            location_text="Zoom",
+        details = ConferenceDetails(
+            location_text=self.label,
             status=self.status,
             join_url=self.join_url if ready else "",
             passcode="4321" if ready else "",
-            reason="" if ready else "The Zoom meeting could not be created.",
+            reason="" if ready else self.reason,
+            action=None if ready else self.action,
         )
+        return {booking.booking_id: details for booking in bookings}
 
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         return self.problem
@@ -77,4 +87,13 @@ def provider():
     if previous is None:
         seam._providers.pop(LocationKind.ZOOM, None)
     else:
+        seam.register_provider(previous)
+
+
+@pytest.fixture
+def no_provider():
+    """No conferencing provider for Zoom locations (the app registers the real one)."""
+    previous = seam._providers.pop(LocationKind.ZOOM, None)
+    yield
+    if previous is not None:
         seam.register_provider(previous)

@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.locations import conference_details
+from slotlink.scheduling.locations import booking_link_for
 from slotlink.scheduling.messages import booking_message
-from slotlink.scheduling.models import BookingToken, EventType, LocationKind
+from slotlink.scheduling.models import BookingToken, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import send_booking_email
@@ -49,7 +49,7 @@ def test_the_message_carries_the_booking_as_notifications_needs_it(booked, host,
     link and passcode from the seam, absolute links, and the organization."""
     booking = booked(name="Ivy Invitee", email="ivy@example.test")
     message = booking_message(
-        booking=booking, change=BookingChange.BOOKED, details=conference_details(booking)
+        booking=booking, change=BookingChange.BOOKED, link=booking_link_for(booking)
     )
     assert message.change == BookingChange.BOOKED
     assert (message.uid, message.sequence) == (booking.ical_uid, 0)
@@ -84,64 +84,56 @@ def test_the_message_carries_the_booking_as_notifications_needs_it(booked, host,
     assert cancel.endswith("/cancel")
 
 
-def test_without_a_provider_a_zoom_booking_succeeds_and_says_why_there_is_no_link(booked):
-    """No conferencing provider is registered: the booking stands, and the message says why
-    it has no link."""
+def test_without_a_provider_only_the_host_is_told_why_a_zoom_booking_has_no_link(
+    booked, host, no_provider
+):
+    """No conferencing provider is registered: the booking stands; the host's email says why
+    it has no link and links to Integrations, the invitee's says nothing of it."""
     booking = booked()
     message = booking_message(
-        booking=booking, change=BookingChange.BOOKED, details=conference_details(booking)
+        booking=booking, change=BookingChange.BOOKED, link=booking_link_for(booking)
     )
-    assert (message.location_text, message.join_url) == ("Zoom", "")
-    note = "No Zoom link: Zoom isn't set up for this organization yet."
-    assert message.link_status_note == note
+    assert (message.location_text, message.join_url, message.link_status_note) == ("Zoom", "", "")
+    reason = "No Zoom link: Zoom isn't set up for this organization yet."
+    assert (message.host_link_problem, message.host_action_label) == (reason, "Connect Zoom →")
+    assert message.host_action_url == "http://127.0.0.1:8000/360/integrations"
     run_queued_tasks()
-    (email,) = to(INVITEE_EMAIL)
-    assert note in email.body
+    (to_invitee,) = to(INVITEE_EMAIL)
+    assert "Where:     Zoom" in to_invitee.body
+    assert reason not in to_invitee.body
+    assert "Connect Zoom" not in to_invitee.body
+    (to_host,) = to(host.email)
+    assert reason in to_host.body
+    assert "Connect Zoom → http://127.0.0.1:8000/360/integrations" in to_host.body
 
 
-def test_the_seam_hears_of_every_change_inside_the_booking_transaction(zoom_event_type, provider):
-    """Created, rescheduled and cancelled reach the provider with the booking's reference."""
-    first, later = next_free_starts(zoom_event_type, 3)[0], next_free_starts(zoom_event_type, 3)[2]
-    booking = book(zoom_event_type, first)
-    booking_reschedule(booking=booking, start=later)
-    booking_cancel(booking=booking)
-    assert [kind for kind, _ in provider.calls] == ["created", "rescheduled", "cancelled"]
-    ref = provider.calls[1][1]
-    assert (ref.booking_id, ref.host_id, ref.title, ref.duration_minutes) == (
-        booking.id,
-        booking.host_id,
-        "Intro call",
-        30,
-    )
-    assert ref.start_iso == later.isoformat()
-    assert ref.group_session_id is None  # one-on-one
+def test_with_zoom_off_for_the_organization_the_invitee_never_sees_the_admins_reason(booked, host):
+    """The app's own Zoom provider, with Zoom not set up: the host's email says why there
+    is no link; the invitee's just says Zoom (the bug this fixes showed invitees the
+    admin's reason)."""
+    booking = booked()
+    reason = booking_link_for(booking).host_reason
+    assert reason
+    run_queued_tasks()
+    (to_invitee,) = to(INVITEE_EMAIL)
+    assert reason not in to_invitee.body
+    assert "Where:     Zoom" in to_invitee.body
+    (to_host,) = to(host.email)
+    assert reason in to_host.body
 
 
-def test_bookings_of_one_group_session_reach_the_seam_with_that_session(
-    organization, host, provider
-):
-    """Seats of one group session share its id in the seam (one webinar, a registrant each)."""
-    group = make_event_type(
-        organization,
-        host,
-        kind=EventType.Kind.GROUP,
-        seats_per_session=3,
-        slug="zoom-group",
-        location_kind=LocationKind.ZOOM,
-    )
-    start = next_free_starts(group)[0]
-    first = book(group, start, email="one@example.test")
-    second = book(group, start, email="two@example.test")
-    refs = [ref for kind, ref in provider.calls if kind == "created"]
-    assert [ref.booking_id for ref in refs] == [first.id, second.id]
-    assert refs[0].group_session_id == refs[1].group_session_id == first.session_id
-    assert first.session_id is not None
-
-
-def test_other_locations_never_reach_the_seam(event_type, provider):
-    """A phone call is no conferencing location: no provider call, its own words."""
-    book(event_type, phone="+49 30 1234567")
-    assert provider.calls == []
+def test_a_post_action_in_the_hosts_email_leads_to_the_booking_page(booked, host, provider):
+    """An email can't post a form: a POST action (Recreate meeting) links to the booking's
+    page, where its button is."""
+    provider.status = LinkStatus.UNAVAILABLE
+    booking = booked()
+    run_queued_tasks()
+    (to_host,) = to(host.email)
+    assert "The Zoom meeting could not be created." in to_host.body
+    assert f"Recreate meeting http://127.0.0.1:8000/360/bookings/{booking.id}" in to_host.body
+    (to_invitee,) = to(INVITEE_EMAIL)
+    assert "could not be created" not in to_invitee.body
+    assert "Recreate meeting" not in to_invitee.body
 
 
 def test_a_pending_link_holds_the_confirmation_then_it_says_the_link_follows(
@@ -255,7 +247,9 @@ def test_a_change_overtaken_by_a_newer_one_is_not_emailed(event_type, host):
     assert invite_facts(email)["start"] == later
     assert email.body.count("Moved from") == 1
     booking.refresh_from_db()
-    message = booking_message(booking=booking, change=BookingChange.RESCHEDULED, details=None)
+    message = booking_message(
+        booking=booking, change=BookingChange.RESCHEDULED, link=booking_link_for(booking)
+    )
     assert message.previous_start == first
 
 
@@ -263,7 +257,9 @@ def test_cancellation_messages_carry_reason_and_who_and_no_links(event_type, hos
     """A host's cancel is emailed with the reason, marked as the host's, without links."""
     booking = booking_cancel(booking=book(event_type), reason="Sick today", by=host)
     send_booking_email.call(booking.id, "cancelled", 1)
-    message = booking_message(booking=booking, change=BookingChange.CANCELLED, details=None)
+    message = booking_message(
+        booking=booking, change=BookingChange.CANCELLED, link=booking_link_for(booking)
+    )
     assert (message.change, message.sequence) == (BookingChange.CANCELLED, 1)
     assert (message.cancel_reason, message.cancelled_by_host) == ("Sick today", True)
     assert told(INVITEE_EMAIL) == [(BookingChange.CANCELLED, 1)]
@@ -299,7 +295,9 @@ def test_each_location_kind_has_its_words_and_link(
     """Phone, in person, custom URL and the invitee's own place read as a person expects."""
     event_type = make_event_type(organization, host, slug=kind, location_kind=kind, **fields)
     booking = book(event_type, address="Café Einstein, Berlin")
-    message = booking_message(booking=booking, change=BookingChange.BOOKED, details=None)
+    message = booking_message(
+        booking=booking, change=BookingChange.BOOKED, link=booking_link_for(booking)
+    )
     assert (message.location_text, message.join_url) == (expected_text, expected_url)
     send_booking_email.call(booking.id, "booked", 0)
     (email,) = to(INVITEE_EMAIL)

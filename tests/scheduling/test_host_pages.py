@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from slotlink.accounts.models import Membership
+from slotlink.scheduling.locations import booking_link_for
 from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel
 from tests.factories import make_member, make_organization
@@ -315,16 +316,20 @@ def test_the_details_page_shows_invitee_time_in_the_hosts_zone_location_and_hist
     assert "Booked</strong> by Ivy Invitee (invitee)" in html
 
 
-def test_a_zoom_booking_without_a_provider_says_why_there_is_no_link(
+def test_a_zoom_booking_with_zoom_off_tells_its_host_why_there_is_no_link(
     member_client, organization, member_membership
 ):
-    """No provider: the booking stands and its details say why it has no link."""
+    """Zoom isn't set up for the organization: the booking stands and its details tell the
+    host why it has no link (in the Zoom provider's words) and offer Connect Zoom →."""
     zoom = make_event_type(
         organization, member_membership.user, slug="zoom", location_kind=LocationKind.ZOOM
     )
     booking = book(zoom)
+    reason = booking_link_for(booking).host_reason
+    assert "Zoom" in reason
     html = text(member_client.get(f"/360/bookings/{booking.id}"))
-    assert "No Zoom link: Zoom isn't set up for this organization yet." in html
+    assert reason in html
+    assert "Connect Zoom →" in html
 
 
 def test_the_host_cancels_with_a_reason_and_the_history_shows_it(

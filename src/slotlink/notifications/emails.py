@@ -139,12 +139,24 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "join_url": "" if cancelled else join_url,
         "passcode": "" if cancelled or not join_url else message.passcode,
         "link_status_note": "" if cancelled or join_url else message.link_status_note,
+        **_host_link_problem(message, for_host=not for_invitee and not cancelled),
         "provider": _provider(message),
         "description": message.description if for_invitee and not cancelled else "",
         "reschedule_url": web_url(message.reschedule_url) if for_invitee and not cancelled else "",
         "cancel_url": web_url(message.cancel_url) if for_invitee and not cancelled else "",
         "booking_url": "" if for_invitee else web_url(message.booking_url),
         "invite_filename": FILENAME,
+    }
+
+
+def _host_link_problem(message: BookingMessage, *, for_host: bool) -> dict[str, str]:
+    """Why the host's booking has no link (or what changed in the provider), and the way
+    to fix it: the host's email only, never the invitee's."""
+    action_url = web_url(message.host_action_url) if for_host else ""
+    return {
+        "host_link_problem": one_line(message.host_link_problem) if for_host else "",
+        "host_action_label": one_line(message.host_action_label) if action_url else "",
+        "host_action_url": action_url if message.host_action_label else "",
     }
 
 

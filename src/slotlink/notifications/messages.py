@@ -47,6 +47,11 @@ class BookingMessage:
     provider_name: str = ""  # the conferencing provider that made join_url, e.g. "Zoom"
     passcode: str = ""
     link_status_note: str = ""  # e.g. "Your Zoom link will follow in a separate email."
+    # For the host's email only, never the invitee's: why there is no link, and the action
+    # that fixes it (a page to open).
+    host_link_problem: str = ""  # e.g. "No Zoom link: no Zoom account is connected ..."
+    host_action_label: str = ""  # e.g. "Connect Zoom →"
+    host_action_url: str = ""
     reschedule_url: str = ""  # invitee's single-purpose links
     cancel_url: str = ""
     booking_url: str = ""  # the host's booking details page

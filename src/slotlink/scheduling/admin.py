@@ -46,7 +46,7 @@ class BookingEmailInline(admin.TabularInline):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["start", "event_type", "invitee_name", "invitee_email", "host", "status"]
-    list_filter = ["status"]
+    list_filter = ["status", "location_kind"]
     search_fields = ["invitee_name", "invitee_email", "ical_uid"]
     date_hierarchy = "start"
     inlines = [BookingEventInline, BookingEmailInline]

@@ -1,19 +1,27 @@
-"""Where a meeting happens: the words for each location kind, and the join link.
+"""Where a meeting happens: the words for each location kind, and a booking's link.
 
+A booking owns its location (copied from its event type when booked), so everything here
+reads the booking's, never its event type's current one; only the booking page, before
+anyone has booked, describes the event type's (`public_location_text`).
+
+Every page, email and invite that shows a booking's link gets it from one place:
+`booking_link` (or `booking_links` for many bookings, one seam call for all of them).
 Conferencing locations (Zoom) get their link from the conferencing seam, never from a
 provider directly. Until a provider is registered for a kind, a booking still succeeds and
-its details say why there is no link.
+its host is told why there is no link; the invitee is never told an admin's reason.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from slotlink.conferencing import seam
-from slotlink.conferencing.seam import BookingRef, ConferenceDetails, LinkStatus
+from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 
-# Kinds whose link a conferencing provider makes, each with the words for "no provider".
+# Kinds whose link a conferencing provider makes, each with the host's words for "no
+# provider".
 CONFERENCING_KINDS = {
     LocationKind.ZOOM: "No Zoom link: Zoom isn't set up for this organization yet.",
 }
@@ -29,6 +37,10 @@ ZOOM_NEEDS_ACCOUNT = (
     "Zoom links require a connected Zoom account. Connect one, or pick a different location."
 )
 
+# A provider puts the description in the meeting's agenda; Zoom takes at most 2000
+# characters.
+DESCRIPTION_LIMIT = 2000
+
 
 @dataclass(frozen=True)
 class LocationProblem:
@@ -39,43 +51,97 @@ class LocationProblem:
     action_url: str
 
 
-def booking_ref(booking: Booking) -> BookingRef:
+@dataclass(frozen=True)
+class BookingLink:
+    """Where a booking happens and how to join it, as every page, email and invite shows it.
+
+    `invitee_note` is all an invitee may see when there is no link (that it follows, or
+    nothing); `host_reason` and `host_action` are for the host only.
+    """
+
+    location_text: str
+    join_url: str = ""
+    passcode: str = ""
+    provider_name: str = ""  # the conferencing provider making the link ("Zoom"), if any
+    status: LinkStatus | None = None  # a conferencing link's status; None for other kinds
+    invitee_note: str = ""
+    host_reason: str = ""
+    host_action: HostAction | None = None
+
+    @property
+    def is_conferencing(self) -> bool:
+        return self.status is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == LinkStatus.PENDING
+
+
+def booking_ref(booking: Booking, *, previous_group_session_id: int | None = None) -> BookingRef:
+    """What a conferencing provider may know of a booking. A reschedule that moved the
+    booking to another group session passes the one it left."""
+    moved = previous_group_session_id != booking.session_id
     return BookingRef(
         booking_id=booking.id,
         organization_id=booking.organization_id,
         host_id=booking.host_id,
+        event_type_id=booking.event_type_id,
         title=booking.event_type.title,
-        start_iso=booking.start.isoformat(),
+        start=booking.start,
         duration_minutes=int((booking.end - booking.start).total_seconds() // 60),
+        host_time_zone=booking.host.time_zone,
+        invitee_name=booking.invitee_name,
+        invitee_email=booking.invitee_email,
+        sequence=booking.sequence,
+        cancelled=booking.is_cancelled,
+        description=_description(booking),
         group_session_id=booking.session_id,
+        previous_group_session_id=previous_group_session_id if moved else None,
     )
 
 
-def conference_details(booking: Booking) -> ConferenceDetails | None:
-    """The join link (or why there is none) for a conferencing location; None otherwise."""
-    kind = booking.event_type.location_kind
-    if kind not in CONFERENCING_KINDS:
-        return None
-    details = seam.conference_details(kind, booking_ref(booking))
-    if details is None:
-        return ConferenceDetails(
-            location_text=LocationKind(kind).label,
-            status=LinkStatus.UNAVAILABLE,
-            reason=CONFERENCING_KINDS[LocationKind(kind)],
-        )
+def _description(booking: Booking) -> str:
+    """The event type's description and what the invitee told the host, within the limit."""
+    parts = [booking.event_type.description.strip()]
+    if booking.invitee_phone:
+        parts.append(f"Invitee's phone: {booking.invitee_phone}")
+    if booking.invitee_address:
+        parts.append(f"Invitee's address: {booking.invitee_address}")
+    text = "\n\n".join(part for part in parts if part)
+    if len(text) > DESCRIPTION_LIMIT:
+        text = text[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
+    return text
+
+
+def _without_provider(kind: LocationKind) -> ConferenceDetails:
+    return ConferenceDetails(
+        location_text=kind.label,
+        status=LinkStatus.UNAVAILABLE,
+        reason=CONFERENCING_KINDS[kind],
+        action=HostAction(f"Connect {kind.label} →", reverse("integrations")),
+    )
+
+
+def conference_details_many(bookings: Iterable[Booking]) -> dict[int, ConferenceDetails]:
+    """The conferencing details of the bookings that have a conferencing location, by
+    booking id, with one seam call for all of them."""
+    conferencing = [booking for booking in bookings if booking.location_kind in CONFERENCING_KINDS]
+    details = seam.conference_details_many(
+        (booking.location_kind, booking_ref(booking)) for booking in conferencing
+    )
+    for booking in conferencing:
+        if booking.id not in details:  # no provider serves the kind (yet)
+            details[booking.id] = _without_provider(LocationKind(booking.location_kind))
     return details
 
 
-def booking_location_text(booking: Booking, details: ConferenceDetails | None = None) -> str:
-    """The location in words, for the booking details page, emails and the invite."""
-    event_type = booking.event_type
-    kind = event_type.location_kind
-    if details is not None:
-        return details.location_text
+def _location_text(booking: Booking) -> str:
+    """A location without a conferencing provider, in words."""
+    kind = booking.location_kind
     if kind == LocationKind.PHONE:
-        return f"Phone call: {event_type.host.get_full_name()} calls {booking.invitee_phone}"
+        return f"Phone call: {booking.host.get_full_name()} calls {booking.invitee_phone}"
     if kind == LocationKind.IN_PERSON:
-        return f"In person: {event_type.location_detail}"
+        return f"In person: {booking.location_detail}"
     if kind == LocationKind.CUSTOM_URL:
         return "Online"  # the link itself is the join URL
     if kind == LocationKind.ASK_INVITEE:
@@ -83,21 +149,35 @@ def booking_location_text(booking: Booking, details: ConferenceDetails | None = 
     return LocationKind(kind).label
 
 
-def booking_join_url(booking: Booking, details: ConferenceDetails | None) -> str:
-    if details is not None:
-        return details.join_url if details.status == LinkStatus.READY else ""
-    if booking.event_type.location_kind == LocationKind.CUSTOM_URL:
-        return booking.event_type.location_detail
-    return ""
+def booking_link(booking: Booking, details: ConferenceDetails | None) -> BookingLink:
+    """The booking's link from its conferencing details (None for other locations)."""
+    if details is None:
+        custom = booking.location_kind == LocationKind.CUSTOM_URL
+        return BookingLink(
+            location_text=_location_text(booking),
+            join_url=booking.location_detail if custom else "",
+        )
+    return BookingLink(
+        location_text=details.location_text,
+        join_url=details.join_url if details.is_ready else "",
+        passcode=details.passcode if details.is_ready else "",
+        provider_name=details.location_text,
+        status=details.status,
+        invitee_note=details.invitee_note(),
+        host_reason=details.reason,
+        host_action=details.action,
+    )
 
 
-def link_status_note(details: ConferenceDetails | None) -> str:
-    """For the invitee: the link follows, or why there is none."""
-    if details is None or details.status == LinkStatus.READY:
-        return ""
-    if details.status == LinkStatus.PENDING:
-        return f"Your {details.location_text} link will follow in a separate email."
-    return details.reason
+def booking_links(bookings: Iterable[Booking]) -> dict[int, BookingLink]:
+    """Each booking's link, by booking id: for lists, one seam call however many rows."""
+    bookings = list(bookings)
+    details = conference_details_many(bookings)
+    return {booking.id: booking_link(booking, details.get(booking.id)) for booking in bookings}
+
+
+def booking_link_for(booking: Booking) -> BookingLink:
+    return booking_links([booking])[booking.id]
 
 
 def public_location_text(event_type: EventType) -> str:

@@ -2,9 +2,9 @@
 
 Times are UTC instants; weekly hours are wall-clock times in the host's own time zone
 (`User.time_zone`), so "9 to 5" stays 9 to 5 across daylight saving changes. A booking keeps
-its history (booked, rescheduled, cancelled), the emails each party got about it, and the
-hashes of the single-purpose links its invitee got by email; the links themselves are never
-stored.
+its own location (copied from its event type), its history (booked, rescheduled, cancelled),
+the emails each party got about it, and the hashes of the single-purpose links its invitee
+got by email; the links themselves are never stored.
 """
 
 from django.conf import settings
@@ -145,6 +145,11 @@ class Booking(models.Model):
     )
     start = models.DateTimeField()
     end = models.DateTimeField()
+    # Where it happens, copied from the event type when booked: editing the event type
+    # changes only new bookings, and a Zoom booking stays Zoom through its cancel (so its
+    # meeting is removed).
+    location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
+    location_detail = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     invitee_name = models.CharField(max_length=100)
     invitee_email = models.EmailField(max_length=254)

@@ -136,10 +136,12 @@ def booking_create(
         booking = Booking(
             organization_id=event_type.organization_id,
             event_type=event_type,
-            host_id=event_type.host_id,
+            host=event_type.host,  # the event type's host now; later changes don't move it
             session=_session_at(event_type, start, end) if event_type.is_group else None,
             start=start,
             end=end,
+            location_kind=event_type.location_kind,
+            location_detail=event_type.location_detail,
             invitee_name=invitee.name,
             invitee_email=invitee.email,
             invitee_phone=invitee.phone,
@@ -150,7 +152,7 @@ def booking_create(
         booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
         booking.save()
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
-        seam.booking_created(event_type.location_kind, booking_ref(booking))
+        seam.booking_created(booking.location_kind, booking_ref(booking))
         _email_on_commit(booking, BookingChange.BOOKED)
     return booking
 
@@ -202,7 +204,7 @@ def booking_reschedule(
         problem = slot_problem_for(event_type=event_type, start=start, now=now, excluding=booking)
         if problem is not None:
             raise SlotUnavailable(problem, group=event_type.is_group)
-        previous_start = booking.start
+        previous_start, previous_session_id = booking.start, booking.session_id
         booking.start = start
         booking.end = start + timedelta(minutes=event_type.duration_minutes)
         if event_type.is_group:
@@ -211,7 +213,10 @@ def booking_reschedule(
         booking.save(update_fields=["start", "end", "session", "sequence"])
         tokens_revoke(booking=booking)
         _record(booking, BookingEvent.Kind.RESCHEDULED, actor=None, previous_start=previous_start)
-        seam.booking_rescheduled(event_type.location_kind, booking_ref(booking))
+        seam.booking_rescheduled(
+            booking.location_kind,
+            booking_ref(booking, previous_group_session_id=previous_session_id),
+        )
         _email_on_commit(booking, BookingChange.RESCHEDULED)
     return booking
 
@@ -240,6 +245,6 @@ def booking_cancel(
         booking.save(update_fields=["status", "cancel_reason", "cancelled_by_host", "sequence"])
         tokens_revoke(booking=booking)
         _record(booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason)
-        seam.booking_cancelled(booking.event_type.location_kind, booking_ref(booking))
+        seam.booking_cancelled(booking.location_kind, booking_ref(booking))
         _email_on_commit(booking, BookingChange.CANCELLED)
     return booking

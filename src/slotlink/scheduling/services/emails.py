@@ -21,10 +21,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from slotlink.conferencing.seam import ConferenceDetails, LinkStatus
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
-from slotlink.scheduling.locations import booking_join_url, conference_details
+from slotlink.scheduling.locations import BookingLink, booking_link_for
 from slotlink.scheduling.messages import absolute_url, booking_message
 from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, BookingToken
 from slotlink.scheduling.tokens import token_mint, tokens_forget
@@ -83,8 +82,8 @@ def booking_email_send(
     unsent = _unsent(booking, sequence)
     if not unsent:
         return EmailOutcome(sent=False)
-    details = conference_details(booking)
-    pending = details is not None and details.status == LinkStatus.PENDING
+    link = booking_link_for(booking)
+    pending = link.pending
     # Wait for the link only while nobody has been told: once one party has the email, the
     # other's (retried after the mail server refused it) goes as soon as it can.
     nobody_told = len(unsent) == len(Audience)
@@ -94,9 +93,8 @@ def booking_email_send(
             return EmailOutcome(
                 sent=False, retry_at=min(deadline, now + LINK_POLL_INTERVAL), deadline=deadline
             )
-    join_url = booking_join_url(booking, details)
     with transaction.atomic():
-        claimed = _claim(booking, sequence, change, awaiting_link=pending, join_url=join_url)
+        claimed = _claim(booking, sequence, change, awaiting_link=pending, join_url=link.join_url)
         tokens = {}
         if Audience.INVITEE in claimed and change != BookingChange.CANCELLED:
             for purpose in (BookingToken.Purpose.RESCHEDULE, BookingToken.Purpose.CANCEL):
@@ -110,7 +108,7 @@ def booking_email_send(
     message = booking_message(
         booking=booking,
         change=change,
-        details=details,
+        link=link,
         reschedule_url=links.get(BookingToken.Purpose.RESCHEDULE, ""),
         cancel_url=links.get(BookingToken.Purpose.CANCEL, ""),
     )
@@ -123,7 +121,7 @@ def booking_email_send(
         not_sent = [audience for audience in claimed if audience not in result.sent]
         _release(booking, sequence, not_sent, tokens=list(tokens.values()))
     result.raise_first_failure()
-    if _link_update_needed(booking, details):
+    if _link_update_needed(booking, link):
         # This was an email retried after the link arrived; the other party's said it follows.
         return _send_link_update(booking, now)
     return EmailOutcome(sent=bool(result.sent))
@@ -170,14 +168,13 @@ def _release(
             tokens_forget(tokens=tokens)  # minted for the invitee's email, never seen
 
 
-def _link_update_needed(booking: Booking, details: ConferenceDetails | None) -> bool:
+def _link_update_needed(booking: Booking, link: BookingLink) -> bool:
     """Whether both parties have the booking's latest change, and one of those emails lacks
     the now ready link (it said the link follows, or carried an older one)."""
-    if booking.is_cancelled or details is None or details.status == LinkStatus.PENDING:
+    if booking.is_cancelled or not link.is_conferencing or link.pending:
         return False
-    join_url = booking_join_url(booking, details)
     told = BookingEmail.objects.filter(booking=booking, sequence=booking.sequence)
-    return len(told) == len(Audience) and not all(email.carries(join_url) for email in told)
+    return len(told) == len(Audience) and not all(email.carries(link.join_url) for email in told)
 
 
 def _send_link_update(booking: Booking, now: datetime) -> EmailOutcome:
@@ -203,8 +200,8 @@ def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> Email
     booking = _load(booking_id)
     if booking is None or booking.is_cancelled:
         return EmailOutcome(sent=False)
-    details = conference_details(booking)
-    if details is None or details.status == LinkStatus.PENDING:
+    link = booking_link_for(booking)
+    if not link.is_conferencing or link.pending:
         return EmailOutcome(sent=False)
     if _unsent(booking, booking.sequence):
         # The latest change's email is still waiting, for this link or for the mail server:
@@ -218,6 +215,6 @@ def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> Email
             deadline=now,
             now=now,
         )
-    if not _link_update_needed(booking, details):
+    if not _link_update_needed(booking, link):
         return EmailOutcome(sent=False)  # the last emails already had this link
     return _send_link_update(booking, now)

@@ -8,24 +8,27 @@ from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.scheduling.booking_forms import CancelForm
-from slotlink.scheduling.locations import (
-    booking_join_url,
-    booking_location_text,
-    conference_details,
-)
+from slotlink.scheduling.locations import booking_link_for, booking_links
 from slotlink.scheduling.models import Booking
 from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
+
+LIST_LIMIT = 200
 
 
 @member_required
 def booking_list(request: MemberRequest) -> HttpResponse:
     past = request.GET.get("show") == "past"
-    bookings = bookings_for(membership=request.membership, upcoming=not past, now=timezone.now())
+    bookings = list(
+        bookings_for(membership=request.membership, upcoming=not past, now=timezone.now())[
+            :LIST_LIMIT
+        ]
+    )
+    links = booking_links(bookings)  # one conferencing lookup for the whole page
     return render(
         request,
         "scheduling/booking_list.html",
-        {"bookings": bookings[:200], "past": past},
+        {"rows": [(booking, links[booking.id]) for booking in bookings], "past": past},
     )
 
 
@@ -38,15 +41,13 @@ def booking_detail(
     request: MemberRequest, booking_id: int, form: CancelForm | None = None
 ) -> HttpResponse:
     booking = _booking_or_404(request, booking_id)
-    details = conference_details(booking)
     return render(
         request,
         "scheduling/booking_detail.html",
         {
             "booking": booking,
-            "details": details,
-            "location_text": booking_location_text(booking, details),
-            "join_url": booking_join_url(booking, details),
+            # The host's page: the link, or why there is none and the action that fixes it.
+            "link": booking_link_for(booking),
             "history": booking.history.select_related("actor"),
             "others": session_bookings(booking=booking),
             "can_cancel": not booking.is_cancelled and booking.start > timezone.now(),

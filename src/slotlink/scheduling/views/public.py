@@ -11,13 +11,7 @@ from django.utils import timezone
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.scheduling.booking_forms import BookingForm
-from slotlink.scheduling.locations import (
-    booking_join_url,
-    booking_location_text,
-    conference_details,
-    link_status_note,
-    public_location_text,
-)
+from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.models import Booking, BookingEvent
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import public_event_type, public_event_types
@@ -110,21 +104,19 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
     except signing.BadSignature:
         return render(request, "scheduling/link_invalid.html", status=404)
     booking = (
-        Booking.objects.select_related("event_type__host", "organization")
+        Booking.objects.select_related("event_type", "host", "organization")
         .filter(pk=booking_id)
         .first()
     )
     if booking is None:
         raise Http404("No such booking.")
-    details = conference_details(booking)
     return render(
         request,
         "scheduling/booking_confirmed.html",
         {
             "booking": booking,
-            "location_text": booking_location_text(booking, details),
-            "join_url": booking_join_url(booking, details),
-            "link_note": link_status_note(details),
+            # The invitee's page: the link, or that it follows; never the host's reason.
+            "link": None if booking.is_cancelled else booking_link_for(booking),
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
             "from_email": settings.DEFAULT_FROM_EMAIL,
         },

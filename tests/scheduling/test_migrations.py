@@ -1,0 +1,56 @@
+"""Migrations with a data step: existing rows come out right, forwards on a real schema."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from slotlink.scheduling.models import Booking, LocationKind
+from tests.scheduling.builders import book, make_event_type, next_free_starts
+
+BEFORE_LOCATION = ("scheduling", "0002_booking_email")
+BOOKING_LOCATION = ("scheduling", "0003_booking_location")
+
+
+def migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()  # the applied migrations changed since the last executor
+    executor.migrate([target])
+
+
+def latest_scheduling_migration() -> tuple[str, str]:
+    (leaf,) = (
+        node
+        for node in MigrationExecutor(connection).loader.graph.leaf_nodes()
+        if node[0] == "scheduling"
+    )
+    return leaf
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_bookings_get_their_event_types_location(organization, host):
+    """Bookings made before bookings had a location get their event type's kind and detail
+    (an in-person address, a custom link), each its own."""
+    office = make_event_type(
+        organization, host, location_kind=LocationKind.IN_PERSON, location_detail="Acme HQ"
+    )
+    online = make_event_type(
+        organization,
+        host,
+        location_kind=LocationKind.CUSTOM_URL,
+        location_detail="https://meet.example.com/r/1",
+    )
+    zoom = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
+    starts = next_free_starts(office, 6)[::2]
+    made = {
+        book(office, starts[0]).id: (LocationKind.IN_PERSON, "Acme HQ"),
+        book(online, starts[1]).id: (LocationKind.CUSTOM_URL, "https://meet.example.com/r/1"),
+        book(zoom, starts[2]).id: (LocationKind.ZOOM, ""),
+    }
+    latest = latest_scheduling_migration()
+    try:
+        migrate(BEFORE_LOCATION)  # the columns are gone, the bookings stay
+        migrate(BOOKING_LOCATION)
+    finally:
+        migrate(latest)
+    backfilled = Booking.objects.values_list("id", "location_kind", "location_detail")
+    assert {id_: (kind, detail) for id_, kind, detail in backfilled} == made
