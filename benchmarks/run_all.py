@@ -7,7 +7,11 @@ recorded results. Exits non-zero if any benchmark does.
 import subprocess
 import sys
 
-BENCHMARKS = ["benchmarks.sandbox_creates", "benchmarks.scheduling_booking"]
+BENCHMARKS = [
+    "benchmarks.sandbox_creates",
+    "benchmarks.scheduling_booking",
+    "benchmarks.zoom_sync_log",
+]
 
 
 def main() -> int:
