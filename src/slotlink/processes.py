@@ -1,9 +1,10 @@
 """`slotlink run`: the whole demo product in one command.
 
 Migrates the SQLite database, creates the demo data the first time, then starts the web
-server (gunicorn), a task worker and the Zoom sandbox, each in its own process group with
-its output prefixed by its name. Ctrl-C (or SIGTERM) stops every process it started; if
-one of them dies, the others are stopped too, so nothing is left half-running.
+server (gunicorn), a task worker, the periodic-job scheduler and the Zoom sandbox, each in
+its own process group with its output prefixed by its name. Ctrl-C (or SIGTERM) stops
+every process it started; if one of them dies, the others are stopped too, so nothing is
+left half-running.
 """
 
 import argparse
@@ -136,6 +137,8 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
             f"{web}/healthz",
         ),
         Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.5"], ""),
+        # Enqueues the periodic jobs (Zoom's sweep and hourly reconcile) for the worker.
+        Child("scheduler", [sys.executable, "-m", "slotlink", "scheduler"], ""),
     ]
     children.insert(
         0,

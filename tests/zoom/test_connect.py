@@ -51,6 +51,7 @@ def test_a_member_connects_their_zoom_and_sees_it_connected(
     assert list(logged) == [
         ("token.exchange", "ok", "max@zoom.test"),
         ("user.get", "ok", "max@zoom.test"),
+        ("user.settings", "ok", "max@zoom.test"),  # the passcode rules, read once
     ]
 
 

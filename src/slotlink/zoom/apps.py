@@ -13,3 +13,14 @@ class ZoomConfig(AppConfig):
         from slotlink.zoom.provider import ZoomProvider
 
         seam.register_provider(ZoomProvider())
+        self._register_periodic_jobs()
+
+    def _register_periodic_jobs(self) -> None:
+        from datetime import timedelta
+
+        from slotlink.core.periodic import register_periodic
+        from slotlink.zoom.tasks import zoom_reconcile, zoom_sweep
+
+        register_periodic("zoom.sweep", every=timedelta(minutes=1), task=zoom_sweep)
+        # Each account is listed at most hourly; this only looks for accounts that are due.
+        register_periodic("zoom.reconcile", every=timedelta(minutes=5), task=zoom_reconcile)

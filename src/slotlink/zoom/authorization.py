@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from authlib.common.security import generate_token
 from django.db import transaction
@@ -31,6 +32,7 @@ from slotlink.zoom.connections import (
     zoom_user_upsert,
 )
 from slotlink.zoom.errors import ZoomError, ZoomUnauthorized, ZoomUnavailable
+from slotlink.zoom.meetings.passcodes import passcode_rules_from
 from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
 from slotlink.zoom.synclog import CallContext, sync_log_attribute
 
@@ -212,7 +214,7 @@ def _exchange(
     try:
         tokens = client.token_exchange(code=code, code_verifier=verifier, context=context)
         me = client.user_me(access_token=tokens.access_token, context=context)
-        profile = ZoomProfile.from_zoom(me)
+        profile = ZoomProfile.from_zoom(me, passcode_rules=_passcode_rules(tokens, context))
     except ZoomUnauthorized:
         raise AuthorizationProblem(
             "Zoom did not accept this sign-in: its code was already used or has expired. "
@@ -240,6 +242,18 @@ def _exchange(
     if ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).exists():
         zoom_user_upsert(profile=profile, tokens=tokens)
     return profile, tokens
+
+
+def _passcode_rules(tokens: TokenSet, context: CallContext) -> dict[str, Any] | None:
+    """The account's passcode rules, read once here so that no booking costs a call for
+    them; None when Zoom would not say (the meeting then gets Zoom's own passcode)."""
+    try:
+        settings = client.user_settings(access_token=tokens.access_token, context=context)
+    except ZoomUnavailable:
+        raise
+    except ZoomError:
+        return None
+    return passcode_rules_from(settings)
 
 
 def _connect_or_ask(

@@ -109,6 +109,69 @@ def user_me(*, access_token: str, context: CallContext) -> dict[str, Any]:
     )
 
 
+def user_settings(*, access_token: str, context: CallContext) -> dict[str, Any]:
+    return api_call(
+        "GET",
+        "/users/me/settings",
+        access_token=access_token,
+        action="user.settings",
+        context=context,
+    )
+
+
+def meeting_create(
+    *, access_token: str, context: CallContext, body: dict[str, Any]
+) -> dict[str, Any]:
+    return api_call(
+        "POST",
+        "/users/me/meetings",
+        access_token=access_token,
+        action="meeting.create",
+        context=context,
+        json_body=body,
+    )
+
+
+def meeting_update(
+    *, access_token: str, context: CallContext, meeting_id: int, body: dict[str, Any]
+) -> None:
+    api_call(
+        "PATCH",
+        f"/meetings/{meeting_id}",
+        access_token=access_token,
+        action="meeting.update",
+        context=context,
+        json_body=body,
+    )
+
+
+def meeting_delete(*, access_token: str, context: CallContext, meeting_id: int) -> None:
+    api_call(
+        "DELETE",
+        f"/meetings/{meeting_id}",
+        access_token=access_token,
+        action="meeting.delete",
+        context=context,
+    )
+
+
+def meetings_upcoming(
+    *, access_token: str, context: CallContext, page_token: str = ""
+) -> dict[str, Any]:
+    """One page (up to 300) of the user's upcoming meetings, agendas included."""
+    params = {"type": "upcoming", "page_size": "300"}
+    if page_token:
+        params["next_page_token"] = page_token
+    return api_call(
+        "GET",
+        "/users/me/meetings",
+        access_token=access_token,
+        action="meeting.list",
+        context=context,
+        params=params,
+    )
+
+
 def api_call(
     method: str,
     path: str,

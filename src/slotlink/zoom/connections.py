@@ -29,9 +29,12 @@ class ZoomProfile:
     display_name: str
     user_type: int | None
     time_zone: str
+    passcode_rules: dict[str, Any] | None = None
 
     @classmethod
-    def from_zoom(cls, me: dict[str, Any]) -> "ZoomProfile":
+    def from_zoom(
+        cls, me: dict[str, Any], *, passcode_rules: dict[str, Any] | None = None
+    ) -> "ZoomProfile":
         name = (
             str(me.get("display_name") or "").strip()
             or " ".join(str(me.get(part) or "") for part in ("first_name", "last_name")).strip()
@@ -44,6 +47,7 @@ class ZoomProfile:
             display_name=name,
             user_type=user_type if isinstance(user_type, int) else None,
             time_zone=str(me.get("timezone") or ""),
+            passcode_rules=passcode_rules,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,6 +82,8 @@ def zoom_user_upsert(*, profile: ZoomProfile, tokens: TokenSet) -> ZoomUser:
         zoom_user.display_name = profile.display_name
         zoom_user.user_type = profile.user_type
         zoom_user.time_zone = profile.time_zone
+        if profile.passcode_rules is not None:
+            zoom_user.passcode_rules = profile.passcode_rules
         zoom_user_tokens_set(zoom_user, tokens)
         zoom_user.status = ZoomUser.Status.CONNECTED
         zoom_user.last_error = ""

@@ -1,21 +1,19 @@
 """Zoom as a conferencing provider: what the seam asks of it.
 
-Meeting sync (creating, moving and deleting a booking's meeting) is the next layer; until
-it lands, a Zoom booking says plainly that it has no link, and why.
+Booking changes become the desired state of the booking's meeting, inside the booking's
+transaction (meetings/desired.py); the worker syncs it with Zoom. Details are read from
+the meetings for many bookings at once (meetings/details.py).
 """
 
 from slotlink.conferencing.seam import (
     BookingRef,
     ConferenceDetails,
     IntegrationCard,
-    LinkStatus,
 )
 from slotlink.zoom import selectors
+from slotlink.zoom.meetings import desired, details
 from slotlink.zoom.scopes import missing_scopes
 
-NOT_ENABLED = "No Zoom link: Zoom isn't set up for this organization yet."
-NO_ACCOUNT = "No Zoom link: no Zoom account is connected for this host."
-NOT_CREATED = "No Zoom link: slotlink doesn't create Zoom meetings for bookings yet."
 NEEDS_ACCOUNT = (
     "Zoom links require a connected Zoom account. Connect one, or pick a different location."
 )
@@ -26,32 +24,16 @@ class ZoomProvider:
     label = "Zoom"
 
     def booking_created(self, booking: BookingRef) -> None:
-        pass  # meeting sync subscribes here
+        desired.meeting_for_booking_create(ref=booking)
 
     def booking_rescheduled(self, booking: BookingRef) -> None:
-        pass
+        desired.meeting_for_booking_reschedule(ref=booking)
 
     def booking_cancelled(self, booking: BookingRef) -> None:
-        pass
+        desired.meeting_for_booking_cancel(ref=booking)
 
     def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
-        return {booking.booking_id: self._details(booking) for booking in bookings}
-
-    def _details(self, booking: BookingRef) -> ConferenceDetails:
-        if not selectors.zoom_enabled(organization_id=booking.organization_id):
-            reason = NOT_ENABLED
-        elif (
-            selectors.routed_connection(
-                organization_id=booking.organization_id, host_id=booking.host_id
-            )
-            is None
-        ):
-            reason = NO_ACCOUNT
-        else:
-            reason = NOT_CREATED
-        return ConferenceDetails(
-            location_text=self.label, status=LinkStatus.UNAVAILABLE, reason=reason
-        )
+        return details.details_many(bookings)
 
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         # With Zoom off for the organization no account resolves either; the link goes to

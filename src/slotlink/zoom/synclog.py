@@ -63,6 +63,6 @@ def sync_log_attribute(
     SyncLogEntry.objects.filter(
         organization_id=organization_id,
         zoom_user_id="",
-        action__in=["token.exchange", "user.get"],
+        action__in=["token.exchange", "user.get", "user.settings"],
         at__gte=since,
     ).update(zoom_user_id=zoom_user_id, zoom_email=zoom_email)

@@ -29,3 +29,45 @@ def webhook_event_handle(event_id: int) -> None:
     from slotlink.zoom.webhooks import webhook_event_process
 
     webhook_event_process(event_id=event_id)
+
+
+@task()
+def zoom_meeting_sync(meeting_id: int) -> None:
+    """Bring a booking's Zoom meeting in line; come back when it must wait."""
+    from slotlink.zoom.meetings.sync import meeting_sync
+
+    result = meeting_sync(meeting_id=meeting_id)
+    if result.retry_at is not None:
+        zoom_meeting_sync.using(run_after=result.retry_at).enqueue(meeting_id)
+
+
+@task()
+def meeting_failed_notify(meeting_id: int) -> None:
+    from slotlink.zoom.meetings.notify import meeting_host_tell
+
+    meeting_host_tell(meeting_id=meeting_id, about="failed")
+
+
+@task()
+def meeting_drift_notify(meeting_id: int) -> None:
+    from slotlink.zoom.meetings.notify import meeting_host_tell
+
+    meeting_host_tell(meeting_id=meeting_id, about="drift")
+
+
+@task()
+def zoom_sweep() -> None:
+    """Restart syncs that waited long enough or were lost with a worker."""
+    from slotlink.zoom.meetings.reconcile import meetings_due
+
+    for meeting_id in meetings_due():
+        zoom_meeting_sync.enqueue(meeting_id)
+
+
+@task()
+def zoom_reconcile() -> None:
+    """Compare each connected account's upcoming meetings with slotlink's, hourly each."""
+    from slotlink.zoom.meetings.reconcile import zoom_user_reconcile, zoom_users_due
+
+    for zoom_user_id in zoom_users_due():
+        zoom_user_reconcile(zoom_user_id=zoom_user_id)

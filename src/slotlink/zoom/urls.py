@@ -1,6 +1,6 @@
 from django.urls import path
 
-from slotlink.zoom.views import connect, pages, webhook
+from slotlink.zoom.views import connect, meetings, pages, webhook
 
 urlpatterns = [
     path("360/integrations/zoom", pages.zoom_page, name="zoom"),
@@ -28,6 +28,11 @@ urlpatterns = [
         "360/integrations/zoom/connections/<int:connection_id>/disconnect",
         connect.disconnect,
         name="zoom-disconnect",
+    ),
+    path(
+        "360/integrations/zoom/meetings/<int:meeting_id>/fix",
+        meetings.meeting_fix_view,
+        name="zoom-meeting-fix",
     ),
     path("zoom/webhook", webhook.webhook, name="zoom-webhook"),
 ]

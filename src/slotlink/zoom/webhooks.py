@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.connections import zoom_user_break
+from slotlink.zoom.meetings import drift
 from slotlink.zoom.models import WebhookEvent, ZoomUser
 from slotlink.zoom.synclog import CallContext, sync_log_record
 
@@ -173,4 +174,7 @@ def app_deauthorized_handle(notification: dict[str, Any]) -> str:
 
 HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "app_deauthorized": app_deauthorized_handle,
+    "meeting.created": drift.meeting_created_handle,
+    "meeting.updated": drift.meeting_updated_handle,
+    "meeting.deleted": drift.meeting_deleted_handle,
 }

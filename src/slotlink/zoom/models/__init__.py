@@ -1,6 +1,7 @@
 """Zoom's tables, one module per concept."""
 
 from slotlink.zoom.models.accounts import ZoomConnection, ZoomUser
+from slotlink.zoom.models.meetings import ZoomMeeting, ZoomMeetingBooking
 from slotlink.zoom.models.rollout import ZoomAuthorization, ZoomRollout
 from slotlink.zoom.models.synclog import SyncLogEntry
 from slotlink.zoom.models.webhooks import WebhookEvent
@@ -10,6 +11,8 @@ __all__ = [
     "WebhookEvent",
     "ZoomAuthorization",
     "ZoomConnection",
+    "ZoomMeeting",
+    "ZoomMeetingBooking",
     "ZoomRollout",
     "ZoomUser",
 ]

@@ -41,6 +41,14 @@ class ZoomUser(models.Model):
     broken_at = models.DateTimeField(null=True, blank=True)
     authorized_at = models.DateTimeField(default=timezone.now)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # The account's passcode rules (Zoom's `meeting_password_requirement`), read from the
+    # user's settings when connecting; None when Zoom did not say.
+    passcode_rules = models.JSONField(null=True, blank=True)
+    # Zoom's per-host cap of meeting creates and updates is used up until then (00:00 UTC):
+    # work for this account waits instead of asking again.
+    daily_cap_until = models.DateTimeField(null=True, blank=True)
+    # When the hourly reconcile last listed this account's meetings.
+    reconciled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Zoom {self.email}"

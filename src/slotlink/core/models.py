@@ -1,0 +1,18 @@
+"""Shared tables: when each periodic job last ran, so many schedulers run each job once."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class PeriodicJob(models.Model):
+    """A periodic job's next due time. A scheduler claims a run by moving `next_run_at`
+    forward in one conditional UPDATE, so with any number of schedulers (or machines)
+    each run is enqueued once."""
+
+    name = models.CharField(max_length=80, unique=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

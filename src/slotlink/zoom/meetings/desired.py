@@ -1,0 +1,171 @@
+"""What the Zoom meeting of a booking should be: written inside the booking's transaction.
+
+The booking request never calls Zoom. Booking, rescheduling and cancelling change the
+desired meeting here (routing it to an account when it is first wanted) and enqueue its
+sync for after the commit; the worker does the rest (sync.py). A group session's bookings
+share one meeting: it is wanted while any of them is live.
+"""
+
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+
+from slotlink.conferencing.seam import BookingRef
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.zoom import selectors
+from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
+
+log = logging.getLogger("slotlink.zoom")
+
+AGENDA_LIMIT = 2000
+# Room kept at the end of the agenda for the line that marks the meeting as slotlink's.
+MARKER_ROOM = 80
+
+NOT_ENABLED = "Zoom isn't enabled for this organization, so no Zoom meeting was created."
+NO_ACCOUNT = (
+    "No Zoom account was connected for this host (nor a shared org account), so no Zoom "
+    "meeting was created."
+)
+
+
+def _topic(ref: BookingRef) -> str:
+    if ref.group_session_id is not None:
+        return ref.title[:200]
+    return f"{ref.title} with {ref.invitee_name}"[:200]
+
+
+def _agenda(ref: BookingRef) -> str:
+    return ref.description[: AGENDA_LIMIT - MARKER_ROOM]
+
+
+def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
+    """Give a meeting that is wanted an account (the article's routing), or say why not."""
+    if not selectors.zoom_enabled(organization_id=ref.organization_id):
+        meeting.state, meeting.problem, meeting.present = (
+            ZoomMeeting.State.UNROUTED,
+            NOT_ENABLED,
+            False,
+        )
+        return
+    connection = selectors.routed_connection(
+        organization_id=ref.organization_id, host_id=ref.host_id
+    )
+    if connection is None:
+        meeting.state, meeting.problem, meeting.present = (
+            ZoomMeeting.State.UNROUTED,
+            NO_ACCOUNT,
+            False,
+        )
+        return
+    meeting.connection = connection
+    meeting.zoom_user_id = connection.zoom_user.zoom_user_id
+    meeting.present = True
+    meeting.state = ZoomMeeting.State.PENDING
+    meeting.problem = ""
+
+
+def _unrouted(meeting: ZoomMeeting, why: str) -> None:
+    meeting.state, meeting.problem, meeting.present = ZoomMeeting.State.UNROUTED, why, False
+
+
+def _sync_on_commit(meeting: ZoomMeeting) -> None:
+    from slotlink.zoom.tasks import zoom_meeting_sync
+
+    enqueue_on_commit(zoom_meeting_sync, meeting.id)
+
+
+def _desired_from(meeting: ZoomMeeting, ref: BookingRef) -> None:
+    meeting.topic = _topic(ref)
+    meeting.agenda = _agenda(ref)
+    meeting.start = ref.start
+    meeting.duration_minutes = ref.duration_minutes
+    meeting.time_zone = ref.host_time_zone or "UTC"
+
+
+def _meeting_for(ref: BookingRef, session_id: int | None) -> ZoomMeeting:
+    """The (locked) meeting this booking belongs to, made when it is the first."""
+    lookup = {"group_session_id": session_id} if session_id else {"booking_id": ref.booking_id}
+    meeting = ZoomMeeting.objects.select_for_update().filter(**lookup).first()
+    if meeting is None:
+        meeting = ZoomMeeting(organization_id=ref.organization_id, host_id=ref.host_id, **lookup)
+        _desired_from(meeting, ref)
+        meeting.present = False
+    return meeting
+
+
+def _want(meeting: ZoomMeeting, ref: BookingRef) -> None:
+    """A live booking needs this meeting: route it if it has no account yet, and sync."""
+    changed = not meeting.present or meeting.pk is None
+    if not meeting.present:
+        if meeting.connection_id is None:
+            _route(meeting, ref)
+        else:
+            meeting.present, meeting.state = True, ZoomMeeting.State.PENDING
+    if changed and meeting.present:
+        meeting.version = (meeting.version or 0) + (0 if meeting.pk is None else 1)
+    meeting.updated_at = timezone.now()
+    meeting.save()
+    if meeting.present and changed:
+        _sync_on_commit(meeting)
+
+
+def _release(meeting: ZoomMeeting) -> None:
+    """A booking left this meeting: drop it when no live booking needs it any more."""
+    if meeting.bookings.filter(live=True).exists() or not meeting.present:
+        return
+    meeting.present = False
+    meeting.version += 1
+    if meeting.state != ZoomMeeting.State.UNROUTED:
+        meeting.state = ZoomMeeting.State.PENDING
+    meeting.updated_at = timezone.now()
+    meeting.save()
+    if meeting.state == ZoomMeeting.State.PENDING:
+        _sync_on_commit(meeting)
+
+
+def meeting_for_booking_create(*, ref: BookingRef) -> ZoomMeeting:
+    meeting = _meeting_for(ref, ref.group_session_id)
+    _want(meeting, ref)
+    ZoomMeetingBooking.objects.create(meeting=meeting, booking_id=ref.booking_id)
+    log.info("zoom.meeting.wanted meeting=%s booking=%s", meeting.id, ref.booking_id)
+    return meeting
+
+
+def meeting_for_booking_reschedule(*, ref: BookingRef) -> None:
+    link = ZoomMeetingBooking.objects.filter(booking_id=ref.booking_id).first()
+    if link is None:
+        meeting_for_booking_create(ref=ref)  # booked before Zoom knew of it
+        return
+    if ref.group_session_id is not None and ref.group_session_id != ref.previous_group_session_id:
+        # Moved to another session: it joins that session's meeting, and its old one may
+        # no longer be needed.
+        old = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+        new = _meeting_for(ref, ref.group_session_id)
+        _want(new, ref)
+        ZoomMeetingBooking.objects.filter(pk=link.pk).update(meeting=new, live=True)
+        _release(old)
+        return
+    meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+    if meeting.start == ref.start and meeting.duration_minutes == ref.duration_minutes:
+        return
+    meeting.start = ref.start
+    meeting.duration_minutes = ref.duration_minutes
+    meeting.updated_at = timezone.now()
+    if meeting.present:
+        meeting.version = F("version") + 1
+        meeting.state = ZoomMeeting.State.PENDING
+        meeting.drift, meeting.drift_start = ZoomMeeting.Drift.NONE, None
+    meeting.save()
+    meeting.refresh_from_db()
+    if meeting.present:
+        _sync_on_commit(meeting)
+
+
+def meeting_for_booking_cancel(*, ref: BookingRef) -> None:
+    link = ZoomMeetingBooking.objects.filter(booking_id=ref.booking_id, live=True).first()
+    if link is None:
+        return
+    meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+    ZoomMeetingBooking.objects.filter(pk=link.pk).update(live=False)
+    _release(meeting)

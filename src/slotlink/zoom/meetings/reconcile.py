@@ -1,0 +1,104 @@
+"""Periodic safety nets: the sweep that restarts stuck syncs, and the hourly reconcile that
+lists each account's upcoming meetings to find what webhooks missed and what was orphaned.
+
+Webhooks are not enough: Zoom retries one 3 times and then drops it. So once an hour per
+connected Zoom account (one list call, paginated by 300) slotlink compares Zoom's meetings
+with its own, and deletes meetings it made that no live booking wants any more.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from slotlink.zoom import client
+from slotlink.zoom.errors import ZoomError, ZoomNotFound
+from slotlink.zoom.meetings.drift import meetings_compare
+from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.tokens import with_access_token
+
+log = logging.getLogger("slotlink.zoom")
+
+RECONCILE_EVERY = timedelta(hours=1)
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def meetings_due(*, now: datetime | None = None) -> list[int]:
+    """Meetings whose sync should be running but is not: waited long enough, or lost."""
+    now = now or timezone.now()
+    waiting = Q(state=ZoomMeeting.State.WAITING, next_attempt_at__lte=now)
+    lost = Q(state=ZoomMeeting.State.PENDING, updated_at__lte=now - STUCK_AFTER)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    return list(ZoomMeeting.objects.filter((waiting | lost) & free).values_list("id", flat=True))
+
+
+def zoom_users_due(*, now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        ZoomUser.objects.filter(status=ZoomUser.Status.CONNECTED)
+        .filter(Q(reconciled_at__isnull=True) | Q(reconciled_at__lte=now - RECONCILE_EVERY))
+        .filter(connections__meetings__isnull=False)
+        .distinct()
+        .values_list("id", flat=True)
+    )
+
+
+def zoom_user_reconcile(*, zoom_user_id: int) -> int:
+    """List the account's upcoming meetings once, record drift, delete orphans; returns how
+    many orphans were deleted."""
+    zoom_user = ZoomUser.objects.get(pk=zoom_user_id)
+    connection = zoom_user.connections.first()
+    context = CallContext(
+        organization_id=connection.organization_id if connection else None,
+        connection_id=connection.id if connection else None,
+        zoom_user_id=zoom_user.zoom_user_id,
+        zoom_email=zoom_user.email,
+    )
+    ZoomUser.objects.filter(pk=zoom_user_id).update(reconciled_at=timezone.now())
+    listed: list[dict[str, Any]] = []
+    page_token = ""
+    try:
+        while True:
+            page = with_access_token(
+                zoom_user_id=zoom_user_id,
+                context=context,
+                call=_lister(page_token),
+            )
+            listed += page.get("meetings") or []
+            page_token = str(page.get("next_page_token") or "")
+            if not page_token:
+                break
+    except ZoomError as error:
+        log.info("zoom.reconcile.skipped zoom_user=%s outcome=%s", zoom_user_id, error.outcome)
+        return 0
+    orphans = meetings_compare(zoom_user_id=zoom_user.zoom_user_id, listed=listed)
+    for zoom_id in orphans:
+        try:
+            with_access_token(
+                zoom_user_id=zoom_user_id,
+                context=context,
+                call=_deleter(zoom_id),
+            )
+        except ZoomNotFound:
+            pass
+        except ZoomError as error:
+            log.info("zoom.reconcile.orphan-kept zoom_id=%s outcome=%s", zoom_id, error.outcome)
+    return len(orphans)
+
+
+def _lister(page_token: str) -> Callable[[str, CallContext], dict[str, Any]]:
+    def call(token: str, context: CallContext) -> dict[str, Any]:
+        return client.meetings_upcoming(access_token=token, context=context, page_token=page_token)
+
+    return call
+
+
+def _deleter(zoom_id: int) -> Callable[[str, CallContext], None]:
+    def call(token: str, context: CallContext) -> None:
+        client.meeting_delete(access_token=token, context=context, meeting_id=zoom_id)
+
+    return call

@@ -1,0 +1,355 @@
+"""Reconciling a booking's desired Zoom meeting with Zoom, exactly once.
+
+One worker at a time holds a meeting (a lease on its row, so no database transaction stays
+open while Zoom answers, and a dead worker's lease runs out). It takes one step at a time
+(create, update or delete), each a single Zoom call whose result is saved before the next,
+until Zoom has what the booking wants:
+
+- Create: a marker is saved first and written into the meeting's agenda. If the answer is
+  lost (a timeout, a dropped response after Zoom committed), the next attempt first looks
+  for a meeting carrying the marker and adopts it, so there is never a second meeting.
+- Update: PATCH, so the join link stays the same.
+- Delete: a meeting that is gone already counts as deleted.
+
+Zoom being slow or down, or a rate limit, makes the meeting wait and retry with growing,
+jittered pauses (or until Zoom's own time, e.g. 00:00 UTC for the daily cap). What retrying
+cannot fix (a broken connection, a refused request) fails the meeting visibly: the booking
+says why and the host is told once.
+"""
+
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from slotlink.conferencing import seam
+from slotlink.zoom import client
+from slotlink.zoom.errors import (
+    ZoomNotFound,
+    ZoomRateLimited,
+    ZoomRejected,
+    ZoomScopeMissing,
+    ZoomUnauthorized,
+    ZoomUnavailable,
+)
+from slotlink.zoom.meetings.passcodes import passcode_for
+from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.tokens import with_access_token
+
+log = logging.getLogger("slotlink.zoom")
+
+LEASE = timedelta(minutes=2)
+MAX_STEPS = 6
+FIRST_PAUSE = timedelta(seconds=5)
+LONGEST_PAUSE = timedelta(minutes=15)
+MARKER_PREFIX = "slotlink-ref:"
+State = ZoomMeeting.State
+
+# Safe defaults from the help article, not editable per event type.
+MEETING_SETTINGS = {"waiting_room": True, "join_before_host": False}
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    in_sync: bool
+    retry_at: datetime | None = None
+
+
+class _Wait(Exception):
+    def __init__(self, until: datetime, problem: str) -> None:
+        super().__init__(problem)
+        self.until = until
+        self.problem = problem
+
+
+class _Fail(Exception):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def lease_take(meeting_id: int, owner: str, now: datetime) -> bool:
+    return bool(
+        ZoomMeeting.objects.filter(pk=meeting_id)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
+        .update(lease_until=now + LEASE, lease_owner=owner)
+    )
+
+
+def _save(meeting: ZoomMeeting, owner: str, **fields: Any) -> None:
+    """Write a step's result, only while this worker still holds the meeting."""
+    fields["updated_at"] = timezone.now()
+    ZoomMeeting.objects.filter(pk=meeting.pk, lease_owner=owner).update(**fields)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+
+
+def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
+    """Bring one meeting in line with its booking(s); the time to retry if it must wait."""
+    owner = owner or uuid.uuid4().hex
+    now = timezone.now()
+    if not lease_take(meeting_id, owner, now):
+        current = ZoomMeeting.objects.filter(pk=meeting_id).values_list("lease_until", flat=True)
+        # Another worker has it; check again when its lease ends, in case it missed a change.
+        return SyncResult(in_sync=False, retry_at=next(iter(current), None))
+    try:
+        return _steps(meeting_id, owner)
+    finally:
+        ZoomMeeting.objects.filter(pk=meeting_id, lease_owner=owner).update(
+            lease_until=None, lease_owner=""
+        )
+
+
+def _steps(meeting_id: int, owner: str) -> SyncResult:
+    for _ in range(MAX_STEPS):
+        meeting = ZoomMeeting.objects.select_related("connection__zoom_user").get(pk=meeting_id)
+        if meeting.state == State.FAILED:
+            return SyncResult(in_sync=False)  # until the host acts, or the booking changes
+        if meeting.state == State.UNROUTED or meeting.in_sync:
+            if meeting.state in (State.PENDING, State.WAITING):
+                _save(meeting, owner, state=State.SYNCED, problem="", attempts=0)
+            return SyncResult(in_sync=True)
+        try:
+            _step(meeting, owner)
+        except _Wait as wait:
+            _save(
+                meeting,
+                owner,
+                state=State.WAITING,
+                problem=wait.problem,
+                attempts=meeting.attempts + 1,
+                next_attempt_at=wait.until,
+            )
+            return SyncResult(in_sync=False, retry_at=wait.until)
+        except _Fail as failure:
+            _fail(meeting, owner, failure.problem)
+            return SyncResult(in_sync=False)
+    return SyncResult(in_sync=False, retry_at=timezone.now())
+
+
+def _zoom_user(meeting: ZoomMeeting) -> ZoomUser:
+    connection = meeting.connection
+    if connection is None:
+        raise _Fail(
+            "The Zoom account this meeting was on was disconnected from slotlink, so slotlink "
+            "can no longer change it. Change it in Zoom."
+        )
+    zoom_user = connection.zoom_user
+    if not zoom_user.is_connected:
+        raise _Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.")
+    if zoom_user.daily_cap_until and zoom_user.daily_cap_until > timezone.now():
+        raise _Wait(zoom_user.daily_cap_until, _daily_cap_problem(zoom_user.daily_cap_until))
+    return zoom_user
+
+
+def _daily_cap_problem(until: datetime) -> str:
+    return (
+        "Zoom's daily limit of 100 meeting changes for this account is used up; slotlink "
+        f"will make this change after {until:%Y-%m-%d %H:%M} UTC."
+    )
+
+
+def _call(meeting: ZoomMeeting, call: Any) -> Any:
+    """One Zoom call for this meeting, its failures turned into waiting or failing."""
+    zoom_user = _zoom_user(meeting)
+    booking = meeting.booking_id or meeting.bookings.values_list("booking_id", flat=True).first()
+    context = CallContext(
+        organization_id=meeting.organization_id,
+        connection_id=meeting.connection_id,
+        zoom_user_id=zoom_user.zoom_user_id,
+        zoom_email=zoom_user.email,
+        booking_id=booking,
+        attempt=meeting.attempts + 1,
+    )
+    try:
+        return with_access_token(zoom_user_id=zoom_user.id, context=context, call=call)
+    except ZoomRateLimited as limited:
+        if limited.daily:
+            ZoomUser.objects.filter(pk=zoom_user.pk).update(daily_cap_until=limited.retry_at)
+            raise _Wait(limited.retry_at, _daily_cap_problem(limited.retry_at)) from None
+        raise _Wait(
+            max(limited.retry_at, _backoff(meeting)), "Zoom asked slotlink to slow down; retrying."
+        ) from None
+    except ZoomUnavailable:
+        raise _Wait(_backoff(meeting), "Zoom could not be reached; retrying.") from None
+    except ZoomUnauthorized:
+        raise _Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.") from None
+    except ZoomScopeMissing as missing:
+        raise _Fail(
+            "Zoom did not give slotlink permission for this ("
+            + ", ".join(missing.missing or ["a scope"])
+            + "): reconnect Zoom and allow every permission it asks for."
+        ) from None
+
+
+def _backoff(meeting: ZoomMeeting) -> datetime:
+    pause = min(LONGEST_PAUSE, FIRST_PAUSE * 2 ** min(meeting.attempts, 10))
+    jitter = random.uniform(0.5, 1.0)  # noqa: S311 - spreading retries, not a secret
+    return timezone.now() + pause * jitter
+
+
+def _step(meeting: ZoomMeeting, owner: str) -> None:
+    if not meeting.present:
+        _delete(meeting, owner)
+    elif meeting.zoom_meeting_id is None:
+        if meeting.create_marker:
+            if not _adopt(meeting, owner):
+                _save(meeting, owner, create_marker="")
+        else:
+            _create(meeting, owner)
+    else:
+        _update(meeting, owner)
+
+
+def _body(meeting: ZoomMeeting, marker: str = "") -> dict[str, Any]:
+    agenda = meeting.agenda
+    if marker:
+        agenda = f"{agenda}\n\n{MARKER_PREFIX}{marker}".strip()
+    return {
+        "topic": meeting.topic,
+        "type": 2,
+        "start_time": meeting.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration": meeting.duration_minutes,
+        "timezone": meeting.time_zone,
+        "agenda": agenda,
+    }
+
+
+def _create(meeting: ZoomMeeting, owner: str) -> None:
+    marker = uuid.uuid4().hex
+    # Saved before the call: if the answer is lost, the next attempt looks for it.
+    _save(meeting, owner, create_marker=marker, state=State.PENDING)
+    body = _body(meeting, marker)
+    rules = _zoom_user(meeting).passcode_rules
+    body["settings"] = dict(MEETING_SETTINGS)
+    if rules is not None:
+        body["password"] = passcode_for(rules)
+    else:
+        body["default_password"] = True
+    version = meeting.version
+    try:
+        created = _call(
+            meeting,
+            lambda token, context: client.meeting_create(
+                access_token=token, context=context, body=body
+            ),
+        )
+    except ZoomRejected as refused:
+        _save(meeting, owner, create_marker="")
+        raise _Fail(f"Zoom refused to create the meeting: {refused.message}") from None
+    _created(meeting, owner, created, version)
+
+
+def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> None:
+    start = _parse_time(created.get("start_time"))
+    in_step = start == meeting.start and created.get("duration") == meeting.duration_minutes
+    with transaction.atomic():
+        _save(
+            meeting,
+            owner,
+            zoom_meeting_id=int(created["id"]),
+            join_url=str(created.get("join_url") or ""),
+            passcode=str(created.get("password") or ""),
+            synced_start=start,
+            synced_version=version if in_step else 0,
+            create_marker="",
+            state=State.PENDING,
+            attempts=0,
+        )
+        for booking_id in meeting.bookings.filter(live=True).values_list("booking_id", flat=True):
+            seam.link_ready(booking_id)
+    log.info("zoom.meeting.created meeting=%s zoom_id=%s", meeting.id, meeting.zoom_meeting_id)
+
+
+def _adopt(meeting: ZoomMeeting, owner: str) -> bool:
+    """Find the meeting a lost create made (it carries the marker) and keep it."""
+    needle = f"{MARKER_PREFIX}{meeting.create_marker}"
+    page_token = ""
+    while True:
+        page = _call(
+            meeting,
+            lambda token, context, page_token=page_token: client.meetings_upcoming(
+                access_token=token, context=context, page_token=page_token
+            ),
+        )
+        for item in page.get("meetings") or []:
+            if needle in str(item.get("agenda") or ""):
+                log.info("zoom.meeting.adopted meeting=%s zoom_id=%s", meeting.id, item["id"])
+                _created(meeting, owner, item, version=meeting.version)
+                return True
+        page_token = str(page.get("next_page_token") or "")
+        if not page_token:
+            return False
+
+
+def _update(meeting: ZoomMeeting, owner: str) -> None:
+    version = meeting.version
+    body = _body(meeting)
+    body.pop("type")
+    body.pop("agenda")
+    assert meeting.zoom_meeting_id is not None
+    meeting_id = meeting.zoom_meeting_id
+    try:
+        _call(
+            meeting,
+            lambda token, context: client.meeting_update(
+                access_token=token, context=context, meeting_id=meeting_id, body=body
+            ),
+        )
+    except ZoomNotFound:
+        _save(meeting, owner, drift=ZoomMeeting.Drift.REMOVED, synced_version=version)
+        raise _Fail(
+            "The Zoom meeting was removed in Zoom, so it could not be moved. Recreate it."
+        ) from None
+    except ZoomRejected as refused:
+        raise _Fail(f"Zoom refused to move the meeting: {refused.message}") from None
+    _save(meeting, owner, synced_version=version, synced_start=meeting.start, attempts=0)
+
+
+def _delete(meeting: ZoomMeeting, owner: str) -> None:
+    if meeting.zoom_meeting_id is None:
+        if meeting.create_marker and _adopt(meeting, owner):
+            return  # adopted: the next step deletes it
+        _save(meeting, owner, create_marker="", synced_version=meeting.version)
+        return
+    meeting_id = meeting.zoom_meeting_id
+    try:
+        _call(
+            meeting,
+            lambda token, context: client.meeting_delete(
+                access_token=token, context=context, meeting_id=meeting_id
+            ),
+        )
+    except ZoomNotFound:
+        pass  # already gone, which is what was wanted
+    except ZoomRejected as refused:
+        raise _Fail(f"Zoom refused to delete the meeting: {refused.message}") from None
+    _save(meeting, owner, zoom_meeting_id=None, synced_version=meeting.version, attempts=0)
+
+
+def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
+    from slotlink.core.tasks import enqueue_on_commit
+    from slotlink.zoom.tasks import meeting_failed_notify
+
+    with transaction.atomic():
+        _save(meeting, owner, state=State.FAILED, problem=problem, next_attempt_at=None)
+        if meeting.host_told_at is None:
+            enqueue_on_commit(meeting_failed_notify, meeting.id)
+    log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem)
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

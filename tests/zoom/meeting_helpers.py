@@ -1,0 +1,119 @@
+"""Helpers for meeting sync tests: a host with a connected Zoom, bookings made through the
+product's own services, and the worker's queue run in this process."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from slotlink.accounts.models import Membership, User
+from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
+from slotlink.zoom.models import ZoomConnection, ZoomMeeting
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import make_event_type
+
+
+def drain(*, rounds: int = 50, only_due: bool = False) -> int:
+    """Run queued tasks as `db_worker` would, here; unless `only_due`, tasks asked to run
+    later (retries, email polls) are run now too. Returns how many ran."""
+    ran = 0
+    for _ in range(rounds):
+        if not only_due:
+            DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now()).update(
+                run_after=timezone.now()
+            )
+        result = DBTaskResult.objects.ready().first()
+        if result is None:
+            break
+        result.claim("tests")
+        try:
+            result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        finally:
+            result.set_successful(None)
+        ran += 1
+    return ran
+
+
+@dataclass
+class ZoomHost:
+    membership: Membership
+    connection: ZoomConnection
+    zoom_user: dict[str, Any]
+    event_type: EventType
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+
+def zoom_event_type(membership: Membership, **fields: Any) -> EventType:
+    return make_event_type(
+        membership.organization,
+        membership.user,
+        location_kind=LocationKind.ZOOM,
+        title=fields.pop("title", "Intro call"),
+        **fields,
+    )
+
+
+def meeting_of(booking: Booking) -> ZoomMeeting:
+    return ZoomMeeting.objects.get(bookings__booking_id=booking.id)
+
+
+def sandbox_meetings(zoom: ZoomSandbox, zoom_user: dict[str, Any]) -> list[dict[str, Any]]:
+    return zoom.meetings(host_id=zoom_user["id"])
+
+
+def zoom_calls(zoom: ZoomSandbox, prefix: str = "/v2/") -> list[tuple[str, str]]:
+    """The REST calls the sandbox received, as (method, path)."""
+    return [
+        (r["method"], r["path"])
+        for r in zoom.requests(path_prefix=prefix)
+        if r["method"] != "GET" or "/users/me/meetings" in r["path"]
+    ]
+
+
+def reschedule(booking: Booking, start: datetime) -> Booking:
+    return booking_reschedule(booking=booking, start=start)
+
+
+def cancel(booking: Booking) -> Booking:
+    return booking_cancel(booking=booking)
+
+
+def deliver(notification: dict[str, Any] | bytes) -> int:
+    """Post a Zoom event to /zoom/webhook, signed as Zoom signs it; returns the status."""
+    body = (
+        notification
+        if isinstance(notification, bytes)
+        else json.dumps(notification, separators=(",", ":")).encode()
+    )
+    stamp = str(int(time.time()))
+    digest = hmac.new(
+        settings.ZOOM_WEBHOOK_SECRET_TOKEN.encode(),
+        b"v0:" + stamp.encode() + b":" + body,
+        hashlib.sha256,
+    ).hexdigest()
+    response = Client().post(
+        "/zoom/webhook",
+        data=body,
+        content_type="application/json",
+        HTTP_X_ZM_REQUEST_TIMESTAMP=stamp,
+        HTTP_X_ZM_SIGNATURE=f"v0={digest}",
+    )
+    return response.status_code
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

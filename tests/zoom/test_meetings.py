@@ -1,0 +1,272 @@
+"""A Zoom meeting for every booking: created, moved and deleted through the sandbox over
+real HTTP, exactly once, with the link where the booking shows it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from slotlink.conferencing import seam
+from slotlink.conferencing.seam import LinkStatus
+from slotlink.scheduling.models import EventType
+from slotlink.zoom.models import SyncLogEntry, ZoomMeeting, ZoomRollout, ZoomUser
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import book, next_free_starts
+from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, to
+from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import (
+    ZoomHost,
+    cancel,
+    drain,
+    meeting_of,
+    reschedule,
+    sandbox_meetings,
+    utc,
+    zoom_event_type,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
+    """A member with their own Zoom connected, and a one-on-one Zoom event type."""
+    settings.LINK_WAIT_SECONDS = 0
+    zoom.configure_app(webhook_url="")  # webhooks are delivered by the tests that need them
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    connection, zoom_user = connected(zoom, member_membership, email="hana@zoom.test")
+    return ZoomHost(member_membership, connection, zoom_user, zoom_event_type(member_membership))
+
+
+def details(booking):
+    return seam.conference_details("zoom", _ref(booking))
+
+
+def _ref(booking):
+    from slotlink.scheduling.locations import booking_ref
+
+    booking.refresh_from_db()
+    return booking_ref(booking)
+
+
+def test_a_booking_gets_its_own_meeting_with_safe_defaults(zoom: ZoomSandbox, host: ZoomHost):
+    """One booking, one Zoom meeting on the host's own account: its time and duration, a
+    topic naming the invitee, waiting room on, a passcode, join before host off; the link
+    and passcode show on the booking."""
+    start = next_free_starts(host.event_type)[0]
+    booking = book(host.event_type, start, name="Ivy Invitee")
+    drain()
+    (created,) = sandbox_meetings(zoom, host.zoom_user)
+    assert created["start_time"] == utc(start)
+    assert created["duration"] == 30
+    assert created["topic"] == "Intro call with Ivy Invitee"
+    assert created["settings"]["waiting_room"] is True
+    assert created["settings"]["join_before_host"] is False
+    assert created["password"]
+    shown = details(booking)
+    assert shown.status == LinkStatus.READY
+    assert shown.join_url == created["join_url"]
+    assert shown.passcode == created["password"]
+    entry = SyncLogEntry.objects.get(action="meeting.create")
+    assert (entry.booking_id, entry.outcome) == (booking.id, "ok")
+
+
+def test_the_confirmation_email_and_invite_carry_the_link(zoom: ZoomSandbox, host: ZoomHost):
+    """The invitee's first confirmation already has the join link and passcode (Zoom
+    answered within the wait), and so does the calendar invite's LOCATION."""
+    booking = book(host.event_type)
+    drain()
+    meeting = meeting_of(booking)
+    first = to(INVITEE_EMAIL)[0]
+    assert meeting.join_url in first.body
+    assert meeting.passcode in first.body
+    assert invite_facts(first)["location"] == meeting.join_url or meeting.join_url in str(
+        invite_facts(first)["location"]
+    )
+
+
+def test_a_reschedule_moves_the_same_meeting_and_keeps_its_link(zoom: ZoomSandbox, host: ZoomHost):
+    """Rescheduling PATCHes the meeting's time: same meeting, same join link."""
+    first, later = next_free_starts(host.event_type, 3)[0], next_free_starts(host.event_type, 3)[2]
+    booking = book(host.event_type, first)
+    drain()
+    link = meeting_of(booking).join_url
+    reschedule(booking, later)
+    drain()
+    (moved,) = sandbox_meetings(zoom, host.zoom_user)
+    assert moved["start_time"] == utc(later)
+    assert moved["join_url"] == link
+    assert details(booking).join_url == link
+    assert [(r["method"]) for r in zoom.requests(path_prefix="/v2/meetings/")] == ["PATCH"]
+
+
+def test_a_cancel_deletes_the_meeting(zoom: ZoomSandbox, host: ZoomHost):
+    booking = book(host.event_type)
+    drain()
+    cancel(booking)
+    drain()
+    assert sandbox_meetings(zoom, host.zoom_user) == []
+    assert meeting_of(booking).zoom_meeting_id is None
+
+
+def test_a_lifecycle_costs_exactly_three_zoom_calls(zoom: ZoomSandbox, host: ZoomHost):
+    """Book, reschedule, cancel: one create, one update, one delete, nothing else (P5)."""
+    first, later = next_free_starts(host.event_type, 3)[0], next_free_starts(host.event_type, 3)[2]
+    zoom.control.delete("/requests")
+    booking = book(host.event_type, first)
+    drain()
+    reschedule(booking, later)
+    drain()
+    cancel(booking)
+    drain()
+    calls = [(r["method"], r["path"].split("/")[2]) for r in zoom.requests(path_prefix="/v2/")]
+    assert calls == [("POST", "users"), ("PATCH", "meetings"), ("DELETE", "meetings")]
+
+
+def test_a_create_whose_answer_was_lost_is_adopted_not_repeated(zoom: ZoomSandbox, host: ZoomHost):
+    """Zoom commits the create but the answer never arrives: the next attempt finds the
+    meeting by its marker and keeps it; there is exactly one meeting."""
+    zoom.set_faults(drop_after_commit_rate=1.0, paths=["/v2/users/me/meetings"])
+    booking = book(host.event_type)
+    drain(rounds=1)
+    assert meeting_of(booking).state == ZoomMeeting.State.WAITING
+    assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
+    zoom.clear_faults()
+    drain()
+    (only,) = sandbox_meetings(zoom, host.zoom_user)
+    meeting = meeting_of(booking)
+    assert (meeting.zoom_meeting_id, meeting.state) == (only["id"], ZoomMeeting.State.SYNCED)
+    assert details(booking).join_url == only["join_url"]
+
+
+def test_a_timed_out_create_is_not_repeated(zoom: ZoomSandbox, host: ZoomHost, settings):
+    """A create that times out (Zoom may or may not have made it) is looked for first."""
+    settings.ZOOM_HTTP_TIMEOUT_SECONDS = 0.5
+    zoom.set_faults(timeout_rate=1.0, paths=["/v2/users/me/meetings"])
+    booking = book(host.event_type)
+    drain(rounds=1)
+    zoom.clear_faults()
+    drain()
+    assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
+    assert meeting_of(booking).state == ZoomMeeting.State.SYNCED
+
+
+def test_an_outage_waits_and_recovers(zoom: ZoomSandbox, host: ZoomHost):
+    """5xx answers make the meeting wait (the booking says the link follows) and retry."""
+    zoom.set_faults(outage=True)
+    booking = book(host.event_type)
+    drain(rounds=1)
+    meeting = meeting_of(booking)
+    assert meeting.state == ZoomMeeting.State.WAITING
+    assert meeting.next_attempt_at is not None
+    assert details(booking).status == LinkStatus.PENDING
+    assert details(booking).invitee_note() == "Your Zoom link will follow in a separate email."
+    zoom.clear_faults()
+    drain()
+    assert details(booking).status == LinkStatus.READY
+
+
+def test_the_daily_cap_waits_for_midnight_without_asking_zoom_again(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """Zoom's per-host cap (a 429 with only the message) is remembered: the booking says
+    when the meeting will be made, and no further request goes to Zoom before then."""
+    zoom.set_limits(host_create_update_per_day=0)
+    booking = book(host.event_type)
+    drain(rounds=1)
+    meeting = meeting_of(booking)
+    assert meeting.state == ZoomMeeting.State.WAITING
+    assert "daily limit" in meeting.problem
+    assert ZoomUser.objects.get().daily_cap_until == meeting.next_attempt_at
+    asked = len(zoom.requests(method="POST", path="/v2/users/me/meetings"))
+    second = book(host.event_type, next_free_starts(host.event_type, 3)[2])
+    drain(only_due=True)
+    assert meeting_of(second).state == ZoomMeeting.State.WAITING
+    assert len(zoom.requests(method="POST", path="/v2/users/me/meetings")) == asked
+    assert "daily limit" in details(second).reason
+
+
+def test_without_the_switch_or_an_account_the_booking_stands_and_says_why(
+    zoom: ZoomSandbox, organization, member_membership
+):
+    """No link, and why, for the host only: Zoom off for the organization, or no account."""
+    event_type = zoom_event_type(member_membership)
+    off = book(event_type)
+    assert "Zoom isn't enabled for this organization" in details(off).reason
+    assert details(off).invitee_note() == ""
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    none = book(event_type, next_free_starts(event_type, 3)[2])
+    shown = details(none)
+    assert shown.status == LinkStatus.UNAVAILABLE
+    assert "No Zoom account was connected" in shown.reason
+    assert shown.action is not None
+    assert shown.action.label == "Connect Zoom →"
+    assert zoom.requests(path_prefix="/v2/") == []
+
+
+def test_a_host_without_zoom_falls_back_to_the_shared_org_account(
+    zoom: ZoomSandbox, organization, admin_membership, member_membership
+):
+    """The article's routing: no Zoom of the host's own, so the org account hosts it."""
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    _, shared = connected(zoom, admin_membership, role="org", email="meetings@zoom.test")
+    booking = book(zoom_event_type(member_membership))
+    drain()
+    assert len(sandbox_meetings(zoom, shared)) == 1
+    assert meeting_of(booking).zoom_user_id == shared["id"]
+
+
+def test_a_group_session_shares_one_meeting_until_its_last_booking_is_cancelled(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """Bookings of one group session share one meeting, made with the first booking and
+    deleted with the last cancellation."""
+    group = zoom_event_type(
+        host.membership,
+        title="Workshop",
+        slug="workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=5,
+    )
+    start = next_free_starts(group)[0]
+    first = book(group, start, email="a@example.test")
+    second = book(group, start, email="b@example.test")
+    drain()
+    (shared,) = sandbox_meetings(zoom, host.zoom_user)
+    assert shared["topic"] == "Workshop"
+    assert details(first).join_url == details(second).join_url == shared["join_url"]
+    cancel(first)
+    drain()
+    assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
+    cancel(second)
+    drain()
+    assert sandbox_meetings(zoom, host.zoom_user) == []
+
+
+def test_a_broken_connection_fails_the_meeting_visibly_and_tells_the_host_once(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """Zoom refusing the grant: the booking says to reconnect, the host gets one email."""
+    zoom.revoke_tokens(host.zoom_user["id"])
+    ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
+    booking = book(host.event_type)
+    drain()
+    meeting = meeting_of(booking)
+    assert meeting.state == ZoomMeeting.State.FAILED
+    shown = details(booking)
+    assert "reconnect" in shown.reason.lower()
+    assert shown.action is not None
+    assert shown.action.label == "Reconnect"
+    told = [m for m in mail.outbox if "needs your attention" in m.subject]
+    assert [m.to for m in told] == [[host.user.email]]
+
+
+def test_disconnecting_keeps_existing_links(zoom: ZoomSandbox, host: ZoomHost, member_client):
+    """Disconnect stops new meetings on that account; bookings made before keep links."""
+    booking = book(host.event_type)
+    drain()
+    link = details(booking).join_url
+    member_client.post(f"/360/integrations/zoom/connections/{host.connection.id}/disconnect")
+    assert details(booking).join_url == link
+    later = book(host.event_type, next_free_starts(host.event_type, 3)[2])
+    assert "No Zoom account was connected" in details(later).reason
