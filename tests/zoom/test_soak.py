@@ -1,0 +1,134 @@
+"""The soak: 300 bookings, random reschedules and cancels, under the sandbox's faults (5xx,
+timeouts, creates committed then their answers dropped, an outage, a 429 storm). Then the
+sandbox's meetings are compared with the database: no duplicate, no orphan, none missing,
+none at a wrong time."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.services.bookings import SlotUnavailable
+from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
+from slotlink.zoom.models import SyncLogEntry, ZoomMeeting, ZoomRollout, ZoomUser
+from tests.factories import make_member
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import book, next_free_starts
+from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import cancel, drain, reschedule, utc, zoom_event_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BOOKINGS = 300
+SEED = 20261129
+ZOOM_PRO = {"pro": {"light": 30, "medium": 20}}
+STORM = {"pro": {"light": 3, "medium": 2}}  # a 429 storm
+
+
+def test_300_bookings_under_faults_end_with_exactly_the_right_meetings(
+    zoom: ZoomSandbox, organization, admin_membership, settings
+):
+    settings.LINK_WAIT_SECONDS = 0
+    settings.ZOOM_HTTP_TIMEOUT_SECONDS = 0.4
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    zoom.configure_app(webhook_url="")
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    rng = random.Random(SEED)
+
+    # Three hosts with their own Zoom, one who falls back to the shared org account, and a
+    # group event type whose sessions share a meeting.
+    connected(zoom, admin_membership, role="org", email="shared@zoom.test")
+    event_types: list[EventType] = []
+    for n in range(4):
+        member = make_member(organization, full_name=f"Host {n}")
+        if n < 3:
+            connected(zoom, member, email=f"host{n}@zoom.test")
+        event_types.append(zoom_event_type(member, slug=f"call-{n}"))
+    event_types.append(
+        zoom_event_type(
+            member,
+            title="Workshop",
+            slug="workshop",
+            kind=EventType.Kind.GROUP,
+            seats_per_session=4,
+        )
+    )
+    free = {et.id: next_free_starts(et, 200, days=12) for et in event_types}
+    for starts in free.values():
+        rng.shuffle(starts)
+
+    def a_start(event_type: EventType) -> datetime:
+        if event_type.is_group:
+            return rng.choice(free[event_type.id][:15])  # few sessions, several seats each
+        return free[event_type.id].pop()
+
+    phases = [
+        {"error_rate": 0.15, "timeout_rate": 0.05, "drop_after_commit_rate": 0.2, "seed": SEED},
+        {"outage": True},
+        {"error_rate": 0.1, "drop_after_commit_rate": 0.3, "seed": SEED + 1},
+        {},
+    ]
+    bookings: list[Booking] = []
+    for index in range(BOOKINGS):
+        if index % 75 == 0:
+            phase = phases[index // 75 % len(phases)]
+            zoom.set_faults(**phase)
+            storm = index // 75 == 3
+            zoom.set_limits(per_second=STORM if storm else ZOOM_PRO)
+        event_type = rng.choice(event_types)
+        # A full session, or the workshop host's other call, refuses: pick again next round.
+        with contextlib.suppress(SlotUnavailable):
+            bookings.append(book(event_type, a_start(event_type), email=f"i{index}@example.test"))
+        roll = rng.random()
+        if bookings and roll < 0.3:
+            victim = rng.choice(bookings)
+            victim.refresh_from_db()
+            if not victim.is_cancelled and not victim.event_type.is_group:
+                with contextlib.suppress(SlotUnavailable):
+                    reschedule(victim, a_start(victim.event_type))
+        elif bookings and roll < 0.5:
+            victim = rng.choice(bookings)
+            victim.refresh_from_db()
+            if not victim.is_cancelled:
+                cancel(victim)
+        drain(rounds=3)
+
+    # Zoom recovers; the queue runs dry; the hourly reconcile runs once for every account.
+    zoom.clear_faults()
+    zoom.set_limits(per_second=ZOOM_PRO)
+    while drain(rounds=200):
+        pass
+    stuck = ZoomMeeting.objects.exclude(state__in=["synced", "unrouted"])
+    assert list(stuck.values_list("id", "state", "problem")) == []
+    for zoom_user in ZoomUser.objects.all():
+        zoom_user_reconcile(zoom_user_id=zoom_user.id)
+    while drain(rounds=200):
+        pass
+
+    in_zoom = [m for user in zoom.control.get("/users").json() for m in zoom.meetings(user["id"])]
+    by_id = {m["id"]: m for m in in_zoom}
+    assert not [i for i, n in Counter(m["id"] for m in in_zoom).items() if n > 1]
+    live = Booking.objects.filter(status=Booking.Status.CONFIRMED)
+    wanted: dict[int, set[str]] = {}
+    for booking in live:
+        meeting = ZoomMeeting.objects.get(bookings__booking_id=booking.id)
+        assert meeting.zoom_meeting_id in by_id, f"missing meeting for booking {booking.id}"
+        assert by_id[meeting.zoom_meeting_id]["start_time"] == utc(booking.start), booking.id
+        wanted.setdefault(meeting.zoom_meeting_id, set()).add(str(booking.id))
+    orphans = set(by_id) - set(wanted)
+    assert orphans == set(), [by_id[i]["agenda"] for i in orphans]
+    cancelled = Booking.objects.filter(status=Booking.Status.CANCELLED)
+    for booking in cancelled.filter(session__isnull=True):
+        assert ZoomMeeting.objects.get(booking_id=booking.id).zoom_meeting_id is None
+    assert live.count() > 150
+    assert cancelled.count() > 30
+    # The faults really happened: Zoom failed, rate-limited and lost creates' answers.
+    outcomes = Counter(SyncLogEntry.objects.values_list("outcome", flat=True))
+    assert outcomes["unavailable"] > 20
+    assert outcomes["rate_limited"] > 0
+    assert SyncLogEntry.objects.filter(action="meeting.list").count() > 10  # adoptions
