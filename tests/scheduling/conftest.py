@@ -42,8 +42,9 @@ class RecordingProvider:
     label: str = "Zoom"
     status: LinkStatus = LinkStatus.READY
     join_url: str = "https://zoom.example.test/j/123"
-    reason: str = "The Zoom meeting could not be created."
+    reason: str = "The Zoom meeting could not be created."  # the host's, when unavailable
     action: HostAction | None = RECREATE
+    pending_reason: str = ""  # the host's, while pending
     problem: str = ""
     calls: list[tuple[str, BookingRef]] = field(default_factory=list)
     details_calls: list[list[int]] = field(default_factory=list)  # booking ids, per call
@@ -60,13 +61,14 @@ class RecordingProvider:
     def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
         self.details_calls.append([booking.booking_id for booking in bookings])
         ready = self.status == LinkStatus.READY
+        unavailable = self.status == LinkStatus.UNAVAILABLE
         details = ConferenceDetails(
             location_text=self.label,
             status=self.status,
             join_url=self.join_url if ready else "",
             passcode="4321" if ready else "",
-            reason="" if ready else self.reason,
-            action=None if ready else self.action,
+            reason=self.reason if unavailable else "" if ready else self.pending_reason,
+            action=self.action if unavailable else None,
         )
         return {booking.booking_id: details for booking in bookings}
 

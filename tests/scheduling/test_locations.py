@@ -248,6 +248,21 @@ def test_the_host_gets_a_get_action_as_a_link(member_client, zoom, provider):
     assert '<a href="/360/integrations">Reconnect</a>' in html
 
 
+def test_the_host_sees_a_pending_link_being_made_in_the_providers_words(
+    member_client, zoom, provider
+):
+    """While the link is being made the host's page says so: the provider's words, or
+    ours when it has none."""
+    provider.status = LinkStatus.PENDING
+    booking = book(zoom)
+    html = text(member_client.get(booking_url(booking)))
+    assert "The link is being created; it appears here and is emailed when ready." in html
+    provider.pending_reason = "Zoom is slow to answer; slotlink keeps trying."
+    html = text(member_client.get(booking_url(booking)))
+    assert provider.pending_reason in html
+    assert "The link is being created" not in html
+
+
 def test_a_cancelled_booking_shows_no_reason_or_action(member_client, zoom, provider):
     """Nothing is left to fix on a cancelled booking."""
     provider.status = LinkStatus.UNAVAILABLE

@@ -177,6 +177,7 @@ def booking_links(bookings: Iterable[Booking]) -> dict[int, BookingLink]:
 
 
 def booking_link_for(booking: Booking) -> BookingLink:
+    """One booking's link: its page, its emails, its invite."""
     return booking_links([booking])[booking.id]
 
 
