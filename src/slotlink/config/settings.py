@@ -208,6 +208,15 @@ ZOOM_WEBHOOK_SECRET_TOKEN = env_str("ZOOM_WEBHOOK_SECRET_TOKEN") or (
 # How long one call to Zoom may take before it counts as Zoom being unavailable.
 ZOOM_HTTP_TIMEOUT_SECONDS = float(env_str("ZOOM_HTTP_TIMEOUT_SECONDS") or 15)
 
+# Requests per second per Zoom account and rate-limit label that slotlink paces itself to
+# (Zoom's Pro plan; Business allows more). "light=30,medium=20" in the environment.
+ZOOM_RATE_LIMITS = {
+    label: float(rate)
+    for label, _, rate in (
+        part.partition("=") for part in env_list("ZOOM_RATE_LIMITS", ["light=30", "medium=20"])
+    )
+}
+
 # Fernet keys for secrets at rest (Zoom tokens), newest first; older keys still decrypt.
 # Demo and test derive one from SECRET_KEY; production must set them.
 ENCRYPTION_KEYS = env_list("SLOTLINK_ENCRYPTION_KEYS", [])

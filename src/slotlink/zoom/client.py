@@ -36,6 +36,7 @@ from slotlink.zoom.errors import (
     ZoomUnauthorized,
     ZoomUnavailable,
 )
+from slotlink.zoom.pacing import pace
 from slotlink.zoom.synclog import CallContext, sync_log_record
 
 SCOPE_CODES = {4700, 4711}
@@ -129,6 +130,7 @@ def meeting_create(
         action="meeting.create",
         context=context,
         json_body=body,
+        label="medium",
     )
 
 
@@ -169,6 +171,7 @@ def meetings_upcoming(
         action="meeting.list",
         context=context,
         params=params,
+        label="medium",
     )
 
 
@@ -181,8 +184,11 @@ def api_call(
     context: CallContext,
     json_body: dict[str, Any] | None = None,
     params: dict[str, str] | None = None,
+    label: str = "light",
 ) -> Any:
-    """One REST v2 call: Zoom's JSON answer (None for 204), or a typed error."""
+    """One REST v2 call: Zoom's JSON answer (None for 204), or a typed error. `label` is
+    the endpoint's rate-limit label, whose budget the call waits for (pacing.py)."""
+    pace(account=context.zoom_account_id, label=label)
     response = _send(
         action,
         context,

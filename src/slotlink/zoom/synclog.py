@@ -22,6 +22,8 @@ class CallContext:
     zoom_email: str = ""
     booking_id: int | None = None
     attempt: int = 1
+    # The Zoom account whose rate limits the call spends (pacing.py); "" skips pacing.
+    zoom_account_id: str = ""
 
     def retry(self) -> "CallContext":
         return replace(self, attempt=self.attempt + 1)

@@ -167,6 +167,7 @@ def _call(meeting: ZoomMeeting, call: Any) -> Any:
         zoom_email=zoom_user.email,
         booking_id=booking,
         attempt=meeting.attempts + 1,
+        zoom_account_id=zoom_user.zoom_account_id or zoom_user.zoom_user_id,
     )
     try:
         return with_access_token(zoom_user_id=zoom_user.id, context=context, call=call)

@@ -2,6 +2,7 @@
 
 from slotlink.zoom.models.accounts import ZoomConnection, ZoomUser
 from slotlink.zoom.models.meetings import ZoomMeeting, ZoomMeetingBooking
+from slotlink.zoom.models.pacing import ZoomPace
 from slotlink.zoom.models.rollout import ZoomAuthorization, ZoomRollout
 from slotlink.zoom.models.synclog import SyncLogEntry
 from slotlink.zoom.models.webhooks import WebhookEvent
@@ -13,6 +14,7 @@ __all__ = [
     "ZoomConnection",
     "ZoomMeeting",
     "ZoomMeetingBooking",
+    "ZoomPace",
     "ZoomRollout",
     "ZoomUser",
 ]

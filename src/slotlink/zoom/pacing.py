@@ -1,0 +1,49 @@
+"""Pacing requests to stay under Zoom's per-second limits instead of running into them.
+
+Zoom limits each account per second and per rate-limit label (Pro: Light 30/s, Medium
+20/s; REFERENCE §5), shared by every worker and machine that calls for that account. A
+429 storm costs every caller its retries, so each call first takes the next free slot of
+its account and label from one shared row (a short transaction, never held across the
+call) and waits for it. The rates are settings (`ZOOM_RATE_LIMITS`): the default is Pro's,
+which is safe for Business accounts too.
+"""
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from slotlink.zoom.models.pacing import ZoomPace
+
+# How far ahead slots may be handed out before a caller is told to come back later
+# instead of sleeping in a worker.
+MAX_WAIT = timedelta(seconds=30)
+
+
+def pace(*, account: str, label: str) -> float:
+    """Wait for this account's next free slot for `label`; returns the seconds waited."""
+    per_second = float(settings.ZOOM_RATE_LIMITS.get(label, 0) or 0)
+    if per_second <= 0 or not account:
+        return 0.0
+    key = f"{account}:{label}"
+    interval = timedelta(seconds=1 / per_second)
+    now = timezone.now()
+    with transaction.atomic():
+        row = ZoomPace.objects.select_for_update().filter(key=key).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = ZoomPace.objects.create(key=key, next_at=now)
+            except IntegrityError:
+                row = ZoomPace.objects.select_for_update().get(key=key)
+        slot = max(row.next_at, now)
+        if slot - now > MAX_WAIT:
+            slot = now  # a stale far-future slot (a clock jump): start again from now
+        row.next_at = slot + interval
+        row.save(update_fields=["next_at"])
+    wait = (slot - now).total_seconds()
+    if wait > 0:
+        time.sleep(wait)
+    return wait
