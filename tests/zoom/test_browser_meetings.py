@@ -1,0 +1,116 @@
+"""An invitee books a Zoom event in a real browser: the link shows on the confirmation
+page, in the email (the demo outbox) and in Zoom (the sandbox's page of the host's
+meetings); a reschedule keeps the link at the new time, and a cancel removes the meeting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from slotlink.accounts.models import Membership
+from slotlink.notifications.models import OutboxEmail
+from slotlink.scheduling.models import Booking
+from slotlink.zoom.models import ZoomMeeting, ZoomRollout
+from tests.factories import make_member, make_organization
+from tests.fixtures.browser import off_the_browser_thread
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import make_host
+from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import drain, zoom_event_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def acme(settings, live_server, zoom_sandbox: ZoomSandbox):
+    settings.BASE_URL = live_server.url
+    settings.DEMO = True
+    settings.EMAIL_BACKEND = "slotlink.notifications.outbox.OutboxBackend"
+    settings.LINK_WAIT_SECONDS = 0
+    zoom_sandbox.configure_app(webhook_url=f"{live_server.url}/zoom/webhook")
+    for name, value in zoom_sandbox.env().items():
+        setattr(settings, name, value)
+    organization = make_organization("Acme")
+    admin = make_member(organization, role=Membership.Role.ADMIN, full_name="Ada Admin")
+    host = make_host(organization, full_name="Hana Host")
+    membership = host.memberships.get()
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    _, zoom_user = connected(zoom_sandbox, membership, email="hana@zoom.test")
+    zoom_event_type(membership, slug="intro")
+    client = Client()
+    client.force_login(admin.user)
+    return organization, zoom_user, client.cookies["sessionid"].value
+
+
+def join_link_in(text: str, base: str) -> str:
+    match = re.search(re.escape(base) + r"/j/\S+?(?=[\s\"<]|$)", text)
+    assert match, text
+    return match.group(0)
+
+
+def test_an_invitee_gets_the_zoom_link_everywhere_and_it_follows_the_booking(
+    acme, live_server, page, zoom_sandbox: ZoomSandbox
+):
+    organization, zoom_user, admin_session = acme
+    page.goto(f"{live_server.url}/book/{organization.slug}/intro")
+    page.locator("label.slot").first.click()
+    page.get_by_label("Your name").fill("Ivy Invitee")
+    page.get_by_label("Email").fill("ivy@example.test")
+    page.get_by_role("button", name="Confirm booking").click()
+    page.get_by_role("heading", name="You're booked").wait_for()
+
+    off_the_browser_thread(drain)  # the worker: the meeting, then the emails
+    link = page.locator("#where a")  # the confirmation page asks again and swaps it in
+    link.wait_for(timeout=15_000)
+    join_url = link.inner_text()
+    assert join_url.startswith(f"{zoom_sandbox.base_url}/j/")
+
+    # The email, as the demo outbox shows it.
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": admin_session, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/360/outbox")
+    page.get_by_role("link", name=re.compile("^Confirmed: Intro call")).first.click()
+    assert join_url in page.content()
+
+    # Zoom's own page of the host's meetings.
+    page.goto(f"{zoom_sandbox.base_url}/u/{zoom_user['id']}")
+    assert join_url in page.content()
+    (meeting,) = zoom_sandbox.meetings(zoom_user["id"])
+
+    # Reschedule through the email's link: same Zoom link, the new time in Zoom.
+    booking = off_the_browser_thread(Booking.objects.get)
+    reschedule_path = off_the_browser_thread(_latest_link, "reschedule")
+    page.goto(live_server.url + reschedule_path)
+    page.locator("label.slot").nth(3).click()
+    page.get_by_role("button", name="Move my booking").click()
+    page.get_by_role("heading", name="Your booking moved").wait_for()
+    off_the_browser_thread(drain)
+    (moved,) = zoom_sandbox.meetings(zoom_user["id"])
+    moved_booking = off_the_browser_thread(Booking.objects.get)
+    assert moved["id"] == meeting["id"]
+    assert moved["join_url"] == join_url
+    assert moved["start_time"] != meeting["start_time"]
+    assert moved["start_time"] == moved_booking.start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert moved_booking.start != booking.start
+
+    # Cancel: the meeting is gone from Zoom.
+    page.goto(live_server.url + off_the_browser_thread(_latest_link, "cancel"))
+    page.get_by_role("button", name="Cancel booking").click()
+    page.get_by_role("heading", name="Your booking is cancelled").wait_for()
+    off_the_browser_thread(drain)
+    assert zoom_sandbox.meetings(zoom_user["id"]) == []
+    page.goto(f"{zoom_sandbox.base_url}/u/{zoom_user['id']}")
+    assert join_url not in page.content()
+    assert off_the_browser_thread(lambda: ZoomMeeting.objects.get().zoom_meeting_id) is None
+
+
+def _latest_link(kind: str) -> str:
+    for email in OutboxEmail.objects.filter(recipients__icontains="ivy@example.test"):
+        match = re.search(rf"https?://\S+?(/booking/\S+?/{kind})", email.text)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {kind} link in {list(mail.outbox)}")
