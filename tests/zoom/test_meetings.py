@@ -270,3 +270,33 @@ def test_disconnecting_keeps_existing_links(zoom: ZoomSandbox, host: ZoomHost, m
     assert details(booking).join_url == link
     later = book(host.event_type, next_free_starts(host.event_type, 3)[2])
     assert "No Zoom account was connected" in details(later).reason
+
+
+def test_reconnecting_retries_the_meetings_that_failed_for_want_of_it(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """The booking that failed because the connection broke gets its meeting once the host
+    reconnects, without anyone pressing Try again."""
+    from slotlink.zoom.client import TokenSet
+    from slotlink.zoom.connections import ZoomProfile, zoom_user_upsert
+
+    zoom.revoke_tokens(host.zoom_user["id"])
+    ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
+    booking = book(host.event_type)
+    drain()
+    assert meeting_of(booking).state == ZoomMeeting.State.FAILED
+    issued = zoom.tokens_for(host.zoom_user["id"])
+    stored = ZoomUser.objects.get()
+    zoom_user_upsert(
+        profile=ZoomProfile(
+            zoom_user_id=stored.zoom_user_id,
+            zoom_account_id=stored.zoom_account_id,
+            email=stored.email,
+            display_name=stored.display_name,
+            user_type=2,
+            time_zone="UTC",
+        ),
+        tokens=TokenSet(issued["access_token"], issued["refresh_token"], 3600, issued["scope"]),
+    )
+    drain()
+    assert details(booking).status == LinkStatus.READY

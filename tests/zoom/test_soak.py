@@ -6,6 +6,7 @@ none at a wrong time."""
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 from collections import Counter
 from datetime import datetime
@@ -24,13 +25,15 @@ from tests.zoom.meeting_helpers import cancel, drain, reschedule, utc, zoom_even
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BOOKINGS = 300
+# The benchmark runs a larger soak through the same test (benchmarks/zoom_soak.py).
+BOOKINGS = int(os.environ.get("SLOTLINK_SOAK_BOOKINGS", "300"))
 SEED = 20261129
+PHASE = 75  # bookings per fault phase
 ZOOM_PRO = {"pro": {"light": 30, "medium": 20}}
 STORM = {"pro": {"light": 3, "medium": 2}}  # a 429 storm
 
 
-def test_300_bookings_under_faults_end_with_exactly_the_right_meetings(
+def test_bookings_under_faults_end_with_exactly_the_right_meetings(
     zoom: ZoomSandbox, organization, admin_membership, settings
 ):
     settings.LINK_WAIT_SECONDS = 0
@@ -58,13 +61,14 @@ def test_300_bookings_under_faults_end_with_exactly_the_right_meetings(
             seats_per_session=4,
         )
     )
-    free = {et.id: next_free_starts(et, 200, days=12) for et in event_types}
+    days = max(12, BOOKINGS // 25)
+    free = {et.id: next_free_starts(et, BOOKINGS // 2, days=days) for et in event_types}
     for starts in free.values():
         rng.shuffle(starts)
 
     def a_start(event_type: EventType) -> datetime:
         if event_type.is_group:
-            return rng.choice(free[event_type.id][:15])  # few sessions, several seats each
+            return rng.choice(free[event_type.id][: max(15, BOOKINGS // 20)])  # several seats
         return free[event_type.id].pop()
 
     phases = [
@@ -75,10 +79,10 @@ def test_300_bookings_under_faults_end_with_exactly_the_right_meetings(
     ]
     bookings: list[Booking] = []
     for index in range(BOOKINGS):
-        if index % 75 == 0:
-            phase = phases[index // 75 % len(phases)]
+        if index % PHASE == 0:
+            phase = phases[index // PHASE % len(phases)]
             zoom.set_faults(**phase)
-            storm = index // 75 == 3
+            storm = index // PHASE % len(phases) == 3
             zoom.set_limits(per_second=STORM if storm else ZOOM_PRO)
         event_type = rng.choice(event_types)
         # A full session, or the workshop host's other call, refuses: pick again next round.
@@ -125,8 +129,8 @@ def test_300_bookings_under_faults_end_with_exactly_the_right_meetings(
     cancelled = Booking.objects.filter(status=Booking.Status.CANCELLED)
     for booking in cancelled.filter(session__isnull=True):
         assert ZoomMeeting.objects.get(booking_id=booking.id).zoom_meeting_id is None
-    assert live.count() > 150
-    assert cancelled.count() > 30
+    assert live.count() > BOOKINGS // 2
+    assert cancelled.count() > BOOKINGS // 10
     # The faults really happened: Zoom failed, rate-limited and lost creates' answers.
     outcomes = Counter(SyncLogEntry.objects.values_list("outcome", flat=True))
     assert outcomes["unavailable"] > 20

@@ -12,6 +12,7 @@ from django.utils import timezone
 from slotlink.accounts.models import Organization, User
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.client import TokenSet
+from slotlink.zoom.meetings.fixes import meetings_retry_for
 from slotlink.zoom.models import ZoomConnection, ZoomUser
 
 log = logging.getLogger("slotlink.zoom")
@@ -90,6 +91,7 @@ def zoom_user_upsert(*, profile: ZoomProfile, tokens: TokenSet) -> ZoomUser:
         zoom_user.broken_at = None
         zoom_user.authorized_at = timezone.now()
         zoom_user.save()
+        meetings_retry_for(zoom_user_id=zoom_user.zoom_user_id)
     return zoom_user
 
 

@@ -22,10 +22,18 @@ AGENDA_LIMIT = 2000
 # Room kept at the end of the agenda for the line that marks the meeting as slotlink's.
 MARKER_ROOM = 80
 
-NOT_ENABLED = "Zoom isn't enabled for this organization, so no Zoom meeting was created."
+# The help article's "No link in the email" checklist, with the item that was missing.
+CHECKLIST = (
+    " A Zoom link needs all three: Zoom enabled for the organization by an admin, the event "
+    "type's location set to Zoom, and a connected Zoom account (the host's own, or a shared "
+    "org account)."
+)
+NOT_ENABLED = (
+    "Zoom isn't enabled for this organization, so no Zoom meeting was created." + CHECKLIST
+)
 NO_ACCOUNT = (
     "No Zoom account was connected for this host (nor a shared org account), so no Zoom "
-    "meeting was created."
+    "meeting was created." + CHECKLIST
 )
 
 

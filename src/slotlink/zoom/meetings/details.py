@@ -41,8 +41,13 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
             LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
         )
     if meeting.state == State.UNROUTED:
+        action = (
+            HostAction("Enable Zoom →", reverse("integrations"))
+            if meeting.problem.startswith("Zoom isn't enabled")
+            else _connect_action()
+        )
         return ConferenceDetails(
-            LABEL, LinkStatus.UNAVAILABLE, reason=meeting.problem, action=_connect_action()
+            LABEL, LinkStatus.UNAVAILABLE, reason=meeting.problem, action=action
         )
     if meeting.drift == Drift.REMOVED:
         return ConferenceDetails(

@@ -41,3 +41,19 @@ def meeting_fix(*, meeting_id: int) -> str:
         ZoomMeeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1, **fields)
         enqueue_on_commit(zoom_meeting_sync, meeting.id)
     return done
+
+
+def meetings_retry_for(*, zoom_user_id: str) -> int:
+    """A reconnected account: its meetings that failed for want of a connection try again."""
+    from slotlink.zoom.tasks import zoom_meeting_sync
+
+    failed = ZoomMeeting.objects.filter(
+        zoom_user_id=zoom_user_id,
+        state=ZoomMeeting.State.FAILED,
+        problem__icontains="reconnect",
+    )
+    ids = list(failed.values_list("id", flat=True))
+    failed.update(state=ZoomMeeting.State.PENDING, problem="", host_told_at=None, attempts=0)
+    for meeting_id in ids:
+        enqueue_on_commit(zoom_meeting_sync, meeting_id)
+    return len(ids)
