@@ -5,6 +5,7 @@ The reason and the action are for the host; the seam keeps them from the invitee
 """
 
 from datetime import UTC
+from typing import cast
 
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +58,7 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
             action=_meeting_action(meeting, "Recreate meeting"),
         )
     if meeting.join_url and meeting.zoom_meeting_id is not None:
-        reason, action = "", None
+        reason, action = "", cast(HostAction | None, None)
         if meeting.drift == Drift.MOVED:
             reason = f"The Zoom meeting was moved in Zoom to {_when(meeting.drift_start)}."
             action = _meeting_action(meeting, "Move it back")
