@@ -5,7 +5,6 @@ The reason and the action are for the host; the seam keeps them from the invitee
 """
 
 from datetime import UTC
-from typing import cast
 
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +41,13 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
             LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
         )
     if meeting.state == State.UNROUTED:
-        action = (
+        way_out = (
             HostAction("Enable Zoom →", reverse("integrations"))
             if meeting.problem.startswith("Zoom isn't enabled")
             else _connect_action()
         )
         return ConferenceDetails(
-            LABEL, LinkStatus.UNAVAILABLE, reason=meeting.problem, action=action
+            LABEL, LinkStatus.UNAVAILABLE, reason=meeting.problem, action=way_out
         )
     if meeting.drift == Drift.REMOVED:
         return ConferenceDetails(
@@ -58,7 +57,8 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
             action=_meeting_action(meeting, "Recreate meeting"),
         )
     if meeting.join_url and meeting.zoom_meeting_id is not None:
-        reason, action = "", cast(HostAction | None, None)
+        reason = ""
+        action: HostAction | None = None
         if meeting.drift == Drift.MOVED:
             reason = f"The Zoom meeting was moved in Zoom to {_when(meeting.drift_start)}."
             action = _meeting_action(meeting, "Move it back")
