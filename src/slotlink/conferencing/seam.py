@@ -45,6 +45,9 @@ class ConferenceDetails:
     # ("moved in Zoom to ..."), and the action that fixes it.
     reason: str = ""
     action: HostAction | None = None
+    # Whether the invitee came, when the provider knows (e.g. a webinar's attendance):
+    # "attended", "no_show" or "" (not known yet).
+    attendance: str = ""
 
     @property
     def is_ready(self) -> bool:
@@ -80,10 +83,24 @@ class BookingRef:
     # None for one-on-one bookings. A reschedule says which session the booking left.
     group_session_id: int | None = None
     previous_group_session_id: int | None = None
+    # What the booking's location says beyond its kind: for a webinar location, an
+    # existing event of the provider's to attach to ("" for a new one per session), and
+    # whether to fall back to a plain meeting when the webinar cannot be made.
+    location_detail: str = ""
+    fallback_to_meeting: bool = False
 
     @property
     def start_iso(self) -> str:
         return self.start.isoformat()
+
+
+@dataclass(frozen=True)
+class ExistingEvent:
+    """An event that already exists at the provider (e.g. a webinar on the host's Zoom),
+    which an event type can attach to instead of making one per session."""
+
+    reference: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,14 @@ class ConferencingProvider(Protocol):
         self, *, organization_id: int, user_id: int, is_admin: bool
     ) -> IntegrationCard | None:
         """The card this person sees on the Integrations page; None hides the provider."""
+        ...
+
+
+class ProviderWithExistingEvents(ConferencingProvider, Protocol):
+    """A provider whose location can attach to events that exist at the provider."""
+
+    def existing_events(self, *, organization_id: int, host_id: int) -> list[ExistingEvent]:
+        """The host's own events at the provider, never a co-worker's."""
         ...
 
 
@@ -168,6 +193,18 @@ def conference_details_many(
     for kind, refs in by_kind.items():
         details.update(_providers[kind].details_many(refs))
     return details
+
+
+def existing_events(
+    location_kind: str, *, organization_id: int, host_id: int
+) -> list[ExistingEvent]:
+    """Events the host could attach this location to; [] when the provider has none."""
+    provider = provider_for(location_kind)
+    lister = getattr(provider, "existing_events", None)
+    if lister is None:
+        return []
+    events: list[ExistingEvent] = lister(organization_id=organization_id, host_id=host_id)
+    return events
 
 
 def location_problem(location_kind: str, *, organization_id: int, host_id: int) -> str:
