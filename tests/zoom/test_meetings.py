@@ -100,6 +100,24 @@ def test_a_reschedule_moves_the_same_meeting_and_keeps_its_link(zoom: ZoomSandbo
     assert [(r["method"]) for r in zoom.requests(path_prefix="/v2/meetings/")] == ["PATCH"]
 
 
+def test_the_moment_the_link_was_stored_is_kept_through_later_changes(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """The meeting remembers when its join link was stored (the end of a booking's time to
+    link); a booking's meeting has none before Zoom answered, and a reschedule keeps it."""
+    first, later = next_free_starts(host.event_type, 3)[0], next_free_starts(host.event_type, 3)[2]
+    booking = book(host.event_type, first)
+    assert meeting_of(booking).link_ready_at is None
+    drain()
+    stored = meeting_of(booking)
+    assert stored.join_url
+    assert stored.link_ready_at is not None
+    assert booking.created_at <= stored.link_ready_at <= stored.updated_at
+    reschedule(booking, later)
+    drain()
+    assert meeting_of(booking).link_ready_at == stored.link_ready_at
+
+
 def test_a_cancel_deletes_the_meeting(zoom: ZoomSandbox, host: ZoomHost):
     booking = book(host.event_type)
     drain()

@@ -62,14 +62,14 @@ class SyncResult:
     retry_at: datetime | None = None
 
 
-class _Wait(Exception):
+class Wait(Exception):
     def __init__(self, until: datetime, problem: str) -> None:
         super().__init__(problem)
         self.until = until
         self.problem = problem
 
 
-class _Fail(Exception):
+class Fail(Exception):
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
         self.problem = problem
@@ -118,7 +118,7 @@ def _steps(meeting_id: int, owner: str) -> SyncResult:
             return SyncResult(in_sync=True)
         try:
             _step(meeting, owner)
-        except _Wait as wait:
+        except Wait as wait:
             _save(
                 meeting,
                 owner,
@@ -128,24 +128,24 @@ def _steps(meeting_id: int, owner: str) -> SyncResult:
                 next_attempt_at=wait.until,
             )
             return SyncResult(in_sync=False, retry_at=wait.until)
-        except _Fail as failure:
+        except Fail as failure:
             _fail(meeting, owner, failure.problem)
             return SyncResult(in_sync=False)
     return SyncResult(in_sync=False, retry_at=timezone.now())
 
 
-def _zoom_user(meeting: ZoomMeeting) -> ZoomUser:
+def _zoom_user(meeting: ZoomMeeting | Any) -> ZoomUser:
     connection = meeting.connection
     if connection is None:
-        raise _Fail(
+        raise Fail(
             "The Zoom account this meeting was on was disconnected from slotlink, so slotlink "
             "can no longer change it. Change it in Zoom."
         )
     zoom_user = connection.zoom_user
     if not zoom_user.is_connected:
-        raise _Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.")
+        raise Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.")
     if zoom_user.daily_cap_until and zoom_user.daily_cap_until > timezone.now():
-        raise _Wait(zoom_user.daily_cap_until, _daily_cap_problem(zoom_user.daily_cap_until))
+        raise Wait(zoom_user.daily_cap_until, _daily_cap_problem(zoom_user.daily_cap_until))
     return zoom_user
 
 
@@ -157,9 +157,15 @@ def _daily_cap_problem(until: datetime) -> str:
 
 
 def _call(meeting: ZoomMeeting, call: Any) -> Any:
-    """One Zoom call for this meeting, its failures turned into waiting or failing."""
-    zoom_user = _zoom_user(meeting)
     booking = meeting.booking_id or meeting.bookings.values_list("booking_id", flat=True).first()
+    return zoom_call(meeting, call, booking_id=booking)
+
+
+def zoom_call(meeting: Any, call: Any, *, booking_id: int | None) -> Any:
+    """One Zoom call for a meeting or webinar (anything with its connection, organization
+    and attempts), its failures turned into waiting or failing."""
+    zoom_user = _zoom_user(meeting)
+    booking = booking_id
     context = CallContext(
         organization_id=meeting.organization_id,
         connection_id=meeting.connection_id,
@@ -174,23 +180,23 @@ def _call(meeting: ZoomMeeting, call: Any) -> Any:
     except ZoomRateLimited as limited:
         if limited.daily:
             ZoomUser.objects.filter(pk=zoom_user.pk).update(daily_cap_until=limited.retry_at)
-            raise _Wait(limited.retry_at, _daily_cap_problem(limited.retry_at)) from None
-        raise _Wait(
+            raise Wait(limited.retry_at, _daily_cap_problem(limited.retry_at)) from None
+        raise Wait(
             max(limited.retry_at, _backoff(meeting)), "Zoom asked slotlink to slow down; retrying."
         ) from None
     except ZoomUnavailable:
-        raise _Wait(_backoff(meeting), "Zoom could not be reached; retrying.") from None
+        raise Wait(_backoff(meeting), "Zoom could not be reached; retrying.") from None
     except ZoomUnauthorized:
-        raise _Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.") from None
+        raise Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.") from None
     except ZoomScopeMissing as missing:
-        raise _Fail(
+        raise Fail(
             "Zoom did not give slotlink permission for this ("
             + ", ".join(missing.missing or ["a scope"])
             + "): reconnect Zoom and allow every permission it asks for."
         ) from None
 
 
-def _backoff(meeting: ZoomMeeting) -> datetime:
+def _backoff(meeting: Any) -> datetime:
     pause = min(LONGEST_PAUSE, FIRST_PAUSE * 2 ** min(meeting.attempts, 10))
     jitter = random.uniform(0.5, 1.0)  # noqa: S311 - spreading retries, not a secret
     return timezone.now() + pause * jitter
@@ -244,12 +250,12 @@ def _create(meeting: ZoomMeeting, owner: str) -> None:
         )
     except ZoomRejected as refused:
         _save(meeting, owner, create_marker="")
-        raise _Fail(f"Zoom refused to create the meeting: {refused.message}") from None
+        raise Fail(f"Zoom refused to create the meeting: {refused.message}") from None
     _created(meeting, owner, created, version)
 
 
 def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> None:
-    start = _parse_time(created.get("start_time"))
+    start = parse_time(created.get("start_time"))
     in_step = start == meeting.start and created.get("duration") == meeting.duration_minutes
     with transaction.atomic():
         _save(
@@ -258,6 +264,7 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
             zoom_meeting_id=int(created["id"]),
             join_url=str(created.get("join_url") or ""),
             passcode=str(created.get("password") or ""),
+            link_ready_at=timezone.now(),
             synced_start=start,
             synced_version=version if in_step else 0,
             create_marker="",
@@ -306,11 +313,11 @@ def _update(meeting: ZoomMeeting, owner: str) -> None:
         )
     except ZoomNotFound:
         _save(meeting, owner, drift=ZoomMeeting.Drift.REMOVED, synced_version=version)
-        raise _Fail(
+        raise Fail(
             "The Zoom meeting was removed in Zoom, so it could not be moved. Recreate it."
         ) from None
     except ZoomRejected as refused:
-        raise _Fail(f"Zoom refused to move the meeting: {refused.message}") from None
+        raise Fail(f"Zoom refused to move the meeting: {refused.message}") from None
     _save(meeting, owner, synced_version=version, synced_start=meeting.start, attempts=0)
 
 
@@ -331,7 +338,7 @@ def _delete(meeting: ZoomMeeting, owner: str) -> None:
     except ZoomNotFound:
         pass  # already gone, which is what was wanted
     except ZoomRejected as refused:
-        raise _Fail(f"Zoom refused to delete the meeting: {refused.message}") from None
+        raise Fail(f"Zoom refused to delete the meeting: {refused.message}") from None
     _save(meeting, owner, zoom_meeting_id=None, synced_version=meeting.version, attempts=0)
 
 
@@ -346,7 +353,7 @@ def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
     log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem)
 
 
-def _parse_time(value: object) -> datetime | None:
+def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
