@@ -11,16 +11,19 @@ class ZoomConfig(AppConfig):
         from slotlink.conferencing import seam
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
         from slotlink.zoom.provider import ZoomProvider
+        from slotlink.zoom.webinars.provider import ZoomWebinarProvider
 
         seam.register_provider(ZoomProvider())
+        seam.register_provider(ZoomWebinarProvider())
         self._register_periodic_jobs()
 
     def _register_periodic_jobs(self) -> None:
         from datetime import timedelta
 
         from slotlink.core.periodic import register_periodic
-        from slotlink.zoom.tasks import zoom_reconcile, zoom_sweep
+        from slotlink.zoom.tasks import zoom_attendance, zoom_reconcile, zoom_sweep
 
         register_periodic("zoom.sweep", every=timedelta(minutes=1), task=zoom_sweep)
         # Each account is listed at most hourly; this only looks for accounts that are due.
         register_periodic("zoom.reconcile", every=timedelta(minutes=5), task=zoom_reconcile)
+        register_periodic("zoom.attendance", every=timedelta(minutes=15), task=zoom_attendance)

@@ -71,3 +71,22 @@ def zoom_reconcile() -> None:
 
     for zoom_user_id in zoom_users_due():
         zoom_user_reconcile(zoom_user_id=zoom_user_id)
+
+
+@task()
+def zoom_webinar_sync(webinar_id: int) -> None:
+    """Bring a group session's webinar and registrants in line; come back when it must wait."""
+    from slotlink.zoom.webinars.sync import webinar_sync
+
+    result = webinar_sync(webinar_id=webinar_id)
+    if result.retry_at is not None:
+        zoom_webinar_sync.using(run_after=result.retry_at).enqueue(webinar_id)
+
+
+@task()
+def zoom_attendance() -> None:
+    """Read attendance of webinars that have ended (once each, a while after the end)."""
+    from slotlink.zoom.webinars.attendance import attendance_due, attendance_read
+
+    for webinar_id in attendance_due():
+        attendance_read(webinar_id=webinar_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from slotlink.zoom.views import connect, meetings, pages, webhook
+from slotlink.zoom.views import connect, meetings, pages, webhook, webinars
 
 urlpatterns = [
     path("360/integrations/zoom", pages.zoom_page, name="zoom"),
@@ -33,6 +33,15 @@ urlpatterns = [
         "360/integrations/zoom/meetings/<int:meeting_id>/fix",
         meetings.meeting_fix_view,
         name="zoom-meeting-fix",
+    ),
+    path("360/integrations/zoom/webinars", webinars.webinar_list, name="zoom-webinars"),
+    path(
+        "360/integrations/zoom/webinars/export", webinars.webinar_export, name="zoom-webinar-export"
+    ),
+    path(
+        "360/integrations/zoom/webinars/<int:webinar_id>/attendance",
+        webinars.webinar_attendance_refresh,
+        name="zoom-webinar-attendance",
     ),
     path("zoom/webhook", webhook.webhook, name="zoom-webhook"),
 ]

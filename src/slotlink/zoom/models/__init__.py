@@ -6,6 +6,7 @@ from slotlink.zoom.models.pacing import ZoomPace
 from slotlink.zoom.models.rollout import ZoomAuthorization, ZoomRollout
 from slotlink.zoom.models.synclog import SyncLogEntry
 from slotlink.zoom.models.webhooks import WebhookEvent
+from slotlink.zoom.models.webinars import ZoomRegistrant, ZoomWebinar
 
 __all__ = [
     "SyncLogEntry",
@@ -15,6 +16,8 @@ __all__ = [
     "ZoomMeeting",
     "ZoomMeetingBooking",
     "ZoomPace",
+    "ZoomRegistrant",
     "ZoomRollout",
     "ZoomUser",
+    "ZoomWebinar",
 ]

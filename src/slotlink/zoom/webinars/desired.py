@@ -1,0 +1,157 @@
+"""What a group session's webinar and its registrants should be, written in the booking's
+transaction; the worker syncs them (sync.py).
+
+The first booking of a session wants the webinar (routed like a meeting, and only to an
+account with webinars switched on for the organization); each booking is a registrant. A
+cancel makes its registrant not live; the webinar is no longer wanted when none is. A
+reschedule moves the registrant to the other session's webinar.
+"""
+
+import logging
+
+from django.utils import timezone
+
+from slotlink.conferencing.seam import BookingRef
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.zoom import selectors
+from slotlink.zoom.meetings.desired import CHECKLIST
+from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
+
+log = logging.getLogger("slotlink.zoom")
+State = ZoomWebinar.State
+
+NOT_ENABLED = (
+    "Webinars on group bookings aren't enabled for this organization (Rollout card), so no "
+    "Zoom webinar was created."
+)
+NO_ACCOUNT = " ".join(
+    [
+        "No Zoom account was connected for this host (nor a shared org account),",
+        "so no Zoom webinar was created." + CHECKLIST,
+    ]
+)
+NO_LICENCE = "The Zoom account {email} has no webinar licence, so Zoom can't host a webinar on it."
+
+
+def _sync_on_commit(webinar: ZoomWebinar) -> None:
+    from slotlink.zoom.tasks import zoom_webinar_sync
+
+    enqueue_on_commit(zoom_webinar_sync, webinar.id)
+
+
+def _route(webinar: ZoomWebinar, ref: BookingRef) -> None:
+    rollout = selectors.zoom_rollout_for(organization_id=ref.organization_id)
+    if not (rollout.enabled and rollout.webinars_enabled):
+        webinar.state, webinar.problem, webinar.present = State.UNROUTED, NOT_ENABLED, False
+        return
+    connection = selectors.routed_connection(
+        organization_id=ref.organization_id, host_id=ref.host_id
+    )
+    if connection is None:
+        webinar.state, webinar.problem, webinar.present = State.UNROUTED, NO_ACCOUNT, False
+        return
+    webinar.connection = connection
+    webinar.zoom_user_id = connection.zoom_user.zoom_user_id
+    webinar.present, webinar.state, webinar.problem = True, State.PENDING, ""
+
+
+def _webinar_for(ref: BookingRef, session_id: int) -> ZoomWebinar:
+    webinar = ZoomWebinar.objects.select_for_update().filter(group_session_id=session_id).first()
+    if webinar is None:
+        attached = ref.location_detail.isdigit()
+        webinar = ZoomWebinar(
+            organization_id=ref.organization_id,
+            group_session_id=session_id,
+            event_type_id=ref.event_type_id,
+            host_id=ref.host_id,
+            topic=ref.title[:200],
+            agenda=ref.description[:1900],
+            start=ref.start,
+            duration_minutes=ref.duration_minutes,
+            time_zone=ref.host_time_zone or "UTC",
+            attached=attached,
+            zoom_webinar_id=int(ref.location_detail) if attached else None,
+            fallback_to_meeting=ref.fallback_to_meeting,
+            present=False,
+        )
+    return webinar
+
+
+def _want(webinar: ZoomWebinar, ref: BookingRef) -> None:
+    if not webinar.present and webinar.state != State.FELL_BACK:
+        first = webinar.pk is None
+        if webinar.connection_id is None:
+            _route(webinar, ref)
+        else:
+            webinar.present, webinar.state = True, State.PENDING
+        if webinar.present and not first:
+            webinar.version += 1
+    webinar.updated_at = timezone.now()
+    webinar.save()
+
+
+def _register(webinar: ZoomWebinar, ref: BookingRef) -> None:
+    first, _, last = ref.invitee_name.strip().partition(" ")
+    ZoomRegistrant.objects.update_or_create(
+        webinar=webinar,
+        booking_id=ref.booking_id,
+        defaults={
+            "email": ref.invitee_email,
+            "first_name": (first or ref.invitee_email)[:100],
+            "last_name": last[:100],
+            "live": True,
+            "problem": "",
+        },
+    )
+
+
+def _release(webinar: ZoomWebinar) -> None:
+    if webinar.registrants.filter(live=True).exists() or not webinar.present:
+        return
+    webinar.present = False
+    webinar.version += 1
+    webinar.state = State.PENDING
+    webinar.updated_at = timezone.now()
+    webinar.save()
+
+
+def webinar_for_booking_create(*, ref: BookingRef) -> ZoomWebinar:
+    assert ref.group_session_id is not None
+    webinar = _webinar_for(ref, ref.group_session_id)
+    _want(webinar, ref)
+    if webinar.state == State.FELL_BACK:
+        from slotlink.zoom.meetings.desired import meeting_for_booking_create
+
+        meeting_for_booking_create(ref=ref)
+        return webinar
+    _register(webinar, ref)
+    if webinar.state != State.UNROUTED:
+        _sync_on_commit(webinar)
+    log.info("zoom.webinar.wanted webinar=%s booking=%s", webinar.id, ref.booking_id)
+    return webinar
+
+
+def webinar_for_booking_cancel(*, ref: BookingRef) -> None:
+    registrant = (
+        ZoomRegistrant.objects.select_related("webinar")
+        .filter(booking_id=ref.booking_id, live=True)
+        .first()
+    )
+    if registrant is None:
+        from slotlink.zoom.meetings.desired import meeting_for_booking_cancel
+
+        meeting_for_booking_cancel(ref=ref)  # a session that fell back to a meeting
+        return
+    webinar = ZoomWebinar.objects.select_for_update().get(pk=registrant.webinar_id)
+    ZoomRegistrant.objects.filter(pk=registrant.pk).update(live=False)
+    _release(webinar)
+    if webinar.state != State.UNROUTED:
+        _sync_on_commit(webinar)
+
+
+def webinar_for_booking_reschedule(*, ref: BookingRef) -> None:
+    """A booking moved to another session: its registration moves to that webinar."""
+    if ref.previous_group_session_id == ref.group_session_id:
+        return
+    webinar_for_booking_cancel(ref=ref)
+    webinar_for_booking_create(ref=ref)

@@ -1,0 +1,71 @@
+"""What a webinar booking shows: the invitee's own join link, or why there is none; and,
+for the host, whether the invitee attended."""
+
+from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.zoom.meetings.details import details_many as meeting_details_many
+from slotlink.zoom.models import ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
+
+LABEL = "Zoom webinar"
+CANCELLED = "This booking was cancelled."
+State = ZoomWebinar.State
+
+
+def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> ConferenceDetails:
+    webinar = registrant.webinar
+    attendance = registrant.attendance
+    if cancelled:
+        return ConferenceDetails(
+            LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
+        )
+    if registrant.join_url:
+        return ConferenceDetails(
+            LABEL, LinkStatus.READY, join_url=registrant.join_url, attendance=attendance
+        )
+    if registrant.problem:
+        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=registrant.problem)
+    if webinar.state == State.UNROUTED:
+        return ConferenceDetails(
+            LABEL,
+            LinkStatus.UNAVAILABLE,
+            reason=webinar.problem,
+            action=HostAction("Zoom settings →", "/360/integrations/zoom"),
+        )
+    if webinar.state == State.FAILED:
+        return ConferenceDetails(
+            LABEL,
+            LinkStatus.UNAVAILABLE,
+            reason=webinar.problem,
+            action=HostAction("Zoom settings →", "/360/integrations/zoom"),
+        )
+    return ConferenceDetails(
+        LABEL, LinkStatus.PENDING, reason=webinar.problem or "The Zoom webinar is being set up."
+    )
+
+
+def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
+    ids = [b.booking_id for b in bookings]
+    registrants: dict[int, ZoomRegistrant] = {}
+    for registrant in (
+        ZoomRegistrant.objects.select_related("webinar")
+        .filter(booking_id__in=ids)
+        .order_by("live", "id")
+    ):
+        registrants[registrant.booking_id] = registrant  # the live one wins (ordered last)
+    # Sessions that fell back to a meeting show the meeting's details.
+    fell_back = set(
+        ZoomMeetingBooking.objects.filter(booking_id__in=ids).values_list("booking_id", flat=True)
+    )
+    result = meeting_details_many([b for b in bookings if b.booking_id in fell_back])
+    for booking in bookings:
+        if booking.booking_id in result:
+            continue
+        found = registrants.get(booking.booking_id)
+        if found is None:
+            result[booking.booking_id] = ConferenceDetails(
+                LABEL,
+                LinkStatus.UNAVAILABLE,
+                reason="No Zoom webinar: Zoom isn't set up for this organization yet.",
+            )
+        else:
+            result[booking.booking_id] = _registrant_details(found, booking.cancelled)
+    return result

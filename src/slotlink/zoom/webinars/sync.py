@@ -1,0 +1,343 @@
+"""Reconciling a group session's webinar and registrants with Zoom, exactly once.
+
+The meeting sync's rules (meetings/sync.py) with two more things to keep in sync:
+- the webinar itself: created with registration required and automatic approval, found
+  again by its marker if the create's answer was lost, deleted when no booking is left
+  (never for a webinar the event type attached to, which the host owns);
+- each registrant: added once (an add whose answer was lost is looked for in the
+  webinar's registrants before adding again, since Zoom takes at most 3 adds a day for one
+  registrant), its personal join link stored; a cancelled booking's registration is
+  cancelled (Zoom's registrants can't be deleted).
+No webinar licence on the account (Zoom's 400 with code 200) falls back to a Zoom meeting
+when the event type says so, and otherwise leaves the bookings without a link, saying why.
+"""
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from slotlink.conferencing import seam
+from slotlink.zoom import client
+from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
+from slotlink.zoom.meetings.sync import MARKER_PREFIX, Fail, SyncResult, Wait, zoom_call
+from slotlink.zoom.models import (
+    ZoomMeeting,
+    ZoomMeetingBooking,
+    ZoomRegistrant,
+    ZoomUser,
+    ZoomWebinar,
+)
+from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.webinars.desired import NO_LICENCE
+
+log = logging.getLogger("slotlink.zoom")
+State = ZoomWebinar.State
+LICENCE_CODE = 200
+HOST_CANNOT_REGISTER = 3027
+MAX_STEPS = 40
+
+
+def _lease(webinar_id: int, owner: str) -> bool:
+    now = timezone.now()
+    return bool(
+        ZoomWebinar.objects.filter(pk=webinar_id)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
+        .update(lease_until=now + timedelta(minutes=2), lease_owner=owner)
+    )
+
+
+def webinar_sync(*, webinar_id: int) -> SyncResult:
+    owner = uuid.uuid4().hex
+    if not _lease(webinar_id, owner):
+        lease = ZoomWebinar.objects.filter(pk=webinar_id).values_list("lease_until", flat=True)
+        return SyncResult(in_sync=False, retry_at=next(iter(lease), None))
+    try:
+        return _steps(webinar_id, owner)
+    finally:
+        ZoomWebinar.objects.filter(pk=webinar_id, lease_owner=owner).update(
+            lease_until=None, lease_owner=""
+        )
+
+
+def _save(webinar: ZoomWebinar, owner: str, **fields: Any) -> None:
+    fields["updated_at"] = timezone.now()
+    ZoomWebinar.objects.filter(pk=webinar.pk, lease_owner=owner).update(**fields)
+    for name, value in fields.items():
+        setattr(webinar, name, value)
+
+
+def _steps(webinar_id: int, owner: str) -> SyncResult:
+    for _ in range(MAX_STEPS):
+        webinar = ZoomWebinar.objects.select_related("connection__zoom_user").get(pk=webinar_id)
+        if webinar.state in (State.UNROUTED, State.FAILED, State.FELL_BACK):
+            return SyncResult(in_sync=webinar.state != State.FAILED)
+        try:
+            if not _step(webinar, owner):
+                if webinar.state != State.SYNCED:
+                    _save(webinar, owner, state=State.SYNCED, problem="", attempts=0)
+                return SyncResult(in_sync=True)
+        except Wait as wait:
+            _save(
+                webinar,
+                owner,
+                state=State.WAITING,
+                problem=wait.problem,
+                attempts=webinar.attempts + 1,
+                next_attempt_at=wait.until,
+            )
+            return SyncResult(in_sync=False, retry_at=wait.until)
+        except Fail as failure:
+            _save(webinar, owner, state=State.FAILED, problem=failure.problem)
+            return SyncResult(in_sync=False)
+    return SyncResult(in_sync=False, retry_at=timezone.now())
+
+
+def _zoom(
+    webinar: ZoomWebinar, call: Callable[[str, CallContext], Any], booking_id: int | None = None
+) -> Any:
+    """One Zoom call with the meeting sync's waiting and failing rules."""
+    if booking_id is None:
+        booking_id = webinar.registrants.values_list("booking_id", flat=True).first()
+    return zoom_call(webinar, call, booking_id=booking_id)
+
+
+def _step(webinar: ZoomWebinar, owner: str) -> bool:
+    """Take one step toward what the session wants; False when there is nothing left."""
+    live = list(webinar.registrants.filter(live=True))
+    if webinar.present and not webinar.exists_in_zoom:
+        _create(webinar, owner)
+        return True
+    if webinar.exists_in_zoom and webinar.present and webinar.synced_version != webinar.version:
+        if not webinar.attached:
+            _update(webinar, owner)
+        _save(webinar, owner, synced_version=webinar.version)
+        return True
+    for registrant in webinar.registrants.all():
+        if not registrant.in_sync and not (registrant.live and registrant.problem):
+            _registrant_step(webinar, registrant)
+            return True
+    if not webinar.present and webinar.exists_in_zoom and not live:
+        if not webinar.attached:
+            _delete(webinar, owner)
+        else:
+            _save(webinar, owner, zoom_webinar_id=None)
+        return True
+    return False
+
+
+def _create(webinar: ZoomWebinar, owner: str) -> None:
+    if webinar.create_marker and _adopt(webinar, owner):
+        return
+    marker = uuid.uuid4().hex
+    _save(webinar, owner, create_marker=marker)
+    body = {
+        "topic": webinar.topic,
+        "type": 5,
+        "start_time": _utc(webinar.start),
+        "duration": webinar.duration_minutes,
+        "timezone": webinar.time_zone,
+        "agenda": f"{webinar.agenda}\n\n{MARKER_PREFIX}{marker}".strip(),
+        # Registration required, approved automatically: every invitee gets their own link.
+        "settings": {"approval_type": 0, "registration_type": 1},
+    }
+    try:
+        created = _zoom(
+            webinar,
+            lambda token, context: client.webinar_create(
+                access_token=token, context=context, body=body
+            ),
+        )
+    except ZoomRejected as refused:
+        _save(webinar, owner, create_marker="")
+        if refused.code == LICENCE_CODE:
+            _no_licence(webinar, owner)
+            return
+        raise Fail(f"Zoom refused to create the webinar: {refused.message}") from None
+    _save(
+        webinar,
+        owner,
+        zoom_webinar_id=int(created["id"]),
+        zoom_uuid=str(created.get("uuid") or ""),
+        synced_version=webinar.version,
+        create_marker="",
+    )
+    ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).update(webinar_licence=True)
+
+
+def _adopt(webinar: ZoomWebinar, owner: str) -> bool:
+    needle = f"{MARKER_PREFIX}{webinar.create_marker}"
+    page = _zoom(
+        webinar,
+        lambda token, context: client.webinars_upcoming(access_token=token, context=context),
+    )
+    for item in page.get("webinars") or []:
+        if needle in str(item.get("agenda") or ""):
+            _save(
+                webinar,
+                owner,
+                zoom_webinar_id=int(item["id"]),
+                zoom_uuid=str(item.get("uuid") or ""),
+                synced_version=0,
+                create_marker="",
+            )
+            return True
+    _save(webinar, owner, create_marker="")
+    return False
+
+
+def _no_licence(webinar: ZoomWebinar, owner: str) -> None:
+    """Zoom says the account can't host webinars: a meeting instead, or no link, never
+    silently."""
+    zoom_user = ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).first()
+    email = zoom_user.email if zoom_user else "of this host"
+    ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).update(webinar_licence=False)
+    problem = NO_LICENCE.format(email=email)
+    if not webinar.fallback_to_meeting:
+        raise Fail(problem + " This event type does not fall back to a meeting.")
+    from slotlink.zoom.tasks import zoom_meeting_sync
+
+    with transaction.atomic():
+        meeting = ZoomMeeting.objects.create(
+            organization_id=webinar.organization_id,
+            group_session_id=webinar.group_session_id,
+            host_id=webinar.host_id,
+            connection_id=webinar.connection_id,
+            zoom_user_id=webinar.zoom_user_id,
+            present=True,
+            topic=webinar.topic,
+            agenda=webinar.agenda,
+            start=webinar.start,
+            duration_minutes=webinar.duration_minutes,
+            time_zone=webinar.time_zone,
+        )
+        for registrant in webinar.registrants.filter(live=True):
+            ZoomMeetingBooking.objects.create(meeting=meeting, booking_id=registrant.booking_id)
+        _save(
+            webinar,
+            owner,
+            state=State.FELL_BACK,
+            problem=problem + " A Zoom meeting is used instead.",
+        )
+        transaction.on_commit(lambda: zoom_meeting_sync.enqueue(meeting.id))
+    log.info("zoom.webinar.fell-back webinar=%s meeting=%s", webinar.id, meeting.id)
+
+
+def _update(webinar: ZoomWebinar, owner: str) -> None:
+    assert webinar.zoom_webinar_id is not None
+    webinar_id = webinar.zoom_webinar_id
+    body = {
+        "start_time": _utc(webinar.start),
+        "duration": webinar.duration_minutes,
+        "topic": webinar.topic,
+    }
+    try:
+        _zoom(
+            webinar,
+            lambda token, context: client.webinar_update(
+                access_token=token, context=context, webinar_id=webinar_id, body=body
+            ),
+        )
+    except ZoomNotFound:
+        raise Fail("The Zoom webinar was removed in Zoom.") from None
+
+
+def _delete(webinar: ZoomWebinar, owner: str) -> None:
+    assert webinar.zoom_webinar_id is not None
+    webinar_id = webinar.zoom_webinar_id
+    with contextlib.suppress(ZoomNotFound):  # already gone is what was wanted
+        _zoom(
+            webinar,
+            lambda token, context: client.webinar_delete(
+                access_token=token, context=context, webinar_id=webinar_id
+            ),
+        )
+    _save(webinar, owner, zoom_webinar_id=None, synced_version=webinar.version)
+
+
+def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
+    assert webinar.zoom_webinar_id is not None
+    webinar_id = webinar.zoom_webinar_id
+    if not registrant.live:
+        try:
+            _zoom(
+                webinar,
+                booking_id=registrant.booking_id,
+                call=lambda token, context: client.registrant_cancel(
+                    access_token=token,
+                    context=context,
+                    webinar_id=webinar_id,
+                    registrant_id=registrant.registrant_id,
+                    email=registrant.email,
+                ),
+            )
+        except (ZoomNotFound, ZoomRejected) as gone:
+            log.info("zoom.registrant.cancel-refused code=%s", gone.code)
+        ZoomRegistrant.objects.filter(pk=registrant.pk).update(cancelled_in_zoom=True)
+        return
+    if registrant.add_uncertain and _find_registrant(webinar, registrant):
+        return
+    ZoomRegistrant.objects.filter(pk=registrant.pk).update(add_uncertain=True)
+    body = {
+        "email": registrant.email,
+        "first_name": registrant.first_name,
+        "last_name": registrant.last_name,
+    }
+    try:
+        added = _zoom(
+            webinar,
+            booking_id=registrant.booking_id,
+            call=lambda token, context: client.registrant_add(
+                access_token=token, context=context, webinar_id=webinar_id, body=body
+            ),
+        )
+    except ZoomRejected as refused:
+        ZoomRegistrant.objects.filter(pk=registrant.pk).update(
+            add_uncertain=False, problem=_registrant_problem(refused)
+        )
+        return
+    _registered(registrant, str(added["registrant_id"]), str(added.get("join_url") or ""))
+
+
+def _registrant_problem(refused: ZoomError) -> str:
+    if refused.code == HOST_CANNOT_REGISTER:
+        return (
+            "The host can't register for their own Zoom webinar (Zoom error 3027): this "
+            "booking was made with the host's own email."
+        )
+    return f"Zoom refused to register this invitee: {refused.message}"
+
+
+def _find_registrant(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> bool:
+    assert webinar.zoom_webinar_id is not None
+    webinar_id = webinar.zoom_webinar_id
+    page = _zoom(
+        webinar,
+        lambda token, context: client.registrants_approved(
+            access_token=token, context=context, webinar_id=webinar_id
+        ),
+    )
+    for item in page.get("registrants") or []:
+        if str(item.get("email", "")).lower() == registrant.email.lower():
+            _registered(registrant, str(item["id"]), str(item.get("join_url") or ""))
+            return True
+    ZoomRegistrant.objects.filter(pk=registrant.pk).update(add_uncertain=False)
+    return False
+
+
+def _registered(registrant: ZoomRegistrant, registrant_id: str, join_url: str) -> None:
+    with transaction.atomic():
+        ZoomRegistrant.objects.filter(pk=registrant.pk).update(
+            registrant_id=registrant_id, join_url=join_url, add_uncertain=False, problem=""
+        )
+        seam.link_ready(registrant.booking_id)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

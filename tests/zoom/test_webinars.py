@@ -1,0 +1,219 @@
+"""Zoom webinars for group bookings, through the sandbox over real HTTP: one webinar per
+session, a registrant with a personal join link per booking, cancellations, moves between
+sessions, Zoom's registration rules, the webinar licence, attendance and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from slotlink.conferencing import seam
+from slotlink.conferencing.seam import LinkStatus
+from slotlink.scheduling.locations import booking_ref
+from slotlink.scheduling.models import EventType
+from slotlink.zoom.models import ZoomMeeting, ZoomRegistrant, ZoomRollout, ZoomUser, ZoomWebinar
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import book, make_event_type, next_free_starts
+from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import ZoomHost, cancel, drain, reschedule, utc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
+    """A host whose own Zoom has a webinar licence, webinars on for the organization, and a
+    group event type (8 seats) whose location is Zoom webinar."""
+    settings.LINK_WAIT_SECONDS = 0
+    zoom.configure_app(webhook_url="")
+    ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
+    connection, zoom_user = connected(zoom, member_membership, email="hana@zoom.test", webinar=True)
+    event_type = webinar_event_type(member_membership)
+    return ZoomHost(member_membership, connection, zoom_user, event_type)
+
+
+def webinar_event_type(membership, **fields) -> EventType:
+    return make_event_type(
+        membership.organization,
+        membership.user,
+        title=fields.pop("title", "Product webinar"),
+        slug=fields.pop("slug", "webinar"),
+        kind=EventType.Kind.GROUP,
+        seats_per_session=8,
+        location_kind="zoom_webinar",
+        **fields,
+    )
+
+
+def details(booking):
+    booking.refresh_from_db()
+    return seam.conference_details(booking.location_kind, booking_ref(booking))
+
+
+def webinars(zoom: ZoomSandbox, zoom_user) -> list[dict]:
+    return zoom.webinars(host_id=zoom_user["id"])
+
+
+def test_three_invitees_share_one_webinar_each_with_their_own_link(zoom: ZoomSandbox, host):
+    """The first booking creates the session's webinar (registration required, approved
+    automatically); each booking registers its invitee and gets a personal join link that
+    no other invitee sees."""
+    start = next_free_starts(host.event_type)[0]
+    bookings = [
+        book(host.event_type, start, name=f"Ivy Invitee{n}", email=f"ivy{n}@example.test")
+        for n in range(3)
+    ]
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    assert webinar["start_time"] == utc(start)
+    assert webinar["settings"]["approval_type"] == 0
+    registered = zoom.registrants(webinar["id"])
+    assert sorted(r["email"] for r in registered) == [f"ivy{n}@example.test" for n in range(3)]
+    links = [details(b).join_url for b in bookings]
+    assert len(set(links)) == 3
+    assert all(details(b).status == LinkStatus.READY for b in bookings)
+    assert {r["join_url"] for r in registered} == set(links)
+    assert ZoomRegistrant.objects.get(booking_id=bookings[0].id).first_name == "Ivy"
+
+
+def test_cancelling_cancels_the_registration_and_the_last_one_deletes_the_webinar(
+    zoom: ZoomSandbox, host
+):
+    """Zoom's registrants can't be deleted: a cancel cancels the registration and the
+    webinar stays for the others; the last cancel deletes the webinar."""
+    start = next_free_starts(host.event_type)[0]
+    first = book(host.event_type, start, email="a@example.test")
+    second = book(host.event_type, start, email="b@example.test")
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    cancel(first)
+    drain()
+    statuses = {r["email"]: r["status"] for r in zoom.registrants(webinar["id"])}
+    assert statuses["a@example.test"] in ("denied", "cancelled")
+    assert statuses["b@example.test"] == "approved"
+    assert len(webinars(zoom, host.zoom_user)) == 1
+    cancel(second)
+    drain()
+    assert webinars(zoom, host.zoom_user) == []
+
+
+def test_rescheduling_moves_the_registration_to_the_other_sessions_webinar(zoom: ZoomSandbox, host):
+    first_start, other_start = (
+        next_free_starts(host.event_type, 3)[0],
+        next_free_starts(host.event_type, 3)[2],
+    )
+    stays = book(host.event_type, first_start, email="stays@example.test")
+    moves = book(host.event_type, first_start, email="moves@example.test")
+    drain()
+    reschedule(moves, other_start)
+    drain()
+    by_start = {w["start_time"]: w for w in webinars(zoom, host.zoom_user)}
+    assert set(by_start) == {utc(first_start), utc(other_start)}
+    new = zoom.registrants(by_start[utc(other_start)]["id"])
+    assert [r["email"] for r in new] == ["moves@example.test"]
+    assert details(moves).join_url == new[0]["join_url"]
+    assert details(stays).status == LinkStatus.READY
+
+
+def test_a_lost_registration_answer_is_found_not_repeated(zoom: ZoomSandbox, host, settings):
+    """Zoom takes at most 3 adds a day for one registrant: an add whose answer timed out is
+    looked for in the webinar's registrants before adding again."""
+    zoom.set_limits(registrant_adds_per_day=1)
+    settings.ZOOM_HTTP_TIMEOUT_SECONDS = 0.5
+    booking = book(host.event_type)
+    drain(rounds=1)  # the webinar is created...
+    zoom.set_faults(timeout_rate=1.0, paths=["/v2/webinars/"])
+    drain(rounds=1)  # ...the registration times out
+    zoom.clear_faults()
+    drain()
+    assert details(booking).status == LinkStatus.READY
+    adds = zoom.requests(method="POST", path_prefix="/v2/webinars/")
+    assert len([r for r in adds if r["status"] == 201]) <= 1
+
+
+def test_the_host_cannot_register_for_their_own_webinar(zoom: ZoomSandbox, host):
+    """Zoom's 3027: the booking says why there is no link."""
+    booking = book(host.event_type, email=host.zoom_user["email"])
+    drain()
+    shown = details(booking)
+    assert shown.status == LinkStatus.UNAVAILABLE
+    assert "3027" in shown.reason
+
+
+def test_without_a_webinar_licence_it_says_so_or_falls_back_to_a_meeting(
+    zoom: ZoomSandbox, organization, admin_membership
+):
+    """No licence (Zoom's 400 with code 200): the booking says the account has no webinar
+    licence; an event type that chose it falls back to a Zoom meeting instead."""
+    ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
+    _, zoom_user = connected(zoom, admin_membership, email="nolicence@zoom.test", webinar=False)
+    strict = webinar_event_type(admin_membership, slug="strict")
+    lenient = webinar_event_type(admin_membership, slug="lenient", fallback_to_meeting=True)
+    no_link = book(strict)
+    meeting_instead = book(lenient)
+    drain()
+    assert "no webinar licence" in details(no_link).reason
+    shown = details(meeting_instead)
+    assert shown.status == LinkStatus.READY
+    assert len(zoom.meetings(zoom_user["id"])) == 1
+    assert ZoomUser.objects.get().webinar_licence is False
+    assert ZoomWebinar.objects.get(fallback_to_meeting=True).state == "fell_back"
+    assert ZoomMeeting.objects.count() == 1
+
+
+def test_attendance_marks_attended_and_no_show_and_exports_csv(
+    zoom: ZoomSandbox, host, member_client
+):
+    """After the session, Zoom's participants mark each booking Attended or No-show (by
+    registrant id, else email); the host refreshes it and exports the CSV."""
+    start = next_free_starts(host.event_type)[0]
+    came = book(host.event_type, start, name="Ada Came", email="came@example.test")
+    away = book(host.event_type, start, name="Bo Away", email="away@example.test")
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    registrant = ZoomRegistrant.objects.get(booking_id=came.id)
+    zoom.record_attendance(
+        webinar["id"],
+        [
+            {
+                "registrant_id": registrant.registrant_id,
+                "name": "Ada Came",
+                "email": "came@example.test",
+                "duration": 1800,
+            }
+        ],
+    )
+    stored = ZoomWebinar.objects.get()
+    response = member_client.post(f"/360/integrations/zoom/webinars/{stored.id}/attendance")
+    assert response.status_code == 302
+    assert details(came).attendance == "attended"
+    assert details(away).attendance == "no_show"
+    export = member_client.get(
+        f"/360/integrations/zoom/webinars/export?event_type={host.event_type.id}"
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:3] == ["session start (UTC)", "webinar", "booking"]
+    assert {(r[5], r[7]) for r in rows[1:]} == {
+        ("came@example.test", "Attended"),
+        ("away@example.test", "No-show"),
+    }
+
+
+def test_a_coworker_sees_no_webinar_of_another_host(zoom: ZoomSandbox, host, organization):
+    """Webinar sessions, attendance and exports are the host's (and admins'), never a
+    co-worker's."""
+    from tests.factories import make_member
+
+    book(host.event_type)
+    drain()
+    coworker = Client()
+    coworker.force_login(make_member(organization).user)
+    assert "Product webinar" not in coworker.get("/360/integrations/zoom/webinars").content.decode()
+    export = coworker.get(f"/360/integrations/zoom/webinars/export?event_type={host.event_type.id}")
+    assert len(export.content.decode().strip().splitlines()) == 1  # the header only
+    webinar = ZoomWebinar.objects.get()
+    refused = coworker.post(f"/360/integrations/zoom/webinars/{webinar.id}/attendance")
+    assert refused.status_code == 404
