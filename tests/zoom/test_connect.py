@@ -52,7 +52,9 @@ def test_a_member_connects_their_zoom_and_sees_it_connected(
         ("token.exchange", "ok", "max@zoom.test"),
         ("user.get", "ok", "max@zoom.test"),
         ("user.settings", "ok", "max@zoom.test"),  # the passcode rules, read once
+        ("webinar.list", "rejected", "max@zoom.test"),  # no webinar licence (code 200)
     ]
+    assert stored.webinar_licence is False
 
 
 def test_tokens_are_encrypted_in_the_database(zoom: ZoomSandbox, zoom_on, member_client):

@@ -37,6 +37,7 @@ from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
 from slotlink.zoom.synclog import CallContext, sync_log_attribute
 
 STATE_LIFETIME = timedelta(minutes=10)
+WEBINAR_PLAN_MISSING = 200  # Zoom's code for "Webinar plan is missing"
 Role = ZoomConnection.Role
 
 
@@ -214,7 +215,11 @@ def _exchange(
     try:
         tokens = client.token_exchange(code=code, code_verifier=verifier, context=context)
         me = client.user_me(access_token=tokens.access_token, context=context)
-        profile = ZoomProfile.from_zoom(me, passcode_rules=_passcode_rules(tokens, context))
+        profile = ZoomProfile.from_zoom(
+            me,
+            passcode_rules=_passcode_rules(tokens, context),
+            webinar_licence=_webinar_licence(tokens, context),
+        )
     except ZoomUnauthorized:
         raise AuthorizationProblem(
             "Zoom did not accept this sign-in: its code was already used or has expired. "
@@ -254,6 +259,19 @@ def _passcode_rules(tokens: TokenSet, context: CallContext) -> dict[str, Any] | 
     except ZoomError:
         return None
     return passcode_rules_from(settings)
+
+
+def _webinar_licence(tokens: TokenSet, context: CallContext) -> bool | None:
+    """Whether the account can host webinars: Zoom's user object doesn't say, but listing
+    webinars answers 400 with code 200 without a licence (REFERENCE §3.2). Known at connect,
+    so the event type editor can warn before any booking."""
+    try:
+        client.webinars_upcoming(access_token=tokens.access_token, context=context)
+    except ZoomUnavailable:
+        raise
+    except ZoomError as refused:
+        return False if refused.code == WEBINAR_PLAN_MISSING else None
+    return True
 
 
 def _connect_or_ask(

@@ -31,10 +31,15 @@ class ZoomProfile:
     user_type: int | None
     time_zone: str
     passcode_rules: dict[str, Any] | None = None
+    webinar_licence: bool | None = None
 
     @classmethod
     def from_zoom(
-        cls, me: dict[str, Any], *, passcode_rules: dict[str, Any] | None = None
+        cls,
+        me: dict[str, Any],
+        *,
+        passcode_rules: dict[str, Any] | None = None,
+        webinar_licence: bool | None = None,
     ) -> "ZoomProfile":
         name = (
             str(me.get("display_name") or "").strip()
@@ -49,6 +54,7 @@ class ZoomProfile:
             user_type=user_type if isinstance(user_type, int) else None,
             time_zone=str(me.get("timezone") or ""),
             passcode_rules=passcode_rules,
+            webinar_licence=webinar_licence,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -85,6 +91,8 @@ def zoom_user_upsert(*, profile: ZoomProfile, tokens: TokenSet) -> ZoomUser:
         zoom_user.time_zone = profile.time_zone
         if profile.passcode_rules is not None:
             zoom_user.passcode_rules = profile.passcode_rules
+        if profile.webinar_licence is not None:
+            zoom_user.webinar_licence = profile.webinar_licence
         zoom_user_tokens_set(zoom_user, tokens)
         zoom_user.status = ZoomUser.Status.CONNECTED
         zoom_user.last_error = ""

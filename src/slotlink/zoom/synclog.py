@@ -65,6 +65,6 @@ def sync_log_attribute(
     SyncLogEntry.objects.filter(
         organization_id=organization_id,
         zoom_user_id="",
-        action__in=["token.exchange", "user.get", "user.settings"],
+        action__in=["token.exchange", "user.get", "user.settings", "webinar.list"],
         at__gte=since,
     ).update(zoom_user_id=zoom_user_id, zoom_email=zoom_email)

@@ -21,6 +21,15 @@ KNOWN_ACTIONS = [
     "meeting.delete",
     "meeting.get",
     "meeting.list",
+    "user.settings",
+    "webinar.create",
+    "webinar.update",
+    "webinar.delete",
+    "webinar.list",
+    "webinar.participants",
+    "registrant.add",
+    "registrant.list",
+    "registrant.cancel",
 ]
 
 
