@@ -8,7 +8,16 @@ from icalendar import Calendar
 
 from slotlink.notifications.emails import booking_email, booking_subject
 from slotlink.notifications.messages import Audience, BookingChange, Person
-from tests.notifications.factories import HOST, INVITEE, START, UID, booking_message
+from tests.notifications.factories import (
+    CHANGES_TO_BOTH,
+    HOST,
+    INVITEE,
+    SESSION_UID,
+    START,
+    UID,
+    booking_message,
+    session_invite,
+)
 
 
 def sent_form(email) -> MIMEMessage:
@@ -28,6 +37,12 @@ def invite_attachment(email) -> tuple[str, MIMEMessage]:
     [part] = list(sent_form(email).iter_attachments())
     assert isinstance(part, MIMEMessage)
     return str(part["Content-Type"]), part
+
+
+def method_of(email) -> str:
+    """The method the attached invite's MIME type names."""
+    _, part = invite_attachment(email)
+    return str(part.get_param("method"))
 
 
 def test_the_subjects_say_what_happened_with_whom_and_when_in_the_recipients_zone():
@@ -235,7 +250,7 @@ def test_a_late_link_email_leads_with_the_link():
     assert message.join_url in email.body
 
 
-@pytest.mark.parametrize("change", list(BookingChange))
+@pytest.mark.parametrize("change", CHANGES_TO_BOTH)
 def test_every_email_carries_the_invite_inline_and_attached(change):
     """Each email is text + HTML + the invite as alternatives (what Outlook reads), and
     invite.ics attached as text/calendar with the matching method (what others read)."""
@@ -303,3 +318,60 @@ def test_a_plain_meeting_link_is_not_named_after_a_provider():
     invitee_email = booking_email(message=message, audience=Audience.INVITEE)
     assert "Join the meeting:" in invitee_email.body
     assert "Join the Online meeting" not in invitee_email.body
+
+
+def test_a_group_hosts_email_says_how_many_seats_are_booked_and_carries_the_session():
+    """The host of a group booking reads the seats booked and gets the session's invite;
+    the invitee's email is as for any booking."""
+    message = booking_message(session=session_invite())
+    to_host = booking_email(message=message, audience=Audience.HOST)
+    assert "Seats:     2 of 8 seats booked" in to_host.body
+    assert "2 of 8 seats booked" in html_of(to_host)
+    _, part = invite_attachment(to_host)
+    assert part.get_param("method") == "REQUEST"
+    [event] = Calendar.from_ical(part.get_payload(decode=True)).events
+    assert event["UID"] == SESSION_UID
+    to_invitee = booking_email(message=message, audience=Audience.INVITEE)
+    assert "Seats:" not in to_invitee.body
+    _, part = invite_attachment(to_invitee)
+    [event] = Calendar.from_ical(part.get_payload(decode=True)).events
+    assert event["UID"] == UID
+
+
+def test_a_cancelled_seat_updates_the_hosts_session_and_its_last_seat_removes_it():
+    """A seat cancelled while others stay booked updates the host's session event (REQUEST,
+    "updates it"); the last one removes it (CANCEL, "removes"). The invitee's own invite
+    is cancelled either way."""
+    others_stay = booking_message(
+        change=BookingChange.CANCELLED, session=session_invite(attendees=(INVITEE,))
+    )
+    to_host = booking_email(message=others_stay, audience=Audience.HOST)
+    assert method_of(to_host) == "REQUEST"
+    assert "adds the meeting to your calendar, or updates it" in to_host.body
+    assert "Seats:     1 of 8 seats booked" in to_host.body
+    assert method_of(booking_email(message=others_stay, audience=Audience.INVITEE)) == "CANCEL"
+
+    last = booking_message(change=BookingChange.CANCELLED, session=session_invite(attendees=()))
+    to_host = booking_email(message=last, audience=Audience.HOST)
+    assert method_of(to_host) == "CANCEL"
+    assert "removes the meeting from your calendar" in to_host.body
+
+
+def test_a_seat_freed_by_a_move_is_told_to_the_host_alone():
+    """A booking that moved to another session: the host's email about the session it left
+    names the session's time, where the invitee went, and the seats still booked."""
+    left = session_invite(attendees=(Person("Cleo Second", "cleo@example.test", "UTC"),))
+    message = booking_message(
+        change=BookingChange.LEFT_SESSION,
+        start=START + timedelta(days=1),
+        end=START + timedelta(days=1, minutes=30),
+        previous_start=START,
+        session=left,
+    )
+    email = booking_email(message=message, audience=Audience.HOST)
+    assert email.subject == "Seat freed: Intro call on Tue 3 Dec, 10:00 (Europe/Berlin)"
+    assert "Bob Invitee moved to another Intro call session." in email.body
+    assert "Moved from Tuesday 3 December 2024, 10:00 to Wednesday 4 December" in email.body
+    assert "Seats:     1 of 8 seats booked" in email.body
+    with pytest.raises(ValueError, match="host only"):
+        booking_email(message=message, audience=Audience.INVITEE)

@@ -7,7 +7,16 @@ from icalendar import Calendar, Event
 
 from slotlink.notifications.invites import booking_invite, invite_content_type, invite_method
 from slotlink.notifications.messages import Audience, BookingChange, Person
-from tests.notifications.factories import HOST, INVITEE, START, UID, booking_message
+from tests.notifications.factories import (
+    CHANGES_TO_BOTH,
+    HOST,
+    INVITEE,
+    SESSION_UID,
+    START,
+    UID,
+    booking_message,
+    session_invite,
+)
 
 
 def parse(raw: bytes) -> tuple[Calendar, Event]:
@@ -95,11 +104,16 @@ def test_a_late_link_is_a_request_update_carrying_the_link():
 
 
 def test_the_method_and_its_mime_type_agree():
-    """The MIME type's method parameter matches METHOD inside, as iMIP requires."""
-    for change in BookingChange:
-        method = invite_method(change)
-        assert method == ("CANCEL" if change == BookingChange.CANCELLED else "REQUEST")
-        assert invite_content_type(change) == f"text/calendar; method={method}; charset=utf-8"
+    """A cancellation is CANCEL, every other change REQUEST, and the MIME type's method
+    parameter matches METHOD inside, as iMIP requires."""
+    for change in CHANGES_TO_BOTH:
+        for audience in Audience:
+            message = booking_message(change=change)
+            method = invite_method(message=message, audience=audience)
+            assert method == ("CANCEL" if change == BookingChange.CANCELLED else "REQUEST")
+            calendar, _ = parse(booking_invite(message=message, audience=audience))
+            assert calendar["METHOD"] == method
+            assert invite_content_type(method) == f"text/calendar; method={method}; charset=utf-8"
 
 
 def test_the_location_is_the_join_link_when_there_is_one():
@@ -264,3 +278,55 @@ def test_only_web_links_become_links():
     assert event["LOCATION"] == "Zoom"
     assert "javascript" not in event.to_ical().decode()
     assert INVITEE.email  # the factory's invitee is unchanged
+
+
+def test_a_group_hosts_invite_is_the_one_event_of_the_session():
+    """The host's copy of a group booking's invite is the session's event: its UID and
+    SEQUENCE, its seats in the title, every invitee attending, the shared join link. The
+    invitee's copy stays their booking's own."""
+    message = booking_message(session=session_invite())
+    calendar, event = parse(booking_invite(message=message, audience=Audience.HOST))
+    assert calendar["METHOD"] == "REQUEST"
+    assert (event["UID"], event["SEQUENCE"]) == (SESSION_UID, 4)
+    assert event["SUMMARY"] == "Intro call (2 of 8 seats booked)"
+    assert event["STATUS"] == "CONFIRMED"
+    people = attendees(event)
+    assert set(people) == {
+        "mailto:bob@example.test",
+        "mailto:cleo@example.test",
+        "mailto:ada@acme.test",
+    }
+    assert people["mailto:cleo@example.test"]["CN"] == "Cleo Second"
+    assert people["mailto:ada@acme.test"]["ROLE"] == "CHAIR"
+    assert event["LOCATION"] == message.join_url
+    description = event["DESCRIPTION"]
+    assert "Invitees (2 of 8 seats booked):" in description
+    assert "- Bob Invitee <bob@example.test>" in description
+    assert "- Cleo Second <cleo@example.test>" in description
+    assert f"Join: {message.join_url}" in description
+    assert "Passcode: 482913" in description
+    assert "reschedule-token" not in description
+
+    _, own = parse(booking_invite(message=message, audience=Audience.INVITEE))
+    assert (own["UID"], own["SEQUENCE"]) == (UID, 0)
+    assert own["SUMMARY"] == "Intro call with Ada Admin"
+
+
+def test_a_session_without_seats_is_cancelled_in_the_hosts_calendar():
+    """When its last seat goes, the host's session event is a CANCEL of the session's UID;
+    while seats stay booked, a cancelled seat is a REQUEST that updates it."""
+    last = booking_message(change=BookingChange.CANCELLED, session=session_invite(attendees=()))
+    calendar, event = parse(booking_invite(message=last, audience=Audience.HOST))
+    assert calendar["METHOD"] == "CANCEL"
+    assert (event["UID"], event["STATUS"]) == (SESSION_UID, "CANCELLED")
+    assert event["SUMMARY"] == "Intro call"
+    assert set(attendees(event)) == {"mailto:ada@acme.test"}
+
+    one_left = booking_message(
+        change=BookingChange.CANCELLED, session=session_invite(attendees=(INVITEE,))
+    )
+    calendar, event = parse(booking_invite(message=one_left, audience=Audience.HOST))
+    assert calendar["METHOD"] == "REQUEST"
+    assert event["SUMMARY"] == "Intro call (1 of 8 seats booked)"
+    calendar, _ = parse(booking_invite(message=one_left, audience=Audience.INVITEE))
+    assert calendar["METHOD"] == "CANCEL"

@@ -6,7 +6,8 @@ alternatives, then `invite.ics` as an attachment). Outlook only looks for the in
 alternatives; Apple Mail and others look at the attachment.
 
 Times are in the recipient's own zone, with the zone named. Only the invitee gets the
-reschedule and cancel links: they are single-purpose tokens for that person.
+reschedule and cancel links: they are single-purpose tokens for that person. The host of a
+group booking gets the session's invite, with how many of its seats are booked.
 """
 
 import re
@@ -32,6 +33,7 @@ from slotlink.notifications.formatting import (
 from slotlink.notifications.invites import (
     FILENAME,
     booking_invite,
+    host_session,
     invite_content_type,
     invite_method,
 )
@@ -64,17 +66,21 @@ _HEADLINES = {
         BookingChange.RESCHEDULED: "{title} with {other} has a new time.",
         BookingChange.CANCELLED: "{title} with {other} is cancelled.",
         BookingChange.LINK_READY: "The {provider} link for {title} with {other} is ready.",
+        BookingChange.LEFT_SESSION: "{other} moved to another {title} session.",
     },
 }
 
 
 def booking_email(*, message: BookingMessage, audience: Audience) -> EmailMultiAlternatives:
     """The email one party of a booking receives about one change, ready to send."""
+    if message.change.host_only and audience != Audience.HOST:
+        raise ValueError(f"{message.change} is told to the host only.")
     recipient, other = _parties(message, audience)
     context = _context(message=message, audience=audience)
     text = _tidy(render_to_string("notifications/email/booking.txt", context))
     html = render_to_string("notifications/email/booking.html", context)
     invite = booking_invite(message=message, audience=audience).decode()
+    method = invite_method(message=message, audience=audience)
 
     headers = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no vacation auto-replies
     if message.organization_id is not None:
@@ -89,19 +95,22 @@ def booking_email(*, message: BookingMessage, audience: Audience) -> EmailMultiA
     )
     email.attach_alternative(html, "text/html")
     # Django appends the charset; the method parameter is what Outlook keys on.
-    email.attach_alternative(invite, f"text/calendar; method={invite_method(message.change)}")
-    email.attach(_invite_attachment(invite, message.change))
+    email.attach_alternative(invite, f"text/calendar; method={method}")
+    email.attach(_invite_attachment(invite, method))
     return email
 
 
 def booking_subject(*, message: BookingMessage, audience: Audience) -> str:
     """A subject a person scans: what happened, what, with whom, when in their zone."""
     recipient, other = _parties(message, audience)
+    title = header_text(message.title, SUBJECT_TITLE_LIMIT)
+    session = host_session(message, audience)
+    if message.change == BookingChange.LEFT_SESSION and session is not None:
+        return f"Seat freed: {title} on {short_when(session.start, time_zone=recipient.time_zone)}"
     if message.change == BookingChange.LINK_READY:
         prefix = f"{_provider(message) or 'Meeting'} link for"
     else:
         prefix = _SUBJECT_PREFIXES[audience][message.change]
-    title = header_text(message.title, SUBJECT_TITLE_LIMIT)
     name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
     when = short_when(message.start, time_zone=recipient.time_zone)
     return f"{prefix}: {title} with {name} on {when}"
@@ -113,8 +122,10 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
     cancelled = message.change == BookingChange.CANCELLED
     other_name = one_line(other.name) or other.email
     join_url = web_url(message.join_url)
+    session = host_session(message, audience)
     moved_from = ""
-    if message.change == BookingChange.RESCHEDULED and message.previous_start is not None:
+    moved = (BookingChange.RESCHEDULED, BookingChange.LEFT_SESSION)
+    if message.change in moved and message.previous_start is not None:
         moved_from = long_when(
             message.previous_start, None, time_zone=recipient.time_zone, show_zone=False
         )
@@ -145,6 +156,8 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "reschedule_url": web_url(message.reschedule_url) if for_invitee and not cancelled else "",
         "cancel_url": web_url(message.cancel_url) if for_invitee and not cancelled else "",
         "booking_url": "" if for_invitee else web_url(message.booking_url),
+        "seats": session.seats_booked if session else "",
+        "invite_removes": invite_method(message=message, audience=audience) == "CANCEL",
         "invite_filename": FILENAME,
     }
 
@@ -196,9 +209,9 @@ def _from_address(*, on_behalf_of: Person | None) -> str:
     return str(Address(display_name=display, addr_spec=sender_address))
 
 
-def _invite_attachment(invite: str, change: BookingChange) -> MIMEText:
+def _invite_attachment(invite: str, method: str) -> MIMEText:
     part = MIMEText(invite, "calendar", "utf-8")
-    part.replace_header("Content-Type", invite_content_type(change))
+    part.replace_header("Content-Type", invite_content_type(method))
     part.set_param("name", FILENAME)
     part.add_header("Content-Disposition", "attachment", filename=FILENAME)
     return part

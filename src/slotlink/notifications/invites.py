@@ -8,7 +8,8 @@ it. Times are written in UTC, which every client reads without a VTIMEZONE.
 
 The invitee's copy carries their reschedule and cancel links; the host's copy carries the
 booking's details page instead, so the invitee's single-purpose links never reach anyone
-else's calendar.
+else's calendar. For a group booking the host's copy is the session's own event instead
+(`SessionInvite`): one event per session, listing its invitees, rather than one per seat.
 """
 
 from datetime import UTC
@@ -25,30 +26,58 @@ from slotlink.notifications.formatting import (
     require_email,
     web_url,
 )
-from slotlink.notifications.messages import Audience, BookingChange, BookingMessage, Person
+from slotlink.notifications.messages import (
+    Audience,
+    BookingChange,
+    BookingMessage,
+    Person,
+    SessionInvite,
+)
 
 PRODID = "-//slotlink//slotlink scheduling//EN"
 CONTENT_TYPE = "text/calendar"
 FILENAME = "invite.ics"
 
 
-def invite_method(change: BookingChange) -> str:
-    return "CANCEL" if change == BookingChange.CANCELLED else "REQUEST"
+def host_session(message: BookingMessage, audience: Audience) -> SessionInvite | None:
+    """The group session whose event this recipient's invite is, if it is a session's."""
+    return message.session if audience == Audience.HOST else None
 
 
-def invite_content_type(change: BookingChange) -> str:
+def invite_method(*, message: BookingMessage, audience: Audience) -> str:
+    """CANCEL removes the event, REQUEST adds or updates it. A group session's event is
+    removed only with its last seat, whatever happened to the booking."""
+    if session := host_session(message, audience):
+        return "CANCEL" if session.cancelled else "REQUEST"
+    return "CANCEL" if message.change == BookingChange.CANCELLED else "REQUEST"
+
+
+def invite_content_type(method: str) -> str:
     """The MIME type iMIP (RFC 6047) asks for: its method must match the METHOD inside."""
-    return f"{CONTENT_TYPE}; method={invite_method(change)}; charset=utf-8"
+    return f"{CONTENT_TYPE}; method={method}; charset=utf-8"
 
 
 def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
     """The iCalendar object for one recipient of one booking change."""
+    session = host_session(message, audience)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", invite_method(message=message, audience=audience))
+    if session is None:
+        calendar.add_component(_booking_event(message=message, audience=audience))
+    else:
+        calendar.add_component(_session_event(message=message, session=session))
+    return calendar.to_ical()
+
+
+def _booking_event(*, message: BookingMessage, audience: Audience) -> Event:
     cancelled = message.change == BookingChange.CANCELLED
     start = require_aware(message.start, "BookingMessage.start").astimezone(UTC)
     end = require_aware(message.end, "BookingMessage.end").astimezone(UTC)
     other = message.host if audience == Audience.INVITEE else message.invitee
-
-    event = Event.new(
+    return Event.new(
         uid=message.uid,
         sequence=message.sequence,
         stamp=timezone.now().astimezone(UTC),
@@ -75,13 +104,37 @@ def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         transparency=TRANSP.OPAQUE,
     )
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", invite_method(message.change))
-    calendar.add_component(event)
-    return calendar.to_ical()
+
+
+def _session_event(*, message: BookingMessage, session: SessionInvite) -> Event:
+    """The host's one event for a group session: its seats in the title, its invitees as
+    attendees, the meeting they share."""
+    cancelled = session.cancelled
+    start = require_aware(session.start, "SessionInvite.start").astimezone(UTC)
+    end = require_aware(session.end, "SessionInvite.end").astimezone(UTC)
+    join_url = web_url(session.join_url)
+    title = message.title if cancelled else f"{message.title} ({session.seats_booked})"
+    return Event.new(
+        uid=session.uid,
+        sequence=session.sequence,
+        stamp=timezone.now().astimezone(UTC),
+        start=start,
+        end=end,
+        summary=one_line(title),
+        description=_session_description(message=message, session=session),
+        location=one_line(join_url or session.location_text) or None,
+        url=join_url or web_url(session.details_url) or None,
+        organizer=_address(message.host),
+        attendees=[
+            *(
+                _address(invitee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp=True)
+                for invitee in session.attendees
+            ),
+            _address(message.host, role="CHAIR", partstat="ACCEPTED", rsvp=False),
+        ],
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
+        transparency=TRANSP.OPAQUE,
+    )
 
 
 def _address(
@@ -152,3 +205,25 @@ def _description(*, message: BookingMessage, audience: Audience) -> str:
 def _canceller(message: BookingMessage) -> str:
     person = message.host if message.cancelled_by_host else message.invitee
     return one_line(person.name) or person.email
+
+
+def _session_description(*, message: BookingMessage, session: SessionInvite) -> str:
+    """The session's notes for its host: who is coming, and how to join."""
+    if session.cancelled:
+        return "Cancelled: no seats are booked any more."
+    blocks = [
+        [f"Invitees ({session.seats_booked}):"]
+        + [f"- {one_line(person.name)} <{person.email}>" for person in session.attendees]
+    ]
+    if message.description:
+        blocks.append([message.description])
+    if join_url := web_url(session.join_url):
+        joining = [f"Join: {join_url}"]
+        if session.passcode:
+            joining.append(f"Passcode: {session.passcode}")
+        blocks.append(joining)
+    elif session.location_text:
+        blocks.append([f"Location: {session.location_text}"])
+    if details_url := web_url(session.details_url):
+        blocks.append([f"Bookings: {details_url}"])
+    return "\n\n".join("\n".join(block) for block in blocks)

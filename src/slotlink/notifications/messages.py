@@ -15,10 +15,18 @@ class BookingChange(StrEnum):
     RESCHEDULED = "rescheduled"  # REQUEST with a higher SEQUENCE, same UID
     CANCELLED = "cancelled"  # METHOD:CANCEL, higher SEQUENCE, same UID
     LINK_READY = "link_ready"  # the join link arrived after the confirmation: REQUEST update
+    # The booking moved to another group session: the host's update of the one it left
+    # (host only; the booking's RESCHEDULED emails carry the session it joined).
+    LEFT_SESSION = "left_session"
+
+    @property
+    def host_only(self) -> bool:
+        """Told to the host alone; every other change goes to both parties."""
+        return self == BookingChange.LEFT_SESSION
 
 
 class Audience(StrEnum):
-    """Who an email about a booking is for: each change goes to both."""
+    """Who an email about a booking is for: each change goes to both (but `host_only`)."""
 
     INVITEE = "invitee"
     HOST = "host"
@@ -29,6 +37,35 @@ class Person:
     name: str
     email: str
     time_zone: str  # IANA name, e.g. "Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class SessionInvite:
+    """A group session's calendar event for its host: one event for all its seats, sent in
+    the host's emails about its bookings instead of each booking's own invite.
+
+    Its SEQUENCE rises whenever the seats change; with no seat booked any more it is
+    cancelled (METHOD:CANCEL).
+    """
+
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    capacity: int
+    attendees: tuple[Person, ...] = ()  # the invitees with live bookings, first booked first
+    location_text: str = ""
+    join_url: str = ""  # the one meeting the session's bookings share
+    passcode: str = ""
+    details_url: str = ""  # a page of one of its bookings, which lists the others
+
+    @property
+    def cancelled(self) -> bool:
+        return not self.attendees
+
+    @property
+    def seats_booked(self) -> str:
+        return f"{len(self.attendees)} of {self.capacity} seats booked"
 
 
 @dataclass(frozen=True)
@@ -61,3 +98,6 @@ class BookingMessage:
     # The booking's organization: set on the emails (X-Slotlink-Organization) so the demo
     # outbox shows each organization its own mail. None when unknown.
     organization_id: int | None = None
+    # A group booking's session: the host's email carries its invite instead of the
+    # booking's. None for one-on-one bookings.
+    session: SessionInvite | None = None
