@@ -217,3 +217,50 @@ def test_a_coworker_sees_no_webinar_of_another_host(zoom: ZoomSandbox, host, org
     webinar = ZoomWebinar.objects.get()
     refused = coworker.post(f"/360/integrations/zoom/webinars/{webinar.id}/attendance")
     assert refused.status_code == 404
+
+
+def test_an_event_type_can_attach_to_a_webinar_on_the_hosts_own_zoom(zoom: ZoomSandbox, host):
+    """The host's existing webinars are listed from their own Zoom (a co-worker's
+    connection lists none of them); invitees of an attached event type register to it, and
+    slotlink never deletes the host's webinar."""
+    import httpx
+
+    from tests.factories import make_member
+
+    token = ZoomUser.objects.get().access_token
+    created = httpx.post(
+        f"{zoom.api_base_url}/users/me/webinars",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "topic": "Quarterly all-hands",
+            "type": 5,
+            "start_time": "2030-03-01T15:00:00Z",
+            "duration": 60,
+            "settings": {"approval_type": 0},
+        },
+    ).json()
+    listed = seam.existing_events(
+        "zoom_webinar", organization_id=host.event_type.organization_id, host_id=host.user.id
+    )
+    assert [event.reference for event in listed] == [str(created["id"])]
+    assert "Quarterly all-hands" in listed[0].label
+    coworker = make_member(host.membership.organization)
+    connected(zoom, coworker, email="coworker@zoom.test", webinar=True)
+    assert (
+        seam.existing_events(
+            "zoom_webinar",
+            organization_id=host.event_type.organization_id,
+            host_id=coworker.user.id,
+        )
+        == []
+    )
+    attached = webinar_event_type(
+        host.membership, slug="all-hands", location_detail=str(created["id"])
+    )
+    booking = book(attached)
+    drain()
+    assert [r["email"] for r in zoom.registrants(created["id"])] == ["ivy@example.test"]
+    assert details(booking).status == LinkStatus.READY
+    cancel(booking)
+    drain()
+    assert [w["id"] for w in webinars(zoom, host.zoom_user)] == [created["id"]]

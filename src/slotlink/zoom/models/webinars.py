@@ -112,4 +112,5 @@ class ZoomRegistrant(models.Model):
     def in_sync(self) -> bool:
         if self.live:
             return bool(self.registrant_id) and not self.problem
-        return not self.registrant_id or self.cancelled_in_zoom
+        # An add whose answer was lost may have registered them: not done until looked for.
+        return (not self.registrant_id and not self.add_uncertain) or self.cancelled_in_zoom

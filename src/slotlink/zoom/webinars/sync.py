@@ -264,6 +264,9 @@ def _delete(webinar: ZoomWebinar, owner: str) -> None:
 def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
     assert webinar.zoom_webinar_id is not None
     webinar_id = webinar.zoom_webinar_id
+    if not registrant.live and not registrant.registrant_id:
+        _find_registrant(webinar, registrant)  # a lost add: cancel it once found
+        return
     if not registrant.live:
         try:
             _zoom(
@@ -336,7 +339,8 @@ def _registered(registrant: ZoomRegistrant, registrant_id: str, join_url: str) -
         ZoomRegistrant.objects.filter(pk=registrant.pk).update(
             registrant_id=registrant_id, join_url=join_url, add_uncertain=False, problem=""
         )
-        seam.link_ready(registrant.booking_id)
+        if registrant.live:
+            seam.link_ready(registrant.booking_id)
 
 
 def _utc(moment: datetime) -> str:
