@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.core import mail
 from django.core.mail import EmailMessage
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
 from slotlink.notifications.messages import BookingChange
 
@@ -20,6 +20,7 @@ _SUBJECT_CHANGES = {
     "Updated": BookingChange.RESCHEDULED,
     "Rescheduled": BookingChange.RESCHEDULED,
     "Cancelled": BookingChange.CANCELLED,
+    "Seat freed": BookingChange.LEFT_SESSION,
 }
 
 
@@ -46,6 +47,21 @@ def invite_facts(email: EmailMessage) -> dict[str, object]:
         "end": event.decoded("DTEND"),
         "location": str(event.get("LOCATION", "")),
     }
+
+
+def invite_event(email: EmailMessage) -> Event:
+    """The one event of the attached invite.ics."""
+    (event,) = invite_of(email).walk("VEVENT")
+    return event
+
+
+def invite_attendees(email: EmailMessage) -> list[str]:
+    """The addresses the invite's event lists as attendees, the host (CHAIR) left out."""
+    return [
+        str(address).removeprefix("mailto:")
+        for address in invite_event(email).attendees
+        if address.params.get("ROLE") != "CHAIR"
+    ]
 
 
 def change_of(email: EmailMessage) -> BookingChange:

@@ -4,11 +4,12 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from slotlink.scheduling.models import Booking, LocationKind
+from slotlink.scheduling.models import Booking, EventType, GroupSession, LocationKind
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 
 BEFORE_LOCATION = ("scheduling", "0002_booking_email")
 BOOKING_LOCATION = ("scheduling", "0003_booking_location")
+SESSION_INVITE = ("scheduling", "0005_group_session_uid_required")
 
 
 def migrate(target: tuple[str, str]) -> None:
@@ -54,3 +55,24 @@ def test_existing_bookings_get_their_event_types_location(organization, host):
         migrate(latest)
     backfilled = Booking.objects.values_list("id", "location_kind", "location_detail")
     assert {id_: (kind, detail) for id_, kind, detail in backfilled} == made
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_group_sessions_get_an_invite_of_their_own(organization, host):
+    """Sessions made before sessions had an invite each get a UID of their own, at
+    SEQUENCE 0, so their hosts' next emails carry one event per session."""
+    group = make_event_type(
+        organization, host, kind=EventType.Kind.GROUP, seats_per_session=3, slug="group"
+    )
+    sessions = {book(group, start).session_id for start in next_free_starts(group, 2)}
+    latest = latest_scheduling_migration()
+    try:
+        migrate(BOOKING_LOCATION)  # the session's invite columns are gone, the rows stay
+        migrate(SESSION_INVITE)
+    finally:
+        migrate(latest)
+    backfilled = dict(GroupSession.objects.values_list("id", "ical_uid"))
+    assert set(backfilled) == sessions
+    assert len(set(backfilled.values())) == 2
+    assert all(uid.endswith("@127.0.0.1") for uid in backfilled.values())
+    assert set(GroupSession.objects.values_list("sequence", flat=True)) == {0}

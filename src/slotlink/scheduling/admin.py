@@ -39,7 +39,14 @@ class BookingEmailInline(admin.TabularInline):
 
     model = BookingEmail
     extra = 0
-    fields = readonly_fields = ("sequence", "change", "audience", "awaiting_link", "sent_at")
+    fields = readonly_fields = (
+        "sequence",
+        "change",
+        "audience",
+        "awaiting_link",
+        "session_sequence",  # the session invite a group booking's host got, if any
+        "sent_at",
+    )
     can_delete = False
 
 

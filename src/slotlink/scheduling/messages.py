@@ -1,11 +1,19 @@
-"""Builds the `BookingMessage` notifications renders, from a booking as it is now."""
+"""Builds the `BookingMessage` notifications renders, from a booking as it is now, and the
+invite of a group booking's session for its host."""
+
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.urls import reverse
 
-from slotlink.notifications.messages import BookingChange, BookingMessage, Person
-from slotlink.scheduling.locations import BookingLink
-from slotlink.scheduling.models import Booking, BookingEvent
+from slotlink.notifications.messages import BookingChange, BookingMessage, Person, SessionInvite
+from slotlink.scheduling.locations import BookingLink, booking_link_for
+from slotlink.scheduling.models import Booking, BookingEvent, GroupSession, LocationKind
+
+# Where every seat of a session meets the same way: one Zoom meeting for the session, the
+# host's own link, one address. Elsewhere each seat has its own (the invitee's phone or
+# place, a personal webinar link), which the host's event of the session doesn't carry.
+SHARED_LOCATIONS = {LocationKind.ZOOM, LocationKind.CUSTOM_URL, LocationKind.IN_PERSON}
 
 
 def absolute_url(path: str) -> str:
@@ -22,8 +30,11 @@ def booking_message(
     link: BookingLink,
     reschedule_url: str = "",
     cancel_url: str = "",
+    session: SessionInvite | None = None,
 ) -> BookingMessage:
-    """The message of one change; `link` is the booking's (`booking_link_for`)."""
+    """The message of one change; `link` is the booking's (`booking_link_for`). `session`
+    is the invite the host gets instead of the booking's: for LEFT_SESSION, the session
+    the booking left."""
     event_type, host = booking.event_type, booking.host
     previous_start = None
     if change == BookingChange.RESCHEDULED:
@@ -31,6 +42,8 @@ def booking_message(
             kind=BookingEvent.Kind.RESCHEDULED, sequence=booking.sequence
         ).first()
         previous_start = moved.previous_start if moved else None
+    elif change == BookingChange.LEFT_SESSION and session is not None:
+        previous_start = session.start
     cancelled = change == BookingChange.CANCELLED
     booking_url = absolute_url(reverse("booking-detail", args=[booking.id]))
     action = link.host_action
@@ -68,4 +81,51 @@ def booking_message(
         cancel_reason=booking.cancel_reason if cancelled else "",
         cancelled_by_host=booking.cancelled_by_host if cancelled else False,
         organization_id=booking.organization_id,
+        session=session,
+    )
+
+
+def group_session_invite(
+    *,
+    session: GroupSession,
+    sequence: int,
+    known_links: Mapping[int, BookingLink] | None = None,
+) -> SessionInvite:
+    """The host's event of a group session as it is now, at `sequence`. Read the SEQUENCE
+    first: the seats read here are then never older than the SEQUENCE claims.
+
+    Where the bookings share one meeting (`SHARED_LOCATIONS`), its link is that of any
+    live one; `known_links` (by booking id) spares asking the seam again for a booking
+    whose link the caller has.
+    """
+    known_links = known_links or {}
+    live = list(
+        Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+        .select_related("event_type", "host", "organization")
+        .order_by("created_at", "id")
+    )
+    source = next((booking for booking in live if booking.id in known_links), None)
+    if source is None and live:
+        source = live[0]
+    link = None
+    if source is not None and source.location_kind in SHARED_LOCATIONS:
+        link = known_links.get(source.id) or booking_link_for(source)
+    return SessionInvite(
+        uid=session.ical_uid,
+        sequence=sequence,
+        start=session.start,
+        end=session.end,
+        capacity=session.capacity,
+        attendees=tuple(
+            Person(
+                name=booking.invitee_name,
+                email=booking.invitee_email,
+                time_zone=booking.invitee_time_zone,
+            )
+            for booking in live
+        ),
+        location_text=link.location_text if link else "",
+        join_url=link.join_url if link else "",
+        passcode=link.passcode if link else "",
+        details_url=(absolute_url(reverse("booking-detail", args=[source.id])) if source else ""),
     )

@@ -4,7 +4,8 @@ Times are UTC instants; weekly hours are wall-clock times in the host's own time
 (`User.time_zone`), so "9 to 5" stays 9 to 5 across daylight saving changes. A booking keeps
 its own location (copied from its event type), its history (booked, rescheduled, cancelled),
 the emails each party got about it, and the hashes of the single-purpose links its invitee
-got by email; the links themselves are never stored.
+got by email; the links themselves are never stored. A group session has a calendar invite
+of its own, its host's one event for all its seats.
 """
 
 from django.conf import settings
@@ -108,13 +109,17 @@ class GroupSession(models.Model):
     """One occurrence of a group event type: every booking at that start shares it.
 
     It is the unit a conferencing provider can attach one meeting or webinar to, with one
-    registrant per booking.
+    registrant per booking. Its host gets one calendar event for it, not one per seat: the
+    session's own invite, whose SEQUENCE is bumped whenever its seats change (a booking
+    joins or leaves) or its join link does. Each invitee keeps the invite of their booking.
     """
 
     event_type = models.ForeignKey(EventType, on_delete=models.CASCADE, related_name="sessions")
     start = models.DateTimeField()
     end = models.DateTimeField()
     capacity = models.PositiveSmallIntegerField()
+    ical_uid = models.CharField(max_length=255, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -231,7 +236,9 @@ class BookingToken(models.Model):
 
 class BookingEmail(models.Model):
     """One email to one party of a booking: which change (invite SEQUENCE) it told, and
-    whether it carried the join link or said the link follows.
+    whether it carried the join link or said the link follows. The host's email about a
+    group booking carries its session's invite instead of the booking's: `session` and
+    `session_sequence` say which, and at which SEQUENCE.
 
     The row is written just before the email goes to the mail server, which claims it (a
     duplicate task finds it and sends nothing), and deleted again only if the server didn't
@@ -247,6 +254,10 @@ class BookingEmail(models.Model):
     change = models.CharField(max_length=12)  # a notifications BookingChange
     awaiting_link = models.BooleanField(default=False)
     join_url = models.CharField(max_length=1000, blank=True)
+    session = models.ForeignKey(
+        GroupSession, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    session_sequence = models.PositiveIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -263,3 +274,29 @@ class BookingEmail(models.Model):
     def carries(self, join_url: str) -> bool:
         """Whether this email already gave its reader `join_url`."""
         return not self.awaiting_link and self.join_url == join_url
+
+
+class GroupSessionEmail(models.Model):
+    """The host's update of a group session that a booking left for another session.
+
+    The booking's own emails carry the session it joined; the one it left is told here, once
+    per session SEQUENCE: one attendee fewer, or its cancellation when that was the last
+    seat. Claimed like a `BookingEmail`: written just before the email goes, deleted again
+    only if the mail server didn't take it.
+    """
+
+    session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="emails")
+    sequence = models.PositiveIntegerField()  # the session's invite SEQUENCE it carried
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "sequence"], name="one_host_update_per_session_change"
+            )
+        ]
+        ordering = ["sequence", "id"]
+
+    def __str__(self) -> str:
+        return f"Session update (SEQUENCE {self.sequence}) to the host"

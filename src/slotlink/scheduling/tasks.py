@@ -2,7 +2,8 @@
 
 Tasks are interfaces, like views: they take ids, call a service, and at most ask to be run
 again later: a confirmation waiting for its join link, or an email the mail server didn't
-take (retried with growing pauses; after the last attempt the task fails visibly).
+take (retried with growing pauses; after the last attempt the task fails visibly). The
+host's update of a group session a booking left is an email of its own.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django_tasks.base import Task
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
+from slotlink.scheduling.services.group_sessions import group_session_left_email_send
 
 log = logging.getLogger("slotlink.scheduling")
 
@@ -61,6 +63,21 @@ def send_link_ready_email(booking_id: int, attempt: int = 1) -> None:
         booking_link_ready(booking_id=booking_id)
     except OSError:
         if not _retried_later(send_link_ready_email, attempt, booking_id):
+            raise
+
+
+@task()
+def send_group_session_left_email(
+    session_id: int, sequence: int, booking_id: int, attempt: int = 1
+) -> None:
+    try:
+        group_session_left_email_send(
+            session_id=session_id, sequence=sequence, booking_id=booking_id
+        )
+    except OSError:
+        if not _retried_later(
+            send_group_session_left_email, attempt, session_id, sequence, booking_id
+        ):
             raise
 
 

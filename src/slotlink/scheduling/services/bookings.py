@@ -4,7 +4,8 @@ Every write that takes a host's time first locks that host's row, then checks th
 again and writes, all in one transaction. Two invitees racing for one slot therefore queue
 on the lock: the second sees the first's booking and is refused. (On SQLite the write
 transaction itself is the lock: settings open them IMMEDIATE.) Inside the same transaction
-the conferencing seam hears of the change, and the email is enqueued for after the commit.
+the conferencing seam hears of the change, a group session whose seats change gets a new
+invite SEQUENCE for its host, and the emails are enqueued for after the commit.
 """
 
 import uuid
@@ -29,8 +30,9 @@ from slotlink.scheduling.models import (
     GroupSession,
 )
 from slotlink.scheduling.selectors import slot_problem_for
+from slotlink.scheduling.services.group_sessions import group_session_bump
 from slotlink.scheduling.slots import SlotProblem
-from slotlink.scheduling.tasks import send_booking_email
+from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
 from slotlink.scheduling.tokens import token_is_current, tokens_revoke
 
 SLOT_MESSAGES = {
@@ -93,7 +95,11 @@ def _session_at(event_type: EventType, start: datetime, end: datetime) -> GroupS
     session, _ = GroupSession.objects.get_or_create(
         event_type=event_type,
         start=start,
-        defaults={"end": end, "capacity": event_type.seats_per_session},
+        defaults={
+            "end": end,
+            "capacity": event_type.seats_per_session,
+            "ical_uid": _new_ical_uid(),
+        },
     )
     return session
 
@@ -151,6 +157,8 @@ def booking_create(
         )
         booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
         booking.save()
+        if booking.session_id is not None:
+            group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
         seam.booking_created(booking.location_kind, booking_ref(booking))
         _email_on_commit(booking, BookingChange.BOOKED)
@@ -218,7 +226,19 @@ def booking_reschedule(
             booking_ref(booking, previous_group_session_id=previous_session_id),
         )
         _email_on_commit(booking, BookingChange.RESCHEDULED)
+        if booking.session_id != previous_session_id:
+            _moved_between_sessions(booking, previous_session_id)
     return booking
+
+
+def _moved_between_sessions(booking: Booking, previous_session_id: int | None) -> None:
+    """Both sessions' seats changed. The booking's emails carry the session it joined; the
+    host hears of the one it left in an email of its own."""
+    if booking.session_id is not None:
+        group_session_bump(session_id=booking.session_id)
+    if previous_session_id is not None:
+        sequence = group_session_bump(session_id=previous_session_id)
+        enqueue_on_commit(send_group_session_left_email, previous_session_id, sequence, booking.id)
 
 
 def booking_cancel(
@@ -243,6 +263,8 @@ def booking_cancel(
         booking.sequence += 1
         booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
         booking.save(update_fields=["status", "cancel_reason", "cancelled_by_host", "sequence"])
+        if booking.session_id is not None:
+            group_session_bump(session_id=booking.session_id)
         tokens_revoke(booking=booking)
         _record(booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason)
         seam.booking_cancelled(booking.location_kind, booking_ref(booking))

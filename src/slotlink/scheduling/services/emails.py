@@ -11,6 +11,10 @@ The architecture's step 6: while the conferencing link is still being made, the
 confirmation waits a short bound (`LINK_WAIT_SECONDS`; the task asks to be run again) and
 then goes out saying the link follows; when the link is ready, an update of the same invite
 (higher SEQUENCE) carries it to both parties.
+
+The host's email about a group booking carries its session's invite instead of the
+booking's (`group_sessions.py`): the session's SEQUENCE is read when the email is claimed,
+and its seats as they are after that, so its invite is never older than it claims.
 """
 
 from dataclasses import dataclass
@@ -24,8 +28,15 @@ from django.utils import timezone
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import BookingLink, booking_link_for
-from slotlink.scheduling.messages import absolute_url, booking_message
-from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, BookingToken
+from slotlink.scheduling.messages import absolute_url, booking_message, group_session_invite
+from slotlink.scheduling.models import (
+    Booking,
+    BookingEmail,
+    BookingEvent,
+    BookingToken,
+    GroupSession,
+)
+from slotlink.scheduling.services.group_sessions import group_session_bump, host_invite_session
 from slotlink.scheduling.tokens import token_mint, tokens_forget
 
 # While waiting for a link, look again this often (a provider also announces it).
@@ -46,9 +57,18 @@ class EmailOutcome:
     deadline: datetime | None = None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    audiences: tuple[Audience, ...]
+    # The session whose invite the host's email carries, at which SEQUENCE; None for the
+    # booking's own.
+    session: GroupSession | None = None
+    session_sequence: int = 0
+
+
 def _load(booking_id: int) -> Booking | None:
     return (
-        Booking.objects.select_related("event_type", "host", "organization")
+        Booking.objects.select_related("event_type", "host", "organization", "session")
         .filter(pk=booking_id)
         .first()
     )
@@ -94,7 +114,8 @@ def booking_email_send(
                 sent=False, retry_at=min(deadline, now + LINK_POLL_INTERVAL), deadline=deadline
             )
     with transaction.atomic():
-        claimed = _claim(booking, sequence, change, awaiting_link=pending, join_url=link.join_url)
+        claim = _claim(booking, sequence, change, awaiting_link=pending, join_url=link.join_url)
+        claimed = claim.audiences
         tokens = {}
         if Audience.INVITEE in claimed and change != BookingChange.CANCELLED:
             for purpose in (BookingToken.Purpose.RESCHEDULE, BookingToken.Purpose.CANCEL):
@@ -105,12 +126,20 @@ def booking_email_send(
         purpose: absolute_url(reverse(f"booking-{purpose}", args=[token]))
         for purpose, token in tokens.items()
     }
+    session = None
+    if claim.session is not None:
+        session = group_session_invite(
+            session=claim.session,
+            sequence=claim.session_sequence,
+            known_links={booking.id: link},
+        )
     message = booking_message(
         booking=booking,
         change=change,
         link=link,
         reschedule_url=links.get(BookingToken.Purpose.RESCHEDULE, ""),
         cancel_url=links.get(BookingToken.Purpose.CANCEL, ""),
+        session=session,
     )
     result = BookingEmailsSent(sent=())
     try:
@@ -129,9 +158,10 @@ def booking_email_send(
 
 def _claim(
     booking: Booking, sequence: int, change: BookingChange, *, awaiting_link: bool, join_url: str
-) -> tuple[Audience, ...]:
+) -> _Claim:
     """Record the emails of `sequence` not yet claimed, under the booking's row lock (so a
-    change being made waits, and one made meanwhile overtakes them); the parties claimed."""
+    change being made waits, and one made meanwhile overtakes them): the parties claimed,
+    and the session invite the host's email carries."""
     current = (
         Booking.objects.select_for_update()
         .filter(pk=booking.pk, sequence=sequence)
@@ -139,8 +169,14 @@ def _claim(
         .first()
     )
     if current is None:
-        return ()  # overtaken by a newer change, whose own email will go
+        return _Claim(audiences=())  # overtaken by a newer change, whose own email will go
     claimed = _unsent(booking, sequence)
+    session = host_invite_session(booking) if Audience.HOST in claimed else None
+    session_sequence = 0
+    if session is not None:
+        session_sequence = GroupSession.objects.values_list("sequence", flat=True).get(
+            pk=session.pk
+        )
     BookingEmail.objects.bulk_create(
         BookingEmail(
             booking=booking,
@@ -149,10 +185,12 @@ def _claim(
             change=change,
             awaiting_link=awaiting_link,
             join_url=join_url,
+            session=session if audience == Audience.HOST else None,
+            session_sequence=(session_sequence if session and audience == Audience.HOST else None),
         )
         for audience in claimed
     )
-    return claimed
+    return _Claim(audiences=claimed, session=session, session_sequence=session_sequence)
 
 
 def _release(
@@ -178,11 +216,14 @@ def _link_update_needed(booking: Booking, link: BookingLink) -> bool:
 
 
 def _send_link_update(booking: Booking, now: datetime) -> EmailOutcome:
-    """Email both parties an update of the invite (a new SEQUENCE) that carries the link."""
+    """Email both parties an update of the invite (a new SEQUENCE) that carries the link;
+    a group booking's session has a new link too."""
     with transaction.atomic():
         bumped = Booking.objects.filter(
             pk=booking.pk, sequence=booking.sequence, status=Booking.Status.CONFIRMED
         ).update(sequence=booking.sequence + 1)
+        if bumped and booking.session_id is not None:
+            group_session_bump(session_id=booking.session_id)
     if not bumped:
         return EmailOutcome(sent=False)  # changed meanwhile; that change's email has the link
     return booking_email_send(

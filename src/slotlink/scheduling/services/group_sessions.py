@@ -1,0 +1,90 @@
+"""A group session's one calendar event for its host, kept in step with its seats.
+
+The host of a group event type gets one calendar event per session, not one per seat: the
+session's own invite (`GroupSession.ical_uid`), whose SEQUENCE rises whenever a booking
+joins or leaves the session, or its join link changes (`group_session_bump`, inside the
+transaction of that change). The host's email about each change of a booking carries it,
+as the session is when that email goes (`services/emails.py`), so a later email never
+carries an older session than an earlier one.
+
+A booking that moves to another session is in the emails of the session it joined. The
+one it left gets an email of its own to the host (`group_session_left_email_send`): one
+attendee fewer, or the event's cancellation when that was the last seat. Each invitee
+keeps the invite of their own booking.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+
+from slotlink.notifications.messages import Audience, BookingChange
+from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
+from slotlink.scheduling.locations import BookingLink
+from slotlink.scheduling.messages import booking_message, group_session_invite
+from slotlink.scheduling.models import Booking, BookingEmail, GroupSession, GroupSessionEmail
+
+
+def group_session_bump(*, session_id: int) -> int:
+    """The session's seats (or link) changed: a higher SEQUENCE for its invite, returned.
+    Call it in the change's transaction; the row stays locked until it commits."""
+    GroupSession.objects.filter(pk=session_id).update(sequence=F("sequence") + 1)
+    return GroupSession.objects.values_list("sequence", flat=True).get(pk=session_id)
+
+
+def host_invite_session(booking: Booking) -> GroupSession | None:
+    """The session whose invite the host's emails about `booking` carry; None for the
+    booking's own invite: a one-on-one booking, or one whose host was emailed its own
+    invite before sessions had theirs (that event stays the one updated, or a cancel would
+    leave it behind in the host's calendar)."""
+    if booking.session_id is None:
+        return None
+    emailed_its_own = BookingEmail.objects.filter(
+        booking=booking, audience=Audience.HOST, session__isnull=True
+    ).exists()
+    return None if emailed_its_own else booking.session
+
+
+def _host_has_seen(session: GroupSession) -> int | None:
+    """The highest SEQUENCE of the session's invite its host was emailed; None if never."""
+    emailed = BookingEmail.objects.filter(session=session).aggregate(latest=Max("session_sequence"))
+    updated = GroupSessionEmail.objects.filter(session=session).aggregate(latest=Max("sequence"))
+    seen = [latest for latest in (emailed["latest"], updated["latest"]) if latest is not None]
+    return max(seen, default=None)
+
+
+def group_session_left_email_send(*, session_id: int, sequence: int, booking_id: int) -> bool:
+    """Email the host the update of a session that `booking_id` left for another one, made
+    at `sequence`: once, and only while the host's calendar holds the session in an older
+    state. A newer change of the session carries the update itself. An email the mail
+    server refuses is forgotten again and its error raised, so the task retries it."""
+    session = GroupSession.objects.select_related("event_type").filter(pk=session_id).first()
+    booking = (
+        Booking.objects.select_related("event_type", "host", "organization")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if session is None or booking is None or session.sequence != sequence:
+        return False
+    seen = _host_has_seen(session)
+    if seen is None or seen >= sequence:
+        return False  # never emailed to the host, or already as it is now
+    try:
+        with transaction.atomic():
+            GroupSessionEmail.objects.create(session=session, sequence=sequence, booking=booking)
+    except IntegrityError:
+        return False  # claimed by another run of this email
+    invite = group_session_invite(session=session, sequence=sequence)
+    message = booking_message(
+        booking=booking,
+        change=BookingChange.LEFT_SESSION,
+        # The email tells of the session left; its join link is in the invite.
+        link=BookingLink(location_text=invite.location_text),
+        session=invite,
+    )
+    result = BookingEmailsSent(sent=())
+    try:
+        result = booking_emails_send(message=message, audiences=(Audience.HOST,))
+    finally:
+        if Audience.HOST not in result.sent:
+            GroupSessionEmail.objects.filter(session=session, sequence=sequence).delete()
+    result.raise_first_failure()
+    return True
