@@ -249,6 +249,22 @@ def test_a_late_link_reaches_the_hosts_session_event(
     assert invite_facts(to(IVY)[-1])["uid"] == ivy.ical_uid
 
 
+def test_a_session_whose_seats_meet_apart_names_no_ones_details(organization, host, committed):
+    """Each seat of a phone group is a call to its own invitee: the host's session event
+    lists the invitees, but puts no one's phone number in its location."""
+    calls = make_event_type(
+        organization, host, slug="calls", kind=EventType.Kind.GROUP, seats_per_session=4
+    )
+    start = next_free_starts(calls)[0]
+    committed(book, calls, start, email=IVY, phone="+1 212 555 0100")
+    committed(book, calls, start, email=BOB, phone="+1 212 555 0199")
+    email = to(host.email)[-1]
+    assert invite_attendees(email) == [IVY, BOB]
+    assert invite_facts(email)["location"] == ""
+    assert "+1 212 555 01" not in str(invite_event(email)["DESCRIPTION"])
+    assert "Phone call: Hana Host calls +1 212 555 0199" in email.body  # who joined
+
+
 def test_one_on_one_hosts_keep_an_event_per_booking(event_type, host, committed):
     """A one-on-one booking's host invite is the booking's own, as before."""
     booking = committed(book, event_type, email=IVY)

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from slotlink.notifications.messages import BookingChange, BookingMessage, Person, SessionInvite
-from slotlink.scheduling.locations import BookingLink, booking_link_for
+from slotlink.scheduling.locations import CONFERENCING_KINDS, BookingLink, booking_link_for
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession, LocationKind
 
 # Where every seat of a session meets the same way: one Zoom meeting for the session, the
 # host's own link, one address. Elsewhere each seat has its own (the invitee's phone or
-# place, a personal webinar link), which the host's event of the session doesn't carry.
+# place, a personal webinar link), which the host's event of the session doesn't carry: it
+# names the provider, if any, and no one's link.
 SHARED_LOCATIONS = {LocationKind.ZOOM, LocationKind.CUSTOM_URL, LocationKind.IN_PERSON}
 
 
@@ -110,6 +111,9 @@ def group_session_invite(
     link = None
     if source is not None and source.location_kind in SHARED_LOCATIONS:
         link = known_links.get(source.id) or booking_link_for(source)
+    elif source is not None and source.location_kind in CONFERENCING_KINDS:
+        provider = known_links.get(source.id) or booking_link_for(source)
+        link = BookingLink(location_text=provider.location_text)
     return SessionInvite(
         uid=session.ical_uid,
         sequence=sequence,
