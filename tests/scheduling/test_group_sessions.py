@@ -9,6 +9,7 @@ import pytest
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
@@ -214,6 +215,32 @@ def test_the_hosts_update_of_a_session_left_goes_once(group, host, committed):
     assert list(GroupSessionEmail.objects.values_list("session", "sequence")) == [
         (old.id, old.sequence)
     ]
+
+
+def test_a_refused_seat_freed_email_is_sent_again_later_and_once(
+    group, host, smtp_server, committed
+):
+    """The mail server refuses the host: the Seat freed email is forgotten and its task
+    runs again later; once the server takes it, it has gone exactly once."""
+    first, later = next_free_starts(group, 3)[0], next_free_starts(group, 3)[2]
+    ivy = committed(book, group, first, email=IVY)
+    committed(book, group, first, email=BOB)
+    old = session_of(ivy)
+    smtp_server.refuse(host.email)
+    committed(booking_reschedule, booking=ivy, start=later)
+    assert not GroupSessionEmail.objects.exists()
+    (retry,) = DBTaskResult.objects.filter(
+        status="READY", task_path__endswith="send_group_session_left_email"
+    )
+    old.refresh_from_db()
+    assert retry.args_kwargs["args"] == [old.id, old.sequence, ivy.id, 2]
+
+    smtp_server.accept(host.email)
+    for _ in range(2):  # the retry, and a late duplicate
+        retry.task.call(*retry.args_kwargs["args"])
+    freed = [e for e in smtp_server.to(host.email) if e.subject.startswith("Seat freed:")]
+    assert len(freed) == 1
+    assert GroupSessionEmail.objects.count() == 1
 
 
 def test_a_late_link_reaches_the_hosts_session_event(
