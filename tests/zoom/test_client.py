@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from slotlink.zoom import client
+from slotlink.zoom import client, endpoints
 from slotlink.zoom.errors import (
     ZoomNotFound,
     ZoomRateLimited,
@@ -36,7 +36,7 @@ def get(path: str, token: str) -> object:
 
 def test_a_good_call_returns_zoom_json_and_is_logged(zoom: ZoomSandbox):
     token = token_for(zoom, email="ok@zoom.test")
-    assert client.user_me(access_token=token, context=CONTEXT)["email"] == "ok@zoom.test"
+    assert endpoints.user_me(access_token=token, context=CONTEXT)["email"] == "ok@zoom.test"
     entry = SyncLogEntry.objects.get()
     assert (entry.action, entry.outcome, entry.http_status, entry.zoom_email) == (
         "user.get",

@@ -185,6 +185,6 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     DBTaskResult.objects.all().delete()
     first = periodic_run_due()
     second = periodic_run_due()
-    assert sorted(first) == ["zoom.reconcile", "zoom.sweep"]
+    assert sorted(first) == ["zoom.attendance", "zoom.reconcile", "zoom.sweep"]
     assert second == []
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3

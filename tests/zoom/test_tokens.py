@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connections
 from django.utils import timezone
 
-from slotlink.zoom import client
+from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomUnauthorized
 from slotlink.zoom.models import SyncLogEntry, ZoomUser
 from slotlink.zoom.synclog import CallContext
@@ -36,7 +36,7 @@ def expire_soon(zoom_user_id: int) -> None:
 
 
 def me(token: str, context: CallContext) -> dict:
-    return client.user_me(access_token=token, context=context)
+    return endpoints.user_me(access_token=token, context=context)
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User
-from slotlink.zoom import client
+from slotlink.zoom import client, endpoints
 from slotlink.zoom.client import TokenSet
 from slotlink.zoom.connections import (
     ZoomProfile,
@@ -214,7 +214,7 @@ def _exchange(
     started = timezone.now()
     try:
         tokens = client.token_exchange(code=code, code_verifier=verifier, context=context)
-        me = client.user_me(access_token=tokens.access_token, context=context)
+        me = endpoints.user_me(access_token=tokens.access_token, context=context)
         profile = ZoomProfile.from_zoom(
             me,
             passcode_rules=_passcode_rules(tokens, context),
@@ -253,7 +253,7 @@ def _passcode_rules(tokens: TokenSet, context: CallContext) -> dict[str, Any] | 
     """The account's passcode rules, read once here so that no booking costs a call for
     them; None when Zoom would not say (the meeting then gets Zoom's own passcode)."""
     try:
-        settings = client.user_settings(access_token=tokens.access_token, context=context)
+        settings = endpoints.user_settings(access_token=tokens.access_token, context=context)
     except ZoomUnavailable:
         raise
     except ZoomError:
@@ -266,7 +266,7 @@ def _webinar_licence(tokens: TokenSet, context: CallContext) -> bool | None:
     webinars answers 400 with code 200 without a licence (REFERENCE §3.2). Known at connect,
     so the event type editor can warn before any booking."""
     try:
-        client.webinars_upcoming(access_token=tokens.access_token, context=context)
+        endpoints.webinars_upcoming(access_token=tokens.access_token, context=context)
     except ZoomUnavailable:
         raise
     except ZoomError as refused:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from slotlink.zoom import client
+from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound
 from slotlink.zoom.meetings.drift import meetings_compare
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
@@ -92,13 +92,15 @@ def zoom_user_reconcile(*, zoom_user_id: int) -> int:
 
 def _lister(page_token: str) -> Callable[[str, CallContext], dict[str, Any]]:
     def call(token: str, context: CallContext) -> dict[str, Any]:
-        return client.meetings_upcoming(access_token=token, context=context, page_token=page_token)
+        return endpoints.meetings_upcoming(
+            access_token=token, context=context, page_token=page_token
+        )
 
     return call
 
 
 def _deleter(zoom_id: int) -> Callable[[str, CallContext], None]:
     def call(token: str, context: CallContext) -> None:
-        client.meeting_delete(access_token=token, context=context, meeting_id=zoom_id)
+        endpoints.meeting_delete(access_token=token, context=context, meeting_id=zoom_id)
 
     return call

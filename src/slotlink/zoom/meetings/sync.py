@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from slotlink.conferencing import seam
-from slotlink.zoom import client
+from slotlink.zoom import endpoints
 from slotlink.zoom.errors import (
     ZoomNotFound,
     ZoomRateLimited,
@@ -244,7 +244,7 @@ def _create(meeting: ZoomMeeting, owner: str) -> None:
     try:
         created = _call(
             meeting,
-            lambda token, context: client.meeting_create(
+            lambda token, context: endpoints.meeting_create(
                 access_token=token, context=context, body=body
             ),
         )
@@ -283,7 +283,7 @@ def _adopt(meeting: ZoomMeeting, owner: str) -> bool:
     while True:
         page = _call(
             meeting,
-            lambda token, context, page_token=page_token: client.meetings_upcoming(
+            lambda token, context, page_token=page_token: endpoints.meetings_upcoming(
                 access_token=token, context=context, page_token=page_token
             ),
         )
@@ -307,7 +307,7 @@ def _update(meeting: ZoomMeeting, owner: str) -> None:
     try:
         _call(
             meeting,
-            lambda token, context: client.meeting_update(
+            lambda token, context: endpoints.meeting_update(
                 access_token=token, context=context, meeting_id=meeting_id, body=body
             ),
         )
@@ -331,7 +331,7 @@ def _delete(meeting: ZoomMeeting, owner: str) -> None:
     try:
         _call(
             meeting,
-            lambda token, context: client.meeting_delete(
+            lambda token, context: endpoints.meeting_delete(
                 access_token=token, context=context, meeting_id=meeting_id
             ),
         )

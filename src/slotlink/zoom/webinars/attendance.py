@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from slotlink.zoom import client
+from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.synclog import CallContext
@@ -92,7 +92,7 @@ def attendance_read(*, webinar_id: int) -> str:
 
 def _participants_page(webinar_key: str, page_token: str) -> Callable[[str, CallContext], Any]:
     def call(token: str, context: CallContext) -> Any:
-        return client.webinar_participants(
+        return endpoints.webinar_participants(
             access_token=token, context=context, webinar_key=webinar_key, page_token=page_token
         )
 

@@ -6,7 +6,7 @@ see our webinars when my co-worker has already connected?").
 """
 
 from slotlink.conferencing.seam import ExistingEvent
-from slotlink.zoom import client, selectors
+from slotlink.zoom import endpoints, selectors
 from slotlink.zoom.errors import ZoomError
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.tokens import with_access_token
@@ -27,7 +27,7 @@ def host_webinars(*, organization_id: int, host_id: int) -> list[ExistingEvent]:
         page = with_access_token(
             zoom_user_id=zoom_user.id,
             context=context,
-            call=lambda token, ctx: client.webinars_upcoming(access_token=token, context=ctx),
+            call=lambda token, ctx: endpoints.webinars_upcoming(access_token=token, context=ctx),
         )
     except ZoomError:
         return []

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from slotlink.conferencing import seam
-from slotlink.zoom import client
+from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
 from slotlink.zoom.meetings.sync import MARKER_PREFIX, Fail, SyncResult, Wait, zoom_call
 from slotlink.zoom.models import (
@@ -150,7 +150,7 @@ def _create(webinar: ZoomWebinar, owner: str) -> None:
     try:
         created = _zoom(
             webinar,
-            lambda token, context: client.webinar_create(
+            lambda token, context: endpoints.webinar_create(
                 access_token=token, context=context, body=body
             ),
         )
@@ -175,7 +175,7 @@ def _adopt(webinar: ZoomWebinar, owner: str) -> bool:
     needle = f"{MARKER_PREFIX}{webinar.create_marker}"
     page = _zoom(
         webinar,
-        lambda token, context: client.webinars_upcoming(access_token=token, context=context),
+        lambda token, context: endpoints.webinars_upcoming(access_token=token, context=context),
     )
     for item in page.get("webinars") or []:
         if needle in str(item.get("agenda") or ""):
@@ -240,7 +240,7 @@ def _update(webinar: ZoomWebinar, owner: str) -> None:
     try:
         _zoom(
             webinar,
-            lambda token, context: client.webinar_update(
+            lambda token, context: endpoints.webinar_update(
                 access_token=token, context=context, webinar_id=webinar_id, body=body
             ),
         )
@@ -254,7 +254,7 @@ def _delete(webinar: ZoomWebinar, owner: str) -> None:
     with contextlib.suppress(ZoomNotFound):  # already gone is what was wanted
         _zoom(
             webinar,
-            lambda token, context: client.webinar_delete(
+            lambda token, context: endpoints.webinar_delete(
                 access_token=token, context=context, webinar_id=webinar_id
             ),
         )
@@ -272,7 +272,7 @@ def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
             _zoom(
                 webinar,
                 booking_id=registrant.booking_id,
-                call=lambda token, context: client.registrant_cancel(
+                call=lambda token, context: endpoints.registrant_cancel(
                     access_token=token,
                     context=context,
                     webinar_id=webinar_id,
@@ -296,7 +296,7 @@ def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
         added = _zoom(
             webinar,
             booking_id=registrant.booking_id,
-            call=lambda token, context: client.registrant_add(
+            call=lambda token, context: endpoints.registrant_add(
                 access_token=token, context=context, webinar_id=webinar_id, body=body
             ),
         )
@@ -322,7 +322,7 @@ def _find_registrant(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> bool:
     webinar_id = webinar.zoom_webinar_id
     page = _zoom(
         webinar,
-        lambda token, context: client.registrants_approved(
+        lambda token, context: endpoints.registrants_approved(
             access_token=token, context=context, webinar_id=webinar_id
         ),
     )
