@@ -1,12 +1,18 @@
 """Fixtures of the scheduling tests: a host, event types, a mail server, a test provider."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
 from slotlink.conferencing import seam
-from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.conferencing.seam import (
+    BookingRef,
+    ConferenceDetails,
+    ExistingEvent,
+    HostAction,
+    LinkStatus,
+)
 from slotlink.scheduling.models import EventType, LocationKind
 from tests.notifications.smtp_server import SMTPServer, smtp_server_for
 from tests.scheduling.builders import make_event_type, make_host
@@ -98,4 +104,39 @@ def no_provider():
     previous = seam._providers.pop(LocationKind.ZOOM, None)
     yield
     if previous is not None:
+        seam.register_provider(previous)
+
+
+@dataclass
+class WebinarProvider(RecordingProvider):
+    """A test provider for Zoom webinar locations: it also lists each host's own existing
+    webinars (`events`, by host id) and says who attended (`attendance`, by booking id)."""
+
+    location_kind: str = LocationKind.ZOOM_WEBINAR
+    label: str = "Zoom webinar"
+    join_url: str = "https://zoom.example.test/w/987?tk=personal"
+    events: dict[int, list[ExistingEvent]] = field(default_factory=dict)
+    attendance: dict[int, str] = field(default_factory=dict)
+
+    def existing_events(self, *, organization_id: int, host_id: int) -> list[ExistingEvent]:
+        return list(self.events.get(host_id, []))
+
+    def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
+        return {
+            booking_id: replace(details, attendance=self.attendance.get(booking_id, ""))
+            for booking_id, details in super().details_many(bookings).items()
+        }
+
+
+@pytest.fixture
+def webinar_provider():
+    """A registered test provider for Zoom webinar locations, in place of the real one (if
+    any) until the test ends."""
+    webinars = WebinarProvider()
+    previous = seam.provider_for(LocationKind.ZOOM_WEBINAR)
+    seam.register_provider(webinars)
+    yield webinars
+    if previous is None:
+        seam._providers.pop(LocationKind.ZOOM_WEBINAR, None)
+    else:
         seam.register_provider(previous)

@@ -2,6 +2,7 @@
 
 import re
 from datetime import time
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -13,11 +14,37 @@ from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from slotlink.accounts.models import User
+from slotlink.conferencing import seam
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
-from slotlink.scheduling.models import AvailabilityInterval, EventType, LocationKind
+from slotlink.scheduling.models import (
+    WEBINAR_NEEDS_GROUP,
+    AvailabilityInterval,
+    EventType,
+    LocationKind,
+)
 from slotlink.scheduling.timezones import time_zone_choices
 
 UNAVAILABLE_VALUES = {value for value, _ in UNAVAILABLE_LOCATIONS}
+# The editor redraws the location details (htmx) when any of these changes.
+LOCATION_INPUTS = ",".join(
+    f"[name={name}]"
+    for name in ("location_kind", "location_detail", "host", "kind", "fallback_to_meeting")
+)
+NEW_WEBINAR_CHOICE = ("", "A new webinar for each session")
+UNKNOWN_WEBINAR = (
+    "That webinar isn't one of the host's on Zoom. Pick one from the list, or a new webinar "
+    "for each session."
+)
+
+
+def _redraws_location(widget: forms.Widget) -> None:
+    widget.attrs |= {
+        "hx-get": reverse_lazy("event-location"),
+        "hx-target": "#location-details",
+        "hx-swap": "outerHTML",
+        "hx-include": LOCATION_INPUTS,
+        "hx-trigger": "change",
+    }
 
 
 class LocationSelect(forms.Select):
@@ -29,6 +56,8 @@ class LocationSelect(forms.Select):
             option["attrs"]["disabled"] = True
             option["attrs"]["title"] = f"Unavailable: it {UNAVAILABLE_REASON}"
             option["label"] = f"{option['label']} (unavailable)"
+        elif value == LocationKind.ZOOM_WEBINAR:
+            option["attrs"]["title"] = "For group event types: it holds many invitees."
         return option
 
 
@@ -68,37 +97,75 @@ class EventTypeForm(forms.Form):
     location_kind = forms.ChoiceField(
         label="Location",
         choices=[*LocationKind.choices, *UNAVAILABLE_LOCATIONS],
-        widget=LocationSelect(
-            attrs={
-                "hx-get": reverse_lazy("event-location"),
-                "hx-target": "#location-details",
-                "hx-swap": "outerHTML",
-                "hx-include": "[name=location_detail],[name=host]",
-                "hx-trigger": "change",
-            }
+        widget=LocationSelect(),
+        help_text=(
+            "A Zoom webinar is for group event types. Google Meet and Microsoft Teams are "
+            f"unavailable: each {UNAVAILABLE_REASON}."
         ),
-        help_text=f"Google Meet and Microsoft Teams are unavailable: each {UNAVAILABLE_REASON}.",
     )
     location_detail = forms.CharField(max_length=300, required=False, label="Address or link")
+    fallback_to_meeting = forms.BooleanField(
+        required=False, label=EventType._meta.get_field("fallback_to_meeting").verbose_name
+    )
 
     def __init__(
         self,
         *args: Any,
         organization_id: int,
         hosts: QuerySet[User] | None,
+        default_host_id: int,
         event_type: EventType | None = None,
         **kwargs: Any,
     ) -> None:
-        """`hosts`: whom an admin may pick; None for a member, who hosts their own."""
+        """`hosts`: whom an admin may pick; None for a member, who hosts their own.
+        `default_host_id`: the host when the form doesn't name one (or names no one in
+        `hosts`)."""
         super().__init__(*args, **kwargs)
         self.organization_id = organization_id
         self.event_type = event_type
+        self.hosts = hosts
+        self.default_host_id = default_host_id
+        _redraws_location(self.fields["location_kind"].widget)
+        _redraws_location(self.fields["kind"].widget)  # a webinar needs a group
         if hosts is None:
             del self.fields["host"]
         else:
             host_field = self.fields["host"]
             assert isinstance(host_field, forms.ModelChoiceField)
             host_field.queryset = hosts
+            _redraws_location(host_field.widget)  # another host has other webinars
+        if self.chosen_location_kind == LocationKind.ZOOM_WEBINAR:
+            self.fields["location_detail"] = self._webinar_field()
+
+    @property
+    def chosen_location_kind(self) -> str:
+        """The location chosen (posted, or initial); Zoom until one is."""
+        return str(self["location_kind"].value() or LocationKind.ZOOM)
+
+    @cached_property
+    def chosen_host_id(self) -> int:
+        """The host chosen (posted, or initial) if the form may choose them, else the default."""
+        if self.hosts is None:
+            return self.default_host_id
+        value = str(self["host"].value() or "")
+        if value.isdigit() and self.hosts.filter(pk=int(value)).exists():
+            return int(value)
+        return self.default_host_id
+
+    def _webinar_field(self) -> forms.ChoiceField:
+        """The webinar to attach to: the host's own, as their Zoom lists them, or a new one
+        per session. Anything else posted is refused."""
+        events = seam.existing_events(
+            LocationKind.ZOOM_WEBINAR,
+            organization_id=self.organization_id,
+            host_id=self.chosen_host_id,
+        )
+        return forms.ChoiceField(
+            label="Webinar",
+            choices=[NEW_WEBINAR_CHOICE, *((event.reference, event.label) for event in events)],
+            required=False,
+            error_messages={"invalid_choice": UNKNOWN_WEBINAR},
+        )
 
     def clean_location_kind(self) -> str:
         value: str = self.cleaned_data["location_kind"]
@@ -124,6 +191,8 @@ class EventTypeForm(forms.Form):
         else:
             data["seats_per_session"] = 1
         kind, detail = data.get("location_kind"), (data.get("location_detail") or "").strip()
+        if kind == LocationKind.ZOOM_WEBINAR and data.get("kind") != EventType.Kind.GROUP:
+            self.add_error("location_kind", WEBINAR_NEEDS_GROUP)
         if kind == LocationKind.IN_PERSON and not detail:
             self.add_error("location_detail", "Enter the address where you will meet.")
         elif kind == LocationKind.CUSTOM_URL:
@@ -132,8 +201,12 @@ class EventTypeForm(forms.Form):
             except ValidationError:
                 self.add_error("location_detail", "Enter the meeting link, starting with https://.")
         elif kind not in (LocationKind.IN_PERSON, LocationKind.CUSTOM_URL):
-            detail = ""
+            # A webinar's detail is a choice its field already checked against the list.
+            detail = detail if kind == LocationKind.ZOOM_WEBINAR else ""
         data["location_detail"] = detail
+        data["fallback_to_meeting"] = kind == LocationKind.ZOOM_WEBINAR and bool(
+            data.get("fallback_to_meeting")
+        )
         return data
 
 

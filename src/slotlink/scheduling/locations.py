@@ -24,6 +24,14 @@ from slotlink.scheduling.models import Booking, EventType, LocationKind
 # provider".
 CONFERENCING_KINDS = {
     LocationKind.ZOOM: "No Zoom link: Zoom isn't set up for this organization yet.",
+    LocationKind.ZOOM_WEBINAR: (
+        "No Zoom webinar link: Zoom webinars aren't set up for this organization yet."
+    ),
+}
+# The host's way out when a conferencing location gets no link: both lead to Integrations.
+HOST_ACTION_LABELS = {
+    LocationKind.ZOOM: "Connect Zoom →",
+    LocationKind.ZOOM_WEBINAR: "Zoom settings →",
 }
 
 # Listed in the editor's Location dropdown, but not selectable, with the reason.
@@ -36,6 +44,17 @@ UNAVAILABLE_REASON = "rides on a calendar connection, which slotlink doesn't hav
 ZOOM_NEEDS_ACCOUNT = (
     "Zoom links require a connected Zoom account. Connect one, or pick a different location."
 )
+# The editor's words for each conferencing kind before any provider serves it.
+EDITOR_NO_PROVIDER = {
+    LocationKind.ZOOM: ZOOM_NEEDS_ACCOUNT,
+    LocationKind.ZOOM_WEBINAR: (
+        "Zoom webinars aren't set up for this organization yet. Ask an admin to turn them "
+        "on, or pick a different location."
+    ),
+}
+
+# What a provider may say of an invitee's attendance, as the host reads it.
+ATTENDANCE_LABELS = {"attended": "Attended", "no_show": "No-show"}
 
 # A provider puts the description in the meeting's agenda; Zoom takes at most 2000
 # characters.
@@ -56,7 +75,7 @@ class BookingLink:
     """Where a booking happens and how to join it, as every page, email and invite shows it.
 
     `invitee_note` is all an invitee may see when there is no link (that it follows, or
-    nothing); `host_reason` and `host_action` are for the host only.
+    nothing); `host_reason`, `host_action` and `attendance` are for the host only.
     """
 
     location_text: str
@@ -67,10 +86,16 @@ class BookingLink:
     invitee_note: str = ""
     host_reason: str = ""
     host_action: HostAction | None = None
+    attendance: str = ""  # "attended", "no_show" or "" (not known), as the provider says
 
     @property
     def is_conferencing(self) -> bool:
         return self.status is not None
+
+    @property
+    def attendance_label(self) -> str:
+        """ "Attended" or "No-show" when the provider knows; "" otherwise."""
+        return ATTENDANCE_LABELS.get(self.attendance, "")
 
     @property
     def pending(self) -> bool:
@@ -97,6 +122,8 @@ def booking_ref(booking: Booking, *, previous_group_session_id: int | None = Non
         description=_description(booking),
         group_session_id=booking.session_id,
         previous_group_session_id=previous_group_session_id if moved else None,
+        location_detail=booking.location_detail,
+        fallback_to_meeting=booking.fallback_to_meeting,
     )
 
 
@@ -118,7 +145,7 @@ def _without_provider(kind: LocationKind) -> ConferenceDetails:
         location_text=kind.label,
         status=LinkStatus.UNAVAILABLE,
         reason=CONFERENCING_KINDS[kind],
-        action=HostAction(f"Connect {kind.label} →", reverse("integrations")),
+        action=HostAction(HOST_ACTION_LABELS[kind], reverse("integrations")),
     )
 
 
@@ -166,6 +193,7 @@ def booking_link(booking: Booking, details: ConferenceDetails | None) -> Booking
         invitee_note=details.invitee_note(),
         host_reason=details.reason,
         host_action=details.action,
+        attendance=details.attendance,
     )
 
 
@@ -184,6 +212,8 @@ def booking_link_for(booking: Booking) -> BookingLink:
 def public_location_text(event_type: EventType) -> str:
     """What the booking page tells an invitee before they book."""
     kind = event_type.location_kind
+    if kind == LocationKind.ZOOM_WEBINAR:  # each invitee registers: a link of their own
+        return "Zoom webinar (your personal link comes with your confirmation)"
     if kind in CONFERENCING_KINDS:
         return f"{LocationKind(kind).label} (the link comes with your confirmation)"
     if kind == LocationKind.PHONE:
@@ -201,13 +231,13 @@ def editor_location_problem(
     """Why new bookings with this location would get no link right now, if they wouldn't."""
     if location_kind not in CONFERENCING_KINDS:
         return None
-    if seam.provider_for(location_kind) is None:
-        message = ZOOM_NEEDS_ACCOUNT if location_kind == LocationKind.ZOOM else ""
+    kind = LocationKind(location_kind)
+    if seam.provider_for(kind) is None:
+        message = EDITOR_NO_PROVIDER[kind]
     else:
-        message = seam.location_problem(
-            location_kind, organization_id=organization_id, host_id=host_id
-        )
+        # The provider's own words: e.g. no connected account, webinars not turned on for
+        # the organization, or no webinar licence on the host's Zoom account.
+        message = seam.location_problem(kind, organization_id=organization_id, host_id=host_id)
     if not message:
         return None
-    label = LocationKind(location_kind).label
-    return LocationProblem(message, f"Connect {label} →", reverse("integrations"))
+    return LocationProblem(message, HOST_ACTION_LABELS[kind], reverse("integrations"))

@@ -9,15 +9,19 @@ of its own, its host's one event for all its seats.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from slotlink.notifications.messages import Audience
 
+WEBINAR_NEEDS_GROUP = "A Zoom webinar is for group event types: it holds many invitees."
+
 
 class LocationKind(models.TextChoices):
     ZOOM = "zoom", "Zoom"
+    ZOOM_WEBINAR = "zoom_webinar", "Zoom webinar"  # group event types only
     PHONE = "phone", "Phone call"
     IN_PERSON = "in_person", "In person (address)"
     CUSTOM_URL = "custom_url", "Custom URL"
@@ -48,8 +52,14 @@ class EventType(models.Model):
     location_kind = models.CharField(
         max_length=20, choices=LocationKind.choices, default=LocationKind.ZOOM
     )
-    # The address (in person) or link (custom URL) the host gave; empty for other kinds.
+    # The address (in person) or link (custom URL) the host gave; for a Zoom webinar, the
+    # existing webinar to attach to ("" for a new one per session); empty for other kinds.
     location_detail = models.CharField(max_length=300, blank=True)
+    # Zoom webinar only: when the routed Zoom account has no webinar licence, bookings get a
+    # Zoom meeting instead of no link.
+    fallback_to_meeting = models.BooleanField(
+        "If the Zoom account has no webinar licence, use a Zoom meeting instead", default=False
+    )
     minimum_notice_minutes = models.PositiveIntegerField(default=240)
     buffer_minutes = models.PositiveSmallIntegerField(default=0)
     horizon_days = models.PositiveSmallIntegerField(
@@ -68,6 +78,10 @@ class EventType(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.location_kind == LocationKind.ZOOM_WEBINAR and not self.is_group:
+            raise ValidationError({"location_kind": WEBINAR_NEEDS_GROUP})
 
     @property
     def is_group(self) -> bool:
@@ -155,6 +169,7 @@ class Booking(models.Model):
     # meeting is removed).
     location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
     location_detail = models.CharField(max_length=300, blank=True)
+    fallback_to_meeting = models.BooleanField(default=False)  # see EventType's
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     invitee_name = models.CharField(max_length=100)
     invitee_email = models.EmailField(max_length=254)

@@ -148,6 +148,7 @@ def booking_create(
             end=end,
             location_kind=event_type.location_kind,
             location_detail=event_type.location_detail,
+            fallback_to_meeting=event_type.fallback_to_meeting,
             invitee_name=invitee.name,
             invitee_email=invitee.email,
             invitee_phone=invitee.phone,

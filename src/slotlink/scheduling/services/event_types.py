@@ -23,6 +23,7 @@ GENERAL_FIELDS = [
     "seats_per_session",
     "location_kind",
     "location_detail",
+    "fallback_to_meeting",
 ]
 LIMIT_FIELDS = ["minimum_notice_minutes", "buffer_minutes", "horizon_days", "is_active"]
 EVENT_TYPE_FIELDS = {*GENERAL_FIELDS, *LIMIT_FIELDS}

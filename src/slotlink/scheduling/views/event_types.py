@@ -13,7 +13,7 @@ from slotlink.accounts.models import User
 from slotlink.scheduling.forms import EventTypeForm, EventTypeLimitsForm
 from slotlink.scheduling.locations import editor_location_problem
 from slotlink.scheduling.messages import absolute_url
-from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.models import WEBINAR_NEEDS_GROUP, EventType, LocationKind
 from slotlink.scheduling.selectors import event_types_for
 from slotlink.scheduling.services.event_types import (
     GENERAL_FIELDS,
@@ -22,9 +22,10 @@ from slotlink.scheduling.services.event_types import (
     event_type_update,
 )
 
-DETAIL_LABELS = {
+DETAIL_LABELS: dict[str, str] = {
     LocationKind.IN_PERSON: "Address",
     LocationKind.CUSTOM_URL: "Meeting link",
+    LocationKind.ZOOM_WEBINAR: "Webinar",  # an existing one to attach to, or a new one
 }
 
 
@@ -38,14 +39,19 @@ def _hosts(request: MemberRequest) -> QuerySet[User] | None:
 
 
 def _location_context(request: MemberRequest, form: EventTypeForm) -> dict[str, Any]:
-    kind = form["location_kind"].value() or LocationKind.ZOOM
-    host_id = form["host"].value() if "host" in form.fields else request.user.pk
+    kind = form.chosen_location_kind
     return {
         "detail_label": DETAIL_LABELS.get(kind, ""),
+        "is_webinar": kind == LocationKind.ZOOM_WEBINAR,
+        # Said as soon as the location is picked; a posted form says it as the field's error.
+        "webinar_needs_group": kind == LocationKind.ZOOM_WEBINAR
+        and form["kind"].value() != EventType.Kind.GROUP
+        and "location_kind" not in form.errors,
+        "webinar_needs_group_message": WEBINAR_NEEDS_GROUP,
         "location_problem": editor_location_problem(
             location_kind=kind,
             organization_id=request.membership.organization_id,
-            host_id=int(host_id) if str(host_id or "").isdigit() else request.user.pk,
+            host_id=form.chosen_host_id,
         ),
     }
 
@@ -72,6 +78,7 @@ def event_type_new(request: MemberRequest) -> HttpResponse:
         request.POST or None,
         organization_id=request.membership.organization_id,
         hosts=hosts,
+        default_host_id=request.user.pk,
         initial={"duration_minutes": 30, "kind": EventType.Kind.ONE_ON_ONE, "host": request.user},
     )
     if request.method == "POST" and form.is_valid():
@@ -101,6 +108,7 @@ def event_type_edit(request: MemberRequest, event_type_id: int) -> HttpResponse:
         request.POST or None,
         organization_id=request.membership.organization_id,
         hosts=_hosts(request),
+        default_host_id=event_type.host_id,
         event_type=event_type,
         initial={name: getattr(event_type, name) for name in GENERAL_FIELDS}
         | {"host": event_type.host},
@@ -159,6 +167,7 @@ def event_type_location(request: MemberRequest) -> HttpResponse:
         initial=request.GET.dict(),
         organization_id=request.membership.organization_id,
         hosts=_hosts(request),
+        default_host_id=request.user.pk,
     )
     return render(
         request,
