@@ -320,7 +320,7 @@ def test_a_zoom_booking_with_zoom_off_tells_its_host_why_there_is_no_link(
     member_client, organization, member_membership
 ):
     """Zoom isn't set up for the organization: the booking stands and its details tell the
-    host why it has no link (in the Zoom provider's words) and offer Connect Zoom →."""
+    host why it has no link (in the Zoom provider's words) and offer Enable Zoom →."""
     zoom = make_event_type(
         organization, member_membership.user, slug="zoom", location_kind=LocationKind.ZOOM
     )
@@ -329,7 +329,7 @@ def test_a_zoom_booking_with_zoom_off_tells_its_host_why_there_is_no_link(
     assert "Zoom" in reason
     html = text(member_client.get(f"/360/bookings/{booking.id}"))
     assert reason in html
-    assert "Connect Zoom →" in html
+    assert "Enable Zoom →" in html
 
 
 def test_the_host_cancels_with_a_reason_and_the_history_shows_it(

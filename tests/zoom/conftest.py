@@ -12,6 +12,8 @@ from django.test import Client
 
 from slotlink.zoom.models import ZoomRollout
 from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import ZoomHost, zoom_event_type
 
 CALLBACK_PATH = "/360/integrations/zoom/callback"
 REDIRECT_URI = f"http://testserver{CALLBACK_PATH}"
@@ -31,6 +33,16 @@ def zoom(zoom_sandbox: ZoomSandbox, settings: Any) -> ZoomSandbox:
 def zoom_on(organization: Any) -> ZoomRollout:
     """Zoom enabled for the organization (the master switch)."""
     return ZoomRollout.objects.create(organization=organization, enabled=True)
+
+
+@pytest.fixture
+def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
+    """A member with their own Zoom connected, and a one-on-one Zoom event type."""
+    settings.LINK_WAIT_SECONDS = 0
+    zoom.configure_app(webhook_url="")  # webhooks are delivered by the tests that need them
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    connection, zoom_user = connected(zoom, member_membership, email="hana@zoom.test")
+    return ZoomHost(member_membership, connection, zoom_user, zoom_event_type(member_membership))
 
 
 @dataclass

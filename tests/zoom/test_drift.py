@@ -10,10 +10,9 @@ from django.core import mail
 
 from slotlink.core.periodic import periodic_run_due
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
-from slotlink.zoom.models import SyncLogEntry, WebhookEvent, ZoomMeeting, ZoomRollout, ZoomUser
+from slotlink.zoom.models import SyncLogEntry, WebhookEvent, ZoomMeeting, ZoomUser
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
-from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import (
     ZoomHost,
     cancel,
@@ -23,20 +22,10 @@ from tests.zoom.meeting_helpers import (
     reschedule,
     sandbox_meetings,
     utc,
-    zoom_event_type,
 )
 from tests.zoom.test_meetings import details
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
-    settings.LINK_WAIT_SECONDS = 0
-    zoom.configure_app(webhook_url="")  # events are read from the sandbox and delivered here
-    ZoomRollout.objects.create(organization=organization, enabled=True)
-    connection, zoom_user = connected(zoom, member_membership, email="hana@zoom.test")
-    return ZoomHost(member_membership, connection, zoom_user, zoom_event_type(member_membership))
 
 
 def deliver_all(zoom: ZoomSandbox, event: str) -> None:

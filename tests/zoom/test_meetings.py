@@ -28,16 +28,6 @@ from tests.zoom.meeting_helpers import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
-    """A member with their own Zoom connected, and a one-on-one Zoom event type."""
-    settings.LINK_WAIT_SECONDS = 0
-    zoom.configure_app(webhook_url="")  # webhooks are delivered by the tests that need them
-    ZoomRollout.objects.create(organization=organization, enabled=True)
-    connection, zoom_user = connected(zoom, member_membership, email="hana@zoom.test")
-    return ZoomHost(member_membership, connection, zoom_user, zoom_event_type(member_membership))
-
-
 def details(booking):
     return seam.conference_details("zoom", _ref(booking))
 

@@ -10,7 +10,6 @@ slotlink's meetings have none.
 """
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -18,20 +17,11 @@ from django.utils import timezone
 
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.models import ZoomMeeting
+from slotlink.zoom.timeparse import parse_time
 
 log = logging.getLogger("slotlink.zoom")
 Drift = ZoomMeeting.Drift
 MARKER_PREFIX = "slotlink-ref:"
-
-
-def _parse(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _meeting_id(payload: dict[str, Any]) -> int | None:
@@ -72,7 +62,7 @@ def meeting_updated_handle(notification: dict[str, Any]) -> str:
     meeting = _ours(_meeting_id(payload))
     if meeting is None:
         return "ignored: not a slotlink meeting"
-    start = _parse(changed.get("start_time"))
+    start = parse_time(changed.get("start_time"))
     if start is None or start in (meeting.synced_start, meeting.start):
         return "echo (or a change of no concern): nothing to do"
     meeting.drift, meeting.drift_start = Drift.MOVED, start
@@ -128,7 +118,7 @@ def meetings_compare(*, zoom_user_id: str, listed: list[dict[str, Any]]) -> list
             if item is None:
                 meeting_removed(meeting)
                 continue
-            start = _parse(item.get("start_time"))
+            start = parse_time(item.get("start_time"))
             if start is not None and start != meeting.synced_start and meeting.drift != Drift.MOVED:
                 meeting.drift, meeting.drift_start = Drift.MOVED, start
                 meeting.save(update_fields=["drift", "drift_start"])

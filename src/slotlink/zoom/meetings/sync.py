@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from slotlink.conferencing import seam
@@ -38,14 +37,15 @@ from slotlink.zoom.errors import (
     ZoomUnauthorized,
     ZoomUnavailable,
 )
+from slotlink.zoom.leases import leased, leased_save
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
 from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.timeparse import parse_time
 from slotlink.zoom.tokens import with_access_token
 
 log = logging.getLogger("slotlink.zoom")
 
-LEASE = timedelta(minutes=2)
 MAX_STEPS = 6
 FIRST_PAUSE = timedelta(seconds=5)
 LONGEST_PAUSE = timedelta(minutes=15)
@@ -75,36 +75,32 @@ class Fail(Exception):
         self.problem = problem
 
 
-def lease_take(meeting_id: int, owner: str, now: datetime) -> bool:
-    return bool(
-        ZoomMeeting.objects.filter(pk=meeting_id)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
-        .update(lease_until=now + LEASE, lease_owner=owner)
+def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
+    """Bring one meeting in line with its booking(s); the time to retry if it must wait."""
+    return leased(
+        ZoomMeeting,
+        meeting_id,
+        lambda holder: _steps(meeting_id, holder),
+        # Another worker has it; check again when its lease ends, in case it missed a change.
+        busy=lambda until: SyncResult(in_sync=False, retry_at=until),
+        owner=owner,
     )
 
 
-def _save(meeting: ZoomMeeting, owner: str, **fields: Any) -> None:
-    """Write a step's result, only while this worker still holds the meeting."""
-    fields["updated_at"] = timezone.now()
-    ZoomMeeting.objects.filter(pk=meeting.pk, lease_owner=owner).update(**fields)
-    for name, value in fields.items():
-        setattr(meeting, name, value)
+_save = leased_save
 
 
-def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
-    """Bring one meeting in line with its booking(s); the time to retry if it must wait."""
-    owner = owner or uuid.uuid4().hex
-    now = timezone.now()
-    if not lease_take(meeting_id, owner, now):
-        current = ZoomMeeting.objects.filter(pk=meeting_id).values_list("lease_until", flat=True)
-        # Another worker has it; check again when its lease ends, in case it missed a change.
-        return SyncResult(in_sync=False, retry_at=next(iter(current), None))
-    try:
-        return _steps(meeting_id, owner)
-    finally:
-        ZoomMeeting.objects.filter(pk=meeting_id, lease_owner=owner).update(
-            lease_until=None, lease_owner=""
-        )
+def record_wait(row: Any, owner: str, wait: "Wait") -> SyncResult:
+    """The row waits for Zoom (a rate limit, an outage) until `wait.until`."""
+    _save(
+        row,
+        owner,
+        state=State.WAITING,
+        problem=wait.problem,
+        attempts=row.attempts + 1,
+        next_attempt_at=wait.until,
+    )
+    return SyncResult(in_sync=False, retry_at=wait.until)
 
 
 def _steps(meeting_id: int, owner: str) -> SyncResult:
@@ -119,15 +115,7 @@ def _steps(meeting_id: int, owner: str) -> SyncResult:
         try:
             _step(meeting, owner)
         except Wait as wait:
-            _save(
-                meeting,
-                owner,
-                state=State.WAITING,
-                problem=wait.problem,
-                attempts=meeting.attempts + 1,
-                next_attempt_at=wait.until,
-            )
-            return SyncResult(in_sync=False, retry_at=wait.until)
+            return record_wait(meeting, owner, wait)
         except Fail as failure:
             _fail(meeting, owner, failure.problem)
             return SyncResult(in_sync=False)
@@ -351,13 +339,3 @@ def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
         if meeting.host_told_at is None:
             enqueue_on_commit(meeting_failed_notify, meeting.id)
     log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem)
-
-
-def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

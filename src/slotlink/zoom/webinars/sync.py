@@ -16,17 +16,24 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from slotlink.conferencing import seam
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
-from slotlink.zoom.meetings.sync import MARKER_PREFIX, Fail, SyncResult, Wait, zoom_call
+from slotlink.zoom.leases import leased, leased_save
+from slotlink.zoom.meetings.sync import (
+    MARKER_PREFIX,
+    Fail,
+    SyncResult,
+    Wait,
+    record_wait,
+    zoom_call,
+)
 from slotlink.zoom.models import (
     ZoomMeeting,
     ZoomMeetingBooking,
@@ -44,33 +51,16 @@ HOST_CANNOT_REGISTER = 3027
 MAX_STEPS = 40
 
 
-def _lease(webinar_id: int, owner: str) -> bool:
-    now = timezone.now()
-    return bool(
-        ZoomWebinar.objects.filter(pk=webinar_id)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
-        .update(lease_until=now + timedelta(minutes=2), lease_owner=owner)
+def webinar_sync(*, webinar_id: int) -> SyncResult:
+    return leased(
+        ZoomWebinar,
+        webinar_id,
+        lambda owner: _steps(webinar_id, owner),
+        busy=lambda until: SyncResult(in_sync=False, retry_at=until),
     )
 
 
-def webinar_sync(*, webinar_id: int) -> SyncResult:
-    owner = uuid.uuid4().hex
-    if not _lease(webinar_id, owner):
-        lease = ZoomWebinar.objects.filter(pk=webinar_id).values_list("lease_until", flat=True)
-        return SyncResult(in_sync=False, retry_at=next(iter(lease), None))
-    try:
-        return _steps(webinar_id, owner)
-    finally:
-        ZoomWebinar.objects.filter(pk=webinar_id, lease_owner=owner).update(
-            lease_until=None, lease_owner=""
-        )
-
-
-def _save(webinar: ZoomWebinar, owner: str, **fields: Any) -> None:
-    fields["updated_at"] = timezone.now()
-    ZoomWebinar.objects.filter(pk=webinar.pk, lease_owner=owner).update(**fields)
-    for name, value in fields.items():
-        setattr(webinar, name, value)
+_save = leased_save
 
 
 def _steps(webinar_id: int, owner: str) -> SyncResult:
@@ -84,15 +74,7 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
                     _save(webinar, owner, state=State.SYNCED, problem="", attempts=0)
                 return SyncResult(in_sync=True)
         except Wait as wait:
-            _save(
-                webinar,
-                owner,
-                state=State.WAITING,
-                problem=wait.problem,
-                attempts=webinar.attempts + 1,
-                next_attempt_at=wait.until,
-            )
-            return SyncResult(in_sync=False, retry_at=wait.until)
+            return record_wait(webinar, owner, wait)
         except Fail as failure:
             _save(webinar, owner, state=State.FAILED, problem=failure.problem)
             return SyncResult(in_sync=False)

@@ -1,0 +1,57 @@
+"""One worker at a time on a row kept in sync with Zoom: a lease, not a held transaction.
+
+A sync takes the row by writing its lease (owner and expiry) in one conditional UPDATE,
+calls Zoom with no database transaction open (so SQLite's write lock is never held while
+Zoom answers), writes each step's result only while it still holds the lease, and gives
+the row back. A worker that dies leaves a lease that runs out, and another takes over.
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+LEASE = timedelta(minutes=2)
+Result = TypeVar("Result")
+
+
+def lease_take(model: type[models.Model], pk: int, owner: str) -> bool:
+    now = timezone.now()
+    return bool(
+        model._default_manager.filter(pk=pk)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
+        .update(lease_until=now + LEASE, lease_owner=owner)
+    )
+
+
+def leased(
+    model: type[models.Model],
+    pk: int,
+    work: Callable[[str], Result],
+    *,
+    busy: Callable[[Any], Result],
+    owner: str | None = None,
+) -> Result:
+    """Run `work(owner)` holding the row's lease; `busy(lease_until)` if another holds it."""
+    owner = owner or uuid.uuid4().hex
+    if not lease_take(model, pk, owner):
+        held = model._default_manager.filter(pk=pk).values_list("lease_until", flat=True)
+        return busy(next(iter(held), None))
+    try:
+        return work(owner)
+    finally:
+        model._default_manager.filter(pk=pk, lease_owner=owner).update(
+            lease_until=None, lease_owner=""
+        )
+
+
+def leased_save(row: models.Model, owner: str, **fields: Any) -> None:
+    """Write a step's result, only while `owner` still holds the row."""
+    fields["updated_at"] = timezone.now()
+    type(row)._default_manager.filter(pk=row.pk, lease_owner=owner).update(**fields)
+    for name, value in fields.items():
+        setattr(row, name, value)
