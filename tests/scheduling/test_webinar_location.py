@@ -195,6 +195,24 @@ def test_the_chosen_webinar_and_fallback_are_saved_and_shown_again(
     assert event_type.fallback_to_meeting is False
 
 
+def test_a_saved_webinar_zoom_no_longer_lists_stays_choosable(
+    member_client, member, webinar_provider
+):
+    """The webinar chosen before, which Zoom doesn't list now (it can't be reached, or the
+    webinar ended), stays in the list, so saving another change doesn't force a new choice."""
+    webinar_provider.events = {member.id: [ONBOARDING]}
+    member_client.post("/360/events/new", general(location_detail=ONBOARDING.reference))
+    event_type = EventType.objects.get()
+    webinar_provider.events = {member.id: []}
+    response = member_client.post(
+        f"/360/events/{event_type.id}",
+        general(title="Onboarding", slug=event_type.slug, location_detail=ONBOARDING.reference),
+    )
+    assert response.status_code == 302
+    event_type.refresh_from_db()
+    assert (event_type.title, event_type.location_detail) == ("Onboarding", ONBOARDING.reference)
+
+
 def test_a_webinar_not_among_the_hosts_own_is_refused(
     member_client, member, admin_membership, webinar_provider
 ):

@@ -160,9 +160,22 @@ class EventTypeForm(forms.Form):
             organization_id=self.organization_id,
             host_id=self.chosen_host_id,
         )
+        choices = [NEW_WEBINAR_CHOICE, *((event.reference, event.label) for event in events)]
+        current = self.event_type.location_detail if self.event_type is not None else ""
+        if (
+            current
+            and self.event_type is not None
+            and self.event_type.location_kind == LocationKind.ZOOM_WEBINAR
+            and current not in {reference for reference, _ in choices}
+        ):
+            # Saved before, and not listed now (Zoom unreachable, or it ended): keep it
+            # choosable, so saving other changes doesn't force a new choice.
+            choices.append(
+                (current, f"Webinar {current} (chosen before; Zoom doesn't list it now)")
+            )
         return forms.ChoiceField(
             label="Webinar",
-            choices=[NEW_WEBINAR_CHOICE, *((event.reference, event.label) for event in events)],
+            choices=choices,
             required=False,
             error_messages={"invalid_choice": UNKNOWN_WEBINAR},
         )
