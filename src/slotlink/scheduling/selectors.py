@@ -185,3 +185,18 @@ def session_bookings(*, booking: Booking) -> QuerySet[Booking]:
         Q(session_id=booking.session_id) & ~Q(pk=booking.pk),
         status=Booking.Status.CONFIRMED,
     )
+
+
+def group_sessions_visible_to(*, membership: Membership) -> QuerySet[GroupSession]:
+    """Sessions of the organization's group event types; a member sees those whose bookings
+    they host, as with the bookings themselves."""
+    sessions = GroupSession.objects.filter(event_type__organization_id=membership.organization_id)
+    if not membership.is_admin:
+        hosted = Booking.objects.filter(host_id=membership.user_id, session__isnull=False)
+        sessions = sessions.filter(pk__in=hosted.values("session_id"))
+    return sessions.select_related("event_type", "event_type__host")
+
+
+def live_session_bookings(*, session: GroupSession) -> QuerySet[Booking]:
+    """The session's bookings not cancelled, in the order they were made."""
+    return Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).order_by("id")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from slotlink.scheduling.views import availability, bookings, event_types, manage, public
+from slotlink.scheduling.views import (
+    availability,
+    bookings,
+    event_types,
+    manage,
+    public,
+    sessions,
+)
 
 urlpatterns = [
     # Hosts
@@ -21,6 +28,7 @@ urlpatterns = [
         bookings.booking_host_cancel,
         name="booking-host-cancel",
     ),
+    path("360/sessions/<int:session_id>/cancel", sessions.session_cancel, name="session-cancel"),
     # Invitees
     path("book/<slug:organization_slug>", public.organization_page, name="book-organization"),
     path("book/<slug:organization_slug>/<slug:slug>", public.book, name="book"),

@@ -1,4 +1,5 @@
-"""Booking, rescheduling and cancelling: the writes that must never double-book a host.
+"""Booking, rescheduling and cancelling (one booking, or a host's whole group session): the
+writes that must never double-book a host.
 
 Every write that takes a host's time first locks that host's row, then checks the slot
 again and writes, all in one transaction. Two invitees racing for one slot therefore queue
@@ -29,7 +30,7 @@ from slotlink.scheduling.models import (
     EventType,
     GroupSession,
 )
-from slotlink.scheduling.selectors import slot_problem_for
+from slotlink.scheduling.selectors import live_session_bookings, slot_problem_for
 from slotlink.scheduling.services.group_sessions import group_session_bump
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
@@ -44,6 +45,8 @@ SLOT_MESSAGES = {
 }
 SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
 LINK_EXPIRED_MESSAGE = "This link doesn't work anymore. Use the links in your latest email."
+SESSION_STARTED_MESSAGE = "This session has already started, so it can't be cancelled."
+SESSION_EMPTY_MESSAGE = "Every booking of this session is already cancelled."
 
 
 class BookingError(Exception):
@@ -271,3 +274,28 @@ def booking_cancel(
         seam.booking_cancelled(booking.location_kind, booking_ref(booking))
         _email_on_commit(booking, BookingChange.CANCELLED)
     return booking
+
+
+def group_session_cancel(
+    *, session: GroupSession, by: User, reason: str = "", now: datetime | None = None
+) -> list[Booking]:
+    """The host (or an admin) cancels a whole group session: each of its live bookings is
+    cancelled as `booking_cancel` does, with `reason`, all or none. Each invitee is emailed,
+    conferencing hears of every cancel (the last one removes the session's meeting or
+    webinar) and the host's session invite ends cancelled. Returns the bookings cancelled;
+    a session that has started, or has none left, is refused and nothing changes."""
+    with transaction.atomic():
+        live = live_session_bookings(session=session)
+        # The same locks a booking joining or leaving the session takes, so none slips by.
+        hosts = {session.event_type.host_id, *live.values_list("host_id", flat=True)}
+        for host_id in sorted(hosts):
+            _lock_host(host_id)
+        now = now or timezone.now()
+        if session.start <= now:
+            raise BookingError(SESSION_STARTED_MESSAGE)
+        bookings = list(live)
+        if not bookings:
+            raise BookingError(SESSION_EMPTY_MESSAGE)
+        return [
+            booking_cancel(booking=booking, reason=reason, by=by, now=now) for booking in bookings
+        ]

@@ -1,4 +1,5 @@
-"""Bookings for hosts: upcoming and past, one booking's details, and cancelling it."""
+"""Bookings for hosts: upcoming and past, one booking's details, and cancelling it (or,
+from a group booking, a link to cancelling its whole session)."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -41,6 +42,8 @@ def booking_detail(
     request: MemberRequest, booking_id: int, form: CancelForm | None = None
 ) -> HttpResponse:
     booking = _booking_or_404(request, booking_id)
+    others = list(session_bookings(booking=booking))
+    now = timezone.now()
     return render(
         request,
         "scheduling/booking_detail.html",
@@ -49,8 +52,12 @@ def booking_detail(
             # The host's page: the link, or why there is none and the action that fixes it.
             "link": booking_link_for(booking),
             "history": booking.history.select_related("actor"),
-            "others": session_bookings(booking=booking),
-            "can_cancel": not booking.is_cancelled and booking.start > timezone.now(),
+            "others": others,
+            "can_cancel": not booking.is_cancelled and booking.start > now,
+            # The whole session, while it is ahead and anyone is still booked into it.
+            "can_cancel_session": booking.session_id is not None
+            and booking.start > now
+            and (not booking.is_cancelled or bool(others)),
             "form": form or CancelForm(),
         },
     )
