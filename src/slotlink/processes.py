@@ -136,7 +136,8 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
             ],
             f"{web}/healthz",
         ),
-        Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.5"], ""),
+        # Polls ten times a second: an empty poll is a plain read (core/.../db_worker.py).
+        Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1"], ""),
         # Enqueues the periodic jobs (Zoom's sweep and hourly reconcile) for the worker.
         Child("scheduler", [sys.executable, "-m", "slotlink", "scheduler"], ""),
     ]

@@ -1,5 +1,6 @@
-"""A task the task-queue tests enqueue: it leaves a file behind, so a test sees it ran."""
+"""Tasks the task-queue tests enqueue: they leave a file behind, so a test sees they ran."""
 
+import threading
 from pathlib import Path
 
 from django_tasks import task
@@ -8,3 +9,20 @@ from django_tasks import task
 @task()
 def write_marker(path: str, text: str) -> None:
     Path(path).write_text(text)
+
+
+# Barriers the worker tests' tasks meet at, by name: the worker runs them in this process.
+BARRIERS: dict[str, threading.Barrier] = {}
+
+
+@task()
+def meet(barrier: str, path: str) -> None:
+    """Wait until every task of `barrier` runs at once (a broken barrier fails the task)."""
+    BARRIERS[barrier].wait(timeout=30)
+    Path(path).write_text("met")
+
+
+@task()
+def enqueue_marker(path: str, text: str) -> None:
+    """A task whose work is another task."""
+    write_marker.enqueue(path, text)

@@ -66,9 +66,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before django_tasks_db: its `db_worker` (several tasks at once) replaces theirs.
+    "slotlink.core",
     "django_tasks",
     "django_tasks_db",
-    "slotlink.core",
     "slotlink.accounts",
     "slotlink.conferencing",
     "slotlink.scheduling",

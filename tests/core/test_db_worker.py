@@ -1,0 +1,67 @@
+"""`slotlink db_worker` runs several tasks at once, each in its own thread, and otherwise
+behaves as django-tasks-db's worker: a batch ends when the queue is empty and nothing is
+running, and --max-tasks stops it after that many."""
+
+import threading
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from slotlink.core.management.commands.db_worker import ThreadedWorker
+from tests.core.tasks_for_tests import BARRIERS, enqueue_marker, meet, write_marker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def worker(*, threads: int, max_tasks: int | None = None) -> ThreadedWorker:
+    return ThreadedWorker(
+        threads=threads,
+        queue_names=["default"],
+        interval=0.01,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+
+def test_a_worker_with_threads_runs_its_tasks_at_the_same_time(tmp_path):
+    """Four tasks that can only finish together (they meet at one barrier) all succeed
+    with four threads: a worker running one at a time could never finish the first."""
+    BARRIERS["four"] = threading.Barrier(4)
+    markers = [tmp_path / f"{n}.txt" for n in range(4)]
+    for marker in markers:
+        meet.enqueue("four", str(marker))
+    worker(threads=4).run()
+    assert [marker.read_text() for marker in markers] == ["met"] * 4
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_a_batch_waits_for_the_tasks_that_running_tasks_enqueue(tmp_path):
+    """The queue is empty while the first task runs, but the batch goes on to the task it
+    enqueued."""
+    marker = tmp_path / "second.txt"
+    enqueue_marker.enqueue(str(marker), "second")
+    worker(threads=2).run()
+    assert marker.read_text() == "second"
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+
+
+def test_max_tasks_stops_the_worker_after_that_many(tmp_path):
+    for n in range(3):
+        write_marker.enqueue(str(tmp_path / f"{n}.txt"), "ran")
+    worker(threads=2, max_tasks=2).run()
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [
+        "READY",
+        "SUCCESSFUL",
+        "SUCCESSFUL",
+    ]
+
+
+def test_one_thread_is_django_tasks_db_worker(tmp_path):
+    marker = tmp_path / "one.txt"
+    write_marker.enqueue(str(marker), "one")
+    worker(threads=1).run()
+    assert marker.read_text() == "one"
