@@ -11,6 +11,7 @@ BENCHMARKS = [
     "benchmarks.sandbox_creates",
     "benchmarks.scheduling_booking",
     "benchmarks.zoom_sync_log",
+    "benchmarks.zoom_meetings",
 ]
 
 

@@ -1,0 +1,180 @@
+"""Zoom meeting sync under load (issue 9's P1-P5 and P8), side by side in one run.
+
+Runs the real stack in a fresh data directory: the Zoom sandbox, gunicorn as `slotlink
+run` starts it and two `slotlink db_worker` processes (16 threads each, `--interval=0.1`),
+on SQLite (or a throwaway PostgreSQL database with `--database-url`), then:
+
+  P1  booking POST p95 with Zoom on (sandbox at 2 s) over p95 with Zoom off     <= 1.2
+      (and, for comparison, the same with no worker running while the POSTs go)
+  P2  time to link: p95 from Booking.created_at to ZoomMeeting.link_ready_at,
+      10 bookings/s with 2 workers, sandbox at 2 s                            <= 2.5 s
+  P8  share of bookings whose first confirmation email has the join link
+      (sandbox at 1500-2000 ms), and whose emails have it eventually       >= 99%, 100%
+  P4  200 concurrent syncs on an expired token: refresh calls                     == 1
+  P3  creates/s on one Zoom account under Pro's limits (Medium 20/s)
+      with more workers than 20/s needs, and the share answered 429      >= 18/s, < 1%
+  P5  Zoom calls per booking lifecycle (book, reschedule, cancel) with Zoom's echo
+      webhooks delivered to the product                              3 (+ <= 1 refresh)
+
+    python -m benchmarks.zoom_meetings [--quick] [--database-url postgres://...]
+
+Emails are rendered as for SMTP and noted in files (zoom_mailbox.py), not stored in the
+demo's outbox. Prints a table and exits non-zero if a bar is missed; docs/benchmarks.md
+says what each line measures and keeps the recorded numbers. `--keep DIR` keeps the data
+and each process's log; `--only p1,p5` runs some phases (p1 is P1, P2 and P8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.zoom_accounts import p3, p4, storm_child
+from benchmarks.zoom_bookings import p1_alone, p1_p2_p8
+from benchmarks.zoom_common import NO_BAR, P3_LIMIT
+from benchmarks.zoom_lifecycle import lifecycles_run
+from benchmarks.zoom_seed import seed
+from benchmarks.zoom_stack import SandboxControl, configure_environment, new_stack
+
+
+def run(args: argparse.Namespace, data_dir: Path, database_url: str) -> int:
+    worker_args = ["--interval=0.1", *args.worker_arg]
+    stack = new_stack(data_dir, worker_args)
+    configure_environment(str(data_dir), database_url, stack.web_port, stack.sandbox_port)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started_load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    call_command("migrate", interactive=False, verbosity=0)
+    per_load = round(args.rate * args.seconds)
+    alone = round(args.rate * args.alone_seconds)
+    stack.start_sandbox()
+    control = SandboxControl(stack.sandbox_url)
+    # Zoom's cap of 100 meeting creates and updates a day per host is a limit of its own
+    # (tests/zoom test it); a phase's hundreds of bookings of one host would reach it.
+    control.limits(host_create_update_per_day=1_000_000)
+    try:
+        seeds = seed(
+            control,
+            slots={
+                "off": per_load + alone,
+                "link": per_load + alone,
+                "mail": per_load,
+                "storm": args.storm,
+                "life": 2 * args.lifecycles,
+                "pace": round(P3_LIMIT * args.p3_seconds) // args.pace_hosts + 1,
+            },
+            pace_hosts=args.pace_hosts,
+        )
+        stack.start_web()
+        lines = []
+        if "p1" in args.only and args.alone_seconds:
+            lines.append(p1_alone(stack, control, seeds, args))
+        else:
+            stack.start_workers(args.workers)
+        time.sleep(1.0)  # the workers' start-up delay
+        if "p1" in args.only:
+            lines += p1_p2_p8(stack, control, seeds, args)
+        stack.stop_workers()  # P4's syncs run in its own processes; P3 starts its workers
+        if "p4" in args.only:
+            lines.append(p4(stack, control, seeds, args))
+        if "p3" in args.only:
+            lines.append(p3(stack, control, seeds, args))
+        else:
+            stack.start_workers(args.workers)
+        if "p5" in args.only:
+            lines.append(lifecycles_run(stack, control, seeds.hosts["life"], args.lifecycles))
+    finally:
+        control.close()
+        stack.stop()
+        from django.db import connections
+
+        connections.close_all()
+    label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(
+        f"\n{label}; {args.workers} workers ({' '.join(worker_args)}); {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average at the "
+        f"start {started_load}, at the end {load} (other work on the machine counts too)\n"
+    )
+    print("| measure | measured | bar | result |")
+    print("|---|---|---|---|")
+    for line in lines:
+        result = "-" if line.bar == NO_BAR else "pass" if line.passed else "MISSED"
+        print(f"| {line.name} | {line.measured} | {line.bar} | {result} |")
+    missed = [line.name for line in lines if not line.passed]
+    if missed:
+        print(f"\nMissed: {'; '.join(missed)}")
+        return 1
+    print("\nEvery bar holds.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter phases (about 4 minutes)")
+    parser.add_argument("--database-url", default="", help="postgres://... of a throwaway database")
+    parser.add_argument("--rate", type=float, default=10.0, help="bookings/s in P1, P2, P8")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of P1/P2/P8 loads")
+    parser.add_argument(
+        "--alone-seconds",
+        type=float,
+        default=15.0,
+        help="P1 again with no worker running, for comparison (0: skip)",
+    )
+    parser.add_argument("--latency-ms", type=int, default=2000, help="sandbox latency, P1/P2/P4")
+    parser.add_argument("--clients", type=int, default=16, help="HTTP client threads")
+    parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument(
+        "--worker-arg", action="append", default=[], help="an extra db_worker option"
+    )
+    parser.add_argument("--storm", type=int, default=200, help="P4's concurrent syncs")
+    parser.add_argument("--storm-processes", type=int, default=4)
+    parser.add_argument("--p3-seconds", type=float, default=30.0)
+    parser.add_argument("--p3-workers", type=int, default=2)
+    parser.add_argument("--p3-latency-ms", type=int, default=0)
+    parser.add_argument("--pace-hosts", type=int, default=10)
+    parser.add_argument("--lifecycles", type=int, default=10)
+    parser.add_argument(
+        "--only",
+        type=lambda v: set(v.split(",")),
+        default={"p1", "p3", "p4", "p5"},
+        help="phases to run, e.g. p1,p5 (p1 is P1, P2 and P8 together)",
+    )
+    parser.add_argument("--keep", metavar="DIR", help="keep the data (and process logs) in DIR")
+    parser.add_argument("--storm-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.storm_child:
+        return storm_child(args.storm_child)
+    if args.quick:
+        args.seconds, args.p3_seconds, args.lifecycles = 10.0, 10.0, 4
+        args.alone_seconds = min(args.alone_seconds, 5.0)
+    postgres = args.database_url.startswith(("postgres://", "postgresql://"))
+    if args.database_url and not postgres:
+        parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
+
+    from benchmarks.zoom_sync_log import postgres_recreate
+
+    with tempfile.TemporaryDirectory(prefix="slotlink-bench-zoom-") as temporary:
+        data_dir = args.keep or temporary
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        database_url = args.database_url or f"sqlite:///{data_dir}/slotlink.sqlite3"
+        if postgres:
+            postgres_recreate(database_url, create=True)
+        try:
+            return run(args, Path(data_dir), database_url)
+        finally:
+            if postgres:
+                postgres_recreate(database_url, create=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
