@@ -1,10 +1,14 @@
 """Writes about people and organizations."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email, validate_slug
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from slotlink.accounts.models import Membership, Organization, User
+from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
 from slotlink.accounts.selectors import admin_count
 
 
@@ -20,6 +24,82 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+SLUG_TAKEN = "The address {slug!r} is taken by another organization. Pick another."
+EMAIL_TAKEN = (
+    "{email} already has a slotlink account. Sign in with it, or use another email for "
+    "the new organization's admin."
+)
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    organization: Organization
+    admin: User
+
+
+def organization_create_with_admin(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_name: str,
+    password: str,
+    time_zone: str = "UTC",
+) -> NewOrganization:
+    """A new organization with its first admin, all or nothing.
+
+    The admin is an organization admin, never Django staff. Every problem (a taken address
+    or email, a weak password, an unknown time zone) raises ValidationError with words a
+    person can act on, and nothing is created.
+    """
+    name = name.strip()
+    slug = (slug.strip() or slugify(name)).lower()
+    email = admin_email.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors.setdefault("name", []).append("Give the organization a name.")
+    if not admin_name.strip():
+        errors.setdefault("admin_name", []).append("Give the admin's name.")
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as problem:
+        errors.setdefault("time_zone", []).extend(problem.messages)
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors.setdefault("slug", []).append(
+            "Use only letters, numbers, hyphens and underscores in the address."
+        )
+    else:
+        if Organization.objects.filter(slug=slug).exists():
+            errors.setdefault("slug", []).append(SLUG_TAKEN.format(slug=slug))
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.setdefault("admin_email", []).append("Enter a valid email address.")
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors.setdefault("admin_email", []).append(EMAIL_TAKEN.format(email=email))
+    try:
+        validate_password(password, User(email=email, full_name=admin_name))
+    except ValidationError as problem:
+        errors.setdefault("password", []).extend(problem.messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            organization = organization_create(name=name[:120], slug=slug)
+            admin = user_create(
+                email=email, full_name=admin_name.strip(), password=password, time_zone=time_zone
+            )
+            membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
+    except IntegrityError as race:  # someone took the address or email a moment ago
+        raise ValidationError(
+            "The address or the email was taken a moment ago. Check both and try again."
+        ) from race
+    return NewOrganization(organization=organization, admin=admin)
 
 
 def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
