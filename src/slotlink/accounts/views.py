@@ -12,6 +12,7 @@ from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
 from slotlink.accounts.models import Membership
 from slotlink.accounts.selectors import members_of, memberships_of_user
 from slotlink.accounts.services import membership_change_role
+from slotlink.core.ids import parse_id
 
 
 @admin_required
@@ -48,11 +49,11 @@ def member_detail(request: MemberRequest, membership_id: int) -> HttpResponse:
 @member_required
 @require_POST
 def organization_switch(request: MemberRequest) -> HttpResponse:
-    organization_id = request.POST.get("organization", "")
-    if not organization_id.isdigit():
+    organization_id = parse_id(request.POST.get("organization", ""))
+    if organization_id is None:
         raise Http404("No such organization.")
     membership = get_object_or_404(
-        memberships_of_user(user=request.user), organization_id=int(organization_id)
+        memberships_of_user(user=request.user), organization_id=organization_id
     )
     request.session[CURRENT_ORGANIZATION_SESSION_KEY] = membership.organization_id
     messages.info(request, f"You are now in {membership.organization.name}.")

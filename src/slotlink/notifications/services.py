@@ -11,6 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from slotlink.accounts.models import Organization
+from slotlink.core.ids import parse_id
 from slotlink.notifications.emails import ORGANIZATION_HEADER, booking_email
 from slotlink.notifications.formatting import clip, one_line
 from slotlink.notifications.messages import Audience, BookingMessage
@@ -126,7 +127,7 @@ def _body_text(mime: MIMEMessage, subtype: str) -> str:
 
 
 def _organization_from(mime: MIMEMessage) -> Organization | None:
-    value = str(mime[ORGANIZATION_HEADER] or "").strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):  # fits a bigint
+    organization_id = parse_id(str(mime[ORGANIZATION_HEADER] or "").strip())
+    if organization_id is None:
         return None
-    return Organization.objects.filter(id=int(value)).first()
+    return Organization.objects.filter(id=organization_id).first()

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from slotlink.accounts.models import User
 from slotlink.conferencing import seam
+from slotlink.core.ids import parse_id
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
     WEBINAR_NEEDS_GROUP,
@@ -147,9 +148,9 @@ class EventTypeForm(forms.Form):
         """The host chosen (posted, or initial) if the form may choose them, else the default."""
         if self.hosts is None:
             return self.default_host_id
-        value = str(self["host"].value() or "")
-        if value.isdigit() and self.hosts.filter(pk=int(value)).exists():
-            return int(value)
+        host_id = parse_id(str(self["host"].value() or ""))
+        if host_id is not None and self.hosts.filter(pk=host_id).exists():
+            return host_id
         return self.default_host_id
 
     def _webinar_field(self) -> forms.ChoiceField:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.core.ids import parse_id
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.webinars.attendance import attendance_read
 
@@ -54,13 +55,14 @@ def webinar_attendance_refresh(request: MemberRequest, webinar_id: int) -> HttpR
 def webinar_export(request: MemberRequest) -> HttpResponse:
     """Registrants with attendance, for one session (`session`) or one event type
     (`event_type`), as CSV."""
-    session, event_type = request.GET.get("session", ""), request.GET.get("event_type", "")
+    session = parse_id(request.GET.get("session", ""))
+    event_type = parse_id(request.GET.get("event_type", ""))
     webinars = ZoomWebinar.objects.filter(_visible(request))
-    if session.isdigit() and len(session) < 19:
-        webinars = webinars.filter(group_session_id=int(session))
+    if session is not None:
+        webinars = webinars.filter(group_session_id=session)
         name = f"zoom-webinar-session-{session}.csv"
-    elif event_type.isdigit() and len(event_type) < 19:
-        webinars = webinars.filter(event_type_id=int(event_type))
+    elif event_type is not None:
+        webinars = webinars.filter(event_type_id=event_type)
         name = f"zoom-webinar-event-type-{event_type}.csv"
     else:
         return HttpResponse(
