@@ -1,6 +1,7 @@
 """Users sign in with their email; organizations have members who are admins or members."""
 
 import zoneinfo
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -103,3 +104,57 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed sign-in for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SetupToken(models.Model):
+    """A one-time token for the first-run page, printed by a web process at start while no
+    organization exists. Only its hash is kept; every web process accepts every live one,
+    and all of them die when the first organization is created."""
+
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"setup token of {self.created_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Invitation(models.Model):
+    """An admin's invitation of a person (by email) to join their organization with a role.
+
+    The emailed link carries a token whose hash alone is kept here. A link works once,
+    until `expires_at`, and not after a resend (a new token) or a revoke.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)  # lower-cased
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "email"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.organization}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

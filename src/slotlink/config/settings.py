@@ -144,6 +144,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signin"
+# Anyone may create a new organization at /signup (a hosted instance); off by default.
+ALLOW_SIGNUP = env_bool("SLOTLINK_ALLOW_SIGNUP", default=False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

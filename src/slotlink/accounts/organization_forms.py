@@ -1,0 +1,86 @@
+"""Forms for starting an organization and for a person's own account: new passwords,
+time zones."""
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=time_zone_choices, initial="UTC", label="Time zone", **kwargs)
+
+
+class NewPasswordFields(forms.Form):
+    """A new password typed twice, checked by the password validators for `user`."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password (again)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self) -> str:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
+        if first and first != second:
+            raise ValidationError("The two passwords differ. Type the same one twice.")
+        return second
+
+
+class OrganizationForm(NewPasswordFields):
+    """The first-run and sign-up page: a new organization and its first admin."""
+
+    name = forms.CharField(label="Organization name", max_length=120)
+    slug = forms.SlugField(
+        label="Address",
+        max_length=60,
+        required=False,
+        help_text="Its booking pages live at /book/<address>. Leave empty to use the name.",
+    )
+    full_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(label="Your email", max_length=254)
+    time_zone = TimeZoneField()
+    field_order = ["name", "slug", "full_name", "email", "time_zone", "password1", "password2"]
+
+    # The service's names for the fields, so its errors land on the right one.
+    SERVICE_FIELDS = {"admin_email": "email", "admin_name": "full_name", "password": "password1"}
+
+    def service_arguments(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "slug": data.get("slug") or "",
+            "admin_email": data["email"],
+            "admin_name": data["full_name"],
+            "password": data["password1"],
+            "time_zone": data["time_zone"],
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            name = self.SERVICE_FIELDS.get(field, field)
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class SetupForm(OrganizationForm):
+    token = forms.CharField(
+        label="Setup token",
+        help_text="Printed to the web server's log when it started (accounts.setup.token).",
+    )
+    field_order = ["token", *OrganizationForm.field_order]

@@ -1,0 +1,76 @@
+"""Starting slotlink in the browser: the first-run page (while no organization exists,
+with the setup token from the web server's log) and self-service sign-up (only with
+SLOTLINK_ALLOW_SIGNUP)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from slotlink.accounts.access import public
+from slotlink.accounts.forms import SignInForm
+from slotlink.accounts.organization_forms import OrganizationForm, SetupForm
+from slotlink.accounts.services import NewOrganization, organization_create_with_admin
+from slotlink.accounts.setup import setup_complete, setup_needed
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _welcome(request: HttpRequest, created: NewOrganization) -> HttpResponse:
+    login(request, created.admin, backend=BACKEND)
+    messages.success(
+        request,
+        f"{created.organization.name} is ready. Invite your team from Members, and set up "
+        "your first event type here.",
+    )
+    return redirect("home")
+
+
+@public
+def setup(request: HttpRequest) -> HttpResponse:
+    """Create the first organization; 404 once slotlink has one."""
+    if not setup_needed():
+        raise Http404("slotlink is already set up.")
+    form = SetupForm(request.POST or None, initial={"token": request.GET.get("token", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = setup_complete(token=form.cleaned_data["token"], **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return _welcome(request, created)
+    return render(request, "accounts/setup.html", {"form": form, "first_run": True})
+
+
+@public
+def signup(request: HttpRequest) -> HttpResponse:
+    """Anyone may start an organization, on an instance that allows it."""
+    if not settings.ALLOW_SIGNUP:
+        raise Http404("Sign-up is off on this slotlink.")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = organization_create_with_admin(**form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return _welcome(request, created)
+    return render(request, "accounts/setup.html", {"form": form, "first_run": False})
+
+
+class SignInView(LoginView):
+    """Sign-in, which points a fresh install to its first-run page."""
+
+    template_name = "accounts/signin.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {
+            **super().get_context_data(**kwargs),
+            "setup_needed": setup_needed(),
+            "allow_signup": settings.ALLOW_SIGNUP,
+        }

@@ -1,0 +1,159 @@
+"""The first-run page of a fresh install, its one-time setup token, and sign-up."""
+
+import io
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from slotlink.accounts.models import Membership, Organization, SetupToken, User
+from slotlink.accounts.services import organization_create
+from slotlink.accounts.setup import setup_token_announce, setup_token_issue
+from tests.factories import PASSWORD, make_organization, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def details(**changes: str) -> dict[str, str]:
+    return {
+        "name": "Initech",
+        "slug": "",
+        "full_name": "Bill Lumbergh",
+        "email": "Bill@Initech.test",
+        "time_zone": "America/Chicago",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **changes,
+    }
+
+
+def test_the_web_process_prints_a_one_time_link_while_there_is_no_organization(caplog):
+    """At start, a fresh install logs the first-run link; only the token's hash is kept."""
+    with caplog.at_level(logging.WARNING, logger="slotlink.accounts"):
+        setup_token_announce()
+    (record,) = [r for r in caplog.records if "accounts.setup.token" in r.getMessage()]
+    url = record.getMessage().split(" at ")[-1]
+    assert urlsplit(url).path == "/setup"
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    stored = SetupToken.objects.get()
+    assert token not in stored.token_hash
+    assert len(stored.token_hash) == 64
+
+
+def test_nothing_is_printed_once_an_organization_exists(caplog):
+    """An install that is set up prints no link and issues no token."""
+    make_organization("Acme")
+    with caplog.at_level(logging.WARNING, logger="slotlink.accounts"):
+        setup_token_announce()
+    assert "accounts.setup.token" not in caplog.text
+    assert not SetupToken.objects.exists()
+
+
+def test_the_first_run_page_creates_the_organization_and_signs_the_admin_in():
+    """With a live token, the page creates the organization and its admin (an org admin,
+    not Django staff), signs them in, and every setup token dies."""
+    token = setup_token_issue()
+    setup_token_issue()  # another web process's token dies too
+    client = Client()
+    assert client.get(f"/setup?token={token}").status_code == 200
+    response = client.post("/setup", {"token": token, **details()})
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert (organization.name, organization.slug) == ("Initech", "initech")
+    admin = User.objects.get()
+    assert (admin.email, admin.time_zone) == ("bill@initech.test", "America/Chicago")
+    assert not admin.is_staff
+    assert Membership.objects.get().role == Membership.Role.ADMIN
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    assert not SetupToken.objects.exists()
+
+
+def test_after_setup_the_page_is_gone():
+    """Once an organization exists the first-run page answers 404, token or not."""
+    token = setup_token_issue()
+    make_organization("Acme")
+    assert Client().get("/setup").status_code == 404
+    assert Client().post("/setup", {"token": token, **details()}).status_code == 404
+    assert Organization.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["", "wrong", "x" * 500])
+def test_a_wrong_token_is_refused_and_nothing_is_created(token):
+    """Without the printed token the page says where to find it and creates nothing."""
+    setup_token_issue()
+    response = Client().post("/setup", {"token": token, **details()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This field is required." in page or "setup token isn&#x27;t valid" in page
+    assert not Organization.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_bad_details_are_shown_on_their_fields_and_the_token_keeps_working():
+    """Different passwords, a weak one or a malformed email: errors on the fields,
+    nothing created, and the token still works for the next try."""
+    token = setup_token_issue()
+    client = Client()
+    for bad in [
+        details(password2="something else entirely"),
+        details(password1="password", password2="password"),
+        details(email="not an email"),
+        details(time_zone="Mars/Olympus"),
+    ]:
+        response = client.post("/setup", {"token": token, **bad})
+        assert response.status_code == 200
+        assert b'class="errorlist' in response.content
+    assert not Organization.objects.exists()
+    assert client.post("/setup", {"token": token, **details()}).status_code == 302
+
+
+def test_sign_in_points_a_fresh_install_to_setup():
+    """The sign-in page of an install without an organization links to the first run."""
+    assert b'href="/setup"' in Client().get("/signin").content
+    make_organization("Acme")
+    assert b'href="/setup"' not in Client().get("/signin").content
+
+
+def test_setuptoken_prints_a_new_link_and_refuses_once_set_up():
+    """`slotlink setuptoken` prints a working link; after setup it refuses."""
+    out = io.StringIO()
+    call_command("setuptoken", stdout=out)
+    token = parse_qs(urlsplit(out.getvalue().strip()).query)["token"][0]
+    assert Client().get(f"/setup?token={token}").status_code == 200
+    assert Client().post("/setup", {"token": token, **details()}).status_code == 302
+    with pytest.raises(CommandError, match="already has an organization"):
+        call_command("setuptoken", stdout=io.StringIO())
+
+
+def test_sign_up_is_off_by_default():
+    """Without SLOTLINK_ALLOW_SIGNUP the sign-up page does not exist."""
+    make_organization("Acme")
+    assert Client().get("/signup").status_code == 404
+    assert Client().post("/signup", details()).status_code == 404
+    assert not User.objects.exists()
+
+
+def test_with_sign_up_on_anyone_starts_an_organization(settings):
+    """With SLOTLINK_ALLOW_SIGNUP, anyone creates a new organization and is its admin."""
+    settings.ALLOW_SIGNUP = True
+    make_organization("Acme")
+    client = Client()
+    assert b'href="/signup"' in client.get("/signin").content
+    assert client.post("/signup", details(name="Globex", slug="globex")).status_code == 302
+    organization = Organization.objects.get(slug="globex")
+    assert organization.memberships.get().user.email == "bill@initech.test"
+
+
+def test_sign_up_refuses_a_taken_address_or_email(settings):
+    """A taken address or an email with an account is refused in words; nothing changes."""
+    settings.ALLOW_SIGNUP = True
+    organization_create(name="Acme", slug="acme")
+    make_user(email="bill@initech.test")
+    response = Client().post("/signup", details(slug="acme"))
+    page = response.content.decode()
+    assert "The address &#x27;acme&#x27; is taken" in page
+    assert "bill@initech.test already has a slotlink account" in page
+    assert Organization.objects.count() == 1
+    assert User.objects.count() == 1
