@@ -1,8 +1,9 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
-from django.utils import timezone
 
 from slotlink.accounts.models import SignInFailure
 from tests.factories import PASSWORD, make_user
@@ -102,33 +103,117 @@ def test_a_user_without_an_organization_is_told_why(db):
     assert b"not a member of any organization" in response.content
 
 
-def test_repeated_wrong_passwords_make_the_account_wait(member_membership):
-    """After five wrong passwords for one email, even the right one is refused for a while,
-    with words that say what to do; other people can still sign in."""
+def wrong(email: str, *, address: str = "127.0.0.1", times: int = 1) -> HttpResponse:
+    response = None
+    for _ in range(times):
+        response = Client(REMOTE_ADDR=address).post(
+            "/signin", {"username": email, "password": "guess"}
+        )
+    assert response is not None
+    return response
+
+
+def right(email: str, *, address: str = "127.0.0.1") -> HttpResponse:
+    return Client(REMOTE_ADDR=address).post("/signin", {"username": email, "password": PASSWORD})
+
+
+def age_failures(**delta: float) -> None:
+    """As if the failures so far happened `delta` earlier: no test sleeps."""
+    for failure in SignInFailure.objects.all():
+        failure.created_at -= timedelta(**delta)
+        failure.save(update_fields=["created_at"])
+
+
+def said_wait(response: HttpResponse) -> int:
+    """The seconds the sign-in page says to wait."""
+    found = re.search(rb"Try again in (\d+) seconds\.", response.content)
+    assert found is not None, response.content
+    return int(found[1])
+
+
+def test_wrong_passwords_from_one_address_make_it_wait_longer_each_time(member_membership):
+    """After three wrong passwords from one address, that address waits before trying again,
+    told for how long; each further failure doubles the wait, and the right password waits
+    too."""
     email = member_membership.user.email
-    client = Client()
-    for _ in range(5):
-        client.post("/signin", {"username": email.upper(), "password": "guess"})
-    response = client.post("/signin", {"username": email, "password": PASSWORD})
+    wrong(email.upper(), times=3)  # the first three are tried at once
+    assert SignInFailure.objects.count() == 3
+    for _ in range(3):  # three more, each after its wait
+        SignInFailure.objects.create(email=email, ip_address="127.0.0.1")
+    response = right(email)
     assert response.status_code == 200
-    assert b"Too many wrong passwords for this email. Wait 15 minutes" in response.content
-    assert "_auth_user_id" not in client.session
+    assert b"Too many wrong passwords for this email. Try again in" in response.content
+    assert "_auth_user_id" not in response.wsgi_request.session
+    assert 10 < said_wait(response) <= 16
 
-    other = make_user()
-    assert (
-        Client().post("/signin", {"username": other.email, "password": PASSWORD}).status_code == 302
-    )
+    age_failures(seconds=16)
+    wrong(email)  # the seventh, once the wait is over
+    assert 26 < said_wait(right(email)) <= 32
+    age_failures(seconds=32)
+    assert right(email).status_code == 302
 
 
-def test_wrong_passwords_are_forgotten_after_the_window_or_a_success(member_membership):
-    """Old failures stop counting after the window, and a successful sign-in clears them."""
+def test_a_waiting_address_that_keeps_trying_is_not_made_to_wait_longer(member_membership):
+    """Tries refused for waiting are not counted as failures: the wait only ends later if
+    the password was actually wrong."""
     email = member_membership.user.email
-    for _ in range(4):
-        Client().post("/signin", {"username": email, "password": "guess"})
-    assert Client().post("/signin", {"username": email, "password": PASSWORD}).status_code == 302
-    assert not SignInFailure.objects.filter(email=email).exists()
+    for _ in range(6):
+        SignInFailure.objects.create(email=email, ip_address="127.0.0.1")
+    wrong(email, times=5)
+    assert SignInFailure.objects.count() == 6
 
-    for _ in range(5):
-        Client().post("/signin", {"username": email, "password": "guess"})
-    SignInFailure.objects.update(created_at=timezone.now() - timedelta(minutes=16))
-    assert Client().post("/signin", {"username": email, "password": PASSWORD}).status_code == 302
+
+def test_a_long_run_of_failures_waits_at_most_a_quarter_of_an_hour(member_membership):
+    """The wait doubles up to 15 minutes, said in minutes, and no further."""
+    email = member_membership.user.email
+    for _ in range(30):
+        SignInFailure.objects.create(email=email, ip_address="127.0.0.1")
+    assert b"Try again in 15 minutes." in right(email).content
+
+
+def test_guesses_from_elsewhere_do_not_keep_the_owner_out(member_membership):
+    """Someone typing wrong passwords for a person's email from another address makes that
+    address wait; the owner signs in from their own address straight away."""
+    email = member_membership.user.email
+    for _ in range(8):
+        SignInFailure.objects.create(email=email, ip_address="203.0.113.9")
+    assert b"Try again in" in wrong(email, address="203.0.113.9").content
+    assert right(email, address="198.51.100.7").status_code == 302
+
+
+def test_guesses_spread_over_many_addresses_only_delay_everyone_briefly(member_membership):
+    """Many wrong passwords for one email from many addresses make every address wait a
+    little (half a minute at most) since the last failure; never longer, so the owner is
+    delayed, not locked out."""
+    email = member_membership.user.email
+    for n in range(60):
+        SignInFailure.objects.create(email=email, ip_address=f"203.0.113.{n}")
+    response = right(email, address="198.51.100.7")
+    assert 20 < said_wait(response) <= 30
+    age_failures(seconds=30)
+    assert right(email, address="198.51.100.7").status_code == 302
+
+
+def test_other_people_sign_in_while_an_address_waits(member_membership):
+    """An address waiting for one email can still sign in to another account."""
+    for _ in range(8):
+        SignInFailure.objects.create(email=member_membership.user.email, ip_address="127.0.0.1")
+    other = make_user()
+    assert right(other.email).status_code == 302
+
+
+def test_failures_are_forgotten_after_an_hour_or_a_right_password(member_membership):
+    """Failures older than an hour stop counting, and the right password clears that
+    address's failures (not other addresses', so guessers aren't given a fresh start)."""
+    email = member_membership.user.email
+    wrong(email, times=2)
+    wrong(email, address="203.0.113.9", times=2)
+    assert right(email).status_code == 302
+    assert list(SignInFailure.objects.values_list("ip_address", flat=True)) == [
+        "203.0.113.9",
+        "203.0.113.9",
+    ]
+
+    wrong(email, times=6)
+    age_failures(minutes=61)
+    assert right(email).status_code == 302

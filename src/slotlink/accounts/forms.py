@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 
 from slotlink.accounts.models import Membership
 from slotlink.accounts.throttle import (
-    BLOCKED_MESSAGE,
-    sign_in_blocked,
+    client_address,
     sign_in_failure_record,
     sign_in_failures_clear,
+    sign_in_wait,
+    sign_in_wait_message,
 )
 
 
@@ -32,17 +33,18 @@ class SignInForm(AuthenticationForm):
         email = self.cleaned_data.get("username")
         if not email:
             return super().clean()  # the field's own error says what is wrong
-        if sign_in_blocked(email=email):
-            # Checked before the password, so a blocked account can't be probed further.
-            raise ValidationError(BLOCKED_MESSAGE, code="throttled")
+        address = client_address(self.request)
+        wait = sign_in_wait(email=email, ip_address=address)
+        if wait:
+            # Checked before the password, so a waiting guesser learns nothing from trying.
+            raise ValidationError(sign_in_wait_message(wait), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError as error:
             if getattr(error, "code", None) == "invalid_login":
-                address = self.request.META.get("REMOTE_ADDR") if self.request else None
                 sign_in_failure_record(email=email, ip_address=address)
             raise
-        sign_in_failures_clear(email=email)
+        sign_in_failures_clear(email=email, ip_address=address)
         return cleaned
 
 
