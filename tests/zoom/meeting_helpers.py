@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -117,3 +118,22 @@ def deliver(notification: dict[str, Any] | bytes) -> int:
 
 def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def assert_zoom_has_exactly_the_booked_meetings(zoom: ZoomSandbox) -> None:
+    """Zoom's meetings are exactly those the live bookings want, each once and at its time:
+    no duplicate, no orphan, none missing; a cancelled one-on-one booking has none."""
+    in_zoom = [m for user in zoom.control.get("/users").json() for m in zoom.meetings(user["id"])]
+    by_id = {m["id"]: m for m in in_zoom}
+    assert not [i for i, n in Counter(m["id"] for m in in_zoom).items() if n > 1]
+    wanted: dict[int, set[str]] = {}
+    for booking in Booking.objects.filter(status=Booking.Status.CONFIRMED):
+        meeting = ZoomMeeting.objects.get(bookings__booking_id=booking.id)
+        assert meeting.zoom_meeting_id in by_id, f"missing meeting for booking {booking.id}"
+        assert by_id[meeting.zoom_meeting_id]["start_time"] == utc(booking.start), booking.id
+        wanted.setdefault(meeting.zoom_meeting_id, set()).add(str(booking.id))
+    orphans = set(by_id) - set(wanted)
+    assert orphans == set(), [by_id[i]["agenda"] for i in orphans]
+    cancelled = Booking.objects.filter(status=Booking.Status.CANCELLED, session__isnull=True)
+    for booking in cancelled:
+        assert ZoomMeeting.objects.get(booking_id=booking.id).zoom_meeting_id is None

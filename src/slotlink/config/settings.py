@@ -210,6 +210,9 @@ ZOOM_WEBHOOK_SECRET_TOKEN = env_str("ZOOM_WEBHOOK_SECRET_TOKEN") or (
 
 # How long one call to Zoom may take before it counts as Zoom being unavailable.
 ZOOM_HTTP_TIMEOUT_SECONDS = float(env_str("ZOOM_HTTP_TIMEOUT_SECONDS") or 15)
+# How long a worker holds a meeting's sync without writing a step before another worker may
+# take over (one that died mid-call): longer than a few Zoom calls at their timeout.
+ZOOM_SYNC_LEASE_SECONDS = float(env_str("ZOOM_SYNC_LEASE_SECONDS") or 120)
 
 # Requests per second per Zoom account and rate-limit label that slotlink paces itself to
 # (Zoom's Pro plan; Business allows more). "light=30,medium=20" in the environment.

@@ -4,6 +4,8 @@ A sync takes the row by writing its lease (owner and expiry) in one conditional 
 calls Zoom with no database transaction open (so SQLite's write lock is never held while
 Zoom answers), writes each step's result only while it still holds the lease, and gives
 the row back. A worker that dies leaves a lease that runs out, and another takes over.
+Each step written renews the lease, so only a sync that stopped moving loses it. Its length
+is `ZOOM_SYNC_LEASE_SECONDS` (longer than a few Zoom calls at their timeout).
 """
 
 import uuid
@@ -11,12 +13,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-LEASE = timedelta(minutes=2)
 Result = TypeVar("Result")
+
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.ZOOM_SYNC_LEASE_SECONDS)
 
 
 def lease_take(model: type[models.Model], pk: int, owner: str) -> bool:
@@ -24,7 +30,7 @@ def lease_take(model: type[models.Model], pk: int, owner: str) -> bool:
     return bool(
         model._default_manager.filter(pk=pk)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
-        .update(lease_until=now + LEASE, lease_owner=owner)
+        .update(lease_until=now + lease_length(), lease_owner=owner)
     )
 
 
@@ -50,8 +56,11 @@ def leased(
 
 
 def leased_save(row: models.Model, owner: str, **fields: Any) -> None:
-    """Write a step's result, only while `owner` still holds the row."""
-    fields["updated_at"] = timezone.now()
-    type(row)._default_manager.filter(pk=row.pk, lease_owner=owner).update(**fields)
+    """Write a step's result, only while `owner` still holds the row; the lease runs on."""
+    now = timezone.now()
+    fields["updated_at"] = now
+    type(row)._default_manager.filter(pk=row.pk, lease_owner=owner).update(
+        lease_until=now + lease_length(), **fields
+    )
     for name, value in fields.items():
         setattr(row, name, value)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound
+from slotlink.zoom.leases import lease_length
 from slotlink.zoom.meetings.drift import meetings_compare
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
 from slotlink.zoom.synclog import CallContext
@@ -24,14 +25,14 @@ from slotlink.zoom.tokens import with_access_token
 log = logging.getLogger("slotlink.zoom")
 
 RECONCILE_EVERY = timedelta(hours=1)
-STUCK_AFTER = timedelta(minutes=2)
 
 
 def meetings_due(*, now: datetime | None = None) -> list[int]:
     """Meetings whose sync should be running but is not: waited long enough, or lost."""
     now = now or timezone.now()
     waiting = Q(state=ZoomMeeting.State.WAITING, next_attempt_at__lte=now)
-    lost = Q(state=ZoomMeeting.State.PENDING, updated_at__lte=now - STUCK_AFTER)
+    # A sync writes each step, renewing its lease: one unchanged for a lease's length is lost.
+    lost = Q(state=ZoomMeeting.State.PENDING, updated_at__lte=now - lease_length())
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     return list(ZoomMeeting.objects.filter((waiting | lost) & free).values_list("id", flat=True))
 
