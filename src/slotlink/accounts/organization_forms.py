@@ -84,3 +84,21 @@ class SetupForm(OrganizationForm):
         help_text="Printed to the web server's log when it started (accounts.setup.token).",
     )
     field_order = ["token", *OrganizationForm.field_order]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("member", "Member"), ("admin", "Admin")],
+        initial="member",
+        help_text="Admins roll out integrations, add shared accounts and manage members.",
+    )
+
+
+class AcceptForm(NewPasswordFields):
+    """A new person accepting an invitation: their name, time zone and password."""
+
+    full_name = forms.CharField(label="Your name", max_length=150)
+    time_zone = TimeZoneField()
+    field_order = ["full_name", "time_zone", "password1", "password2"]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from slotlink.accounts import setup_views, views
+from slotlink.accounts import invitation_views, setup_views, views
 from slotlink.accounts.access import public
 
 urlpatterns = [
@@ -11,5 +11,17 @@ urlpatterns = [
     path("signup", setup_views.signup, name="signup"),
     path("360/members", views.member_list, name="members"),
     path("360/members/<int:membership_id>", views.member_detail, name="member-detail"),
+    path("360/members/invite", invitation_views.invite, name="invite"),
+    path(
+        "360/invitations/<int:invitation_id>/resend",
+        invitation_views.invitation_resend_view,
+        name="invitation-resend",
+    ),
+    path(
+        "360/invitations/<int:invitation_id>/revoke",
+        invitation_views.invitation_revoke_view,
+        name="invitation-revoke",
+    ),
+    path("invitation/<str:token>", invitation_views.accept, name="invitation"),
     path("360/organization/switch", views.organization_switch, name="organization-switch"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, admin_required, member_required
 from slotlink.accounts.forms import RoleForm
+from slotlink.accounts.invitations import invitations_pending
 from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
 from slotlink.accounts.models import Membership
 from slotlink.accounts.selectors import members_of, memberships_of_user
@@ -20,7 +21,10 @@ def member_list(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "accounts/member_list.html",
-        {"members": members_of(organization=request.membership.organization)},
+        {
+            "members": members_of(organization=request.membership.organization),
+            "invitations": invitations_pending(organization=request.membership.organization),
+        },
     )
 
 
