@@ -113,8 +113,11 @@ def sign_in(url: str, email: str, password: str) -> httpx.Client:
 def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
     """`slotlink run` migrates, seeds Acme, serves on PORT with a worker and the Zoom sandbox
     (with Acme's Zoom users); the demo admin signs in over HTTP; Ctrl-C stops every process;
-    a second run keeps the data, in the database and in the sandbox."""
+    a second run keeps the data, in the database and in the sandbox. The data directory and
+    the database in it are readable by their owner only; Acme's admin is no Django staff,
+    the banner names the separate staff login."""
     port, sandbox_port = free_port(), free_port()
+    tmp_path.chmod(0o755)  # as a data directory made by hand would be
     demo = Demo(tmp_path, port, sandbox_port)
     try:
         demo.wait_for(r"Press Ctrl-C to stop")
@@ -122,7 +125,13 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         assert f"http://127.0.0.1:{port}/360/" in banner
         assert "admin@acme.test" in banner
         assert "member@acme.test" in banner
+        assert "staff@slotlink.test" in banner
+        assert "also Django admin" not in banner
         assert f"password: {PASSWORD}" in banner
+        assert tmp_path.stat().st_mode & 0o777 == 0o700
+        database_files = list(tmp_path.glob("slotlink.sqlite3*"))
+        assert tmp_path / "slotlink.sqlite3" in database_files
+        assert {oct(path.stat().st_mode & 0o777) for path in database_files} == {"0o600"}
         started = descendants(demo.process.pid)
         commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text() for pid in started)
         assert "gunicorn" in commands
@@ -139,6 +148,7 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         assert home.status_code == 200
         assert "Acme" in home.text
         assert client.get("/360/members").status_code == 200
+        assert client.get("/django-admin/").status_code == 302  # not staff: sign in as staff
 
         assert demo.interrupt() == 0
         assert "slotlink: stopped." in "".join(demo.output)

@@ -45,6 +45,9 @@ def run_demo(argv: list[str]) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     args = parser.parse_args(argv)
+    # Everything the demo and its processes create (the database, its WAL files, the
+    # sandbox's state) is for this user's eyes only.
+    os.umask(0o077)
 
     os.environ["SLOTLINK_MODE"] = "demo"
     os.environ["PORT"] = str(args.port)
@@ -62,11 +65,12 @@ def run_demo(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connections
 
+    from slotlink.core.datafiles import data_dir_make_private
     from slotlink.core.demo import demo_seed
     from slotlink.demo_zoom import demo_zoom_users_seed
     from slotlink.zoom.scopes import REQUESTED
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    data_dir_make_private(settings.DATA_DIR)
     print(f"Preparing the database in {settings.DATA_DIR} ...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     accounts = demo_seed(password=os.environ.get("SLOTLINK_DEMO_PASSWORD") or None)
@@ -260,8 +264,13 @@ def _print_banner(
         f"  Django admin     {web}/django-admin/",
         "",
         f"  Logins ({password_line})",
-        "    admin@acme.test    organization admin of Acme (also Django admin)",
+        "    admin@acme.test    organization admin of Acme",
         "    member@acme.test   member of Acme",
+        *(
+            [f"    {accounts.staff.email:<19}platform staff: the Django admin, no organization"]
+            if accounts.staff is not None
+            else []
+        ),
         "",
         "  Zoom sandbox logins (same password)",
         *(f"    {user.email:<20}{user.role}" for user in zoom_users),
