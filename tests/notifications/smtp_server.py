@@ -3,7 +3,8 @@
 It speaks the part of RFC 5321 that Django's SMTP backend (smtplib) uses: EHLO/HELO, MAIL,
 RCPT, DATA, RSET, NOOP, QUIT. It keeps every message it accepts, and refuses the recipients
 a test names with "450 try again later", as a real server does when a mailbox is full or
-greylisted. `smtp_server_for(settings)` points Django's SMTP backend at it.
+greylisted; or holds them unanswered, so the sender is caught mid-send. `smtp_server_for`
+points Django's SMTP backend at it.
 """
 
 import re
@@ -52,6 +53,9 @@ class SMTPServer:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self._refused: set[str] = set()
+        self._held: set[str] = set()
+        self.holding = threading.Event()  # set once a sender waits on a held recipient
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Session)
         self._server.owner = self
@@ -63,6 +67,7 @@ class SMTPServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
@@ -79,6 +84,25 @@ class SMTPServer:
     def is_refused(self, address: str) -> bool:
         with self._lock:
             return address.lower() in self._refused
+
+    def hold(self, address: str) -> None:
+        """Leave RCPT TO for this address unanswered until `release`: the sender hangs
+        mid-send."""
+        with self._lock:
+            self._held.add(address.lower())
+        self._released.clear()
+
+    def release(self) -> None:
+        with self._lock:
+            self._held.clear()
+        self._released.set()
+
+    def wait_if_held(self, address: str) -> None:
+        with self._lock:
+            held = address.lower() in self._held
+        if held:
+            self.holding.set()
+            self._released.wait(timeout=60)
 
     def keep(self, message: Received) -> None:
         with self._lock:
@@ -119,6 +143,7 @@ class _Session(socketserver.StreamRequestHandler):
                 self._reply("250 OK")
             elif verb == "RCPT":
                 address = _address(argument).lower()
+                owner.wait_if_held(address)
                 if owner.is_refused(address):
                     self._reply(f"450 4.2.1 <{address}>: mailbox unavailable, try again later")
                 else:

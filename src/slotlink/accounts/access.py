@@ -75,6 +75,28 @@ def admin_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
+PLATFORM_STAFF_MESSAGE = (
+    "Only the people who run this slotlink installation (Django staff) can open this page."
+)
+
+
+def platform_staff_required(view: View) -> View:
+    """The user runs the installation (`is_staff`), not one organization; in demo mode an
+    organization admin too, since the demo's admin is the only operator there is."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        membership = getattr(request, "membership", None)
+        demo_admin = settings.DEMO and membership is not None and membership.is_admin
+        if not (request.user.is_staff or demo_admin):
+            raise PermissionDenied(PLATFORM_STAFF_MESSAGE)
+        return view(request, *args, **kwargs)
+
+    setattr(wrapped, ACCESS_ATTRIBUTE, "staff")
+    return wrapped  # type: ignore[return-value]
+
+
 def demo_only(view: View) -> View:
     """The page exists only in demo mode (`make run`); elsewhere it is 404 for everyone."""
 

@@ -158,3 +158,21 @@ class Invitation(models.Model):
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+
+class PasswordResetRequest(models.Model):
+    """A "forgot password" request, kept for an hour so nobody can flood a mailbox or the
+    mail server: requests are counted per email and per client address."""
+
+    email = models.EmailField(max_length=254)  # as typed, lower-cased
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"password reset for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"

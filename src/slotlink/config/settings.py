@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from slotlink.config.env import env_bool, env_int, env_list, env_str
+from slotlink.core.logs import logging_config
 
 # Under pytest the mode defaults to `test`, so a bare `pytest` works as `make test` does.
 MODE = env_str("SLOTLINK_MODE") or ("test" if "pytest" in sys.modules else "production")
@@ -139,6 +140,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # the link follows (an update with the link is sent when it is ready).
 LINK_WAIT_SECONDS = env_int("SLOTLINK_LINK_WAIT_SECONDS", 20)
 
+# --- Operations ---------------------------------------------------------------------------
+# The bearer token Prometheus sends to /metrics; without it /metrics is off (demo: local only).
+METRICS_TOKEN = env_str("SLOTLINK_METRICS_TOKEN")
+
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "signin"
@@ -175,6 +180,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# How long a worker may take to hand a claimed email to the mail server before another
+# worker sends it instead (the first one died mid-send): longer than a few EMAIL_TIMEOUTs.
+EMAIL_CLAIM_LEASE_SECONDS = env_int("SLOTLINK_EMAIL_LEASE_SECONDS", 120)
 if TESTING:
     _default_email_backend = "django.core.mail.backends.locmem.EmailBackend"
 elif DEMO:
@@ -247,13 +255,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Plain text, or one JSON object per line (SLOTLINK_LOG_FORMAT=json); secrets redacted.
+LOG_FORMAT = env_str("SLOTLINK_LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"SLOTLINK_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))

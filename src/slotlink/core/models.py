@@ -16,3 +16,21 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker that said it is alive: the queue page lists those seen recently.
+
+    Each worker process beats every few seconds (`worker_heartbeat`), whatever its
+    backend (the database worker, RQ), so an operator sees which machines run workers and
+    which stopped beating."""
+
+    name = models.CharField(max_length=120, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    backend = models.CharField(max_length=40)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.host} (pid {self.pid})"

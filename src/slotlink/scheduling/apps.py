@@ -8,7 +8,13 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from slotlink.conferencing import seam
-        from slotlink.scheduling.tasks import link_ready_listener
+        from slotlink.core.periodic import register_periodic
+        from slotlink.scheduling.tasks import booking_email_sweep, link_ready_listener
 
         seam.on_link_ready(link_ready_listener)
+        register_periodic(
+            "scheduling.email-sweep", every=timedelta(minutes=1), task=booking_email_sweep
+        )

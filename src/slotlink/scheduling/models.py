@@ -257,8 +257,10 @@ class BookingEmail(models.Model):
 
     The row is written just before the email goes to the mail server, which claims it (a
     duplicate task finds it and sends nothing), and deleted again only if the server didn't
-    take that email. So each party gets each change at most once, and a retry sends only
-    the emails still missing.
+    take that email. So a retry sends only the emails still missing. A claim holds a lease
+    (`lease_until`) until the server took the email: a worker that dies mid-send leaves a
+    lease that runs out, and the email sweep has another worker send it (at least once,
+    `attempts` counting the claims).
     """
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
@@ -274,6 +276,9 @@ class BookingEmail(models.Model):
     )
     session_sequence = models.PositiveIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
+    # Set while the email is being sent; empty once the mail server took it.
+    lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

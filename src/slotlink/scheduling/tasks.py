@@ -2,8 +2,9 @@
 
 Tasks are interfaces, like views: they take ids, call a service, and at most ask to be run
 again later: a confirmation waiting for its join link, or an email the mail server didn't
-take (retried with growing pauses; after the last attempt the task fails visibly). The
-host's update of a group session a booking left is an email of its own.
+take (retried with growing pauses; after the last attempt the task fails visibly), or one
+whose worker died mid-send (the email sweep, every minute). The host's update of a group
+session a booking left is an email of its own.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django_tasks.base import Task
 
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.services.email_claims import booking_emails_lost
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 from slotlink.scheduling.services.group_sessions import group_session_left_email_send
 
@@ -79,6 +81,16 @@ def send_group_session_left_email(
             send_group_session_left_email, attempt, session_id, sequence, booking_id
         ):
             raise
+
+
+@task()
+def booking_email_sweep() -> None:
+    """Send again the emails whose worker died between claiming and sending them."""
+    for lost in booking_emails_lost(max_attempts=EMAIL_ATTEMPTS):
+        log.warning(
+            "scheduling.email.claim-expired booking=%s sequence=%s", lost.booking_id, lost.sequence
+        )
+        send_booking_email.enqueue(lost.booking_id, lost.change, lost.sequence)
 
 
 def link_ready_listener(booking_id: int) -> None:

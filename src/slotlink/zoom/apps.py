@@ -9,12 +9,15 @@ class ZoomConfig(AppConfig):
 
     def ready(self) -> None:
         from slotlink.conferencing import seam
+        from slotlink.core.metrics import register_scrape_gauges
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
+        from slotlink.zoom.metrics import zoom_gauges
         from slotlink.zoom.provider import ZoomProvider
         from slotlink.zoom.webinars.provider import ZoomWebinarProvider
 
         seam.register_provider(ZoomProvider())
         seam.register_provider(ZoomWebinarProvider())
+        register_scrape_gauges(zoom_gauges)
         self._register_periodic_jobs()
 
     def _register_periodic_jobs(self) -> None:

@@ -36,6 +36,7 @@ from slotlink.zoom.errors import (
     ZoomUnauthorized,
     ZoomUnavailable,
 )
+from slotlink.zoom.metrics import zoom_call_observe
 from slotlink.zoom.pacing import pace
 from slotlink.zoom.synclog import CallContext, sync_log_record
 
@@ -196,14 +197,17 @@ def _record(
     status: int | None = None,
     error: ZoomError | None = None,
 ) -> None:
+    seconds = time.monotonic() - started
+    outcome = error.outcome if error else "ok"
+    zoom_call_observe(action=action, outcome=outcome, seconds=seconds)
     sync_log_record(
         context=context,
         action=action,
-        outcome=error.outcome if error else "ok",
+        outcome=outcome,
         http_status=error.status if error else status,
         zoom_code=error.code if error else None,
         message=error.message if error else "",
-        duration_ms=int((time.monotonic() - started) * 1000),
+        duration_ms=int(seconds * 1000),
     )
 
 

@@ -5,6 +5,7 @@ import logging
 from django_tasks import task
 
 from slotlink.zoom.emails import connection_broken_email
+from slotlink.zoom.metrics import sync_timed
 from slotlink.zoom.models import ZoomConnection, ZoomUser
 
 log = logging.getLogger("slotlink.zoom")
@@ -36,7 +37,8 @@ def zoom_meeting_sync(meeting_id: int) -> None:
     """Bring a booking's Zoom meeting in line; come back when it must wait."""
     from slotlink.zoom.meetings.sync import meeting_sync
 
-    result = meeting_sync(meeting_id=meeting_id)
+    with sync_timed("meeting"):
+        result = meeting_sync(meeting_id=meeting_id)
     if result.retry_at is not None:
         zoom_meeting_sync.using(run_after=result.retry_at).enqueue(meeting_id)
 
@@ -78,7 +80,8 @@ def zoom_webinar_sync(webinar_id: int) -> None:
     """Bring a group session's webinar and registrants in line; come back when it must wait."""
     from slotlink.zoom.webinars.sync import webinar_sync
 
-    result = webinar_sync(webinar_id=webinar_id)
+    with sync_timed("webinar"):
+        result = webinar_sync(webinar_id=webinar_id)
     if result.retry_at is not None:
         zoom_webinar_sync.using(run_after=result.retry_at).enqueue(webinar_id)
 

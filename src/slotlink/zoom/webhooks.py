@@ -25,6 +25,7 @@ from django.utils import timezone
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.connections import zoom_user_break
 from slotlink.zoom.meetings import drift
+from slotlink.zoom.metrics import webhook_event_observe
 from slotlink.zoom.models import WebhookEvent, ZoomUser
 from slotlink.zoom.synclog import CallContext, sync_log_record
 
@@ -87,12 +88,20 @@ def event_key(notification: dict[str, Any]) -> str:
 
 def webhook_receive(*, body: bytes, timestamp: str, signature: str) -> dict[str, str] | None:
     """Verify and store one notification; the answer body for a URL validation, else None."""
-    signature_verify(body=body, timestamp=timestamp, signature=signature, now=time.time())
-    notification = notification_parse(body)
+    try:
+        signature_verify(body=body, timestamp=timestamp, signature=signature, now=time.time())
+        notification = notification_parse(body)
+    except WebhookRefused as refused:
+        webhook_event_observe(event="unknown", outcome=f"refused_{refused.status}")
+        raise
     name = notification["event"]
     if name == URL_VALIDATION:
-        return url_validation_answer(notification)
+        answer = url_validation_answer(notification)
+        webhook_event_observe(event=name, outcome="url_validated")
+        return answer
     if name not in HANDLERS:
+        # Any other name counts as "other": metric labels stay a short, known list.
+        webhook_event_observe(event="other", outcome="ignored")
         log.info("zoom.webhook.ignored event=%s", name)
         return None
     key = event_key(notification)
@@ -104,8 +113,10 @@ def webhook_receive(*, body: bytes, timestamp: str, signature: str) -> dict[str,
             enqueue_on_commit(webhook_event_handle, event.id)
     except IntegrityError:
         WebhookEvent.objects.filter(key=key).update(deliveries=F("deliveries") + 1)
+        webhook_event_observe(event=name, outcome="redelivered")
         log.info("zoom.webhook.redelivered event=%s", name)
         return None
+    webhook_event_observe(event=name, outcome="stored")
     log.info("zoom.webhook.stored event=%s id=%s", name, event.id)
     return None
 
@@ -119,6 +130,7 @@ def webhook_event_process(*, event_id: int) -> None:
         event.handled_at = timezone.now()
         event.result = result
         event.save(update_fields=["handled_at", "result"])
+    webhook_event_observe(event=event.event, outcome="handled")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ party's email is its own unit. Just before an email goes to the mail server it i
 as a `BookingEmail`, which claims it: a retry, a late duplicate or a message overtaken by a
 newer change sends nothing. Only an email the server didn't take is forgotten again, with
 the links minted for it; so a retry sends just the emails still missing, and the links in
-an email the invitee got keep working.
+an email the invitee got keep working. A claim whose worker died mid-send runs out and is
+taken over (`email_claims.py`): at least once, never lost.
 
 The architecture's step 6: while the conferencing link is still being made, the
 confirmation waits a short bound (`LINK_WAIT_SECONDS`; the task asks to be run again) and
@@ -35,6 +36,11 @@ from slotlink.scheduling.models import (
     BookingEvent,
     BookingToken,
     GroupSession,
+)
+from slotlink.scheduling.services.email_claims import (
+    claims_sent,
+    claims_take_over,
+    email_lease,
 )
 from slotlink.scheduling.services.group_sessions import group_session_bump, host_invite_session
 from slotlink.scheduling.tokens import token_mint, tokens_forget
@@ -77,9 +83,9 @@ def _load(booking_id: int) -> Booking | None:
 def _unsent(booking: Booking, sequence: int) -> tuple[Audience, ...]:
     """The parties not (yet) emailed the change that produced `sequence`, invitee first."""
     told = set(
-        BookingEmail.objects.filter(booking=booking, sequence=sequence).values_list(
-            "audience", flat=True
-        )
+        BookingEmail.objects.filter(booking=booking, sequence=sequence)
+        .exclude(lease_until__lt=timezone.now())  # claimed by a worker that died mid-send
+        .values_list("audience", flat=True)
     )
     return tuple(audience for audience in Audience if audience not in told)
 
@@ -149,6 +155,7 @@ def booking_email_send(
         # rendered), so they can be sent again; and the links only they carried.
         not_sent = [audience for audience in claimed if audience not in result.sent]
         _release(booking, sequence, not_sent, tokens=list(tokens.values()))
+        claims_sent(booking=booking, sequence=sequence, audiences=list(result.sent))
     result.raise_first_failure()
     if _link_update_needed(booking, link):
         # This was an email retried after the link arrived; the other party's said it follows.
@@ -171,6 +178,8 @@ def _claim(
     if current is None:
         return _Claim(audiences=())  # overtaken by a newer change, whose own email will go
     claimed = _unsent(booking, sequence)
+    now = timezone.now()
+    before = claims_take_over(booking=booking, sequence=sequence, audiences=claimed, now=now)
     session = host_invite_session(booking) if Audience.HOST in claimed else None
     session_sequence = 0
     if session is not None:
@@ -187,6 +196,8 @@ def _claim(
             join_url=join_url,
             session=session if audience == Audience.HOST else None,
             session_sequence=(session_sequence if session and audience == Audience.HOST else None),
+            lease_until=now + email_lease(),
+            attempts=before.get(audience, 0) + 1,
         )
         for audience in claimed
     )

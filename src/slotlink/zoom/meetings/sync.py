@@ -39,6 +39,7 @@ from slotlink.zoom.errors import (
 )
 from slotlink.zoom.leases import leased, leased_save
 from slotlink.zoom.meetings.passcodes import passcode_for
+from slotlink.zoom.metrics import link_ready_observe
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.timeparse import parse_time
@@ -245,6 +246,8 @@ def _create(meeting: ZoomMeeting, owner: str) -> None:
 def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> None:
     start = parse_time(created.get("start_time"))
     in_step = start == meeting.start and created.get("duration") == meeting.duration_minutes
+    first_link = meeting.link_ready_at is None
+    ready_at = timezone.now()
     with transaction.atomic():
         _save(
             meeting,
@@ -252,7 +255,7 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
             zoom_meeting_id=int(created["id"]),
             join_url=str(created.get("join_url") or ""),
             passcode=str(created.get("password") or ""),
-            link_ready_at=timezone.now(),
+            link_ready_at=ready_at,
             synced_start=start,
             synced_version=version if in_step else 0,
             create_marker="",
@@ -261,6 +264,8 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
         )
         for booking_id in meeting.bookings.filter(live=True).values_list("booking_id", flat=True):
             seam.link_ready(booking_id)
+    if first_link:  # a meeting made again (removed in Zoom) is not a booking's wait
+        link_ready_observe(wanted_at=meeting.created_at, ready_at=ready_at)
     log.info("zoom.meeting.created meeting=%s zoom_id=%s", meeting.id, meeting.zoom_meeting_id)
 
 

@@ -37,6 +37,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from slotlink.core.heartbeats import heartbeat_thread
+
 logger = logging.getLogger("django_tasks_db")
 
 DEFAULT_THREADS = 16
@@ -210,13 +212,18 @@ class Command(DatabaseWorkerCommand):
             worker_id=worker_id,
             excluded_queue_names=excluded,
         )
-        if reload:
-            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-                worker.configure_signals()  # only in the child that runs the tasks
-            run_with_reloader(worker.run)
-        else:
-            worker.configure_signals()
-            worker.run()
+        # The queue page lists the workers seen recently (core/heartbeats.py).
+        beating = heartbeat_thread(name=worker_id, backend="database")
+        try:
+            if reload:
+                if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                    worker.configure_signals()  # only in the child that runs the tasks
+                run_with_reloader(worker.run)
+            else:
+                worker.configure_signals()
+                worker.run()
+        finally:
+            beating.set()
 
 
 def positive(value: str) -> int:

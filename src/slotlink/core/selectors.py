@@ -1,0 +1,94 @@
+"""Reading the task queue's health: for the queue page, `/readyz` and the metrics.
+
+The numbers come from django-tasks-db's table when the task backend is the database one
+(what `slotlink db_worker` runs); with another backend (RQ) the queue lives elsewhere and
+only the workers' heartbeats are known here.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Min
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+
+from slotlink.core.models import WorkerHeartbeat
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+# A worker that beat within this long counts as seen recently (it beats every 5 s).
+RECENT_WORKERS = timedelta(minutes=10)
+# One that has not beaten for this long is listed as silent: stopped, stuck or killed.
+SILENT_AFTER = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    depth: int  # tasks ready to run now, waiting for a worker
+    oldest_wait_seconds: float | None  # how long the longest-waiting of them has waited
+    running: int
+    failed_last_hour: int
+    scheduled: int  # tasks waiting for a later time (retries, rate limits)
+
+
+@dataclass(frozen=True)
+class WorkerSeen:
+    name: str
+    host: str
+    pid: int
+    backend: str
+    started_at: datetime
+    last_seen_at: datetime
+    silent: bool
+
+
+def task_backend_path(alias: str = "default") -> str:
+    return str(settings.TASKS.get(alias, {}).get("BACKEND", ""))
+
+
+def queue_stats(*, now: datetime | None = None) -> QueueStats | None:
+    """The database queue's numbers; None when tasks go through another backend."""
+    if task_backend_path() != DATABASE_BACKEND:
+        return None
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    now = now or timezone.now()
+    ready = DBTaskResult.objects.ready()
+    # A task enqueued to run later has waited since its `run_after`, not since enqueued.
+    unscheduled = get_date_max()
+    waiting_since = [
+        ready.filter(run_after=unscheduled).aggregate(at=Min("enqueued_at"))["at"],
+        ready.exclude(run_after=unscheduled).aggregate(at=Min("run_after"))["at"],
+    ]
+    oldest = min((at for at in waiting_since if at is not None), default=None)
+    return QueueStats(
+        depth=ready.count(),
+        oldest_wait_seconds=max(0.0, (now - oldest).total_seconds()) if oldest else None,
+        running=DBTaskResult.objects.running().count(),
+        failed_last_hour=DBTaskResult.objects.filter(
+            status=TaskResultStatus.FAILED, finished_at__gte=now - timedelta(hours=1)
+        ).count(),
+        scheduled=DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__gt=now)
+        .exclude(run_after=unscheduled)
+        .count(),
+    )
+
+
+def workers_seen(*, now: datetime | None = None) -> list[WorkerSeen]:
+    """Workers that beat within the last ten minutes, most recently seen first."""
+    now = now or timezone.now()
+    beats = WorkerHeartbeat.objects.filter(last_seen_at__gte=now - RECENT_WORKERS).order_by(
+        "-last_seen_at"
+    )
+    return [
+        WorkerSeen(
+            name=beat.name,
+            host=beat.host,
+            pid=beat.pid,
+            backend=beat.backend,
+            started_at=beat.started_at,
+            last_seen_at=beat.last_seen_at,
+            silent=now - beat.last_seen_at > SILENT_AFTER,
+        )
+        for beat in beats
+    ]

@@ -1,0 +1,64 @@
+"""Booking emails are sent at least once: a claim is a lease, not a promise.
+
+`emails.py` records each email as a `BookingEmail` just before it goes to the mail server.
+The row holds a lease until the server took the email; a worker that dies in between (a
+SIGKILL, a lost machine) leaves a lease that runs out. Such an email counts as unsent
+again: the next send of that change takes the claim over, and the email sweep asks for
+that send. An email may then go twice (the dead worker may have handed it over just before
+dying), but never not at all.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from slotlink.notifications.messages import Audience
+from slotlink.scheduling.models import Booking, BookingEmail
+
+
+def email_lease() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
+
+
+def claims_take_over(
+    *, booking: Booking, sequence: int, audiences: tuple[Audience, ...], now: datetime
+) -> dict[str, int]:
+    """Drop the expired claims of these parties' emails (their workers died mid-send), so
+    they can be claimed again; returns how often each was claimed before."""
+    expired = BookingEmail.objects.filter(
+        booking=booking, sequence=sequence, audience__in=audiences, lease_until__lt=now
+    )
+    attempts = dict(expired.values_list("audience", "attempts"))
+    expired.delete()
+    return attempts
+
+
+def claims_sent(*, booking: Booking, sequence: int, audiences: list[Audience]) -> None:
+    """The mail server took these emails: their claims end, as sent."""
+    if audiences:
+        BookingEmail.objects.filter(
+            booking=booking, sequence=sequence, audience__in=audiences
+        ).update(lease_until=None, sent_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class LostEmail:
+    booking_id: int
+    change: str
+    sequence: int
+
+
+def booking_emails_lost(*, now: datetime | None = None, max_attempts: int) -> list[LostEmail]:
+    """The changes whose email a dead worker claimed and never handed to the mail server,
+    on bookings that have not moved on since (a newer change has its own email)."""
+    now = now or timezone.now()
+    rows = (
+        BookingEmail.objects.filter(lease_until__lt=now, attempts__lt=max_attempts)
+        .filter(sequence=F("booking__sequence"))
+        .values_list("booking_id", "change", "sequence")
+        .distinct()
+    )
+    return [LostEmail(*row) for row in rows]

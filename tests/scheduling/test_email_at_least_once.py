@@ -1,0 +1,115 @@
+"""Booking emails are sent at least once: a worker SIGKILLed between claiming an email and
+the mail server taking it leaves a claim that runs out, and another worker sends the email.
+Real worker processes, a real SMTP server that holds the invitee's address unanswered."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db.models import F
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.models import Booking, BookingEmail
+from slotlink.scheduling.services.email_claims import booking_emails_lost
+from slotlink.scheduling.services.emails import booking_email_send
+from slotlink.scheduling.tasks import EMAIL_ATTEMPTS, booking_email_sweep
+from tests.fixtures.workers import WorkerProcess, worker_env
+from tests.notifications.smtp_server import SMTPServer
+from tests.scheduling.builders import book
+from tests.scheduling.mailbox import INVITEE_EMAIL
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
+
+LEASE_SECONDS = 2  # two minutes by default; short, so the test sees the claim run out
+GIVE_UP_AFTER = 120.0  # seconds: a bail-out for a broken run, not a timed assertion
+
+
+def mail_env(smtp_server: SMTPServer) -> dict[str, str]:
+    return worker_env(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=str(smtp_server.host),
+        EMAIL_PORT=str(smtp_server.port),
+        SLOTLINK_EMAIL_LEASE_SECONDS=str(LEASE_SECONDS),
+    )
+
+
+def test_an_email_whose_worker_dies_mid_send_is_sent_by_another_worker(
+    event_type, host, smtp_server, settings
+):
+    """The worker is killed while the mail server has the invitee's confirmation half-way:
+    nothing arrived, both parties' emails stay claimed; once the claims run out, the email
+    sweep has a second worker send both, and each arrives."""
+    settings.EMAIL_CLAIM_LEASE_SECONDS = LEASE_SECONDS
+    env = mail_env(smtp_server)
+    smtp_server.hold(INVITEE_EMAIL)
+    booking = book(event_type)
+
+    first = WorkerProcess("first", env)
+    try:
+        assert smtp_server.holding.wait(timeout=GIVE_UP_AFTER), "".join(first.output)
+        first.kill()
+    finally:
+        first.stop()
+    smtp_server.release()
+    assert smtp_server.to(INVITEE_EMAIL) == []
+    claims = BookingEmail.objects.filter(booking=booking)
+    assert sorted(claims.values_list("audience", "attempts")) == [("host", 1), ("invitee", 1)]
+    assert all(claim.lease_until for claim in claims)  # claimed, never handed over
+    (dead,) = DBTaskResult.objects.filter(status="RUNNING")
+    assert dead.worker_ids == ["first"]  # it stays RUNNING: the claim, not the task, recovers
+
+    second = WorkerProcess("second", env)
+    try:
+        # The scheduler's part: the email sweep, until both emails went.
+        deadline = time.monotonic() + GIVE_UP_AFTER
+        while not (smtp_server.to(INVITEE_EMAIL) and smtp_server.to(host.email)):
+            assert time.monotonic() < deadline, "".join(second.output)
+            booking_email_sweep.enqueue()
+            time.sleep(0.5)
+    finally:
+        second.stop()
+
+    (confirmation,) = smtp_server.to(INVITEE_EMAIL)
+    assert confirmation.subject.startswith("Confirmed")
+    assert smtp_server.to(host.email)[0].subject.startswith("New booking")
+    assert sorted(claims.values_list("audience", "attempts")) == [("host", 2), ("invitee", 2)]
+    assert not claims.filter(lease_until__isnull=False).exists()  # sent
+    assert booking_emails_lost(max_attempts=EMAIL_ATTEMPTS) == []
+
+
+def test_a_claim_still_held_is_not_taken_over(event_type, host, settings):
+    """A worker within its lease keeps its claim: the sweep finds nothing lost, and another
+    send of the same change sends only the email nobody claimed."""
+    booking = book(event_type)
+    BookingEmail.objects.create(
+        booking=booking,
+        audience="invitee",
+        sequence=booking.sequence,
+        change="booked",
+        lease_until=timezone.now() + timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS),
+    )
+    assert booking_emails_lost(max_attempts=EMAIL_ATTEMPTS) == []
+    booking_email_send(
+        booking_id=booking.id, change=BookingChange.BOOKED, sequence=booking.sequence
+    )
+    (email,) = mail.outbox
+    assert email.to == [f"{host.full_name} <{host.email}>"]
+
+
+def test_an_expired_claim_of_an_overtaken_change_is_not_sent_again(event_type):
+    """A claim that ran out after the booking changed again is left alone: the newer
+    change has its own email."""
+    booking = book(event_type)
+    BookingEmail.objects.create(
+        booking=booking,
+        audience="invitee",
+        sequence=booking.sequence,
+        change="booked",
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    assert len(booking_emails_lost(max_attempts=EMAIL_ATTEMPTS)) == 1
+    Booking.objects.filter(pk=booking.pk).update(sequence=F("sequence") + 1)
+    assert booking_emails_lost(max_attempts=EMAIL_ATTEMPTS) == []

@@ -1,0 +1,74 @@
+"""slotlink's web process (gunicorn, as `slotlink run` and a deployment start it) on a free
+port, for tests that need real HTTP to a separate process: its own database settings,
+metrics directory or log format, its output collected."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.ports import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class WebProcess:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config=python:slotlink.config.gunicorn",
+                "slotlink.config.wsgi:application",
+                f"--bind=127.0.0.1:{self.port}",
+                "--workers=2",
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), **os.environ, "SLOTLINK_MODE": "test", **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def __enter__(self) -> WebProcess:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise AssertionError("gunicorn did not start:\n" + "".join(self.output))
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
