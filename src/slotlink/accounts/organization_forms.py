@@ -102,3 +102,43 @@ class AcceptForm(NewPasswordFields):
     full_name = forms.CharField(label="Your name", max_length=150)
     time_zone = TimeZoneField()
     field_order = ["full_name", "time_zone", "password1", "password2"]
+
+
+class ProfileForm(forms.Form):
+    """A person's name, time zone and email; a new email needs their current password."""
+
+    full_name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email", max_length=254)
+    time_zone = TimeZoneField(help_text="Your weekly hours and emails use it.")
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        email = cleaned.get("email")
+        if (
+            email
+            and email != self.user.email
+            and not self.user.check_password(cleaned.get("current_password") or "")
+        ):
+            self.add_error("current_password", "Enter your current password to change your email.")
+        return cleaned
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error)

@@ -102,6 +102,24 @@ def organization_create_with_admin(
     return NewOrganization(organization=organization, admin=admin)
 
 
+def user_update_profile(*, user: User, full_name: str, email: str, time_zone: str) -> User:
+    """Change a person's name, time zone and email. The email stays unique (whatever its
+    letter case) and is stored lower-case."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": f"{email} is already used by another account."})
+    user.full_name = full_name.strip()
+    user.email = email
+    user.time_zone = time_zone
+    user.full_clean()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["full_name", "email", "time_zone"])
+    except IntegrityError as race:
+        raise ValidationError({"email": f"{email} is already used by another account."}) from race
+    return user
+
+
 def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
     return Membership.objects.create(user=user, organization=organization, role=role)
 

@@ -1,12 +1,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from slotlink.accounts import invitation_views, setup_views, views
+from slotlink.accounts import account_views, invitation_views, setup_views, views
 from slotlink.accounts.access import public
 
 urlpatterns = [
     path("signin", public(setup_views.SignInView.as_view()), name="signin"),
     path("signout", public(auth_views.LogoutView.as_view()), name="signout"),
+    path("password/reset", account_views.password_reset, name="password-reset"),
+    path("password/reset/sent", account_views.password_reset_done, name="password-reset-done"),
+    path(
+        "password/reset/<uidb64>/<token>",
+        account_views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/done",
+        account_views.password_reset_complete,
+        name="password-reset-complete",
+    ),
+    path("360/profile", account_views.profile, name="profile"),
+    path("360/profile/password", account_views.password_change, name="password-change"),
     path("setup", setup_views.setup, name="setup"),
     path("signup", setup_views.signup, name="signup"),
     path("360/members", views.member_list, name="members"),

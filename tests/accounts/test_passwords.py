@@ -1,0 +1,179 @@
+"""Forgotten passwords, changing one's password, and the profile."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from slotlink.accounts.models import User
+from slotlink.notifications.models import OutboxEmail
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 42"
+
+
+def ask_reset(email: str, address: str = "203.0.113.7"):
+    return Client(REMOTE_ADDR=address).post("/password/reset", {"email": email})
+
+
+def reset_link() -> str:
+    match = re.search(r"https?://\S+/password/reset/\S+/\S+", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return urlsplit(match.group(0)).path
+
+
+def set_password(path: str, password: str = NEW_PASSWORD) -> Client:
+    client = Client()
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    set_path = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    client.post(set_path, {"new_password1": password, "new_password2": password})
+    return client
+
+
+def test_a_reset_link_sets_a_new_password_once(member_membership):
+    """The emailed link sets a new password; the same link then no longer works."""
+    user = member_membership.user
+    response = ask_reset(user.email.upper())
+    assert response.status_code == 302
+    assert response["Location"] == "/password/reset/sent"
+    (message,) = mail.outbox
+    assert message.to == [user.email]
+    path = reset_link()
+    set_password(path)
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    replay = Client().get(path, follow=True)
+    assert "This link doesn" in replay.content.decode()
+    set_password(path, "yet another passphrase 7")
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_an_unknown_email_gets_the_same_answer_and_no_email(db):
+    """Whether an email has an account is never revealed: same page, nothing sent."""
+    make_user(email="known@example.test")
+    known, unknown = ask_reset("known@example.test"), ask_reset("nobody@example.test")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [m.to for m in mail.outbox] == [["known@example.test"]]
+    page = Client().get("/password/reset/sent").content.decode()
+    assert "If an account exists for the email you entered" in page
+
+
+def test_a_forged_link_shows_a_clear_page_and_changes_nothing(member_membership):
+    """A made-up or tampered link says so and the password stays."""
+    response = Client().get("/password/reset/MQ/made-up-token", follow=True)
+    assert "This link doesn" in response.content.decode()
+    member_membership.user.refresh_from_db()
+    assert member_membership.user.check_password(PASSWORD)
+
+
+def test_requests_are_throttled_per_email_and_address(member_membership):
+    """A fourth request for one email from one address within the hour is refused in
+    words, the same for an email without an account; another address may still ask."""
+    email = member_membership.user.email
+    for _ in range(3):
+        assert ask_reset(email).status_code == 302
+    refused = ask_reset(email)
+    assert refused.status_code == 200
+    assert "Too many password reset requests" in refused.content.decode()
+    for _ in range(3):
+        ask_reset("nobody@example.test")
+    assert "Too many password reset requests" in ask_reset("nobody@example.test").content.decode()
+    assert len(mail.outbox) == 3
+    assert ask_reset(email, address="198.51.100.2").status_code == 302
+    assert len(mail.outbox) == 4
+
+
+def test_requests_are_throttled_per_client_address(db):
+    """One address asking for many emails runs into a cap."""
+    for n in range(10):
+        assert ask_reset(f"person{n}@example.test").status_code == 302
+    assert "Too many password reset requests" in ask_reset("x@example.test").content.decode()
+
+
+def test_the_reset_email_is_in_the_demo_outbox_of_the_persons_organization(
+    settings, member_membership, organization
+):
+    """In demo mode the reset email lands in the outbox of the person's organization."""
+    settings.DEMO = True
+    settings.EMAIL_BACKEND = "slotlink.notifications.outbox.OutboxBackend"
+    ask_reset(member_membership.user.email)
+    email = OutboxEmail.objects.get()
+    assert email.organization == organization
+    assert email.subject == "Set a new slotlink password"
+    assert "/password/reset/" in email.text
+
+
+def test_signed_in_people_change_their_password(member_client, member_membership):
+    """Change password needs the old one; then the new one works."""
+    wrong = member_client.post(
+        "/360/profile/password",
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert wrong.status_code == 200
+    assert "Your old password was entered incorrectly" in wrong.content.decode()
+    member_client.post(
+        "/360/profile/password",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    member_membership.user.refresh_from_db()
+    assert member_membership.user.check_password(NEW_PASSWORD)
+
+
+def test_the_profile_changes_name_time_zone_and_email(member_client, member_membership):
+    """Name and zone change freely; a new email needs the password and is lower-cased."""
+    user = member_membership.user
+    response = member_client.post(
+        "/360/profile",
+        {
+            "full_name": "Max Renamed",
+            "email": "Max.New@Example.test",
+            "time_zone": "Asia/Tokyo",
+            "current_password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.full_name, user.email, user.time_zone) == (
+        "Max Renamed",
+        "max.new@example.test",
+        "Asia/Tokyo",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "TAKEN@example.test"}, "taken@example.test is already used by another account"),
+        ({"email": "new@example.test", "current_password": "wrong"}, "Enter your current password"),
+        ({"email": "not an email"}, "Enter a valid email address."),
+        ({"time_zone": "Mars/Olympus"}, "Select a valid choice."),
+        ({"full_name": ""}, "This field is required."),
+    ],
+)
+def test_bad_profile_changes_are_refused_and_change_nothing(
+    member_client, member_membership, changes, message
+):
+    """A taken email (in any case), a missing password, a malformed email or zone: the
+    field says what is wrong and nothing is saved."""
+    make_user(email="taken@example.test")
+    user = member_membership.user
+    before = (user.full_name, user.email, user.time_zone)
+    data = {
+        "full_name": "Changed",
+        "email": user.email,
+        "time_zone": "UTC",
+        "current_password": PASSWORD,
+        **changes,
+    }
+    response = member_client.post("/360/profile", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    user.refresh_from_db()
+    assert (user.full_name, user.email, user.time_zone) == before
+    assert User.objects.filter(email="taken@example.test").count() == 1
