@@ -20,11 +20,13 @@ class FakeProvider:
     details_calls: list[list[int]] = field(default_factory=list)
     problem: str = ""
 
-    def booking_created(self, booking: BookingRef) -> None:
+    def booking_created(self, booking: BookingRef) -> bool:
         self.heard.append(("created", booking.booking_id))
+        return False
 
-    def booking_rescheduled(self, booking: BookingRef) -> None:
+    def booking_rescheduled(self, booking: BookingRef) -> bool:
         self.heard.append(("rescheduled", booking.booking_id))
+        return False
 
     def booking_cancelled(self, booking: BookingRef) -> None:
         self.heard.append(("cancelled", booking.booking_id))

@@ -52,14 +52,17 @@ class RecordingProvider:
     action: HostAction | None = RECREATE
     pending_reason: str = ""  # the host's, while pending
     problem: str = ""
+    link_follows: bool = False  # whether it promises to announce its link (seam.link_ready)
     calls: list[tuple[str, BookingRef]] = field(default_factory=list)
     details_calls: list[list[int]] = field(default_factory=list)  # booking ids, per call
 
-    def booking_created(self, booking: BookingRef) -> None:
+    def booking_created(self, booking: BookingRef) -> bool:
         self.calls.append(("created", booking))
+        return self.link_follows
 
-    def booking_rescheduled(self, booking: BookingRef) -> None:
+    def booking_rescheduled(self, booking: BookingRef) -> bool:
         self.calls.append(("rescheduled", booking))
+        return self.link_follows
 
     def booking_cancelled(self, booking: BookingRef) -> None:
         self.calls.append(("cancelled", booking))

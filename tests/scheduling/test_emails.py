@@ -226,6 +226,77 @@ def test_a_link_ready_within_the_bound_goes_out_with_the_confirmation(
     assert len(mail.outbox) == 2
 
 
+def test_a_provider_that_announces_its_link_has_the_confirmation_sent_by_the_announcement(
+    booked, host, provider, settings, django_capture_on_commit_callbacks
+):
+    """No task looks for a link the provider promised to announce: the confirmation's task
+    is due only at the bound, the announcement sends the confirmation with the link, and
+    the task at the bound then sends nothing."""
+    settings.LINK_WAIT_SECONDS = 20
+    provider.status, provider.link_follows = LinkStatus.PENDING, True
+    now = timezone.now()
+    booking = booked()
+    assert run_queued_tasks() == 0
+    (waiting,) = DBTaskResult.objects.filter(status="READY")
+    assert timedelta(seconds=19) < waiting.run_after - now <= timedelta(seconds=21)
+    deadline = datetime.fromisoformat(waiting.args_kwargs["args"][3])
+    assert deadline == waiting.run_after
+    provider.status = LinkStatus.READY
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        seam.link_ready(booking.id)
+    assert run_queued_tasks() == 1  # the announcement's task, not the waiting one
+    assert told(INVITEE_EMAIL) == told(host.email) == [(BookingChange.BOOKED, 0)]
+    assert "https://zoom.example.test/j/123" in to(INVITEE_EMAIL)[0].body
+    outcome = booking_email_send(
+        booking_id=booking.id,
+        change=BookingChange.BOOKED,
+        sequence=0,
+        deadline=deadline,
+        now=deadline,
+    )
+    assert not outcome.sent
+    assert outcome.retry_at is None
+    assert len(mail.outbox) == 2
+
+
+def test_a_promised_link_that_never_comes_is_said_to_follow_at_the_bound(
+    booked, provider, settings
+):
+    """The task at the bound sends the confirmation saying the link follows."""
+    settings.LINK_WAIT_SECONDS = 20
+    provider.status, provider.link_follows = LinkStatus.PENDING, True
+    booking = booked()
+    (waiting,) = DBTaskResult.objects.filter(status="READY")
+    deadline = datetime.fromisoformat(waiting.args_kwargs["args"][3])
+    outcome = booking_email_send(
+        booking_id=booking.id,
+        change=BookingChange.BOOKED,
+        sequence=0,
+        deadline=deadline,
+        now=deadline,
+    )
+    assert outcome.sent
+    assert "Your Zoom link will follow in a separate email." in to(INVITEE_EMAIL)[0].body
+
+
+def test_a_link_that_cannot_be_made_sends_no_update(
+    booked, host, provider, django_capture_on_commit_callbacks
+):
+    """A provider announcing that its promised link failed: the waiting confirmation goes
+    out now, without a link, and no LINK_READY update follows it (an update only ever
+    carries a link)."""
+    provider.status, provider.link_follows = LinkStatus.PENDING, True
+    booking = booked()
+    provider.status = LinkStatus.UNAVAILABLE
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            seam.link_ready(booking.id)
+        run_queued_tasks()
+    assert told(INVITEE_EMAIL) == told(host.email) == [(BookingChange.BOOKED, 0)]
+    assert "Join the Zoom meeting" not in to(INVITEE_EMAIL)[0].body
+    assert "The Zoom meeting could not be created." in to(host.email)[0].body
+
+
 def test_each_change_is_emailed_once_even_if_its_task_runs_twice(event_type, host):
     """Running the same email task again sends nothing more."""
     booking = book(event_type)

@@ -25,16 +25,18 @@ from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import make_event_type
 
 
-def drain(*, rounds: int = 50, only_due: bool = False) -> int:
+def drain(*, rounds: int = 50, only_due: bool = False, only: str = "") -> int:
     """Run queued tasks as `db_worker` would, here; unless `only_due`, tasks asked to run
-    later (retries, email polls) are run now too. Returns how many ran."""
+    later (retries, emails waiting for a link) are run now too; `only` runs just the tasks
+    of that name (e.g. "zoom_meeting_sync"). Returns how many ran."""
     ran = 0
     for _ in range(rounds):
         if not only_due:
             DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now()).update(
                 run_after=timezone.now()
             )
-        result = DBTaskResult.objects.ready().first()
+        due = DBTaskResult.objects.ready()
+        result = (due.filter(task_path__endswith=f".{only}") if only else due).first()
         if result is None:
             break
         result.claim("tests")

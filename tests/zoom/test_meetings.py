@@ -3,8 +3,11 @@ real HTTP, exactly once, with the link where the booking shows it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django_tasks_db.models import DBTaskResult
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
@@ -61,11 +64,14 @@ def test_a_booking_gets_its_own_meeting_with_safe_defaults(zoom: ZoomSandbox, ho
     assert (entry.booking_id, entry.outcome) == (booking.id, "ok")
 
 
-def test_the_confirmation_email_and_invite_carry_the_link(zoom: ZoomSandbox, host: ZoomHost):
+def test_the_confirmation_email_and_invite_carry_the_link(
+    zoom: ZoomSandbox, host: ZoomHost, settings
+):
     """The invitee's first confirmation already has the join link and passcode (Zoom
     answered within the wait), and so does the calendar invite's LOCATION."""
+    settings.LINK_WAIT_SECONDS = 20
     booking = book(host.event_type)
-    drain()
+    drain(only_due=True)
     meeting = meeting_of(booking)
     first = to(INVITEE_EMAIL)[0]
     assert meeting.join_url in first.body
@@ -73,6 +79,51 @@ def test_the_confirmation_email_and_invite_carry_the_link(zoom: ZoomSandbox, hos
     assert invite_facts(first)["location"] == meeting.join_url or meeting.join_url in str(
         invite_facts(first)["location"]
     )
+
+
+def tasks_due() -> list[str]:
+    return [
+        path.rsplit(".", 1)[-1]
+        for path in DBTaskResult.objects.ready().values_list("task_path", flat=True)
+    ]
+
+
+def test_the_stored_link_sends_the_confirmation_and_nothing_polls_for_it(
+    zoom: ZoomSandbox, host: ZoomHost, settings
+):
+    """Booking a Zoom event costs the worker the meeting's sync and one email run: the
+    sync announces the link it stored, which sends the confirmation with it; the
+    confirmation's own task waits for the bound (`LINK_WAIT_SECONDS`) and then finds
+    nothing to send."""
+    settings.LINK_WAIT_SECONDS = 20
+    booking = book(host.event_type)
+    assert tasks_due() == ["zoom_meeting_sync"]
+    assert drain(only_due=True) == 2  # the sync, then the announcement's email
+    meeting = meeting_of(booking)
+    assert [meeting.join_url in email.body for email in mail.outbox] == [True, True]
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.task_path.endswith("send_booking_email")
+    assert waiting.run_after > booking.created_at + timedelta(seconds=19)
+    drain()
+    assert len(mail.outbox) == 2
+
+
+def test_a_meeting_that_fails_sends_the_confirmation_at_once_without_a_link(
+    zoom: ZoomSandbox, host: ZoomHost, settings
+):
+    """When Zoom refuses for good, the invitee's confirmation doesn't wait out the bound:
+    it goes with the failed sync, without a link and without the host's reason, and no
+    update follows."""
+    settings.LINK_WAIT_SECONDS = 20
+    zoom.revoke_tokens(host.zoom_user["id"])
+    ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
+    booking = book(host.event_type)
+    drain(only_due=True)
+    assert meeting_of(booking).state == ZoomMeeting.State.FAILED
+    (first,) = to(INVITEE_EMAIL)
+    assert "reconnect" not in first.body.lower()
+    drain()
+    assert to(INVITEE_EMAIL) == [first]
 
 
 def test_a_reschedule_moves_the_same_meeting_and_keeps_its_link(zoom: ZoomSandbox, host: ZoomHost):
@@ -136,7 +187,7 @@ def test_a_create_whose_answer_was_lost_is_adopted_not_repeated(zoom: ZoomSandbo
     meeting by its marker and keeps it; there is exactly one meeting."""
     zoom.set_faults(drop_after_commit_rate=1.0, paths=["/v2/users/me/meetings"])
     booking = book(host.event_type)
-    drain(rounds=1)
+    drain(rounds=1, only="zoom_meeting_sync")
     assert meeting_of(booking).state == ZoomMeeting.State.WAITING
     assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
     zoom.clear_faults()
@@ -152,7 +203,7 @@ def test_a_timed_out_create_is_not_repeated(zoom: ZoomSandbox, host: ZoomHost, s
     settings.ZOOM_HTTP_TIMEOUT_SECONDS = 0.5
     zoom.set_faults(timeout_rate=1.0, paths=["/v2/users/me/meetings"])
     booking = book(host.event_type)
-    drain(rounds=1)
+    drain(rounds=1, only="zoom_meeting_sync")
     zoom.clear_faults()
     drain()
     assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
@@ -163,7 +214,7 @@ def test_an_outage_waits_and_recovers(zoom: ZoomSandbox, host: ZoomHost):
     """5xx answers make the meeting wait (the booking says the link follows) and retry."""
     zoom.set_faults(outage=True)
     booking = book(host.event_type)
-    drain(rounds=1)
+    drain(rounds=1, only="zoom_meeting_sync")
     meeting = meeting_of(booking)
     assert meeting.state == ZoomMeeting.State.WAITING
     assert meeting.next_attempt_at is not None
@@ -181,7 +232,7 @@ def test_the_daily_cap_waits_for_midnight_without_asking_zoom_again(
     when the meeting will be made, and no further request goes to Zoom before then."""
     zoom.set_limits(host_create_update_per_day=0)
     booking = book(host.event_type)
-    drain(rounds=1)
+    drain(rounds=1, only="zoom_meeting_sync")
     meeting = meeting_of(booking)
     assert meeting.state == ZoomMeeting.State.WAITING
     assert "daily limit" in meeting.problem

@@ -115,9 +115,15 @@ class ConferencingProvider(Protocol):
     location_kind: str  # the location kind it serves, e.g. "zoom"
     label: str  # e.g. "Zoom"
 
-    def booking_created(self, booking: BookingRef) -> None: ...
+    def booking_created(self, booking: BookingRef) -> bool:
+        """Make the booking's link (in the booking's transaction; slow work goes to tasks).
+        True when the link is still being made and the provider will call `link_ready`
+        for this booking once it is ready or cannot be made."""
+        ...
 
-    def booking_rescheduled(self, booking: BookingRef) -> None: ...
+    def booking_rescheduled(self, booking: BookingRef) -> bool:
+        """Move the booking's link; True as for `booking_created`."""
+        ...
 
     def booking_cancelled(self, booking: BookingRef) -> None: ...
 
@@ -160,14 +166,16 @@ def providers() -> list[ConferencingProvider]:
     return list(_providers.values())
 
 
-def booking_created(location_kind: str, booking: BookingRef) -> None:
-    if provider := provider_for(location_kind):
-        provider.booking_created(booking)
+def booking_created(location_kind: str, booking: BookingRef) -> bool:
+    """Tell the provider; True when its link follows through `link_ready`."""
+    provider = provider_for(location_kind)
+    return provider.booking_created(booking) if provider else False
 
 
-def booking_rescheduled(location_kind: str, booking: BookingRef) -> None:
-    if provider := provider_for(location_kind):
-        provider.booking_rescheduled(booking)
+def booking_rescheduled(location_kind: str, booking: BookingRef) -> bool:
+    """Tell the provider; True when its link follows through `link_ready`."""
+    provider = provider_for(location_kind)
+    return provider.booking_rescheduled(booking) if provider else False
 
 
 def booking_cancelled(location_kind: str, booking: BookingRef) -> None:
@@ -225,6 +233,7 @@ def on_link_ready(listener: Callable[[int], None]) -> None:
 
 def link_ready(booking_id: int) -> None:
     """A provider calls this (in its transaction) when a booking's link became ready or
-    changed; listeners should enqueue their work on commit."""
+    changed, or when a link it promised cannot be made; listeners should enqueue their
+    work on commit."""
     for listener in _link_ready_listeners:
         listener(booking_id)

@@ -9,9 +9,11 @@ from slotlink.conferencing.seam import (
     BookingRef,
     ConferenceDetails,
     IntegrationCard,
+    LinkStatus,
 )
 from slotlink.zoom import selectors
 from slotlink.zoom.meetings import desired, details
+from slotlink.zoom.models import ZoomMeeting
 from slotlink.zoom.scopes import missing_scopes
 
 NEEDS_ACCOUNT = (
@@ -19,15 +21,21 @@ NEEDS_ACCOUNT = (
 )
 
 
+def _link_follows(meeting: ZoomMeeting) -> bool:
+    """Whether the meeting's link is still being made: the sync announces it through
+    `seam.link_ready` when it is stored, or when the meeting fails (meetings/sync.py)."""
+    return details.meeting_details(meeting, cancelled=False).status == LinkStatus.PENDING
+
+
 class ZoomProvider:
     location_kind = "zoom"
     label = "Zoom"
 
-    def booking_created(self, booking: BookingRef) -> None:
-        desired.meeting_for_booking_create(ref=booking)
+    def booking_created(self, booking: BookingRef) -> bool:
+        return _link_follows(desired.meeting_for_booking_create(ref=booking))
 
-    def booking_rescheduled(self, booking: BookingRef) -> None:
-        desired.meeting_for_booking_reschedule(ref=booking)
+    def booking_rescheduled(self, booking: BookingRef) -> bool:
+        return _link_follows(desired.meeting_for_booking_reschedule(ref=booking))
 
     def booking_cancelled(self, booking: BookingRef) -> None:
         desired.meeting_for_booking_cancel(ref=booking)

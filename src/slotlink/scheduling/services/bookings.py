@@ -127,8 +127,23 @@ def _record(
     )
 
 
-def _email_on_commit(booking: Booking, change: BookingChange) -> None:
-    enqueue_on_commit(send_booking_email, booking.id, change.value, booking.sequence)
+def _email_on_commit(
+    booking: Booking, change: BookingChange, *, link_follows: bool = False
+) -> None:
+    """Email the change once it commits. When the provider announces the link it is still
+    making (`link_follows`), the announcement sends the email with it, and this task runs
+    only at the bound on waiting, to say the link follows if it hasn't come."""
+    if not link_follows:
+        enqueue_on_commit(send_booking_email, booking.id, change.value, booking.sequence)
+        return
+    deadline = timezone.now() + timedelta(seconds=settings.LINK_WAIT_SECONDS)
+    enqueue_on_commit(
+        send_booking_email.using(run_after=deadline),
+        booking.id,
+        change.value,
+        booking.sequence,
+        deadline.isoformat(),
+    )
 
 
 def booking_create(
@@ -164,8 +179,8 @@ def booking_create(
         if booking.session_id is not None:
             group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
-        seam.booking_created(booking.location_kind, booking_ref(booking))
-        _email_on_commit(booking, BookingChange.BOOKED)
+        link_follows = seam.booking_created(booking.location_kind, booking_ref(booking))
+        _email_on_commit(booking, BookingChange.BOOKED, link_follows=link_follows)
     return booking
 
 
@@ -225,11 +240,11 @@ def booking_reschedule(
         booking.save(update_fields=["start", "end", "session", "sequence"])
         tokens_revoke(booking=booking)
         _record(booking, BookingEvent.Kind.RESCHEDULED, actor=None, previous_start=previous_start)
-        seam.booking_rescheduled(
+        link_follows = seam.booking_rescheduled(
             booking.location_kind,
             booking_ref(booking, previous_group_session_id=previous_session_id),
         )
-        _email_on_commit(booking, BookingChange.RESCHEDULED)
+        _email_on_commit(booking, BookingChange.RESCHEDULED, link_follows=link_follows)
         if booking.session_id != previous_session_id:
             _moved_between_sessions(booking, previous_session_id)
     return booking

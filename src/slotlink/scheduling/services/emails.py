@@ -9,9 +9,11 @@ an email the invitee got keep working. A claim whose worker died mid-send runs o
 taken over (`email_claims.py`): at least once, never lost.
 
 The architecture's step 6: while the conferencing link is still being made, the
-confirmation waits a short bound (`LINK_WAIT_SECONDS`; the task asks to be run again) and
-then goes out saying the link follows; when the link is ready, an update of the same invite
-(higher SEQUENCE) carries it to both parties.
+confirmation waits a short bound (`LINK_WAIT_SECONDS`) and then goes out saying the link
+follows; when the link is ready, an update of the same invite (higher SEQUENCE) carries it
+to both parties. A provider that announces its link (`seam.link_ready`, also when the link
+can't be made) has the confirmation sent by that announcement, and its task runs only at
+the bound; otherwise the task looks again every few seconds.
 
 The host's email about a group booking carries its session's invite instead of the
 booking's (`group_sessions.py`): the session's SEQUENCE is read when the email is claimed,
@@ -220,8 +222,8 @@ def _release(
 def _link_update_needed(booking: Booking, link: BookingLink) -> bool:
     """Whether both parties have the booking's latest change, and one of those emails lacks
     the now ready link (it said the link follows, or carried an older one)."""
-    if booking.is_cancelled or not link.is_conferencing or link.pending:
-        return False
+    if booking.is_cancelled or not link.is_conferencing or link.pending or not link.join_url:
+        return False  # an update is only ever sent to carry a link
     told = BookingEmail.objects.filter(booking=booking, sequence=booking.sequence)
     return len(told) == len(Audience) and not all(email.carries(link.join_url) for email in told)
 

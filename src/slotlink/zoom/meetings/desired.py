@@ -140,11 +140,10 @@ def meeting_for_booking_create(*, ref: BookingRef) -> ZoomMeeting:
     return meeting
 
 
-def meeting_for_booking_reschedule(*, ref: BookingRef) -> None:
+def meeting_for_booking_reschedule(*, ref: BookingRef) -> ZoomMeeting:
     link = ZoomMeetingBooking.objects.filter(booking_id=ref.booking_id).first()
     if link is None:
-        meeting_for_booking_create(ref=ref)  # booked before Zoom knew of it
-        return
+        return meeting_for_booking_create(ref=ref)  # booked before Zoom knew of it
     if ref.group_session_id is not None and ref.group_session_id != ref.previous_group_session_id:
         # Moved to another session: it joins that session's meeting, and its old one may
         # no longer be needed.
@@ -153,10 +152,10 @@ def meeting_for_booking_reschedule(*, ref: BookingRef) -> None:
         _want(new, ref)
         ZoomMeetingBooking.objects.filter(pk=link.pk).update(meeting=new, live=True)
         _release(old)
-        return
+        return new
     meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
     if meeting.start == ref.start and meeting.duration_minutes == ref.duration_minutes:
-        return
+        return meeting
     meeting.start = ref.start
     meeting.duration_minutes = ref.duration_minutes
     meeting.updated_at = timezone.now()
@@ -168,6 +167,7 @@ def meeting_for_booking_reschedule(*, ref: BookingRef) -> None:
     meeting.refresh_from_db()
     if meeting.present:
         _sync_on_commit(meeting)
+    return meeting
 
 
 def meeting_for_booking_cancel(*, ref: BookingRef) -> None:

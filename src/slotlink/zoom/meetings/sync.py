@@ -343,4 +343,11 @@ def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
         _save(meeting, owner, state=State.FAILED, problem=problem, next_attempt_at=None)
         if meeting.host_told_at is None:
             enqueue_on_commit(meeting_failed_notify, meeting.id)
+        if not meeting.join_url:
+            # The link the bookings were promised won't come: their confirmations stop
+            # waiting for it (the provider said it would announce either way).
+            for booking_id in meeting.bookings.filter(live=True).values_list(
+                "booking_id", flat=True
+            ):
+                seam.link_ready(booking_id)
     log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem)

@@ -11,11 +11,15 @@ class ZoomWebinarProvider:
     location_kind = "zoom_webinar"
     label = "Zoom webinar"
 
-    def booking_created(self, booking: BookingRef) -> None:
+    # A registrant's link is not announced when it cannot be made, so the confirmation
+    # looks for it itself (False: it is sent at once and waits while the link is pending).
+    def booking_created(self, booking: BookingRef) -> bool:
         desired.webinar_for_booking_create(ref=booking)
+        return False
 
-    def booking_rescheduled(self, booking: BookingRef) -> None:
+    def booking_rescheduled(self, booking: BookingRef) -> bool:
         desired.webinar_for_booking_reschedule(ref=booking)
+        return False
 
     def booking_cancelled(self, booking: BookingRef) -> None:
         desired.webinar_for_booking_cancel(ref=booking)
