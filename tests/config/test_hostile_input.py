@@ -1,11 +1,15 @@
 """Hostile input gets a clear answer and changes nothing; it never gets a 500."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
-from slotlink.scheduling.models import EventType
-from tests.scheduling.builders import make_event_type
+from slotlink.accounts.models import Organization, User
+from slotlink.accounts.services import user_create
+from slotlink.scheduling.models import Booking, EventType, LocationKind
+from tests.factories import PASSWORD
+from tests.scheduling.builders import make_event_type, next_free_starts
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +89,93 @@ def test_a_webinar_export_for_a_session_that_is_no_id_says_what_to_ask(
         response = member_client.get("/360/integrations/zoom/webinars/export", {parameter: value})
         assert response.status_code == 400
         assert b"Say which session" in response.content
+
+
+# --- Names and time zones ------------------------------------------------------------------
+
+SPOOFING = ["Ann\u202eexe.fdp", "\u2067Ann\u2069", "Ann\u200f", "Ann\ufeff", "Ann\x07"]
+NOT_PLACES = ["Factory", "localtime", "posixrules", "right/Europe/Berlin", "posix/UTC"]
+
+
+def booking_data(event_type: EventType, **overrides: str) -> dict[str, str]:
+    start = next_free_starts(event_type)[0]
+    data = {
+        "start": start.isoformat(),
+        "time_zone": "Europe/Berlin",
+        "name": "Ivy Invitee",
+        "email": "ivy@example.test",
+    }
+    return data | overrides
+
+
+@pytest.fixture
+def bookable(organization, member_membership) -> EventType:
+    return make_event_type(
+        organization, member_membership.user, location_kind=LocationKind.CUSTOM_URL
+    )
+
+
+def book_url(event_type: EventType) -> str:
+    return f"/book/{event_type.organization.slug}/{event_type.slug}"
+
+
+@pytest.mark.parametrize("name", SPOOFING)
+def test_an_invitee_name_with_hidden_controls_is_refused(bookable, name):
+    """Booking with a name holding a bidi override or a control character is refused with
+    words that say what to do; nothing is booked."""
+    response = Client().post(book_url(bookable), booking_data(bookable, name=name))
+    assert response.status_code == 200
+    assert b"invisible control characters" in response.content
+    assert not Booking.objects.exists()
+
+
+def test_names_that_need_joiners_are_booked(bookable):
+    """A Persian name with a zero-width non-joiner is a name, and books."""
+    name = "\u0645\u06cc\u200c\u0646\u0627"
+    response = Client().post(book_url(bookable), booking_data(bookable, name=name))
+    assert response.status_code == 302
+    assert Booking.objects.get().invitee_name == name
+
+
+@pytest.mark.parametrize("zone", NOT_PLACES)
+def test_an_invitee_time_zone_that_is_no_place_is_refused(bookable, zone):
+    """ "Factory", "localtime" and the posix/right copies are nobody's zone: refused."""
+    response = Client().post(book_url(bookable), booking_data(bookable, time_zone=zone))
+    assert response.status_code == 200
+    assert b"Pick your time zone from the list." in response.content
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("title", SPOOFING)
+def test_an_event_type_title_with_hidden_controls_is_refused(member_client, title):
+    """An event type titled with a bidi override is refused on the form; none is created."""
+    response = member_client.post(
+        "/360/events/new",
+        {"title": title, "duration_minutes": 30, "kind": "one_on_one", "location_kind": "phone"},
+    )
+    assert response.status_code == 200
+    assert b"invisible control characters" in response.content
+    assert not EventType.objects.exists()
+
+
+@pytest.mark.parametrize("name", SPOOFING)
+def test_people_and_organizations_are_not_named_with_hidden_controls(name):
+    """A person's full name and an organization's name refuse hidden controls, wherever
+    they are saved through validation (services, the Django admin, forms)."""
+    with pytest.raises(ValidationError) as person:
+        user_create(email="x@example.test", full_name=name, password=PASSWORD)
+    assert "full_name" in person.value.message_dict
+    with pytest.raises(ValidationError) as organization:
+        Organization(name=name, slug="spoof").full_clean()
+    assert "name" in organization.value.message_dict
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("zone", NOT_PLACES)
+def test_a_persons_time_zone_must_be_a_place(zone):
+    """A person's time zone is one people live in."""
+    with pytest.raises(ValidationError) as error:
+        user_create(email="x@example.test", full_name="X", password=PASSWORD, time_zone=zone)
+    assert error.value.message_dict["time_zone"] == [
+        f"{zone!r} is not a known time zone. Pick one such as Europe/Berlin."
+    ]

@@ -89,3 +89,14 @@ def test_only_web_links_are_links():
     assert web_url("javascript:alert(1)") == ""
     assert web_url("https://x.test/\nBcc: y") == ""
     assert web_url("") == ""
+
+
+def test_bidi_controls_and_hidden_formatting_are_dropped_from_header_text():
+    """Right-to-left overrides, isolates, marks and other invisible formatting characters
+    never reach a subject or an invite; the joiners that names and emoji need stay."""
+    spoofed = "Ann\u202eexe.fdp\u202c \u2066x\u2069\u200e\u200f\ufeff\u200b\u061c"
+    assert one_line(spoofed) == "Annexe.fdp x"
+    assert one_line("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
+    assert one_line("\U0001f469\u200d\U0001f4bb") == "\U0001f469\u200d\U0001f4bb"

@@ -330,3 +330,19 @@ def test_a_session_without_seats_is_cancelled_in_the_hosts_calendar():
     assert event["SUMMARY"] == "Intro call (1 of 8 seats booked)"
     calendar, _ = parse(booking_invite(message=one_left, audience=Audience.INVITEE))
     assert calendar["METHOD"] == "CANCEL"
+
+
+def test_bidi_controls_in_names_titles_and_descriptions_never_reach_the_invite():
+    """A right-to-left override typed into a name, a title or a description (stored before
+    names were checked, or through another way in) is dropped from the whole invite."""
+    override = "\u202e"
+    message = booking_message(
+        title=f"Intro{override} call",
+        description=f"Bring{override} notes",
+        invitee=Person(name=f"Bob{override}gnp.exe", email=INVITEE.email, time_zone="UTC"),
+        cancel_reason=f"Sorry{override}",
+    )
+    for audience in Audience:
+        raw = booking_invite(message=message, audience=audience)
+        assert override.encode() not in raw
+        assert b"\\u202e" not in raw.lower()

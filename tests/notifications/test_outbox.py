@@ -156,3 +156,12 @@ def test_demo_mode_sends_to_the_outbox_by_default(tmp_path):
     assert backend("test") == "django.core.mail.backends.locmem.EmailBackend"
     smtp = "django.core.mail.backends.smtp.EmailBackend"
     assert backend("demo", EMAIL_BACKEND=smtp) == smtp
+
+
+def test_a_long_non_ascii_subject_is_kept_as_sent_without_a_leading_space(outbox_backend):
+    """A subject long and non-ASCII enough to be folded before its first encoded word is
+    kept as the one line it was, not starting with a space."""
+    subject = "Booked: Intro call with Zoë Müller-Lüdenscheidt on Tue 3 Dec, 10:00 (Europe/Berlin)"
+    send_mail(subject, "Hello.\n", "no-reply@slotlink.localhost", ["someone@example.test"])
+    [email] = OutboxEmail.objects.all()
+    assert email.subject == subject

@@ -1,6 +1,5 @@
 """Users sign in with their email; organizations have members who are admins or members."""
 
-import zoneinfo
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -8,10 +7,26 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from slotlink.core.text import validate_plain_text
+from slotlink.core.zones import validate_lived_in_zone
+
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone.")
+    """A zone people live in ("Factory" and "localtime" are none); the migrations name this
+    function, so it stays here."""
+    validate_lived_in_zone(value)
+
+
+def _plain(**fields: str) -> None:
+    """Refuse names with hidden controls (bidi overrides), each on its own field."""
+    errors = {}
+    for name, value in fields.items():
+        try:
+            validate_plain_text(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -50,6 +65,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
+    def clean(self) -> None:
+        super().clean()
+        _plain(full_name=self.full_name)
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
@@ -64,6 +83,9 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        _plain(name=self.name)
 
 
 class Membership(models.Model):

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import dateformat
 
+from slotlink.core.text import without_hidden_controls
+
 # Display names in From/To/Reply-To and iCalendar CN; long enough for real names.
 NAME_LIMIT = 64
 # The event title inside a subject line; the rest of the subject is short and fixed.
@@ -22,9 +24,12 @@ SUBJECT_NAME_LIMIT = 40
 
 
 def one_line(text: str) -> str:
-    """The text with every kind of line break and control character made a single space."""
+    """The text with every kind of line break and control character made a single space,
+    and invisible formatting characters (bidi overrides) dropped, so a name can't reorder
+    the subject or invite it lands in; never starting or ending with a space."""
     cleaned = "".join(
-        " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char for char in text
+        " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char
+        for char in without_hidden_controls(text)
     )
     return " ".join(cleaned.split())
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS, TRANSP
 
+from slotlink.core.text import without_hidden_controls
 from slotlink.notifications.formatting import (
     NAME_LIMIT,
     header_text,
@@ -199,7 +200,8 @@ def _description(*, message: BookingMessage, audience: Audience) -> str:
             blocks.append(links)
     if audience == Audience.HOST and (booking_url := web_url(message.booking_url)):
         blocks.append([f"Booking details: {booking_url}"])
-    return "\n\n".join("\n".join(block) for block in blocks if block)
+    # Descriptions and reasons keep their lines, but never a bidi override.
+    return without_hidden_controls("\n\n".join("\n".join(block) for block in blocks if block))
 
 
 def _canceller(message: BookingMessage) -> str:
@@ -226,4 +228,4 @@ def _session_description(*, message: BookingMessage, session: SessionInvite) -> 
         blocks.append([f"Location: {session.location_text}"])
     if details_url := web_url(session.details_url):
         blocks.append([f"Bookings: {details_url}"])
-    return "\n\n".join("\n".join(block) for block in blocks)
+    return without_hidden_controls("\n\n".join("\n".join(block) for block in blocks))

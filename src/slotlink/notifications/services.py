@@ -102,7 +102,9 @@ def outbox_email_create(*, message: EmailMessage) -> OutboxEmail:
         organization=_organization_from(mime),
         from_email=str(mime["From"] or message.from_email),
         recipients=[str(address) for address in message.recipients()],
-        subject=str(mime["Subject"] or ""),
+        # A long non-ASCII subject is folded before its first encoded word, which parses
+        # back with a leading space: keep it as one line, as mail clients show it.
+        subject=one_line(str(mime["Subject"] or "")),
         text=_body_text(mime, "plain"),
         html=_body_text(mime, "html"),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from slotlink.core.text import validate_plain_text
 from slotlink.scheduling.models import LocationKind
 from slotlink.scheduling.timezones import is_time_zone
 
@@ -58,7 +59,10 @@ class RescheduleForm(forms.Form):
 
 class BookingForm(RescheduleForm):
     name = forms.CharField(
-        label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label="Your name",
+        max_length=100,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email",

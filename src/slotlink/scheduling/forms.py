@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.core.ids import parse_id
+from slotlink.core.text import validate_plain_text
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
     WEBINAR_NEEDS_GROUP,
@@ -70,7 +71,7 @@ class HostChoiceField(forms.ModelChoiceField):
 class EventTypeForm(forms.Form):
     """The editor's General tab."""
 
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=120, validators=[validate_plain_text])
     slug = forms.SlugField(
         max_length=60,
         required=False,

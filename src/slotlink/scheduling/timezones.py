@@ -1,24 +1,21 @@
 """The time zones people can pick: current IANA names, not the legacy aliases."""
 
-import zoneinfo
 from functools import cache, lru_cache
 
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from slotlink.core.zones import is_lived_in_zone, lived_in_zone_names
+
 LEGACY_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
-
-
-@cache
-def _known_names() -> frozenset[str]:
-    # Reading the zone database means walking its directory: do it once per process.
-    return frozenset(zoneinfo.available_timezones())
 
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
     names = {
-        name for name in _known_names() if "/" in name and not name.startswith(LEGACY_PREFIXES)
+        name
+        for name in lived_in_zone_names()
+        if "/" in name and not name.startswith(LEGACY_PREFIXES)
     }
     return tuple(sorted(names | {"UTC"}))
 
@@ -28,7 +25,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 def is_time_zone(name: str) -> bool:
-    return name in _known_names()
+    """A zone people live in: legacy aliases are accepted (a browser may still say
+    "Asia/Calcutta"), "Factory" and "localtime" are not."""
+    return is_lived_in_zone(name)
 
 
 @lru_cache(maxsize=64)
