@@ -1,10 +1,10 @@
 """`slotlink run`: the whole demo product in one command.
 
-Migrates the SQLite database, creates the demo data the first time, then starts the web
-server (gunicorn), a task worker, the periodic-job scheduler and the Zoom sandbox, each in
-its own process group with its output prefixed by its name. Ctrl-C (or SIGTERM) stops
-every process it started; if one of them dies, the others are stopped too, so nothing is
-left half-running.
+Migrates the database (SQLite unless DATABASE_URL says otherwise), creates the demo data
+the first time, then starts the web server (gunicorn), a task worker, the periodic-job
+scheduler and the Zoom sandbox, each in its own process group with its output prefixed by
+its name. Ctrl-C (or SIGTERM) stops every process it started; if one of them dies, the
+others are stopped too, so nothing is left half-running.
 """
 
 import argparse
@@ -17,9 +17,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
@@ -71,12 +72,21 @@ def run_demo(argv: list[str]) -> int:
     from slotlink.zoom.scopes import REQUESTED
 
     data_dir_make_private(settings.DATA_DIR)
-    print(f"Preparing the database in {settings.DATA_DIR} ...", flush=True)
+    database = database_description(settings.DATABASES["default"])
+    print(f"Preparing the database ({database}) ...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     accounts = demo_seed(password=os.environ.get("SLOTLINK_DEMO_PASSWORD") or None)
     connections.close_all()
 
     children = _children(args, data_dir=settings.DATA_DIR)
+    # Web and worker processes count metrics into one directory that /metrics sums
+    # (core/metrics.py); its sample files are removed at each start, as prometheus_client
+    # requires (only those: the directory may be one the operator chose).
+    metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for samples in metrics_dir.glob("*.db"):
+        samples.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     # The sandbox registers the very Zoom app the product is configured with.
     os.environ.update(
         ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
@@ -114,7 +124,7 @@ def run_demo(argv: list[str]) -> int:
             zoom_users = demo_zoom_users_seed(
                 sandbox_url=f"http://127.0.0.1:{args.sandbox_port}", password=accounts.password
             )
-            _print_banner(args, accounts, zoom_users)
+            _print_banner(args, accounts, zoom_users, database=database)
             exit_code = _supervise(children, stop)
     finally:
         _stop_all(children)
@@ -130,15 +140,15 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                # The access log without tokens, and the rest of the web settings.
+                "--config=python:slotlink.config.gunicorn",
                 "slotlink.config.wsgi:application",
                 f"--bind=127.0.0.1:{args.port}",
                 f"--workers={args.workers}",
                 "--threads=4",
-                "--access-logfile=-",
-                "--graceful-timeout=5",
                 "--no-control-socket",  # several demos on one machine must not share one
             ],
-            f"{web}/healthz",
+            f"{web}/readyz",
         ),
         # Polls ten times a second: an empty poll is a plain read (core/.../db_worker.py).
         Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1"], ""),
@@ -241,8 +251,26 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
+def database_description(database: Mapping[str, Any]) -> str:
+    """The database in use, for people: "PostgreSQL slotlink on db:5432", "SQLite <file>"."""
+    engine = str(database.get("ENGINE", ""))
+    name = str(database.get("NAME", ""))
+    if engine.endswith("sqlite3"):
+        return f"SQLite {name}"
+    vendor = {"postgresql": "PostgreSQL", "mysql": "MySQL", "oracle": "Oracle"}.get(
+        engine.rsplit(".", 1)[-1], engine
+    )
+    host = str(database.get("HOST") or "localhost")
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    return f"{vendor} {name} on {host}{port}"
+
+
 def _print_banner(
-    args: argparse.Namespace, accounts: "DemoAccounts", zoom_users: list["DemoZoomUser"]
+    args: argparse.Namespace,
+    accounts: "DemoAccounts",
+    zoom_users: list["DemoZoomUser"],
+    *,
+    database: str,
 ) -> None:
     web = f"http://127.0.0.1:{args.port}"
     password = accounts.password
@@ -254,7 +282,7 @@ def _print_banner(
     )
     lines = [
         "",
-        "slotlink is running (demo mode, SQLite, demo data).",
+        f"slotlink is running (demo mode, demo data, {database}).",
         "",
         f"  App              {web}/360/",
         f"  Sign in          {web}/signin",
