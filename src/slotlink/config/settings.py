@@ -167,8 +167,24 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the
+    # header a client sends): without it every request would look like plain http.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_https_production = MODE == "production" and BASE_URL.startswith("https://")
+# Plain http is sent to https once requests can be told apart (behind the TLS proxy); not
+# the health and metrics endpoints, which load balancers and Prometheus may ask directly.
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT", default=_https_production and BEHIND_TLS_PROXY
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Browsers keep to https for a year; only sent on https responses. The host's own
+# subdomains too (slotlink has none); preloading binds the whole domain, its owner's call.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _https_production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Email --------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "slotlink <no-reply@slotlink.localhost>")
