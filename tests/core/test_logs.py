@@ -86,6 +86,21 @@ def test_a_refusal_logs_one_line_without_a_traceback(member_client, console):
     assert len([line for line in logged.splitlines() if "Forbidden" in line]) == 1
 
 
+@pytest.mark.django_db
+def test_the_first_run_link_is_the_one_token_printed(console):
+    """A fresh install's web process prints its setup link for the operator in full; the
+    same link requested later is redacted like any other."""
+    from slotlink.accounts.setup import setup_token_announce
+
+    setup_token_announce()
+    printed = console.getvalue()
+    token = printed.rsplit("?token=", 1)[1].strip()
+    assert len(token) > 20
+    later = record("GET %s", f"/setup?token={token}")
+    RedactSecrets().filter(later)
+    assert token not in later.getMessage()
+
+
 def test_the_settings_put_the_filters_on_the_console():
     from django.conf import settings
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from slotlink.accounts.models import Organization, SetupToken
 from slotlink.accounts.services import NewOrganization, organization_create_with_admin
 from slotlink.accounts.tokens import looks_like_token, token_hash, token_new
+from slotlink.core.logs import KEEP_SECRETS
 
 log = logging.getLogger("slotlink.accounts")
 
@@ -49,7 +50,11 @@ def setup_token_announce() -> None:
         return
     if token is not None:
         url = f"{settings.BASE_URL}{reverse('setup')}?token={token}"
-        log.warning("accounts.setup.token No organization yet. Create the first one at %s", url)
+        log.warning(
+            "accounts.setup.token No organization yet. Create the first one at %s",
+            url,
+            extra={KEEP_SECRETS: True},  # the operator reads it here; every other link redacted
+        )
 
 
 def setup_token_valid(token: str) -> bool:

@@ -4,7 +4,8 @@ The settings' LOGGING puts these on the one console handler, so they apply to ev
 logger (slotlink's, Django's, the task worker's):
 
 - `RedactSecrets` rewrites each record's message through `redaction.redact`: a 404 for a
-  mistyped reschedule link must not leave the token in the log.
+  mistyped reschedule link must not leave the token in the log. The first-run link is
+  the one exception (KEEP_SECRETS): printing it for the operator is its purpose.
 - `RefusalsInOneLine` drops the traceback Django attaches to a 403 (PermissionDenied) or
   another refusal below 500: an expected answer is one line; a 500 keeps its traceback.
 - `JsonFormatter` (SLOTLINK_LOG_FORMAT=json) writes one JSON object per line. slotlink's
@@ -25,8 +26,15 @@ _FIELD = re.compile(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=(\S*)")
 RESERVED = {"time", "level", "logger", "event", "message", "exception", "status"}
 
 
+# A record logged with `extra={KEEP_SECRETS: True}` is printed as it is: the one line
+# whose secret is meant for the operator's eyes (the first-run link, accounts/setup.py).
+KEEP_SECRETS = "slotlink_keep_secrets"
+
+
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, KEEP_SECRETS, False):
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
