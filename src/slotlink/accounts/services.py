@@ -143,3 +143,23 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
+
+
+LAST_ADMIN = (
+    "{name} is the organization's only admin, so they can't be removed. Make someone else "
+    "an admin first."
+)
+
+
+def membership_delete(*, membership: Membership) -> None:
+    """Take a person out of an organization; their account stays (they may be in others).
+    An organization always keeps an admin. Call inside the caller's transaction."""
+    with transaction.atomic():
+        # Locked as for a role change, so two admins removing each other can't both win.
+        list(Membership.objects.select_for_update().filter(organization=membership.organization))
+        if not Membership.objects.filter(pk=membership.pk).exists():
+            raise ValidationError("They were removed from the organization a moment ago.")
+        membership.refresh_from_db()
+        if membership.is_admin and admin_count(organization=membership.organization) == 1:
+            raise ValidationError(LAST_ADMIN.format(name=membership.user.get_full_name()))
+        membership.delete()

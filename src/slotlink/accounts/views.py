@@ -13,17 +13,25 @@ from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
 from slotlink.accounts.models import Membership
 from slotlink.accounts.selectors import members_of, memberships_of_user
 from slotlink.accounts.services import membership_change_role
+from slotlink.conferencing.members import member_statuses
 from slotlink.core.ids import parse_id
 
 
 @admin_required
 def member_list(request: MemberRequest) -> HttpResponse:
+    organization = request.membership.organization
+    members = list(members_of(organization=organization))
+    # Each conferencing provider's status of every member (e.g. their own Zoom), one query
+    # per provider, through the seam: accounts knows no provider.
+    statuses = member_statuses(
+        organization_id=organization.id, user_ids=[member.user_id for member in members]
+    )
     return render(
         request,
         "accounts/member_list.html",
         {
-            "members": members_of(organization=request.membership.organization),
-            "invitations": invitations_pending(organization=request.membership.organization),
+            "members": [(member, statuses[member.user_id]) for member in members],
+            "invitations": invitations_pending(organization=organization),
         },
     )
 

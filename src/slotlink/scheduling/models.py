@@ -206,6 +206,7 @@ class BookingEvent(models.Model):
         BOOKED = "booked", "Booked"
         RESCHEDULED = "rescheduled", "Rescheduled"
         CANCELLED = "cancelled", "Cancelled"
+        REASSIGNED = "reassigned", "Given to another host"  # its host left the organization
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=12, choices=Kind.choices)

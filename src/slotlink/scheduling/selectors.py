@@ -19,6 +19,7 @@ from slotlink.scheduling.slots import (
     SlotRules,
     WeeklyInterval,
     free_starts,
+    is_free,
     slot_problem,
 )
 
@@ -160,6 +161,34 @@ def slot_problem_for(
         excluding=excluding,
     )
     return slot_problem(rules, busy, start=start, now=now)
+
+
+def host_is_free(*, host: User, booking: Booking) -> bool:
+    """Whether `host` could take `booking` at its time: none of their bookings (with the
+    buffers of both event types) overlaps it. A seat in a session of the same group event
+    type at the same start shares its time. Call it under the host's lock to act on it."""
+    event_type = booking.event_type
+    rules = slot_rules_for(event_type=event_type, host=host)
+    busy, _ = _busy_and_seats(
+        event_type=event_type, host=host, since=booking.start, until=booking.end, excluding=booking
+    )
+    return is_free(rules, busy, start=booking.start)
+
+
+def future_bookings_hosted_by(
+    *, organization_id: int, host_id: int, now: datetime
+) -> QuerySet[Booking]:
+    """A host's confirmed bookings that haven't started, soonest first."""
+    return (
+        Booking.objects.filter(
+            organization_id=organization_id,
+            host_id=host_id,
+            status=Booking.Status.CONFIRMED,
+            start__gt=now,
+        )
+        .select_related("event_type", "host")
+        .order_by("start", "id")
+    )
 
 
 def bookings_for(*, membership: Membership, upcoming: bool, now: datetime) -> QuerySet[Booking]:

@@ -242,6 +242,12 @@ def free_starts(
     return free
 
 
+def is_free(rules: SlotRules, busy: Iterable[BusyTime], *, start: datetime) -> bool:
+    """Whether [start, start + duration) is clear of every busy time and its buffers, with
+    no regard to working hours, notice or horizon (an admin placing a booking)."""
+    return _is_free(start, start + rules.duration, _blocked(rules, busy))
+
+
 def slot_problem(
     rules: SlotRules, busy: Iterable[BusyTime], *, start: datetime, now: datetime
 ) -> SlotProblem | None:

@@ -3,6 +3,7 @@ from django.urls import path
 from slotlink.scheduling.views import (
     availability,
     bookings,
+    departures,
     event_types,
     manage,
     public,
@@ -27,6 +28,11 @@ urlpatterns = [
         "360/bookings/<int:booking_id>/cancel",
         bookings.booking_host_cancel,
         name="booking-host-cancel",
+    ),
+    path(
+        "360/members/<int:membership_id>/remove",
+        departures.member_remove_view,
+        name="member-remove",
     ),
     path("360/sessions/<int:session_id>/cancel", sessions.session_cancel, name="session-cancel"),
     # Invitees

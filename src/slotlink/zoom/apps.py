@@ -9,14 +9,17 @@ class ZoomConfig(AppConfig):
 
     def ready(self) -> None:
         from slotlink.conferencing import seam
+        from slotlink.conferencing.members import register_member_provider
         from slotlink.core.metrics import register_scrape_gauges
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
+        from slotlink.zoom.members import ZoomMembers
         from slotlink.zoom.metrics import zoom_gauges
         from slotlink.zoom.provider import ZoomProvider
         from slotlink.zoom.webinars.provider import ZoomWebinarProvider
 
         seam.register_provider(ZoomProvider())
         seam.register_provider(ZoomWebinarProvider())
+        register_member_provider(ZoomMembers())
         register_scrape_gauges(zoom_gauges)
         self._register_periodic_jobs()
 

@@ -29,8 +29,18 @@ LIMIT_FIELDS = ["minimum_notice_minutes", "buffer_minutes", "horizon_days", "is_
 EVENT_TYPE_FIELDS = {*GENERAL_FIELDS, *LIMIT_FIELDS}
 
 
+HOST_LEFT = (
+    "Its host is no longer a member of this organization, so it can't be bookable. Pick a "
+    "host who is a member first."
+)
+
+
+def _is_member(organization_id: int, user_id: int) -> bool:
+    return Membership.objects.filter(organization_id=organization_id, user_id=user_id).exists()
+
+
 def _check_host(*, organization_id: int, host: User) -> None:
-    if not Membership.objects.filter(organization_id=organization_id, user=host).exists():
+    if not _is_member(organization_id, host.id):
         raise ValidationError({"host": "The host must be a member of this organization."})
 
 
@@ -70,6 +80,8 @@ def event_type_update(
         setattr(event_type, name, value)
     if not event_type.is_group:
         event_type.seats_per_session = 1
+    if event_type.is_active and not _is_member(event_type.organization_id, event_type.host_id):
+        raise ValidationError({"is_active": HOST_LEFT})
     event_type.full_clean()
     event_type.save()
     if event_type.is_group:

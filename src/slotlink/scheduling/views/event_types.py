@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,11 +144,16 @@ def event_type_limits(request: MemberRequest, event_type_id: int) -> HttpRespons
         initial={name: getattr(event_type, name) for name in LIMIT_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
-        event_type_update(
-            event_type=event_type, **{name: form.cleaned_data[name] for name in LIMIT_FIELDS}
-        )
-        messages.success(request, "Saved. New bookings use these limits.")
-        return redirect("event-limits", event_type_id=event_type.id)
+        try:
+            event_type_update(
+                event_type=event_type, **{name: form.cleaned_data[name] for name in LIMIT_FIELDS}
+            )
+        except ValidationError as error:  # e.g. bookable again while its host has left
+            form.add_error(None, error.messages)
+            event_type.refresh_from_db()
+        else:
+            messages.success(request, "Saved. New bookings use these limits.")
+            return redirect("event-limits", event_type_id=event_type.id)
     return render(
         request,
         "scheduling/event_type_limits.html",

@@ -1,0 +1,96 @@
+"""Zoom on the members page (connected, broken, none) and when a member is removed (their
+own Zoom revoked at Zoom and deleted; org accounts they added pass to the admin)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from slotlink.accounts.models import Membership
+from slotlink.zoom.connections import zoom_user_break
+from slotlink.zoom.models import ZoomConnection, ZoomUser
+from tests.factories import make_member
+from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.zoom.factories import connected
+
+pytestmark = pytest.mark.django_db
+
+
+def member_rows(admin_client) -> dict[str, str]:
+    """Each member's row of the members page, by email."""
+    page = admin_client.get("/360/members").content.decode()
+    rows = page.split("<tr>")[2:]
+    return {row.split("<td>")[2].split("</td>")[0]: row for row in rows}
+
+
+def queries_for_members_page(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/360/members").status_code == 200
+    return len(queries)
+
+
+def test_admins_see_each_members_zoom_status(
+    zoom: ZoomSandbox, organization, admin_client, admin_membership
+):
+    """Connected (with the Zoom email), Connection broken (with why), or none (their Zoom
+    bookings use the org account); one query for every member's Zoom."""
+    connected_member = make_member(organization, email="cora@acme.test")
+    broken_member = make_member(organization, email="bo@acme.test")
+    make_member(organization, email="nell@acme.test")
+    connected(zoom, connected_member, email="cora@zoom.test")
+    broken, _ = connected(zoom, broken_member, email="bo@zoom.test")
+    zoom_user_break(zoom_user=broken.zoom_user, reason="The app was removed in Zoom.")
+    rows = member_rows(admin_client)
+    assert "Connected" in rows["cora@acme.test"]
+    assert "cora@zoom.test" in rows["cora@acme.test"]
+    assert "Connection broken" in rows["bo@acme.test"]
+    assert "The app was removed in Zoom." in rows["bo@acme.test"]
+    assert "None" in rows["nell@acme.test"]
+    assert "their Zoom bookings use the org account" in rows["nell@acme.test"]
+    before = queries_for_members_page(admin_client)
+    for n in range(5):
+        extra = make_member(organization, email=f"extra{n}@acme.test")
+        connected(zoom, extra, email=f"e{n}@zoom.test")
+    assert queries_for_members_page(admin_client) == before  # not one per member
+
+
+def test_removing_a_member_revokes_their_zoom_at_zoom_and_deletes_it(
+    zoom: ZoomSandbox,
+    organization,
+    admin_client,
+    admin_membership,
+    django_capture_on_commit_callbacks,
+):
+    """Their own Zoom is revoked at Zoom and its tokens deleted once the removal commits; a
+    shared org account they added stays, now owned by the admin who removed them."""
+    leaver = make_member(organization, role=Membership.Role.ADMIN, email="lea@acme.test")
+    personal, zoom_user = connected(zoom, leaver, email="lea@zoom.test")
+    shared, _ = connected(zoom, leaver, role="org", email="rooms@zoom.test")
+    page = admin_client.get(f"/360/members/{leaver.id}/remove").content.decode()
+    assert "Their own Zoom (lea@zoom.test) is disconnected" in page
+    assert "The shared org Zoom account rooms@zoom.test they added stays" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(f"/360/members/{leaver.id}/remove").status_code == 302
+    assert not ZoomConnection.objects.filter(pk=personal.pk).exists()
+    assert not ZoomUser.objects.filter(zoom_user_id=zoom_user["id"]).exists()
+    assert len(zoom.requests(method="POST", path="/oauth/revoke")) == 1
+    authorized = zoom.control.get(f"/users/{zoom_user['id']}").json()["authorized_apps"]
+    assert zoom.app()["client_id"] not in authorized
+    shared.refresh_from_db()
+    assert shared.owner == admin_membership.user
+
+
+def test_a_failed_removal_keeps_their_zoom(
+    zoom: ZoomSandbox,
+    organization,
+    admin_client,
+    admin_membership,
+    django_capture_on_commit_callbacks,
+):
+    """When the removal is refused (the last admin), their Zoom stays connected and Zoom
+    is not called."""
+    personal, _ = connected(zoom, admin_membership, email="ada@zoom.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/360/members/{admin_membership.id}/remove")
+    assert response.status_code == 200
+    assert ZoomConnection.objects.filter(pk=personal.pk).exists()
+    assert not zoom.requests(method="POST", path="/oauth/revoke")
