@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scheduling', '0007_booking_email_lease'),
+        ("scheduling", "0007_booking_email_lease"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='bookingevent',
-            name='kind',
-            field=models.CharField(choices=[('booked', 'Booked'), ('rescheduled', 'Rescheduled'), ('cancelled', 'Cancelled'), ('reassigned', 'Given to another host')], max_length=12),
+            model_name="bookingevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("booked", "Booked"),
+                    ("rescheduled", "Rescheduled"),
+                    ("cancelled", "Cancelled"),
+                    ("reassigned", "Given to another host"),
+                ],
+                max_length=12,
+            ),
         ),
     ]
