@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from slotlink.core.heartbeats import worker_heartbeat
 from slotlink.core.models import WorkerHeartbeat
+from tests.web_process import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,14 +42,6 @@ def test_a_new_worker_clears_the_rows_of_workers_silent_for_a_day():
     assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == ["new"]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_slotlink_db_worker_beats_while_it_runs():
@@ -61,7 +53,7 @@ def test_slotlink_db_worker_beats_while_it_runs():
         env={
             **os.environ,
             "SLOTLINK_MODE": "test",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "PYTHONPATH": str(ROOT),
         },
         stdout=subprocess.DEVNULL,

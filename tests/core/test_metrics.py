@@ -8,13 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from slotlink.zoom.models import WebhookEvent
 from slotlink.zoom.tasks import webhook_event_handle
 from tests.core.tasks_for_tests import write_marker
-from tests.web_process import WebProcess
+from tests.web_process import WebProcess, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -57,21 +56,13 @@ def test_queue_gauges_are_read_at_scrape_time():
     assert "slotlink_workers_alive 0.0" in scraped
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_a_counter_a_worker_records_is_served_by_the_web_processes(tmp_path):
     """A webhook event handled by a `slotlink db_worker` process is counted in the metrics
     that gunicorn's web processes serve: they share PROMETHEUS_MULTIPROC_DIR."""
     env = {
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
         "SLOTLINK_METRICS_TOKEN": TOKEN,
     }
