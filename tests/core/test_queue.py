@@ -124,3 +124,8 @@ def test_organization_admins_are_not_platform_staff(admin_client, member_client)
 def test_in_the_demo_its_admin_sees_the_queue(admin_client, member_client):
     assert admin_client.get("/360/queue").status_code == 200
     assert member_client.get("/360/queue").status_code == 403
+
+
+def test_the_queue_is_in_the_navigation_of_those_who_may_see_it(staff_client, admin_client):
+    assert 'href="/360/queue"' in staff_client.get("/360/queue").content.decode()
+    assert 'href="/360/queue"' not in admin_client.get("/360/members").content.decode()
