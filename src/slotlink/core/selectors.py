@@ -1,4 +1,4 @@
-"""Reading the task queue's health: for the queue page, `/readyz` and the metrics.
+"""Reading the task queue's health, for the queue page and the metrics.
 
 The numbers come from django-tasks-db's table when the task backend is the database one
 (what `slotlink db_worker` runs); with another backend (RQ) the queue lives elsewhere and
