@@ -74,13 +74,16 @@ def console() -> Iterator[io.StringIO]:
 
 @pytest.mark.django_db
 def test_a_refusal_logs_one_line_without_a_traceback(member_client, console):
-    """A member opening an admin page (403) and a stale reschedule link (404) each log one
-    line; neither a traceback nor the link's token."""
+    """A member opening an admin page (403), a stale reschedule link (404) and a request
+    for another host (400) each log one line; no traceback, no token."""
     assert member_client.get("/360/members").status_code == 403
     assert member_client.get(f"/booking/{TOKEN}/reschedule").status_code == 404
     logged = console.getvalue()
     assert "Forbidden (Permission denied): /360/members" in logged
     assert "Not Found: /booking/[redacted]/reschedule" in logged
+    assert member_client.get("/signin", HTTP_HOST="evil.example").status_code == 400
+    logged = console.getvalue()
+    assert "Invalid HTTP_HOST header: 'evil.example'" in logged
     assert "Traceback" not in logged
     assert TOKEN not in logged
     assert len([line for line in logged.splitlines() if "Forbidden" in line]) == 1
