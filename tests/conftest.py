@@ -7,7 +7,11 @@ from django.test import Client
 from slotlink.accounts.models import Membership
 from tests.factories import make_member, make_organization
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.zoom_sandbox"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.task_queue",
+    "tests.fixtures.zoom_sandbox",
+]
 
 # The SQLite test database is a file here, so real worker processes can open it too.
 settings.DATA_DIR.mkdir(parents=True, exist_ok=True)

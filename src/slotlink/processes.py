@@ -51,6 +51,7 @@ def run_demo(argv: list[str]) -> int:
     os.umask(0o077)
 
     os.environ["SLOTLINK_MODE"] = "demo"
+    os.environ["SLOTLINK_TASK_BACKEND"] = "db"  # the demo's worker is `db_worker`, RQ or not
     os.environ["PORT"] = str(args.port)
     os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")

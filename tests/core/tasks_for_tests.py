@@ -26,3 +26,16 @@ def meet(barrier: str, path: str) -> None:
 def enqueue_marker(path: str, text: str) -> None:
     """A task whose work is another task."""
     write_marker.enqueue(path, text)
+
+
+# A periodic job that runs until released, so a test can try to start it twice at once.
+SLOW_RUNS: list[str] = []
+SLOW_STARTED = threading.Event()
+SLOW_RELEASE = threading.Event()
+
+
+@task()
+def slow_job() -> None:
+    SLOW_RUNS.append(threading.current_thread().name)
+    SLOW_STARTED.set()
+    SLOW_RELEASE.wait(timeout=30)

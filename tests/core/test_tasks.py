@@ -1,14 +1,14 @@
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
-from django_tasks_db.models import DBTaskResult
+from django.db import transaction
 
 from slotlink.core.tasks import enqueue_on_commit
 from tests.core.tasks_for_tests import write_marker
+from tests.fixtures.task_queue import queued_tasks
+from tests.fixtures.workers import worker_command, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,16 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_worker_until_idle() -> subprocess.CompletedProcess[str]:
-    """Run the real `slotlink db_worker` on the test database until the queue is empty."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "SLOTLINK_MODE": "test", "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    """Run the real worker of this run's task backend (`slotlink db_worker`, or `slotlink
+    rqworker` with RQ) on the test database until the queue is empty."""
     return subprocess.run(
-        [sys.executable, "-m", "slotlink", "db_worker", "--batch", "--no-startup-delay"],
-        env=env,
+        [sys.executable, "-m", "slotlink", *worker_command("tests", until_idle=True)],
+        env=worker_env(),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -39,11 +34,11 @@ def test_a_task_enqueued_in_a_committed_transaction_runs_in_the_worker(tmp_path)
     marker = tmp_path / "ran.txt"
     with transaction.atomic():
         enqueue_on_commit(write_marker, str(marker), "hello")
-        assert DBTaskResult.objects.count() == 0  # nothing before the commit
-    assert DBTaskResult.objects.count() == 1
+        assert queued_tasks() == []  # nothing before the commit
+    assert [task.name for task in queued_tasks()] == ["write_marker"]
     run_worker_until_idle()
     assert marker.read_text() == "hello"
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert queued_tasks() == []
 
 
 def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(tmp_path):
@@ -57,6 +52,6 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(tmp_path):
 
     with pytest.raises(RuntimeError):
         book_then_fail()
-    assert DBTaskResult.objects.count() == 0
+    assert queued_tasks() == []
     run_worker_until_idle()
     assert not marker.exists()

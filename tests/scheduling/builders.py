@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.scheduling.models import Booking, EventType, LocationKind
@@ -12,6 +11,7 @@ from slotlink.scheduling.selectors import free_slots
 from slotlink.scheduling.services.bookings import Invitee, booking_create
 from slotlink.scheduling.services.event_types import availability_replace, event_type_create
 from tests.factories import make_member
+from tests.fixtures.task_queue import run_ready_tasks
 
 ALL_DAY = [(weekday, time(0, 0), time(23, 59)) for weekday in range(7)]
 STARTS_AFTER = timedelta(hours=1)
@@ -74,13 +74,6 @@ def book(event_type: EventType, start: datetime | None = None, **fields: str) ->
 
 
 def run_queued_tasks() -> int:
-    """Run the tasks that are due, as `db_worker` would, but in this process: emails then land
+    """Run the tasks that are due, as a worker would, but in this process: emails then land
     in Django's test outbox. Returns how many ran."""
-    ran = 0
-    while (result := DBTaskResult.objects.ready().first()) is not None:
-        result.claim("tests")
-        task = result.task
-        task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-        result.set_successful(None)
-        ran += 1
-    return ran
+    return run_ready_tasks(rounds=1_000_000, only_due=True)

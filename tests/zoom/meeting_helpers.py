@@ -14,38 +14,21 @@ from typing import Any
 
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from slotlink.accounts.models import Membership, User
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.zoom.models import ZoomConnection, ZoomMeeting
+from tests.fixtures.task_queue import run_ready_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import make_event_type
 
 
 def drain(*, rounds: int = 50, only_due: bool = False, only: str = "") -> int:
-    """Run queued tasks as `db_worker` would, here; unless `only_due`, tasks asked to run
+    """Run queued tasks as a worker would, here; unless `only_due`, tasks asked to run
     later (retries, emails waiting for a link) are run now too; `only` runs just the tasks
     of that name (e.g. "zoom_meeting_sync"). Returns how many ran."""
-    ran = 0
-    for _ in range(rounds):
-        if not only_due:
-            DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now()).update(
-                run_after=timezone.now()
-            )
-        due = DBTaskResult.objects.ready()
-        result = (due.filter(task_path__endswith=f".{only}") if only else due).first()
-        if result is None:
-            break
-        result.claim("tests")
-        try:
-            result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-        finally:
-            result.set_successful(None)
-        ran += 1
-    return ran
+    return run_ready_tasks(rounds=rounds, only_due=only_due, only=only)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.core import mail
 from slotlink.core.periodic import periodic_run_due
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
 from slotlink.zoom.models import SyncLogEntry, WebhookEvent, ZoomMeeting, ZoomUser
+from tests.fixtures.task_queue import queued_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
 from tests.zoom.meeting_helpers import (
@@ -169,11 +170,10 @@ def test_the_hourly_reconcile_finds_what_webhooks_missed_and_deletes_orphans(
 
 def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host):
     """Two schedulers at the same moment: each due job is enqueued once."""
-    from django_tasks_db.models import DBTaskResult
-
-    DBTaskResult.objects.all().delete()
     first = periodic_run_due()
     second = periodic_run_due()
-    assert sorted(first) == ["zoom.attendance", "zoom.reconcile", "zoom.sweep"]
+    jobs = ["scheduling.email-sweep", "zoom.attendance", "zoom.reconcile", "zoom.sweep"]
+    assert sorted(first) == jobs
     assert second == []
-    assert DBTaskResult.objects.count() == 3
+    enqueued = [task.args[0] for task in queued_tasks() if task.name == "periodic_run"]
+    assert sorted(enqueued) == jobs

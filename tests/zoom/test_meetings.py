@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.scheduling.models import EventType
 from slotlink.zoom.models import SyncLogEntry, ZoomMeeting, ZoomRollout, ZoomUser
+from tests.fixtures.task_queue import queued_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
 from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, to
@@ -82,10 +82,7 @@ def test_the_confirmation_email_and_invite_carry_the_link(
 
 
 def tasks_due() -> list[str]:
-    return [
-        path.rsplit(".", 1)[-1]
-        for path in DBTaskResult.objects.ready().values_list("task_path", flat=True)
-    ]
+    return [task.name for task in queued_tasks(due_only=True)]
 
 
 def test_the_stored_link_sends_the_confirmation_and_nothing_polls_for_it(
@@ -101,8 +98,9 @@ def test_the_stored_link_sends_the_confirmation_and_nothing_polls_for_it(
     assert drain(only_due=True) == 2  # the sync, then the announcement's email
     meeting = meeting_of(booking)
     assert [meeting.join_url in email.body for email in mail.outbox] == [True, True]
-    waiting = DBTaskResult.objects.get(status="READY")
-    assert waiting.task_path.endswith("send_booking_email")
+    (waiting,) = queued_tasks()
+    assert waiting.name == "send_booking_email"
+    assert waiting.run_after
     assert waiting.run_after > booking.created_at + timedelta(seconds=19)
     drain()
     assert len(mail.outbox) == 2

@@ -135,7 +135,25 @@ if TESTING:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ----------------------------------------------------------------------
+# `db` keeps the queue in the database (workers: `slotlink db_worker`); `rq` in Redis at
+# SLOTLINK_REDIS_URL (workers: `slotlink rqworker`). The tasks are the same either way.
+TASK_BACKEND = env_str("SLOTLINK_TASK_BACKEND", "db").lower()
+if TASK_BACKEND not in {"db", "rq"}:
+    raise ImproperlyConfigured(f"SLOTLINK_TASK_BACKEND must be db or rq, not {TASK_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periods of the periodic jobs in seconds, by name, to override their defaults:
+# "zoom.sweep=30,scheduling.email-sweep=30".
+PERIODIC_EVERY = {
+    name: float(seconds)
+    for name, _, seconds in (
+        part.partition("=") for part in env_list("SLOTLINK_PERIODIC_EVERY", [])
+    )
+}
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env_str("SLOTLINK_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}  # runs django-tasks' tasks
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 # How long a booking confirmation waits for its conferencing link before it goes out saying
 # the link follows (an update with the link is sent when it is ready).
 LINK_WAIT_SECONDS = env_int("SLOTLINK_LINK_WAIT_SECONDS", 20)

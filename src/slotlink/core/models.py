@@ -7,12 +7,16 @@ from django.utils import timezone
 class PeriodicJob(models.Model):
     """A periodic job's next due time. A scheduler claims a run by moving `next_run_at`
     forward in one conditional UPDATE, so with any number of schedulers (or machines)
-    each run is enqueued once."""
+    each run is enqueued once; a worker runs it holding `running_until`, so runs never
+    overlap."""
 
     name = models.CharField(max_length=80, unique=True)
     next_run_at = models.DateTimeField(default=timezone.now)
     last_run_at = models.DateTimeField(null=True, blank=True)
     runs = models.PositiveIntegerField(default=0)
+    # Held while a worker runs the job, so no two runs overlap (see core/periodic.py).
+    running_until = models.DateTimeField(null=True, blank=True)
+    running_owner = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"
