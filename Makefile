@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint typecheck pytest chromium benchmarks lock clean
+.PHONY: run test lint typecheck pytest chromium bench benchmarks lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,15 @@ chromium:
 	    exit 1; \
 	  fi; }
 
-benchmarks: $(VENV)/.dev
-	$(BIN)/python -m benchmarks.run_all
+# Every benchmark side by side; rewrites docs/benchmarks.md's latest run and its plot.
+$(VENV)/.bench: $(VENV)/.dev
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
+
+benchmarks: bench
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(VENV)/.dev

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from benchmarks import results
 from benchmarks.ports import free_port
 
 MEETING = {
@@ -185,6 +186,31 @@ def report(result: Result, clients: int) -> str:
     return "\n".join(lines)
 
 
+def summary(result: Result, clients: int, argv: list[str]) -> results.Result:
+    latencies = sorted(result.outcome.latencies_ms)
+    return results.Result(
+        benchmark="benchmarks.sandbox_creates",
+        title="Zoom sandbox: start-up and meeting creates",
+        argv=argv,
+        rows=[
+            results.Row(
+                f"start-up until it answers (max of {len(result.startup_seconds)})",
+                f"{max(result.startup_seconds):.2f} s",
+                f"< {BAR_STARTUP_SECONDS:g} s",
+                max(result.startup_seconds) < BAR_STARTUP_SECONDS,
+            ),
+            results.Row(
+                f"meeting creates/s ({clients} clients; p50, p95 latency)",
+                f"{result.per_second:.0f}/s ({statistics.median(latencies):.1f}, "
+                f"{latencies[max(0, int(len(latencies) * 0.95) - 1)]:.1f} ms), "
+                f"{result.outcome.errors} errors",
+                f">= {BAR_CREATES_PER_SECOND:g}/s, no error",
+                result.per_second >= BAR_CREATES_PER_SECOND and not result.outcome.errors,
+            ),
+        ],
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Zoom sandbox start-up and create throughput.")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to create")
@@ -193,9 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--state-file", help="measure with state kept in this file (as under make run)"
     )
+    results.json_option(parser)
     args = parser.parse_args(argv)
     result = run(args.seconds, args.clients, args.startups, args.state_file)
     print(report(result, args.clients))
+    results.write(summary(result, args.clients, results.argv_without_json(argv)), args.json)
     if result.passed:
         print("PASS: starts in < 2 s and serves >= 500 meeting creates/s")
         return 0

@@ -37,6 +37,7 @@ from typing import Protocol
 
 import httpx
 
+from benchmarks import results
 from benchmarks.ports import free_port
 
 ORGANIZATION = "bench"
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--prepare", metavar="SLOTS_FILE", help=argparse.SUPPRESS)
+    results.json_option(parser)
     args = parser.parse_args(argv)
     if args.prepare:
         prepare(args.prepare)
@@ -287,6 +289,26 @@ def main(argv: list[str] | None = None) -> int:
     for phase in phases:
         print(phase.row())
     failures = [error for phase in phases for error in phase.errors]
+    results.write(
+        results.Result(
+            benchmark="benchmarks.scheduling_booking",
+            title="Scheduling: booking page and booking POST",
+            argv=results.argv_without_json(argv),
+            notes=[f"SQLite, {args.clients} clients, {args.seconds:g} s per phase"],
+            rows=[
+                results.Row(
+                    f"{phase.name}: req/s, p50, p95",
+                    f"{len(phase.latencies_ms) / phase.seconds:.0f}/s, "
+                    f"{phase.percentile(50):.0f} ms, {phase.percentile(95):.0f} ms; "
+                    f"{len(phase.errors)} errors",
+                    "no error",
+                    not phase.errors,
+                )
+                for phase in phases
+            ],
+        ),
+        args.json,
+    )
     if failures:
         print(f"\n{len(failures)} errors, e.g. {sorted(set(failures))[:5]}")
     return 1 if failures else 0

@@ -17,7 +17,6 @@ P3_SHARE = 0.9
 P3_429_SHARE = 0.01
 P8_FIRST_SHARE = 0.99
 SECONDS_TO_LINK_TIMEOUT = 180
-NO_BAR = "none (for comparison)"
 
 
 @dataclass

@@ -119,7 +119,7 @@ def seed(control: SandboxControl, *, slots: dict[str, int], pace_hosts: int) -> 
     org_zoom_user = zoom_connect(
         control, organization=organization, owner=admin, email="meetings@bench.test", role="org"
     )
-    for name in ("link", "mail", "storm", "life"):
+    for name in ("link", "fast", "mail", "storm", "life"):
         host = host_create(organization=organization, name=name, slots=slots[name])
         host.zoom_user = zoom_connect(
             control,
