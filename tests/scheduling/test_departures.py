@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership, User
 from slotlink.scheduling.models import Booking, BookingEvent, EventType, LocationKind
+from slotlink.scheduling.services.bookings import BookingError, booking_create
 from tests.factories import make_member, make_organization
 from tests.scheduling.builders import (
     book,
+    invitee,
     make_event_type,
     make_host,
     next_free_starts,
@@ -202,3 +204,15 @@ def test_a_removed_hosts_event_type_cannot_be_made_bookable_again(
     assert response.status_code == 200
     assert "Its host is no longer a member of this organization" in response.content.decode()
     assert not EventType.objects.get(pk=event_type.pk).is_active
+
+
+def test_a_booking_racing_the_removal_is_refused(admin_client, organization, leaver):
+    """A booking page loaded before the removal can't book after it: the event type is
+    checked again under the host's lock, and the invitee is told in words."""
+    event_type = make_event_type(organization, leaver.user, slug="lea")
+    start = next_free_starts(event_type)[0]
+    loaded = EventType.objects.get(pk=event_type.pk)  # what the page had in hand
+    remove(admin_client, leaver)
+    with pytest.raises(BookingError, match="can't be booked anymore"):
+        booking_create(event_type=loaded, start=start, invitee=invitee())
+    assert not Booking.objects.exists()

@@ -43,6 +43,9 @@ SLOT_MESSAGES = {
     SlotProblem.OUTSIDE_HOURS: "That time isn't available. Please pick one of the times shown.",
     SlotProblem.TAKEN: "That time was just taken. Please pick another.",
 }
+NOT_BOOKABLE_MESSAGE = (
+    "This event type can't be booked anymore. Pick another on the organization's page."
+)
 SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
 LINK_EXPIRED_MESSAGE = "This link doesn't work anymore. Use the links in your latest email."
 SESSION_STARTED_MESSAGE = "This session has already started, so it can't be cancelled."
@@ -149,9 +152,14 @@ def _email_on_commit(
 def booking_create(
     *, event_type: EventType, start: datetime, invitee: Invitee, now: datetime | None = None
 ) -> Booking:
-    """Book `start` for an invitee, or raise SlotUnavailable saying why not."""
+    """Book `start` for an invitee, or raise SlotUnavailable (BookingError for an event
+    type turned off meanwhile) saying why not."""
     with transaction.atomic():
         _lock_host(event_type.host_id)
+        if not EventType.objects.filter(pk=event_type.pk, is_active=True).exists():
+            # Turned off since the page was loaded (its host may have left): checked under
+            # the host's lock, which removing a member takes too.
+            raise BookingError(NOT_BOOKABLE_MESSAGE)
         now = now or timezone.now()
         problem = slot_problem_for(event_type=event_type, start=start, now=now)
         if problem is not None:

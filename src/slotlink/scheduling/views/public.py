@@ -15,7 +15,7 @@ from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.models import Booking, BookingEvent
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import public_event_type, public_event_types
-from slotlink.scheduling.services.bookings import Invitee, SlotUnavailable, booking_create
+from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
@@ -51,7 +51,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         request.POST if request.method == "POST" else None,
         location_kind=event_type.location_kind,
     )
-    refused: SlotUnavailable | None = None
+    refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,7 +66,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
                     address=data.get("address", ""),
                 ),
             )
-        except SlotUnavailable as error:
+        except BookingError as error:  # the time was taken, or the event type turned off
             form.add_error(None, error.message)
             refused = error
         else:
