@@ -1,16 +1,18 @@
 """Forms for starting an organization and for a person's own account: new passwords,
 time zones."""
 
-import zoneinfo
 from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 
+from slotlink.core.zones import lived_in_zone_names
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+    """Zones people live in, by name ("Factory" and the like left out)."""
+    return [(zone, zone.replace("_", " ")) for zone in sorted(lived_in_zone_names())]
 
 
 class TimeZoneField(forms.ChoiceField):
