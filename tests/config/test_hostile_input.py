@@ -6,7 +6,7 @@ from django.test import Client
 
 from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
 from slotlink.accounts.models import Organization, User
-from slotlink.accounts.services import user_create
+from slotlink.accounts.services import organization_create, user_create
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from tests.factories import PASSWORD
 from tests.scheduling.builders import make_event_type, next_free_starts
@@ -166,9 +166,13 @@ def test_people_and_organizations_are_not_named_with_hidden_controls(name):
         user_create(email="x@example.test", full_name=name, password=PASSWORD)
     assert "full_name" in person.value.message_dict
     with pytest.raises(ValidationError) as organization:
-        Organization(name=name, slug="spoof").full_clean()
+        organization_create(name=name, slug="spoof")
     assert "name" in organization.value.message_dict
+    with pytest.raises(ValidationError) as admin:
+        Organization(name=name, slug="spoof").full_clean()  # as the Django admin does
+    assert "name" in admin.value.message_dict
     assert not User.objects.exists()
+    assert not Organization.objects.exists()
 
 
 @pytest.mark.parametrize("zone", NOT_PLACES)

@@ -13,7 +13,10 @@ from slotlink.accounts.selectors import admin_count
 
 
 def organization_create(*, name: str, slug: str = "") -> Organization:
-    return Organization.objects.create(name=name, slug=slug or slugify(name))
+    organization = Organization(name=name, slug=slug or slugify(name))
+    organization.clean()  # no hidden controls in the name; the slug's uniqueness is the DB's
+    organization.save()
+    return organization
 
 
 def user_create(
