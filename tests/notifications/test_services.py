@@ -15,6 +15,7 @@ SUBJECT_PREFIXES = {
     BookingChange.RESCHEDULED: ("Updated:", "Rescheduled:"),
     BookingChange.CANCELLED: ("Cancelled:", "Cancelled:"),
     BookingChange.LINK_READY: ("Zoom link for:", "Zoom link for:"),
+    BookingChange.NEW_HOST: ("New host:", "Now yours:"),
 }
 
 

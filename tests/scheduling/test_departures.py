@@ -71,8 +71,9 @@ def test_removing_reassigns_cancels_and_makes_their_event_types_unbookable(
     colleague,
     django_capture_on_commit_callbacks,
 ):
-    """One booking goes to a free colleague, one is cancelled (its invitee told); the event
-    type stops being bookable, the membership goes, the account and past bookings stay."""
+    """One booking goes to a free colleague (its invitee and the colleague get the updated
+    invite), one is cancelled (its invitee told); the event type stops being bookable, the
+    membership goes, the account and past bookings stay."""
     event_type = make_event_type(organization, leaver.user, title="Lea's intro", slug="lea")
     first, second, third = next_free_starts(event_type, 3)
     kept = book(event_type, first, name="Kim Kept", email="kim@example.test")
@@ -104,7 +105,14 @@ def test_removing_reassigns_cancels_and_makes_their_event_types_unbookable(
     run_queued_tasks()
     recipients = [address for message in mail.outbox for address in message.to]
     assert any("dee@example.test" in address for address in recipients)
-    assert not any("kim@example.test" in address for address in recipients)
+    to_kim = [m for m in mail.outbox if "kim@example.test" in m.to[0]]
+    assert [m.subject.split(":")[0] for m in to_kim] == ["New host"]
+    assert "Your Lea's intro is now with Cole Colleague, at the same time." in to_kim[0].body
+    invite = to_kim[0].attachments[0].get_payload(decode=True).decode().replace("\r\n ", "")
+    (organizer,) = [line for line in invite.splitlines() if line.startswith("ORGANIZER")]
+    assert organizer.endswith("mailto:cole@acme.test")
+    to_cole = [m for m in mail.outbox if "cole@acme.test" in m.to[0]]
+    assert [m.subject.split(":")[0] for m in to_cole] == ["Now yours"]
 
 
 def test_a_cancelled_zoom_booking_is_told_to_the_conferencing_provider(

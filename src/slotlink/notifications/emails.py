@@ -46,11 +46,13 @@ _SUBJECT_PREFIXES = {
         BookingChange.BOOKED: "Confirmed",
         BookingChange.RESCHEDULED: "Updated",
         BookingChange.CANCELLED: "Cancelled",
+        BookingChange.NEW_HOST: "New host",
     },
     Audience.HOST: {
         BookingChange.BOOKED: "New booking",
         BookingChange.RESCHEDULED: "Rescheduled",
         BookingChange.CANCELLED: "Cancelled",
+        BookingChange.NEW_HOST: "Now yours",
     },
 }
 
@@ -60,6 +62,7 @@ _HEADLINES = {
         BookingChange.RESCHEDULED: "Your {title} with {other} has a new time.",
         BookingChange.CANCELLED: "Your {title} with {other} is cancelled.",
         BookingChange.LINK_READY: "The {provider} link for your {title} with {other} is ready.",
+        BookingChange.NEW_HOST: "Your {title} is now with {other}, at the same time.",
     },
     Audience.HOST: {
         BookingChange.BOOKED: "{other} booked {title} with you.",
@@ -67,6 +70,7 @@ _HEADLINES = {
         BookingChange.CANCELLED: "{title} with {other} is cancelled.",
         BookingChange.LINK_READY: "The {provider} link for {title} with {other} is ready.",
         BookingChange.LEFT_SESSION: "{other} moved to another {title} session.",
+        BookingChange.NEW_HOST: "{title} with {other} is yours now: its previous host left.",
     },
 }
 

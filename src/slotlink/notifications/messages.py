@@ -15,6 +15,9 @@ class BookingChange(StrEnum):
     RESCHEDULED = "rescheduled"  # REQUEST with a higher SEQUENCE, same UID
     CANCELLED = "cancelled"  # METHOD:CANCEL, higher SEQUENCE, same UID
     LINK_READY = "link_ready"  # the join link arrived after the confirmation: REQUEST update
+    # Another host took the booking (its host left the organization): REQUEST with a higher
+    # SEQUENCE, same UID and time, the new host as organizer.
+    NEW_HOST = "new_host"
     # The booking moved to another group session: the host's update of the one it left
     # (host only; the booking's RESCHEDULED emails carry the session it joined).
     LEFT_SESSION = "left_session"

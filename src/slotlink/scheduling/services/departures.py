@@ -19,9 +19,13 @@ from django.utils import timezone
 from slotlink.accounts.models import Membership, User
 from slotlink.accounts.services import membership_delete
 from slotlink.conferencing import members as conferencing_members
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.selectors import future_bookings_hosted_by, host_is_free
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
+from slotlink.scheduling.tasks import send_booking_email
+from slotlink.scheduling.tokens import tokens_revoke
 
 CANCEL = "cancel"
 CANCEL_REASON = "Your host is no longer available for this booking."
@@ -77,8 +81,10 @@ def booking_reassign(
     *, booking: Booking, host: User, by: User, now: datetime | None = None
 ) -> Booking:
     """Give a booking that hasn't started to another host of its organization, who must be
-    free at its time. Its invitee, time, location and links stay; its history says who
-    took it. Raises BookingError (nothing changes) when that can't be done."""
+    free at its time. Its invitee, time and location stay; the invitee and the new host are
+    emailed the updated invite (new SEQUENCE, the new host as organizer, new links), and
+    its history says who took it. Raises BookingError (nothing changes) when that can't be
+    done."""
     with transaction.atomic():
         _lock_users({booking.host_id, host.id})
         booking = (
@@ -104,7 +110,9 @@ def booking_reassign(
             )
         previous = booking.host
         booking.host = host
-        booking.save(update_fields=["host"])
+        booking.sequence += 1  # the invite changes organizer
+        booking.save(update_fields=["host", "sequence"])
+        tokens_revoke(booking=booking)  # the new email's links replace the old ones
         BookingEvent.objects.create(
             booking=booking,
             kind=BookingEvent.Kind.REASSIGNED,
@@ -113,6 +121,9 @@ def booking_reassign(
             start=booking.start,
             reason=f"From {previous.get_full_name()} to {host.get_full_name()}",
             sequence=booking.sequence,
+        )
+        enqueue_on_commit(
+            send_booking_email, booking.id, BookingChange.NEW_HOST.value, booking.sequence
         )
     return booking
 

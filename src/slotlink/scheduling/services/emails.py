@@ -53,6 +53,7 @@ CHANGE_OF_EVENT = {
     BookingEvent.Kind.BOOKED: BookingChange.BOOKED,
     BookingEvent.Kind.RESCHEDULED: BookingChange.RESCHEDULED,
     BookingEvent.Kind.CANCELLED: BookingChange.CANCELLED,
+    BookingEvent.Kind.REASSIGNED: BookingChange.NEW_HOST,
 }
 
 
