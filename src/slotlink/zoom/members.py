@@ -13,7 +13,7 @@ from functools import partial
 from django.db import transaction
 
 from slotlink.conferencing.members import MemberStatus
-from slotlink.zoom import client
+from slotlink.zoom import client, selectors
 from slotlink.zoom.connections import zoom_connection_delete
 from slotlink.zoom.errors import ZoomError
 from slotlink.zoom.models import ZoomConnection
@@ -36,10 +36,10 @@ class ZoomMembers:
     def member_statuses(
         self, *, organization_id: int, user_ids: list[int]
     ) -> dict[int, MemberStatus]:
-        connections = ZoomConnection.objects.select_related("zoom_user").filter(
-            organization_id=organization_id, role=Role.PERSONAL, owner_id__in=user_ids
-        )
         statuses = dict.fromkeys(user_ids, NO_ZOOM)
+        connections = selectors.personal_connections_of(
+            organization_id=organization_id, user_ids=user_ids
+        )
         for connection in connections:
             zoom_user = connection.zoom_user
             statuses[connection.owner_id] = MemberStatus(

@@ -58,6 +58,16 @@ def personal_connection(*, organization_id: int, user_id: int) -> ZoomConnection
     )
 
 
+def personal_connections_of(
+    *, organization_id: int, user_ids: list[int]
+) -> QuerySet[ZoomConnection]:
+    """The members' own Zoom connections in the organization, with their Zoom users: one
+    query for a whole members page."""
+    return ZoomConnection.objects.select_related("zoom_user").filter(
+        organization_id=organization_id, role=Role.PERSONAL, owner_id__in=user_ids
+    )
+
+
 def routed_connection(*, organization_id: int, host_id: int) -> ZoomConnection | None:
     """Where a new booking's meeting goes (the help article's routing): the host's own
     connected Zoom; else, with multi-account routing on, the Default Zoom account; else
