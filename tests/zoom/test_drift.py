@@ -172,7 +172,13 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     """Two schedulers at the same moment: each due job is enqueued once."""
     first = periodic_run_due()
     second = periodic_run_due()
-    jobs = ["scheduling.email-sweep", "zoom.attendance", "zoom.reconcile", "zoom.sweep"]
+    jobs = [
+        "core.lost-tasks",
+        "scheduling.email-sweep",
+        "zoom.attendance",
+        "zoom.reconcile",
+        "zoom.sweep",
+    ]
     assert sorted(first) == jobs
     assert second == []
     enqueued = [task.args[0] for task in queued_tasks() if task.name == "periodic_run"]

@@ -14,3 +14,12 @@ class CoreConfig(AppConfig):
         from slotlink.core.datafiles import on_connection_created
 
         connection_created.connect(on_connection_created, dispatch_uid="core.private-sqlite")
+        self._register_periodic_jobs()
+
+    def _register_periodic_jobs(self) -> None:
+        from datetime import timedelta
+
+        from slotlink.core.periodic import register_periodic
+        from slotlink.core.tasks import lost_tasks_fail
+
+        register_periodic("core.lost-tasks", every=timedelta(minutes=1), task=lost_tasks_fail)

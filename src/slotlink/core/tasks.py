@@ -1,9 +1,11 @@
-"""Enqueueing background work so it only happens if the data it needs was committed."""
+"""Enqueueing background work so it only happens if the data it needs was committed; the
+core's own periodic task."""
 
 from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django_tasks import task
 from django_tasks.base import Task
 
 
@@ -13,3 +15,11 @@ def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     Pass ids, not model instances: the worker loads fresh rows itself.
     """
     transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+@task()
+def lost_tasks_fail() -> None:
+    """Mark failed the tasks dead workers left RUNNING (see core/lost_tasks.py)."""
+    from slotlink.core.lost_tasks import tasks_of_lost_workers_fail
+
+    tasks_of_lost_workers_fail()
