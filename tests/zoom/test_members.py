@@ -10,7 +10,9 @@ from slotlink.zoom.connections import zoom_user_break
 from slotlink.zoom.models import ZoomConnection, ZoomUser
 from tests.factories import make_member
 from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.scheduling.builders import book
 from tests.zoom.factories import connected
+from tests.zoom.meeting_helpers import drain, meeting_of, sandbox_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,9 @@ def test_removing_a_member_revokes_their_zoom_at_zoom_and_deletes_it(
     admin_membership,
     django_capture_on_commit_callbacks,
 ):
-    """Their own Zoom is revoked at Zoom and its tokens deleted once the removal commits; a
-    shared org account they added stays, now owned by the admin who removed them."""
+    """Their own Zoom is revoked at Zoom and its tokens deleted after the removal (by the
+    worker); a shared org account they added stays, now owned by the admin who removed
+    them."""
     leaver = make_member(organization, role=Membership.Role.ADMIN, email="lea@acme.test")
     personal, zoom_user = connected(zoom, leaver, email="lea@zoom.test")
     shared, _ = connected(zoom, leaver, role="org", email="rooms@zoom.test")
@@ -70,6 +73,7 @@ def test_removing_a_member_revokes_their_zoom_at_zoom_and_deletes_it(
     assert "The shared org Zoom account rooms@zoom.test they added stays" in page
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(f"/360/members/{leaver.id}/remove").status_code == 302
+    assert drain() >= 1
     assert not ZoomConnection.objects.filter(pk=personal.pk).exists()
     assert not ZoomUser.objects.filter(zoom_user_id=zoom_user["id"]).exists()
     assert len(zoom.requests(method="POST", path="/oauth/revoke")) == 1
@@ -94,3 +98,28 @@ def test_a_failed_removal_keeps_their_zoom(
     assert response.status_code == 200
     assert ZoomConnection.objects.filter(pk=personal.pk).exists()
     assert not zoom.requests(method="POST", path="/oauth/revoke")
+
+
+def test_their_cancelled_bookings_meetings_are_deleted_before_their_zoom_is_revoked(
+    host, zoom: ZoomSandbox, organization, admin_client, django_capture_on_commit_callbacks
+):
+    """A cancelled booking's meeting needs their Zoom to be removed from it: it is deleted
+    in Zoom first, and only then is their Zoom revoked and deleted."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(host.event_type)
+    drain()
+    assert len(sandbox_meetings(zoom, host.zoom_user)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/360/members/{host.membership.id}/remove", {f"booking_{booking.id}": "cancel"}
+        )
+    assert response.status_code == 302
+    drain()
+    assert sandbox_meetings(zoom, host.zoom_user) == []
+    assert meeting_of(booking).zoom_meeting_id is None
+    assert not ZoomConnection.objects.filter(pk=host.connection.pk).exists()
+    calls = [(r["method"], r["path"]) for r in zoom.requests()]
+    deleted = next(
+        n for n, (method, path) in enumerate(calls) if method == "DELETE" and "/meetings/" in path
+    )
+    assert deleted < calls.index(("POST", "/oauth/revoke"))

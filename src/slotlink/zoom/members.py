@@ -2,26 +2,30 @@
 
 Each member's own Zoom is Connected, Connection broken, or none, in which case their
 bookings fall back to the org account. A member who leaves loses their own Zoom
-connection: slotlink's access is revoked at Zoom (after the commit, outside any
-transaction) and its tokens deleted; shared org accounts they added pass to the admin
-who removed them, so someone is still told when one breaks.
+connection: once the changes their removal made to its meetings are done in Zoom (the
+meetings of their cancelled bookings deleted, which needs the connection), a task revokes
+slotlink's access at Zoom and deletes the connection and its tokens. Shared org accounts
+they added pass to the admin who removed them, so someone is still told when one breaks.
 """
 
 import logging
-from functools import partial
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.utils import timezone
 
 from slotlink.conferencing.members import MemberStatus
+from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import client, selectors
 from slotlink.zoom.connections import zoom_connection_delete
 from slotlink.zoom.errors import ZoomError
-from slotlink.zoom.models import ZoomConnection
+from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomWebinar
 from slotlink.zoom.synclog import CallContext
 
 log = logging.getLogger("slotlink.zoom")
 
 Role = ZoomConnection.Role
+CLOSE_RETRY = timedelta(seconds=30)
+CLOSE_ATTEMPTS = 120  # an hour of waiting for Zoom, at most
 NO_ZOOM = MemberStatus(
     provider="Zoom",
     label="None",
@@ -65,8 +69,10 @@ class ZoomMembers:
                 )
             else:
                 notes.append(
-                    f"Their own Zoom ({email}) is disconnected: slotlink's access is revoked at "
-                    "Zoom and its tokens are deleted. Meetings already made stay in their Zoom."
+                    f"Their own Zoom ({email}) is disconnected: once the meetings of bookings "
+                    "you cancel are removed from it, slotlink's access is revoked at Zoom and "
+                    "its tokens are deleted. Meetings of bookings you give to someone else "
+                    "stay in their Zoom with the same links."
                 )
         return notes
 
@@ -81,20 +87,41 @@ class ZoomMembers:
         )
         if personal is None:
             return
-        context = CallContext(
-            organization_id=organization_id,
-            zoom_user_id=personal.zoom_user.zoom_user_id,
-            zoom_email=personal.zoom_user.email,
-        )
-        done = zoom_connection_delete(connection=personal)
         log.info("zoom.connection.member-left organization=%s user=%s", organization_id, user_id)
-        if done.token_to_revoke:
-            # In memory only until the commit: a task's arguments would be stored.
-            transaction.on_commit(partial(_revoke, done.token_to_revoke, context))
+        from slotlink.zoom.tasks import zoom_connection_close
+
+        enqueue_on_commit(zoom_connection_close, personal.id)
 
 
-def _revoke(token: str, context: CallContext) -> None:
-    try:
-        client.token_revoke(token=token, context=context)
-    except ZoomError as error:
-        log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
+def _has_zoom_work(connection: ZoomConnection) -> bool:
+    """Whether meetings or webinars on this connection still have changes to make in Zoom."""
+    meetings = [ZoomMeeting.State.PENDING, ZoomMeeting.State.WAITING]
+    webinars = [ZoomWebinar.State.PENDING, ZoomWebinar.State.WAITING]
+    return (
+        ZoomMeeting.objects.filter(connection=connection, state__in=meetings).exists()
+        or ZoomWebinar.objects.filter(connection=connection, state__in=webinars).exists()
+    )
+
+
+def zoom_connection_close(*, connection_id: int, attempt: int) -> datetime | None:
+    """Revoke a departed member's Zoom at Zoom and delete it, once its meetings have no
+    change left to make (or after CLOSE_ATTEMPTS tries, whatever is left). Returns when to
+    try again, or None when done."""
+    connection = ZoomConnection.objects.select_related("zoom_user").filter(pk=connection_id).first()
+    if connection is None:
+        return None  # disconnected meanwhile
+    if attempt < CLOSE_ATTEMPTS and _has_zoom_work(connection):
+        return timezone.now() + CLOSE_RETRY
+    context = CallContext(
+        organization_id=connection.organization_id,
+        zoom_user_id=connection.zoom_user.zoom_user_id,
+        zoom_email=connection.zoom_user.email,
+    )
+    done = zoom_connection_delete(connection=connection)
+    if done.token_to_revoke:
+        try:
+            client.token_revoke(token=done.token_to_revoke, context=context)
+        except ZoomError as error:
+            log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
+    log.info("zoom.connection.closed-after-member-left connection=%s", connection_id)
+    return None

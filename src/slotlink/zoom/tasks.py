@@ -44,6 +44,16 @@ def zoom_meeting_sync(meeting_id: int) -> None:
 
 
 @task()
+def zoom_connection_close(connection_id: int, attempt: int = 1) -> None:
+    """A departed member's Zoom: revoke and delete it once its meetings are done."""
+    from slotlink.zoom.members import zoom_connection_close as close
+
+    retry_at = close(connection_id=connection_id, attempt=attempt)
+    if retry_at is not None:
+        zoom_connection_close.using(run_after=retry_at).enqueue(connection_id, attempt + 1)
+
+
+@task()
 def meeting_failed_notify(meeting_id: int) -> None:
     from slotlink.zoom.meetings.notify import meeting_host_tell
 
