@@ -361,3 +361,16 @@ def test_the_control_api_grants_no_cross_origin_access(zoom_sandbox: ZoomSandbox
         },
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, "99999999999999999999"])
+def test_a_meeting_id_that_is_no_number_is_not_found(
+    zoom_sandbox: ZoomSandbox, host: Connected, raw: str
+) -> None:
+    """Ids that str.isdigit() says yes to but int() refuses, or too long for Zoom's 64-bit
+    numbers, are no meeting: 404 from the API and the control API, never a 500."""
+    assert host.api.get(f"/meetings/{raw}").status_code == 404
+    control = httpx.request(
+        "DELETE", f"{zoom_sandbox.base_url}/_sandbox/meetings/{raw}", json={}, timeout=10
+    )
+    assert control.status_code == 404

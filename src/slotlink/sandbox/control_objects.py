@@ -22,6 +22,7 @@ from slotlink.sandbox.control_input import (
     control_body,
     whole,
 )
+from slotlink.sandbox.ids import parse_number
 from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.meetings import meeting_view
 from slotlink.sandbox.participants import attendance_record, participant_view
@@ -59,14 +60,16 @@ def webinar_control_view(sandbox: Sandbox, webinar: Webinar) -> dict[str, Any]:
 
 
 def meeting_or_404(sandbox: Sandbox, raw: str) -> Meeting:
-    meeting = sandbox.state.meetings.get(int(raw)) if raw.isdigit() else None
+    number = parse_number(raw)
+    meeting = sandbox.state.meetings.get(number) if number is not None else None
     if meeting is None:
         raise ControlError(404, f"No meeting {raw}.")
     return meeting
 
 
 def webinar_or_404(sandbox: Sandbox, raw: str) -> Webinar:
-    webinar = sandbox.state.webinars.get(int(raw)) if raw.isdigit() else None
+    number = parse_number(raw)
+    webinar = sandbox.state.webinars.get(number) if number is not None else None
     if webinar is None:
         raise ControlError(404, f"No webinar {raw}.")
     return webinar

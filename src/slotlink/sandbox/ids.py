@@ -20,6 +20,14 @@ def zoom_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def parse_number(raw: str) -> int | None:
+    """The meeting or webinar number `raw` spells: ASCII digits that fit 64 bits, as Zoom's
+    do. "²" passes str.isdigit() but not int(), and 5,000 digits pass neither: no number."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
+        return None
+    return int(raw)
+
+
 def meeting_number(taken: Container[int]) -> int:
     """An 11-digit meeting or webinar number not yet in use."""
     while True:

@@ -11,14 +11,15 @@ from urllib.parse import unquote
 
 from slotlink.sandbox.apiop import Caller
 from slotlink.sandbox.errors import ZoomError, meeting_not_found, webinar_not_found
+from slotlink.sandbox.ids import parse_number
 from slotlink.sandbox.state import Meeting, Scheduled, Webinar
 
 Item = TypeVar("Item", bound=Scheduled)
 
 
 def _find(items: dict[int, Item], raw: str) -> Item | None:
-    if raw.isdigit():
-        return items.get(int(raw))
+    if (number := parse_number(raw)) is not None:
+        return items.get(number)
     uuid = raw
     while "%" in uuid:
         uuid = unquote(uuid)

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox.errors import ZoomError
 from slotlink.sandbox.forms import form_fields
+from slotlink.sandbox.ids import parse_number
 from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
 from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
@@ -166,7 +167,8 @@ def _owned_item(sandbox: Sandbox, user: User, kind: str, raw: str) -> Scheduled 
         items = sandbox.state.webinars
     else:
         return None
-    item = items.get(int(raw)) if raw.isdigit() else None
+    number = parse_number(raw)
+    item = items.get(number) if number is not None else None
     return item if item is not None and item.host_id == user.id else None
 
 
@@ -222,8 +224,8 @@ async def move_item(request: Request) -> Response:
     changes: dict[str, object] = {}
     if form.get("start_time"):
         changes["start_time"] = form["start_time"]
-    if form.get("duration", "").isdigit():
-        changes["duration"] = int(form["duration"])
+    if (duration := parse_number(form.get("duration", ""))) is not None:
+        changes["duration"] = duration
     try:
         scheduled_update(sandbox, item, changes, operator=viewer, notify=True)
     except ZoomError as exc:
@@ -232,9 +234,9 @@ async def move_item(request: Request) -> Response:
 
 
 def _find_any(sandbox: Sandbox, raw: str) -> Scheduled | None:
-    if not raw.isdigit():
+    number = parse_number(raw)
+    if number is None:
         return None
-    number = int(raw)
     return sandbox.state.meetings.get(number) or sandbox.state.webinars.get(number)
 
 
@@ -341,7 +343,8 @@ async def register_webinar(request: Request) -> Response:
     """A webinar's `registration_url`: people register themselves here."""
     sandbox = sandbox_of(request)
     raw = request.path_params["code"].removeprefix("WN_")
-    webinar = sandbox.state.webinars.get(int(raw)) if raw.isdigit() else None
+    number = parse_number(raw)
+    webinar = sandbox.state.webinars.get(number) if number is not None else None
     if webinar is None or not registration_open(webinar):
         return message_page(
             "Registration closed", "This webinar does not take registrations.", status=404
