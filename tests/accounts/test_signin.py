@@ -217,3 +217,22 @@ def test_failures_are_forgotten_after_an_hour_or_a_right_password(member_members
     wrong(email, times=6)
     age_failures(minutes=61)
     assert right(email).status_code == 302
+
+
+def test_behind_a_proxy_failures_count_per_client_not_per_proxy(settings, member_membership):
+    """Behind a TLS proxy every request comes from the proxy: the client is the address the
+    proxy appended to X-Forwarded-For, so one client's guesses don't hold back another."""
+    settings.BEHIND_TLS_PROXY = True
+    email = member_membership.user.email
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    guesser = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    guesser.post("/signin", {"username": email, "password": "guess"})
+    assert list(SignInFailure.objects.values_list("ip_address", flat=True)) == ["203.0.113.9"]
+    for _ in range(5):
+        SignInFailure.objects.create(email=email, ip_address="203.0.113.9")
+    assert (
+        b"Try again in"
+        in guesser.post("/signin", {"username": email, "password": PASSWORD}).content
+    )
+    owner = Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.44")
+    assert owner.post("/signin", {"username": email, "password": PASSWORD}).status_code == 302

@@ -13,6 +13,7 @@ every web process and machine. Only the last hour is kept.
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db.models import Count, Max, QuerySet
@@ -33,13 +34,23 @@ EMAIL_MAX_WAIT = timedelta(seconds=30)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from, as the web server saw it; None if it isn't one."""
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The address the request came from; None if it isn't one.
+
+    Behind a proxy (BEHIND_TLS_PROXY) every request comes from the proxy, which would make
+    the limits per email alone again: the client is then the last X-Forwarded-For entry,
+    the one the proxy itself appended (a client can only forge entries before it).
+    """
+    if request is None:
+        return None
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
     try:
         validate_ipv46_address(address)
     except ValidationError:
         return None
-    return str(address)
+    return address
 
 
 def _normalized(email: str) -> str:
