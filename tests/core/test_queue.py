@@ -78,8 +78,12 @@ def test_an_empty_queue_has_no_oldest_wait():
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend"}})
-def test_another_backend_has_no_database_queue_numbers():
+def test_another_backend_has_no_database_queue_numbers(staff_client):
+    """With RQ the queue lives in Redis: the page says where to look instead."""
     assert queue_stats() is None
+    page = staff_client.get("/360/queue").content.decode()
+    assert "slotlink rqstats" in page
+    assert "queue-depth" not in page
 
 
 def test_staff_see_the_queue_and_the_workers_seen_recently(staff_client):
