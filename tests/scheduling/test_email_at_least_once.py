@@ -12,13 +12,21 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.models import Booking, BookingEmail
+from slotlink.scheduling.models import (
+    Booking,
+    BookingEmail,
+    EventType,
+    GroupSession,
+    GroupSessionEmail,
+)
+from slotlink.scheduling.services.bookings import booking_reschedule
 from slotlink.scheduling.services.email_claims import booking_emails_lost
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import EMAIL_ATTEMPTS, booking_email_sweep
+from tests.fixtures.task_queue import drop_queued_tasks
 from tests.fixtures.workers import WorkerProcess, worker_env
 from tests.notifications.smtp_server import SMTPServer
-from tests.scheduling.builders import book
+from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import INVITEE_EMAIL
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
@@ -113,3 +121,46 @@ def test_an_expired_claim_of_an_overtaken_change_is_not_sent_again(event_type):
     assert len(booking_emails_lost(max_attempts=EMAIL_ATTEMPTS)) == 1
     Booking.objects.filter(pk=booking.pk).update(sequence=F("sequence") + 1)
     assert booking_emails_lost(max_attempts=EMAIL_ATTEMPTS) == []
+
+
+def test_a_seat_freed_email_whose_worker_died_is_sent_by_the_sweep(
+    organization, host, provider, smtp_server
+):
+    """The host's update of a session a booking left, claimed by a worker that died before
+    the mail server took it: once the claim ran out, the email sweep has it sent, once."""
+    group = make_event_type(
+        organization,
+        host,
+        slug="tour",
+        title="Product tour",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=8,
+    )
+    first, later = next_free_starts(group, 3)[0], next_free_starts(group, 3)[2]
+    ivy = book(group, first, email="ivy@example.test")
+    book(group, first, email="bob@example.test")
+    run_queued_tasks()
+    old = GroupSession.objects.get(pk=ivy.session_id)
+    booking_reschedule(booking=ivy, start=later)
+    old.refresh_from_db()
+    # The dead worker's claim, as it left it: never handed to the mail server.
+    drop_queued_tasks()
+    GroupSessionEmail.objects.create(
+        session=old,
+        sequence=old.sequence,
+        booking=ivy,
+        lease_until=timezone.now() + timedelta(minutes=2),
+    )
+    booking_email_sweep.call()
+    assert run_queued_tasks() == 0  # still within its lease: nothing is lost yet
+    GroupSessionEmail.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
+
+    booking_email_sweep.call()
+    run_queued_tasks()
+    booking_email_sweep.call()
+    run_queued_tasks()
+
+    freed = [e for e in smtp_server.to(host.email) if e.subject.startswith("Seat freed:")]
+    assert len(freed) == 1
+    (claim,) = GroupSessionEmail.objects.all()
+    assert (claim.attempts, claim.lease_until) == (2, None)

@@ -303,13 +303,16 @@ class GroupSessionEmail(models.Model):
     The booking's own emails carry the session it joined; the one it left is told here, once
     per session SEQUENCE: one attendee fewer, or its cancellation when that was the last
     seat. Claimed like a `BookingEmail`: written just before the email goes, deleted again
-    only if the mail server didn't take it.
+    only if the mail server didn't take it, and holding a lease until it took it.
     """
 
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="emails")
     sequence = models.PositiveIntegerField()  # the session's invite SEQUENCE it carried
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+    # Set while the email is being sent; empty once the mail server took it.
+    lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

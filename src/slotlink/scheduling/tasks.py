@@ -17,7 +17,10 @@ from django_tasks.base import Task
 
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.services.email_claims import booking_emails_lost
+from slotlink.scheduling.services.email_claims import (
+    booking_emails_lost,
+    group_session_emails_lost,
+)
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 from slotlink.scheduling.services.group_sessions import group_session_left_email_send
 
@@ -91,6 +94,11 @@ def booking_email_sweep() -> None:
             "scheduling.email.claim-expired booking=%s sequence=%s", lost.booking_id, lost.sequence
         )
         send_booking_email.enqueue(lost.booking_id, lost.change, lost.sequence)
+    for left in group_session_emails_lost(max_attempts=EMAIL_ATTEMPTS):
+        log.warning(
+            "scheduling.email.claim-expired session=%s sequence=%s", left.session_id, left.sequence
+        )
+        send_group_session_left_email.enqueue(left.session_id, left.sequence, left.booking_id)
 
 
 def link_ready_listener(booking_id: int) -> None:

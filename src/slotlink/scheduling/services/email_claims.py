@@ -1,6 +1,7 @@
 """Booking emails are sent at least once: a claim is a lease, not a promise.
 
-`emails.py` records each email as a `BookingEmail` just before it goes to the mail server.
+`emails.py` records each email as a `BookingEmail` just before it goes to the mail server
+(`group_sessions.py` the host's update of a session left, as a `GroupSessionEmail`).
 The row holds a lease until the server took the email; a worker that dies in between (a
 SIGKILL, a lost machine) leaves a lease that runs out. Such an email counts as unsent
 again: the next send of that change takes the claim over, and the email sweep asks for
@@ -16,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from slotlink.notifications.messages import Audience
-from slotlink.scheduling.models import Booking, BookingEmail
+from slotlink.scheduling.models import Booking, BookingEmail, GroupSessionEmail
 
 
 def email_lease() -> timedelta:
@@ -62,3 +63,24 @@ def booking_emails_lost(*, now: datetime | None = None, max_attempts: int) -> li
         .distinct()
     )
     return [LostEmail(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LostSessionEmail:
+    session_id: int
+    sequence: int
+    booking_id: int
+
+
+def group_session_emails_lost(
+    *, now: datetime | None = None, max_attempts: int
+) -> list[LostSessionEmail]:
+    """The host's updates of a session left that a dead worker claimed and never handed to
+    the mail server, of sessions that have not changed since."""
+    now = now or timezone.now()
+    rows = (
+        GroupSessionEmail.objects.filter(lease_until__lt=now, attempts__lt=max_attempts)
+        .filter(sequence=F("session__sequence"))
+        .values_list("session_id", "sequence", "booking_id")
+    )
+    return [LostSessionEmail(*row) for row in rows]

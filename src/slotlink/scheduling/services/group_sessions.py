@@ -14,13 +14,15 @@ keeps the invite of their own booking.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.utils import timezone
 
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.messages import booking_message, group_session_invite
 from slotlink.scheduling.models import Booking, BookingEmail, GroupSession, GroupSessionEmail
+from slotlink.scheduling.services.email_claims import email_lease
 
 
 def group_session_bump(*, session_id: int) -> int:
@@ -44,9 +46,19 @@ def host_invite_session(booking: Booking) -> GroupSession | None:
 
 
 def _host_has_seen(session: GroupSession) -> int | None:
-    """The highest SEQUENCE of the session's invite its host was emailed; None if never."""
-    emailed = BookingEmail.objects.filter(session=session).aggregate(latest=Max("session_sequence"))
-    updated = GroupSessionEmail.objects.filter(session=session).aggregate(latest=Max("sequence"))
+    """The highest SEQUENCE of the session's invite its host was emailed (or is being); None
+    if never. A claim whose worker died mid-send does not count."""
+    lost = Q(lease_until__lt=timezone.now())
+    emailed = (
+        BookingEmail.objects.filter(session=session)
+        .exclude(lost)
+        .aggregate(latest=Max("session_sequence"))
+    )
+    updated = (
+        GroupSessionEmail.objects.filter(session=session)
+        .exclude(lost)
+        .aggregate(latest=Max("sequence"))
+    )
     seen = [latest for latest in (emailed["latest"], updated["latest"]) if latest is not None]
     return max(seen, default=None)
 
@@ -67,11 +79,20 @@ def group_session_left_email_send(*, session_id: int, sequence: int, booking_id:
     seen = _host_has_seen(session)
     if seen is None or seen >= sequence:
         return False  # never emailed to the host, or already as it is now
+    now = timezone.now()
+    claim = GroupSessionEmail.objects.filter(session=session, sequence=sequence)
     try:
         with transaction.atomic():
-            GroupSessionEmail.objects.create(session=session, sequence=sequence, booking=booking)
+            GroupSessionEmail.objects.create(
+                session=session, sequence=sequence, booking=booking, lease_until=now + email_lease()
+            )
     except IntegrityError:
-        return False  # claimed by another run of this email
+        # Claimed by another run of this email: taken over only if its worker died mid-send.
+        taken = claim.filter(lease_until__lt=now).update(
+            lease_until=now + email_lease(), attempts=F("attempts") + 1
+        )
+        if not taken:
+            return False
     invite = group_session_invite(session=session, sequence=sequence)
     message = booking_message(
         booking=booking,
@@ -84,7 +105,9 @@ def group_session_left_email_send(*, session_id: int, sequence: int, booking_id:
     try:
         result = booking_emails_send(message=message, audiences=(Audience.HOST,))
     finally:
-        if Audience.HOST not in result.sent:
-            GroupSessionEmail.objects.filter(session=session, sequence=sequence).delete()
+        if Audience.HOST in result.sent:
+            claim.update(lease_until=None, sent_at=timezone.now())
+        else:
+            claim.delete()
     result.raise_first_failure()
     return True
