@@ -7,12 +7,12 @@ from django.test.utils import CaptureQueriesContext
 
 from slotlink.accounts.models import Membership
 from slotlink.zoom.connections import zoom_user_break
-from slotlink.zoom.models import ZoomConnection, ZoomUser
+from slotlink.zoom.models import ZoomConnection, ZoomRollout, ZoomUser
 from tests.factories import make_member
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book
 from tests.zoom.factories import connected
-from tests.zoom.meeting_helpers import drain, meeting_of, sandbox_meetings
+from tests.zoom.meeting_helpers import drain, meeting_of, sandbox_meetings, zoom_event_type
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,57 @@ def test_their_cancelled_bookings_meetings_are_deleted_before_their_zoom_is_revo
         n for n, (method, path) in enumerate(calls) if method == "DELETE" and "/meetings/" in path
     )
     assert deleted < calls.index(("POST", "/oauth/revoke"))
+
+
+def test_a_booking_given_to_another_host_moves_to_their_zoom(
+    host, zoom: ZoomSandbox, admin_membership, admin_client, django_capture_on_commit_callbacks
+):
+    """A booking of the departing member that goes to the admin leaves the member's Zoom
+    (deleted there, before their Zoom is revoked) and gets a meeting on the account the
+    admin's bookings use, here the shared org account."""
+    connected(zoom, admin_membership, role="org", email="rooms@zoom.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(host.event_type)
+    drain()
+    old_link = meeting_of(booking).join_url
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/360/members/{host.membership.id}/remove",
+            {f"booking_{booking.id}": str(admin_membership.user_id)},
+        )
+    assert response.status_code == 302
+    drain()
+    assert sandbox_meetings(zoom, host.zoom_user) == []
+    moved = meeting_of(booking)
+    assert moved.connection.zoom_user.email == "rooms@zoom.test"
+    assert moved.join_url
+    assert moved.join_url != old_link
+    assert moved.host_id == admin_membership.user_id
+    assert not ZoomConnection.objects.filter(pk=host.connection.pk).exists()
+
+
+def test_a_booking_given_to_a_host_on_the_same_zoom_account_keeps_its_link(
+    zoom: ZoomSandbox,
+    organization,
+    admin_membership,
+    member_membership,
+    admin_client,
+    django_capture_on_commit_callbacks,
+):
+    """When both hosts' bookings use the shared org account, the meeting and its link stay."""
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    connected(zoom, admin_membership, role="org", email="rooms@zoom.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(zoom_event_type(member_membership))
+    drain()
+    before = meeting_of(booking)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/360/members/{member_membership.id}/remove",
+            {f"booking_{booking.id}": str(admin_membership.user_id)},
+        )
+    drain()
+    after = meeting_of(booking)
+    assert (after.id, after.join_url) == (before.id, before.join_url)
+    assert after.host_id == admin_membership.user_id
+    assert not [r for r in zoom.requests() if r["method"] == "DELETE"]

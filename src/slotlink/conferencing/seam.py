@@ -183,6 +183,15 @@ def booking_cancelled(location_kind: str, booking: BookingRef) -> None:
         provider.booking_cancelled(booking)
 
 
+def booking_host_changed(location_kind: str, booking: BookingRef) -> None:
+    """Another host took the booking (`booking.host_id`), at the same time: a provider that
+    cares (a link made on the old host's account) implements `booking_host_changed`."""
+    provider = provider_for(location_kind)
+    handler = getattr(provider, "booking_host_changed", None)
+    if handler is not None:
+        handler(booking)
+
+
 def conference_details(location_kind: str, booking: BookingRef) -> ConferenceDetails | None:
     """The link to show for a booking; None when no provider serves its location."""
     return conference_details_many([(location_kind, booking)]).get(booking.booking_id)

@@ -40,6 +40,9 @@ class ZoomProvider:
     def booking_cancelled(self, booking: BookingRef) -> None:
         desired.meeting_for_booking_cancel(ref=booking)
 
+    def booking_host_changed(self, booking: BookingRef) -> None:
+        desired.meeting_for_booking_handover(ref=booking)
+
     def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
         return details.details_many(bookings)
 

@@ -19,8 +19,10 @@ from django.utils import timezone
 from slotlink.accounts.models import Membership, User
 from slotlink.accounts.services import membership_delete
 from slotlink.conferencing import members as conferencing_members
+from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.selectors import future_bookings_hosted_by, host_is_free
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
@@ -113,6 +115,7 @@ def booking_reassign(
         booking.sequence += 1  # the invite changes organizer
         booking.save(update_fields=["host", "sequence"])
         tokens_revoke(booking=booking)  # the new email's links replace the old ones
+        seam.booking_host_changed(booking.location_kind, booking_ref(booking))
         BookingEvent.objects.create(
             booking=booking,
             kind=BookingEvent.Kind.REASSIGNED,

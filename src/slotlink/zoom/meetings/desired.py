@@ -177,3 +177,27 @@ def meeting_for_booking_cancel(*, ref: BookingRef) -> None:
     meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
     ZoomMeetingBooking.objects.filter(pk=link.pk).update(live=False)
     _release(meeting)
+
+
+def meeting_for_booking_handover(*, ref: BookingRef) -> None:
+    """The booking has a new host (`ref.host_id`; its host left the organization). When the
+    new host's routing lands on the same Zoom account, the meeting stays and its link with
+    it; otherwise the meeting moves: the old one is deleted in Zoom on its account, and a
+    new one is made on the account the new host routes to (or none, saying why). A group
+    session's shared meeting stays where it is."""
+    link = ZoomMeetingBooking.objects.filter(booking_id=ref.booking_id, live=True).first()
+    if link is None or ref.group_session_id is not None:
+        return
+    old = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+    routed = selectors.routed_connection(organization_id=ref.organization_id, host_id=ref.host_id)
+    if routed is not None and old.connection_id == routed.id:
+        old.host_id = ref.host_id
+        old.save(update_fields=["host_id"])
+        return
+    old.booking_id = None  # no longer this booking's: it only waits to be deleted
+    old.save(update_fields=["booking_id"])
+    new = _meeting_for(ref, None)
+    _want(new, ref)
+    ZoomMeetingBooking.objects.filter(pk=link.pk).update(meeting=new, live=True)
+    _release(old)
+    log.info("zoom.meeting.handed-over booking=%s from=%s to=%s", ref.booking_id, old.id, new.id)
