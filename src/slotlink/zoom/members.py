@@ -71,8 +71,8 @@ class ZoomMembers:
                 notes.append(
                     f"Their own Zoom ({email}) is disconnected: once the meetings of bookings "
                     "you cancel are removed from it, slotlink's access is revoked at Zoom and "
-                    "its tokens are deleted. Meetings of bookings you give to someone else "
-                    "stay in their Zoom with the same links."
+                    "its tokens are deleted. The meetings of bookings you give to someone else "
+                    "move to the Zoom account that person's bookings use."
                 )
         return notes
 
