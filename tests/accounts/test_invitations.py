@@ -13,6 +13,7 @@ from django.utils import timezone
 from slotlink.accounts.models import Invitation, Membership, User
 from slotlink.notifications.models import OutboxEmail
 from tests.factories import PASSWORD, make_member, make_organization, make_user
+from tests.notifications.smtp_server import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,20 @@ def test_a_link_opened_by_someone_else_changes_nothing(admin_client, organizatio
     assert Membership.objects.filter(organization=organization).count() == 1
     assert Invitation.objects.get().accepted_at is None
     assert Client().post(path, newcomer()).status_code == 302
+
+
+def test_a_mail_server_that_refuses_leaves_the_invitation_to_resend(settings, admin_client):
+    """When the email can't go, the admin is told so in words; the invitation is kept and
+    Resend sends it once the mail server is back."""
+    with closed_port() as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+        response = invite(admin_client)
+    assert response.status_code == 302
+    page = admin_client.get("/360/members").content.decode()
+    assert "the email to nia@example.test didn" in page
+    assert "Use Resend to try again." in page
+    invitation = Invitation.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_client.post(f"/360/invitations/{invitation.id}/resend")
+    assert Client().post(link_in(mail.outbox[0]), newcomer()).status_code == 302
