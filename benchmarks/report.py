@@ -7,18 +7,41 @@ import os
 import platform
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from benchmarks.run_all import Run
+from benchmarks import results
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-zoom-latency.png"
 BEGIN = "<!-- make bench: latest run (generated; edits here are overwritten) -->"
 END = "<!-- make bench: end of latest run -->"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark of `make bench`, with the options of its full and quick runs."""
+
+    module: str
+    args: tuple[str, ...] = ()
+    quick_args: tuple[str, ...] = ()
+    postgres: bool = False  # also run with --database-url
+    uses_database: bool = True
+    plotted: bool = False  # its samples draw the plot (the SQLite run)
+
+
+@dataclass
+class Run:
+    """One benchmark's run: what it reported (None if it wrote nothing) and how long."""
+
+    benchmark: Benchmark
+    database: str  # "SQLite" or "PostgreSQL"; "" for a benchmark without one
+    result: results.Result | None
+    returncode: int
+    seconds: float
 
 
 def _cpu_model() -> str:

@@ -21,22 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import report, results
+from benchmarks.report import Benchmark, Run
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/slotlink_bench"
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    module: str
-    args: tuple[str, ...] = ()
-    quick_args: tuple[str, ...] = ()
-    postgres: bool = False  # also run with --database-url
-    uses_database: bool = True
-    plotted: bool = False  # its samples draw the plot (the SQLite run)
 
 
 BENCHMARKS = [
@@ -50,15 +40,6 @@ BENCHMARKS = [
     Benchmark("benchmarks.zoom_meetings", quick_args=("--quick",), postgres=True, plotted=True),
     Benchmark("benchmarks.zoom_soak", quick_args=("--bookings", "300")),
 ]
-
-
-@dataclass
-class Run:
-    benchmark: Benchmark
-    database: str  # "SQLite" or "PostgreSQL"; "" for a benchmark without one
-    result: results.Result | None
-    returncode: int
-    seconds: float
 
 
 def postgres_answers(url: str) -> bool:
