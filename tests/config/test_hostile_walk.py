@@ -6,7 +6,8 @@ The URL map is read from the resolver (as test_urls.py does), so a new page is w
 without being listed here. Each page is fetched as each person; the names of the fields of
 the forms it shows are collected, then every field is sent each hostile value, in the query
 string and in a POST. Ids in the path are filled with real ids (the person's own objects and
-another organization's) and with ids that are no id at all. Every request runs in a savepoint
+another organization's) and with ids that are no id at all; an invitee's links get a real
+token and hostile ones. Every request runs in a savepoint
 rolled back afterwards, so one request's effects never change what the next one sees.
 """
 
@@ -20,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core import signing
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -28,7 +30,9 @@ from hypothesis import strategies as st
 
 from slotlink.accounts.access import ACCESS_ATTRIBUTE
 from slotlink.accounts.models import Membership, User
-from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.models import Booking, BookingToken, EventType
+from slotlink.scheduling.tokens import token_mint
+from slotlink.scheduling.views.public import CONFIRMATION_SALT
 from tests.config.test_urls import project_patterns
 from tests.factories import make_member, make_organization
 from tests.scheduling.builders import book, make_event_type, next_free_starts
@@ -163,11 +167,14 @@ class World:
     member: User
     ids: dict[str, list[str]]
     slugs: dict[str, list[str]]
+    # The real value of a route's one text parameter: an invitee's links and confirmation.
+    texts: dict[str, str]
 
 
 @pytest.fixture
 def world(db) -> World:
     ids: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
     slugs: dict[str, list[str]] = {"organization_slug": [], "slug": []}
     people: list[Membership] = []
     for name in ("Acme", "Globex"):
@@ -189,7 +196,16 @@ def world(db) -> World:
         ids.setdefault("session_id", []).append(str(seat.session_id))
         slugs["organization_slug"].append(organization.slug)
         slugs["slug"].append(one_on_one.slug)
-    return World(admin=people[0].user, member=people[1].user, ids=ids, slugs=slugs)
+        if name == "Acme":
+            purpose = BookingToken.Purpose
+            texts = {
+                "booking/<str:token>/reschedule": token_mint(
+                    booking=booking, purpose=purpose.RESCHEDULE
+                ),
+                "booking/<str:token>/cancel": token_mint(booking=booking, purpose=purpose.CANCEL),
+                "booked/<str:signed>": signing.dumps(booking.id, salt=CONFIRMATION_SALT),
+            }
+    return World(admin=people[0].user, member=people[1].user, ids=ids, slugs=slugs, texts=texts)
 
 
 def filled_paths(route: str, world: World) -> Iterator[tuple[str, bool]]:
@@ -213,7 +229,7 @@ def filled_paths(route: str, world: World) -> Iterator[tuple[str, bool]]:
             real[name] = world.slugs.get(name, ["x"])
             hostile[name] = HOSTILE_SLUG_PATH
         else:
-            real[name] = ["x"]
+            real[name] = [world.texts.get(route, "x")]
             hostile[name] = [quote(value, safe="") for value in HOSTILE_STR_PATH]
     # Each real id (the walker's own and another organization's), with the others' first.
     for index in range(max(len(values) for values in real.values())):
