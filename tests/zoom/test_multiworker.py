@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from slotlink.core.lost_tasks import tasks_of_lost_workers_fail
+from slotlink.core.lost_tasks import lost_tasks_recover
 from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import SlotUnavailable
 from slotlink.zoom.models import ZoomMeeting, ZoomRollout
@@ -194,14 +194,14 @@ def test_three_workers_one_killed_mid_create_leave_exactly_the_booked_meetings(
     assert meeting.state in ("synced", "unrouted")
     assert meeting.lease_owner == ""
     # Rows the dead worker left RUNNING are harmless: each one's meeting is in line; and
-    # once the worker has been silent long enough they are marked failed, its alone.
+    # once the worker has been silent long enough they go back in the queue, its alone.
     left_running = DBTaskResult.objects.filter(status="RUNNING")
     for task in left_running:
         assert task.worker_ids == [dead_worker]
         if task.task_path.endswith("zoom_meeting_sync"):
             assert ZoomMeeting.objects.get(pk=task.args_kwargs["args"][0]).in_sync
     expected = sorted(str(task.id) for task in left_running)
-    assert sorted(tasks_of_lost_workers_fail(silent_for=timedelta(seconds=1))) == expected
+    assert sorted(lost_tasks_recover(silent_for=timedelta(seconds=1)).requeued) == expected
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
     # The survivors did the work after the kill.
     after_kill = DBTaskResult.objects.filter(status="SUCCESSFUL").values_list(

@@ -20,6 +20,6 @@ class CoreConfig(AppConfig):
         from datetime import timedelta
 
         from slotlink.core.periodic import register_periodic
-        from slotlink.core.tasks import lost_tasks_fail
+        from slotlink.core.tasks import lost_tasks_recover
 
-        register_periodic("core.lost-tasks", every=timedelta(minutes=1), task=lost_tasks_fail)
+        register_periodic("core.lost-tasks", every=timedelta(minutes=1), task=lost_tasks_recover)

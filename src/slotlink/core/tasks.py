@@ -18,8 +18,8 @@ def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
 
 
 @task()
-def lost_tasks_fail() -> None:
-    """Mark failed the tasks dead workers left RUNNING (see core/lost_tasks.py)."""
-    from slotlink.core.lost_tasks import tasks_of_lost_workers_fail
+def lost_tasks_recover() -> None:
+    """Run again the tasks dead workers left RUNNING (see core/lost_tasks.py)."""
+    from slotlink.core.lost_tasks import lost_tasks_recover as recover
 
-    tasks_of_lost_workers_fail()
+    recover()
