@@ -6,8 +6,8 @@ The URL map is read from the resolver (as test_urls.py does), so a new page is w
 without being listed here. Each page is fetched as each person; the names of the fields of
 the forms it shows are collected, then every field is sent each hostile value, in the query
 string and in a POST. Ids in the path are filled with real ids (the person's own objects and
-another organization's) and with ids that are no id at all; an invitee's links get a real
-token and hostile ones. Every request runs in a savepoint
+another organization's) and with ids that are no id at all; an invitee's links and an
+invitation's get a real token and hostile ones. Every request runs in a savepoint
 rolled back afterwards, so one request's effects never change what the next one sees.
 """
 
@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slotlink.accounts.access import ACCESS_ATTRIBUTE
+from slotlink.accounts.invitations import invitation_create
 from slotlink.accounts.models import Membership, User
 from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tokens import token_mint
@@ -167,7 +168,8 @@ class World:
     member: User
     ids: dict[str, list[str]]
     slugs: dict[str, list[str]]
-    # The real value of a route's one text parameter: an invitee's links and confirmation.
+    # The real value of a route's one text parameter: an invitee's links and confirmation,
+    # an invitation's link.
     texts: dict[str, str]
 
 
@@ -205,6 +207,14 @@ def world(db) -> World:
                 "booking/<str:token>/cancel": token_mint(booking=booking, purpose=purpose.CANCEL),
                 "booked/<str:signed>": signing.dumps(booking.id, salt=CONFIRMATION_SALT),
             }
+            invited = invitation_create(
+                organization=organization,
+                email="new@example.test",
+                role=Membership.Role.MEMBER,
+                invited_by=admin.user,
+            )
+            texts["invitation/<str:token>"] = invited.token
+            ids["invitation_id"] = [str(invited.invitation.id)]
     return World(admin=people[0].user, member=people[1].user, ids=ids, slugs=slugs, texts=texts)
 
 
