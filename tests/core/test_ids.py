@@ -1,6 +1,8 @@
 """Ids read from requests: ASCII digits that fit a bigint, or no id at all."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slotlink.core.ids import MAX_ID, parse_id
 
@@ -48,3 +50,20 @@ def test_an_id_is_read_from_ascii_digits(value, expected):
 def test_anything_else_is_no_id(value):
     """Signs, spaces, non-ASCII digits, numbers past a bigint and non-strings are no id."""
     assert parse_id(value) is None
+
+
+@given(st.integers(min_value=1, max_value=MAX_ID))
+def test_every_id_a_bigint_holds_is_read_back(number):
+    """Any id a bigint column can hold reads back from its digits."""
+    assert parse_id(str(number)) == number
+
+
+@given(st.text())
+def test_no_text_makes_reading_an_id_fail(text):
+    """Any text at all is either ASCII digits naming an id in range, or no id; reading it
+    never raises."""
+    number = parse_id(text)
+    if number is not None:
+        assert text.isascii()
+        assert text.isdigit()
+        assert 0 < number <= MAX_ID
