@@ -274,6 +274,22 @@ def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(
     )
 
 
+def test_a_revoke_zoom_does_not_answer_still_disconnects_and_says_what_to_do(
+    zoom: ZoomSandbox, zoom_on, member_client
+):
+    """Zoom down at the revoke: the tokens are deleted here anyway, and the member is told
+    to remove slotlink in the Zoom App Marketplace to be sure."""
+    connect_zoom(zoom, member_client, user=zoom.create_user(email="max@zoom.test"))
+    connection = ZoomConnection.objects.get()
+    zoom.set_faults(outage=True, paths=["/oauth/revoke"])
+    url = f"/360/integrations/zoom/connections/{connection.id}/disconnect"
+    html = follow(member_client, member_client.post(url))
+    assert "max@zoom.test is disconnected and its tokens are deleted here" in html
+    assert "Manage &gt; Added Apps" in html
+    assert not ZoomUser.objects.exists()
+    assert zoom.requests(method="POST", path="/oauth/revoke")
+
+
 def test_no_token_reaches_a_log_line(zoom: ZoomSandbox, zoom_on, member_client, caplog):
     """Connecting, refreshing and disconnecting log what happened, never a token: not the
     access or refresh tokens, not the code, not the PKCE verifier."""

@@ -2,7 +2,7 @@
 break it, disconnect it."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Organization, User
 from slotlink.core.tasks import enqueue_on_commit
+from slotlink.zoom import client
 from slotlink.zoom.client import TokenSet
+from slotlink.zoom.errors import ZoomError
 from slotlink.zoom.meetings.fixes import meetings_retry_for
 from slotlink.zoom.models import ZoomConnection, ZoomUser
+from slotlink.zoom.synclog import CallContext
 
 log = logging.getLogger("slotlink.zoom")
 
@@ -159,6 +162,7 @@ class Disconnected:
 
     token_to_revoke: str | None
     zoom_email: str
+    revoke_failed: bool = False  # Zoom could not be told (zoom_connection_disconnect)
 
 
 def zoom_connection_delete(*, connection: ZoomConnection) -> Disconnected:
@@ -173,3 +177,23 @@ def zoom_connection_delete(*, connection: ZoomConnection) -> Disconnected:
         zoom_user.delete()
     log.info("zoom.connection.deleted zoom_user=%s", zoom_user.zoom_user_id)
     return Disconnected(token_to_revoke=token, zoom_email=zoom_user.email)
+
+
+def zoom_connection_disconnect(*, connection: ZoomConnection) -> Disconnected:
+    """Delete the connection (zoom_connection_delete), then revoke slotlink's access at
+    Zoom when no other organization still uses the account. A revoke Zoom refuses or
+    doesn't answer is logged and said (`revoke_failed`); the tokens are gone here anyway."""
+    context = CallContext(
+        organization_id=connection.organization_id,
+        zoom_user_id=connection.zoom_user.zoom_user_id,
+        zoom_email=connection.zoom_user.email,
+    )
+    done = zoom_connection_delete(connection=connection)
+    if not done.token_to_revoke:
+        return done
+    try:
+        client.token_revoke(token=done.token_to_revoke, context=context)
+    except ZoomError as error:
+        log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
+        return replace(done, revoke_failed=True)
+    return done

@@ -15,11 +15,9 @@ from django.utils import timezone
 
 from slotlink.conferencing.members import MemberStatus
 from slotlink.core.tasks import enqueue_on_commit
-from slotlink.zoom import client, selectors
-from slotlink.zoom.connections import zoom_connection_delete
-from slotlink.zoom.errors import ZoomError
+from slotlink.zoom import selectors
+from slotlink.zoom.connections import zoom_connection_disconnect
 from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomWebinar
-from slotlink.zoom.synclog import CallContext
 
 log = logging.getLogger("slotlink.zoom")
 
@@ -112,16 +110,6 @@ def zoom_connection_close(*, connection_id: int, attempt: int) -> datetime | Non
         return None  # disconnected meanwhile
     if attempt < CLOSE_ATTEMPTS and _has_zoom_work(connection):
         return timezone.now() + CLOSE_RETRY
-    context = CallContext(
-        organization_id=connection.organization_id,
-        zoom_user_id=connection.zoom_user.zoom_user_id,
-        zoom_email=connection.zoom_user.email,
-    )
-    done = zoom_connection_delete(connection=connection)
-    if done.token_to_revoke:
-        try:
-            client.token_revoke(token=done.token_to_revoke, context=context)
-        except ZoomError as error:
-            log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
+    zoom_connection_disconnect(connection=connection)
     log.info("zoom.connection.closed-after-member-left connection=%s", connection_id)
     return None

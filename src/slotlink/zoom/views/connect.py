@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.zoom import client, selectors
+from slotlink.zoom import selectors
 from slotlink.zoom.authorization import (
     AuthorizationProblem,
     NeedsConfirmation,
@@ -18,10 +18,8 @@ from slotlink.zoom.authorization import (
     marketplace_install_receive,
     pending_authorization,
 )
-from slotlink.zoom.connections import zoom_connection_delete
-from slotlink.zoom.errors import ZoomError
+from slotlink.zoom.connections import zoom_connection_disconnect
 from slotlink.zoom.models import ZoomConnection
-from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.views.pages import zoom_enabled_required, zoom_sign_out_url
 
 log = logging.getLogger("slotlink.zoom")
@@ -175,24 +173,15 @@ def disconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
         raise Http404("No such Zoom connection.")
     if request.method == "GET":
         return render(request, "zoom/disconnect.html", {"connection": connection})
-    context = CallContext(
-        organization_id=connection.organization_id,
-        zoom_user_id=connection.zoom_user.zoom_user_id,
-        zoom_email=connection.zoom_user.email,
-    )
-    done = zoom_connection_delete(connection=connection)
-    if done.token_to_revoke:
-        try:
-            client.token_revoke(token=done.token_to_revoke, context=context)
-        except ZoomError as error:
-            log.warning("zoom.connection.revoke-failed outcome=%s", error.outcome)
-            messages.warning(
-                request,
-                f"{done.zoom_email} is disconnected and its tokens are deleted here, but Zoom "
-                "could not be told just now. To be sure, remove slotlink in the Zoom App "
-                "Marketplace (Manage > Added Apps).",
-            )
-            return redirect("zoom")
+    done = zoom_connection_disconnect(connection=connection)
+    if done.revoke_failed:
+        messages.warning(
+            request,
+            f"{done.zoom_email} is disconnected and its tokens are deleted here, but Zoom "
+            "could not be told just now. To be sure, remove slotlink in the Zoom App "
+            "Marketplace (Manage > Added Apps).",
+        )
+        return redirect("zoom")
     messages.success(
         request,
         f"{done.zoom_email} is disconnected. Bookings made before keep their Zoom links.",
