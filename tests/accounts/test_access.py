@@ -11,6 +11,7 @@ def test_members_page_is_for_admins(admin_client, member_membership):
     """Admins see their organization's members and roles."""
     response = admin_client.get("/360/members")
     assert response.status_code == 200
+    assert "<title>Members · slotlink</title>" in response.content.decode()
     assert b"Max Member" in response.content
     assert b"Ada Admin" in response.content
 
