@@ -12,20 +12,10 @@ import time
 from pathlib import Path
 
 import httpx
-from django.db import connection
 
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def database_url() -> str:
-    """The URL of this test run's database, for a process that must share it."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 class WebProcess:

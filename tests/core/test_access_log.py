@@ -5,7 +5,8 @@ import json
 import httpx
 import pytest
 
-from tests.web_process import WebProcess, database_url
+from tests.fixtures.workers import database_url
+from tests.web_process import WebProcess
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from slotlink.core.heartbeats import worker_heartbeat
 from slotlink.core.models import WorkerHeartbeat
-from tests.web_process import database_url
+from tests.fixtures.workers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

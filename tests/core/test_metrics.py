@@ -13,7 +13,8 @@ from django.test import Client, override_settings
 from slotlink.zoom.models import WebhookEvent
 from slotlink.zoom.tasks import webhook_event_handle
 from tests.core.tasks_for_tests import write_marker
-from tests.web_process import WebProcess, database_url
+from tests.fixtures.workers import database_url
+from tests.web_process import WebProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
