@@ -146,6 +146,31 @@ def test_with_sign_up_on_anyone_starts_an_organization(settings):
     assert organization.memberships.get().user.email == "bill@initech.test"
 
 
+def test_sign_up_is_limited_per_client_address(settings):
+    """A few organizations a day from one address; the next is refused in words (429) and
+    creates nothing, while another address still signs up."""
+    settings.ALLOW_SIGNUP = True
+    make_organization("Acme")
+    for number in range(3):
+        response = Client(REMOTE_ADDR="203.0.113.7").post(
+            "/signup", details(name=f"Org {number}", email=f"owner{number}@example.test")
+        )
+        assert response.status_code == 302
+    refused = Client(REMOTE_ADDR="203.0.113.7").post(
+        "/signup", details(name="One too many", email="late@example.test")
+    )
+    assert refused.status_code == 429
+    assert "Too many organizations were started from your network today" in (
+        refused.content.decode()
+    )
+    assert not Organization.objects.filter(name="One too many").exists()
+    assert not User.objects.filter(email="late@example.test").exists()
+    other = Client(REMOTE_ADDR="198.51.100.9").post(
+        "/signup", details(name="Elsewhere", email="else@example.test")
+    )
+    assert other.status_code == 302
+
+
 def test_sign_up_refuses_a_taken_address_or_email(settings):
     """A taken address or an email with an account is refused in words; nothing changes."""
     settings.ALLOW_SIGNUP = True

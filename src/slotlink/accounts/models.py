@@ -198,3 +198,21 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"password reset for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignUp(models.Model):
+    """An organization made through self-service sign-up, with the address it came from:
+    sign-ups are limited per client address, so one visitor can't fill an instance."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        where = self.ip_address or "an unknown address"
+        return f"sign-up from {where} at {self.created_at:%Y-%m-%d %H:%M}"

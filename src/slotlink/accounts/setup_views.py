@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,6 +16,8 @@ from slotlink.accounts.forms import SignInForm
 from slotlink.accounts.organization_forms import OrganizationForm, SetupForm
 from slotlink.accounts.services import NewOrganization, organization_create_with_admin
 from slotlink.accounts.setup import setup_complete, setup_needed
+from slotlink.accounts.signups import THROTTLED, sign_up_allowed, sign_up_record
+from slotlink.accounts.throttle import client_address
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -52,8 +55,16 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is off on this slotlink.")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address = client_address(request)
+        if not sign_up_allowed(ip_address=address):
+            form.add_error(None, THROTTLED)
+            return render(
+                request, "accounts/setup.html", {"form": form, "first_run": False}, status=429
+            )
         try:
-            created = organization_create_with_admin(**form.service_arguments())
+            with transaction.atomic():
+                created = organization_create_with_admin(**form.service_arguments())
+                sign_up_record(organization=created.organization, ip_address=address)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
