@@ -39,3 +39,9 @@ def slow_job() -> None:
     SLOW_RUNS.append(threading.current_thread().name)
     SLOW_STARTED.set()
     SLOW_RELEASE.wait(timeout=30)
+
+
+@task()
+def fail(reason: str) -> None:
+    """A task that raises, for the queue's failure counts."""
+    raise RuntimeError(reason)

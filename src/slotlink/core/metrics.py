@@ -99,7 +99,7 @@ def queue_gauges() -> Iterable[GaugeMetricFamily]:
     workers = workers_seen()
     yield GaugeMetricFamily(
         "slotlink_workers_alive",
-        "Task workers whose heartbeat is at most 30 seconds old.",
+        "Task workers seen alive (a db_worker beat in the last 30 s; an RQ worker within its TTL).",
         sum(1 for worker in workers if not worker.silent),
     )
 

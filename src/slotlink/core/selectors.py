@@ -1,8 +1,7 @@
 """Reading the task queue's health, for the queue page and the metrics.
 
 The numbers come from django-tasks-db's table when the task backend is the database one
-(what `slotlink db_worker` runs); with another backend (RQ) the queue lives elsewhere and
-only the workers' heartbeats are known here.
+(what `slotlink db_worker` runs), or from RQ's registries in Redis (rq_queue.py).
 """
 
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django_tasks.base import TaskResultStatus
 from slotlink.core.models import WorkerHeartbeat
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 # A worker that beat within this long counts as seen recently (it beats every 5 s).
 RECENT_WORKERS = timedelta(minutes=10)
 # One that has not beaten for this long is listed as silent: stopped, stuck or killed.
@@ -47,12 +47,16 @@ def task_backend_path(alias: str = "default") -> str:
 
 
 def queue_stats(*, now: datetime | None = None) -> QueueStats | None:
-    """The database queue's numbers; None when tasks go through another backend."""
+    """The queue's numbers, from the database queue or RQ's; None for another backend."""
+    now = now or timezone.now()
+    if task_backend_path() == RQ_BACKEND:
+        from slotlink.core.rq_queue import rq_queue_stats
+
+        return rq_queue_stats(now=now)
     if task_backend_path() != DATABASE_BACKEND:
         return None
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    now = now or timezone.now()
     ready = DBTaskResult.objects.ready()
     # A task enqueued to run later has waited since its `run_after`, not since enqueued.
     unscheduled = get_date_max()
@@ -75,12 +79,13 @@ def queue_stats(*, now: datetime | None = None) -> QueueStats | None:
 
 
 def workers_seen(*, now: datetime | None = None) -> list[WorkerSeen]:
-    """Workers that beat within the last ten minutes, most recently seen first."""
+    """Workers that beat within the last ten minutes, most recently seen first: the
+    heartbeats `slotlink db_worker` writes, and RQ's own records of its workers."""
     now = now or timezone.now()
     beats = WorkerHeartbeat.objects.filter(last_seen_at__gte=now - RECENT_WORKERS).order_by(
         "-last_seen_at"
     )
-    return [
+    seen = [
         WorkerSeen(
             name=beat.name,
             host=beat.host,
@@ -92,3 +97,9 @@ def workers_seen(*, now: datetime | None = None) -> list[WorkerSeen]:
         )
         for beat in beats
     ]
+    if task_backend_path() == RQ_BACKEND:
+        from slotlink.core.rq_queue import rq_workers_seen
+
+        seen += rq_workers_seen(now=now, since=now - RECENT_WORKERS)
+        seen.sort(key=lambda worker: worker.last_seen_at, reverse=True)
+    return seen

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from slotlink.accounts.access import member_required, platform_staff_required, public
 from slotlink.core.health import readiness_problems
 from slotlink.core.metrics import metrics_exposition
-from slotlink.core.selectors import queue_stats, task_backend_path, workers_seen
+from slotlink.core.selectors import RQ_BACKEND, queue_stats, task_backend_path, workers_seen
 
 
 @public
@@ -52,6 +52,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "stats": queue_stats(),
             "backend": task_backend_path(),
             "workers": workers_seen(),
+            "worker_command": (
+                "slotlink rqworker --with-scheduler"
+                if task_backend_path() == RQ_BACKEND
+                else "slotlink db_worker"
+            ),
         },
     )
 
