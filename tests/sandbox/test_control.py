@@ -368,9 +368,12 @@ def test_a_meeting_id_that_is_no_number_is_not_found(
     zoom_sandbox: ZoomSandbox, host: Connected, raw: str
 ) -> None:
     """Ids that str.isdigit() says yes to but int() refuses, or too long for Zoom's 64-bit
-    numbers, are no meeting: 404 from the API and the control API, never a 500."""
+    numbers, are no meeting: 404 from the API, the control API and the join pages, never a
+    500."""
     assert host.api.get(f"/meetings/{raw}").status_code == 404
     control = httpx.request(
         "DELETE", f"{zoom_sandbox.base_url}/_sandbox/meetings/{raw}", json={}, timeout=10
     )
     assert control.status_code == 404
+    for join in (f"/j/{raw}", f"/w/{raw}?tk=x"):
+        assert httpx.get(f"{zoom_sandbox.base_url}{join}", timeout=10).status_code == 404

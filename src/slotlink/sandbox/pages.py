@@ -290,7 +290,8 @@ async def join_meeting(request: Request) -> Response:
 async def join_webinar(request: Request) -> Response:
     """`/w/{id}?tk=...`: a webinar registrant's own join link."""
     sandbox = sandbox_of(request)
-    webinar = sandbox.state.webinars.get(int(request.path_params["item_id"]))
+    number = parse_number(request.path_params["item_id"])
+    webinar = sandbox.state.webinars.get(number) if number is not None else None
     token = request.query_params.get("tk", "")
     registrant = (
         next((r for r in webinar.registrants.values() if r.token == token), None)
