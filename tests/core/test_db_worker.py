@@ -3,11 +3,13 @@ behaves as django-tasks-db's worker: a batch ends when the queue is empty and no
 running, and --max-tasks stops it after that many."""
 
 import threading
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from slotlink.core.management.commands.db_worker import ThreadedWorker
+from slotlink.core.management.commands.db_worker import ThreadedWorker, in_turn
 from tests.core.tasks_for_tests import BARRIERS, enqueue_marker, meet, write_marker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,3 +67,21 @@ def test_one_thread_is_django_tasks_db_worker(tmp_path):
     write_marker.enqueue(str(marker), "one")
     worker(threads=1).run()
     assert marker.read_text() == "one"
+
+
+def test_tasks_are_taken_in_the_order_they_became_due(tmp_path):
+    """A task asked to wait (a retry, a confirmation's bound) takes its turn from when it
+    came due: it does not jump ahead of work enqueued before then, as django-tasks-db's own
+    order (by run_after, with "now" held as the far future) would have it."""
+    now = timezone.now()
+    backlog = write_marker.enqueue(str(tmp_path / "backlog"), "waiting since 10 s ago")
+    DBTaskResult.objects.filter(id=backlog.id).update(enqueued_at=now - timedelta(seconds=10))
+    came_due = write_marker.using(run_after=now - timedelta(seconds=5)).enqueue(
+        str(tmp_path / "due"), "due since 5 s ago"
+    )
+    newest = write_marker.enqueue(str(tmp_path / "new"), "enqueued now")
+    ready = DBTaskResult.objects.ready()
+    assert [str(task.id) for task in ready][:1] == [came_due.id]  # django-tasks-db's order
+    assert [str(task.id) for task in in_turn(ready)] == [backlog.id, came_due.id, newest.id]
+    claimed = worker(threads=2)._claim(1)[0]
+    assert [str(task.id) for task in claimed] == [backlog.id]

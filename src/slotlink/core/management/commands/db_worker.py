@@ -9,8 +9,8 @@ transaction on SQLite), but as many at once as threads are free, and only after 
 read found one ready: one lock per batch rather than per task, and an idle worker's poll
 takes no lock at all, so on SQLite a short `--interval` does not hold up the bookings that
 need the one write lock. Each task runs in a pool
-thread on that thread's own database connection. `--threads 1` is django-tasks-db's
-worker unchanged.
+thread on that thread's own database connection. Tasks are taken in the order they became
+due (`in_turn`). `--threads 1` is django-tasks-db's worker unchanged.
 
 This command replaces django-tasks-db's of the same name because `slotlink.core` comes
 before `django_tasks_db` in INSTALLED_APPS; every option of that command still applies.
@@ -30,11 +30,12 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import close_old_connections
+from django.db.models import Case, DateTimeField, F, When
 from django.db.utils import OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from slotlink.core.heartbeats import heartbeat_thread
@@ -141,7 +142,7 @@ class ThreadedWorker(Worker):
             return [], True
         try:
             with exclusive_transaction(tasks.db):
-                claimed = list(tasks.select_for_update(skip_locked=True)[:limit])
+                claimed = list(in_turn(tasks).select_for_update(skip_locked=True)[:limit])
                 for task_result in claimed:
                     task_result.claim(self.worker_id)
         except OperationalError as error:
@@ -224,6 +225,20 @@ class Command(DatabaseWorkerCommand):
                 worker.run()
         finally:
             beating.set()
+
+
+def in_turn(tasks: Any) -> Any:
+    """Ready tasks in the order they became due. django-tasks-db orders by `run_after`,
+    which a task enqueued to run now holds as the far future: every task that was asked to
+    wait (a confirmation's bound on waiting for its link, a retry) would then jump ahead of
+    all the work enqueued before it was due, e.g. a backlog of Zoom syncs behind hundreds
+    of emails that came due later. Here a task due now counts from when it was enqueued."""
+    due = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=F("run_after"),
+        output_field=DateTimeField(),
+    )
+    return tasks.order_by(F("priority").desc(), due.asc(), F("enqueued_at").asc())
 
 
 def positive(value: str) -> int:
