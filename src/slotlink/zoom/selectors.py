@@ -68,11 +68,14 @@ def personal_connections_of(
     )
 
 
-def routed_connection(*, organization_id: int, host_id: int) -> ZoomConnection | None:
+def routed_connection(
+    *, organization_id: int, host_id: int, rollout: ZoomRollout | None = None
+) -> ZoomConnection | None:
     """Where a new booking's meeting goes (the help article's routing): the host's own
     connected Zoom; else, with multi-account routing on, the Default Zoom account; else
-    the first connected org account; else none. Broken connections are skipped."""
-    rollout = zoom_rollout_for(organization_id=organization_id)
+    the first connected org account; else none. Broken connections are skipped. Pass the
+    organization's `rollout` when it is already read."""
+    rollout = rollout or zoom_rollout_for(organization_id=organization_id)
     if not rollout.enabled:
         return None
     own = personal_connection(organization_id=organization_id, user_id=host_id)

@@ -49,7 +49,8 @@ def _agenda(ref: BookingRef) -> str:
 
 def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
     """Give a meeting that is wanted an account (the article's routing), or say why not."""
-    if not selectors.zoom_enabled(organization_id=ref.organization_id):
+    rollout = selectors.zoom_rollout_for(organization_id=ref.organization_id)
+    if not rollout.enabled:
         meeting.state, meeting.problem, meeting.present = (
             ZoomMeeting.State.UNROUTED,
             NOT_ENABLED,
@@ -57,7 +58,7 @@ def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
         )
         return
     connection = selectors.routed_connection(
-        organization_id=ref.organization_id, host_id=ref.host_id
+        organization_id=ref.organization_id, host_id=ref.host_id, rollout=rollout
     )
     if connection is None:
         meeting.state, meeting.problem, meeting.present = (
@@ -91,10 +92,15 @@ def _desired_from(meeting: ZoomMeeting, ref: BookingRef) -> None:
     meeting.time_zone = ref.host_time_zone or "UTC"
 
 
-def _meeting_for(ref: BookingRef, session_id: int | None) -> ZoomMeeting:
-    """The (locked) meeting this booking belongs to, made when it is the first."""
+def _meeting_for(
+    ref: BookingRef, session_id: int | None, *, new_booking: bool = False
+) -> ZoomMeeting:
+    """The (locked) meeting this booking belongs to, made when it is the first. A booking
+    just made has no meeting of its own yet, so only a group session's is looked for."""
     lookup = {"group_session_id": session_id} if session_id else {"booking_id": ref.booking_id}
-    meeting = ZoomMeeting.objects.select_for_update().filter(**lookup).first()
+    meeting = None
+    if session_id or not new_booking:
+        meeting = ZoomMeeting.objects.select_for_update().filter(**lookup).first()
     if meeting is None:
         meeting = ZoomMeeting(organization_id=ref.organization_id, host_id=ref.host_id, **lookup)
         _desired_from(meeting, ref)
@@ -132,8 +138,8 @@ def _release(meeting: ZoomMeeting) -> None:
         _sync_on_commit(meeting)
 
 
-def meeting_for_booking_create(*, ref: BookingRef) -> ZoomMeeting:
-    meeting = _meeting_for(ref, ref.group_session_id)
+def meeting_for_booking_create(*, ref: BookingRef, new_booking: bool = True) -> ZoomMeeting:
+    meeting = _meeting_for(ref, ref.group_session_id, new_booking=new_booking)
     _want(meeting, ref)
     ZoomMeetingBooking.objects.create(meeting=meeting, booking_id=ref.booking_id)
     log.info("zoom.meeting.wanted meeting=%s booking=%s", meeting.id, ref.booking_id)
@@ -143,7 +149,8 @@ def meeting_for_booking_create(*, ref: BookingRef) -> ZoomMeeting:
 def meeting_for_booking_reschedule(*, ref: BookingRef) -> ZoomMeeting:
     link = ZoomMeetingBooking.objects.filter(booking_id=ref.booking_id).first()
     if link is None:
-        return meeting_for_booking_create(ref=ref)  # booked before Zoom knew of it
+        # Booked before Zoom knew of it.
+        return meeting_for_booking_create(ref=ref, new_booking=False)
     if ref.group_session_id is not None and ref.group_session_id != ref.previous_group_session_id:
         # Moved to another session: it joins that session's meeting, and its old one may
         # no longer be needed.
