@@ -135,7 +135,7 @@ def start_stack(env: dict[str, str], port: int) -> list[subprocess.Popen[bytes]]
         "--graceful-timeout=5",
         "--no-control-socket",
     ]
-    worker = [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.5"]
+    worker = [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1", "--nice=10"]
     return [
         subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for argv in (web, worker)

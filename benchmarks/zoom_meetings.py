@@ -1,8 +1,9 @@
 """Zoom meeting sync under load (issue 9's P1-P5 and P8), side by side in one run.
 
 Runs the real stack in a fresh data directory: the Zoom sandbox, gunicorn as `slotlink
-run` starts it and two `slotlink db_worker` processes (16 threads each, `--interval=0.1`),
-on SQLite (or a throwaway PostgreSQL database with `--database-url`), then:
+run` starts it and two `slotlink db_worker` processes (16 threads each, `--interval=0.1
+--nice=10` as `slotlink run` starts its worker), on SQLite (or a throwaway PostgreSQL
+database with `--database-url`), then:
 
   P1  booking POST p95 with Zoom on (sandbox at 2 s) over p95 with Zoom off     <= 1.2
       (and, for comparison, the same with no worker running while the POSTs go)
@@ -47,7 +48,7 @@ from benchmarks.zoom_stack import SandboxControl, configure_environment, new_sta
 
 
 def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[str] | None) -> int:
-    worker_args = ["--interval=0.1", *args.worker_arg]
+    worker_args = ["--interval=0.1", "--nice=10", *args.worker_arg]  # as `slotlink run`
     stack = new_stack(data_dir, worker_args)
     configure_environment(str(data_dir), database_url, stack.web_port, stack.sandbox_port)
     import django

@@ -152,7 +152,12 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
             f"{web}/readyz",
         ),
         # Polls ten times a second: an empty poll is a plain read (core/.../db_worker.py).
-        Child("worker", [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1"], ""),
+        # Niced, so a booking request never waits for the CPU behind Zoom syncs and emails.
+        Child(
+            "worker",
+            [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1", "--nice=10"],
+            "",
+        ),
         # Enqueues the periodic jobs (Zoom's sweep and hourly reconcile) for the worker.
         Child("scheduler", [sys.executable, "-m", "slotlink", "scheduler"], ""),
     ]

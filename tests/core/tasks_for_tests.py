@@ -1,5 +1,6 @@
 """Tasks the task-queue tests enqueue: they leave a file behind, so a test sees they ran."""
 
+import os
 import threading
 from pathlib import Path
 
@@ -45,3 +46,9 @@ def slow_job() -> None:
 def fail(reason: str) -> None:
     """A task that raises, for the queue's failure counts."""
     raise RuntimeError(reason)
+
+
+@task()
+def write_niceness(path: str) -> None:
+    """Note the CPU niceness of the thread that runs the task."""
+    Path(path).write_text(str(os.nice(0)))

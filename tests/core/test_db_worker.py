@@ -2,17 +2,30 @@
 behaves as django-tasks-db's worker: a batch ends when the queue is empty and nothing is
 running, and --max-tasks stops it after that many."""
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from slotlink.core.management.commands.db_worker import ThreadedWorker, in_turn
-from tests.core.tasks_for_tests import BARRIERS, enqueue_marker, meet, write_marker
+from tests.core.tasks_for_tests import (
+    BARRIERS,
+    enqueue_marker,
+    meet,
+    write_marker,
+    write_niceness,
+)
+from tests.fixtures.workers import worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker(*, threads: int, max_tasks: int | None = None) -> ThreadedWorker:
@@ -85,3 +98,30 @@ def test_tasks_are_taken_in_the_order_they_became_due(tmp_path):
     assert [str(task.id) for task in in_turn(ready)] == [backlog.id, came_due.id, newest.id]
     claimed = worker(threads=2)._claim(1)[0]
     assert [str(task.id) for task in claimed] == [backlog.id]
+
+
+def test_a_niced_worker_runs_its_tasks_at_the_lower_priority(tmp_path):
+    """`--nice N` lowers the worker's CPU priority before its threads start, so the tasks
+    run niced too (`slotlink run` starts its worker with 10, below the web processes)."""
+    marker = tmp_path / "niceness"
+    write_niceness.enqueue(str(marker))
+    subprocess.run(
+        [sys.executable, "-m", "slotlink", "db_worker", "--batch", "--threads=2", "--nice=7"],
+        env=worker_env(),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert int(marker.read_text()) == os.nice(0) + 7
+    refused = subprocess.run(
+        [sys.executable, "-m", "slotlink", "db_worker", "--batch", "--nice=25"],
+        env=worker_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "must be 0 to 19" in refused.stderr

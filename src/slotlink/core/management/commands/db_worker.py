@@ -177,6 +177,13 @@ class Command(DatabaseWorkerCommand):
             default=DEFAULT_THREADS,
             help="tasks run at once in this process; 1 runs one at a time (default: %(default)s)",
         )
+        parser.add_argument(
+            "--nice",
+            type=niceness,
+            default=0,
+            help="lower this worker's CPU priority by this much (0-19), so web processes on "
+            "the same machine answer first when both want the CPU (slotlink run: 10)",
+        )
 
     def handle(  # type: ignore[override]  # django-tasks-db's handle builds its own Worker
         self,
@@ -192,9 +199,14 @@ class Command(DatabaseWorkerCommand):
         worker_id: str,
         exclude_queues: str,
         threads: int,
+        nice: int,
         **options: Any,
     ) -> None:
         self.configure_logging(verbosity)
+        if nice:
+            # Before any thread starts: on Linux each thread has its own priority, and new
+            # ones take their creator's.
+            os.nice(nice)
         if reload and batch:
             logger.warning("--reload and --batch cannot be specified together; not reloading.")
             reload = False
@@ -239,6 +251,13 @@ def in_turn(tasks: Any) -> Any:
         output_field=DateTimeField(),
     )
     return tasks.order_by(F("priority").desc(), due.asc(), F("enqueued_at").asc())
+
+
+def niceness(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 19:
+        raise ArgumentTypeError("must be 0 to 19")
+    return number
 
 
 def positive(value: str) -> int:
