@@ -5,7 +5,7 @@ metrics show for the database queue."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slotlink.core.selectors import SILENT_AFTER, QueueStats, WorkerSeen
+from slotlink.core.queue_health import SILENT_AFTER, QueueStats, WorkerSeen
 
 # Failures are read job by job (RQ keeps no time index of them): the newest this many.
 FAILURES_READ = 500

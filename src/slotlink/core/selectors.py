@@ -4,7 +4,6 @@ The numbers come from django-tasks-db's table when the task backend is the datab
 (what `slotlink db_worker` runs), or from RQ's registries in Redis (rq_queue.py).
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,33 +12,12 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 
 from slotlink.core.models import WorkerHeartbeat
+from slotlink.core.queue_health import SILENT_AFTER, QueueStats, WorkerSeen
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 # A worker that beat within this long counts as seen recently (it beats every 5 s).
 RECENT_WORKERS = timedelta(minutes=10)
-# One that has not beaten for this long is listed as silent: stopped, stuck or killed.
-SILENT_AFTER = timedelta(seconds=30)
-
-
-@dataclass(frozen=True)
-class QueueStats:
-    depth: int  # tasks ready to run now, waiting for a worker
-    oldest_wait_seconds: float | None  # how long the longest-waiting of them has waited
-    running: int
-    failed_last_hour: int
-    scheduled: int  # tasks waiting for a later time (retries, rate limits)
-
-
-@dataclass(frozen=True)
-class WorkerSeen:
-    name: str
-    host: str
-    pid: int
-    backend: str
-    started_at: datetime
-    last_seen_at: datetime
-    silent: bool
 
 
 def task_backend_path(alias: str = "default") -> str:
