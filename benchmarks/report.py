@@ -17,6 +17,7 @@ from benchmarks import results
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-zoom-latency.png"
+PLOT_DATA = PLOT.with_suffix(".json")
 BEGIN = "<!-- make bench: latest run (generated; edits here are overwritten) -->"
 END = "<!-- make bench: end of latest run -->"
 
@@ -112,7 +113,7 @@ def page_section(runs: list[Run], *, machine: str, started_at: float, quick: boo
         "",
         f"Run {when}{' with `--quick`' if quick else ''}, {total / 60:.0f} minutes in all, "
         f"every benchmark in turn on one machine: {machine}. "
-        "Reproduce it all with `make bench` (about half an hour; `make bench "
+        "Reproduce it all with `make bench` (20-30 minutes; `make bench "
         "BENCH_ARGS=--quick` for shorter runs), or one benchmark with its command below. The "
         "sections after this one say what each benchmark does and how to read it.",
         "",
@@ -165,6 +166,7 @@ def plot(samples: dict[str, Any], path: Path) -> None:
     slow (the request never waits for Zoom, so the curves should lie together), and each
     booking's time to link with Zoom fast and slow."""
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -179,6 +181,11 @@ def plot(samples: dict[str, Any], path: Path) -> None:
             x, y = _cdf(values)
             posts.plot(x, y, label=label, color=colour)
     posts.set_xscale("log")
+    posts.xaxis.set_major_locator(
+        matplotlib.ticker.FixedLocator([5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000])
+    )
+    posts.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
+    posts.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     posts.set_xlabel("booking POST latency (ms, log scale)")
     posts.set_ylabel("share of bookings (%)")
     posts.set_title(f"Booking POST under load ({rate} bookings/s)")
@@ -199,3 +206,9 @@ def plot(samples: dict[str, Any], path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
+
+
+if __name__ == "__main__":
+    import json
+
+    plot(json.loads(PLOT_DATA.read_text()), PLOT)  # redraw from the last run's numbers

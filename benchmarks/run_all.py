@@ -17,6 +17,7 @@ Exits non-zero if a benchmark failed or missed a bar.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if plotted is not None:
             report.plot(plotted.samples, report.PLOT)
+            # The plot's numbers, kept beside it: `python -m benchmarks.report` redraws it.
+            report.PLOT_DATA.write_text(json.dumps(plotted.samples))
             print(f"Drew {report.PLOT}")
         report.rewrite_page(report.PAGE, page)
         print(f"Rewrote the latest run in {report.PAGE}")
