@@ -1,12 +1,7 @@
 """Invitation links under real concurrency: threads with their own database connections,
 released together, against SQLite and PostgreSQL alike."""
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
 import pytest
-from django.db import connections
 
 from slotlink.accounts.invitations import (
     InvitationError,
@@ -17,33 +12,11 @@ from slotlink.accounts.invitations import (
 from slotlink.accounts.models import Invitation, Membership, User
 from slotlink.accounts.setup import setup_complete, setup_token_issue
 from tests.factories import PASSWORD, make_member, make_organization, make_user
+from tests.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 6
-T = TypeVar("T")
-
-
-def race(count: int, action: Callable[[int], T]) -> list[T | BaseException]:
-    """Run `action(i)` in `count` threads released at the same moment; each result or error."""
-    gate = threading.Barrier(count)
-    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * count
-
-    def run(index: int) -> None:
-        try:
-            gate.wait(timeout=10)
-            outcomes[index] = action(index)
-        except BaseException as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_one_link_clicked_many_times_at_once_makes_one_account():

@@ -3,14 +3,12 @@ released together, against SQLite and PostgreSQL alike (whichever DATABASE_URL n
 
 import re
 import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 import httpx
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -23,35 +21,13 @@ from slotlink.scheduling.services.bookings import (
 )
 from slotlink.scheduling.tasks import send_booking_email
 from tests.factories import make_organization
+from tests.races import race
 from tests.scheduling.builders import book, make_event_type, make_host, next_free_starts
 from tests.scheduling.mailbox import link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-T = TypeVar("T")
 RACERS = 8
-
-
-def race(count: int, action: Callable[[int], T]) -> list[T | BaseException]:
-    """Run `action(i)` in `count` threads released at the same moment; each result or error."""
-    gate = threading.Barrier(count)
-    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * count
-
-    def run(index: int) -> None:
-        try:
-            gate.wait(timeout=10)
-            outcomes[index] = action(index)
-        except BaseException as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture
