@@ -4,20 +4,18 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.child_process import ChildProcess
 from tests.ports import free_port
 
 pytestmark = pytest.mark.processes
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "demo-password-for-tests"
 
 
@@ -50,7 +48,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-class Demo:
+class Demo(ChildProcess):
     """A running `slotlink run`, its output collected as it comes."""
 
     def __init__(self, data_dir: Path, port: int, sandbox_port: int) -> None:
@@ -64,22 +62,7 @@ class Demo:
             "SANDBOX_PORT": str(sandbox_port),
         }
         self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "slotlink", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.output: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.output.append(line)
+        super().__init__([sys.executable, "-m", "slotlink", "run"], env=env)
 
     def wait_for(self, pattern: str, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout

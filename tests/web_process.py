@@ -5,24 +5,20 @@ metrics directory or log format, its output collected."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 
 import httpx
 
+from tests.child_process import ROOT, ChildProcess
 from tests.ports import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-class WebProcess:
+class WebProcess(ChildProcess):
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
+        super().__init__(
             [
                 sys.executable,
                 "-m",
@@ -33,19 +29,8 @@ class WebProcess:
                 "--workers=2",
                 "--no-control-socket",
             ],
-            cwd=ROOT,
             env={"PYTHONPATH": str(ROOT), **os.environ, "SLOTLINK_MODE": "test", **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
         )
-        self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.output.append(line)
 
     def __enter__(self) -> WebProcess:
         deadline = time.monotonic() + 60
@@ -64,11 +49,5 @@ class WebProcess:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    def stop(self, timeout: float = 20) -> None:
+        super().stop(timeout)
