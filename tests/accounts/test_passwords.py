@@ -72,6 +72,19 @@ def test_a_forged_link_shows_a_clear_page_and_changes_nothing(member_membership)
     assert member_membership.user.check_password(PASSWORD)
 
 
+def test_an_expired_link_shows_a_clear_page_and_changes_nothing(member_membership, settings):
+    """A link older than PASSWORD_RESET_TIMEOUT says it doesn't work; the password stays."""
+    user = member_membership.user
+    ask_reset(user.email)
+    path = reset_link()
+    settings.PASSWORD_RESET_TIMEOUT = -1  # every link is now past its time
+    response = Client().get(path, follow=True)
+    assert "This link doesn" in response.content.decode()
+    set_password(path)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_requests_are_throttled_per_email_and_address(member_membership):
     """A fourth request for one email from one address within the hour is refused in
     words, the same for an email without an account; another address may still ask."""
