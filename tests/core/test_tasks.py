@@ -1,13 +1,14 @@
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from slotlink.core.tasks import enqueue_on_commit
 from tests.core.tasks_for_tests import write_marker
-from tests.fixtures.task_queue import queued_tasks
+from tests.fixtures.task_queue import queued_tasks, uses_rq
 from tests.fixtures.workers import worker_command, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,13 +30,30 @@ def run_worker_until_idle() -> subprocess.CompletedProcess[str]:
     )
 
 
+def queued_as_a_worker_sees_it() -> list[str]:
+    """The names of the queued tasks, read on a connection of its own, as a worker would."""
+    seen: list[str] = []
+
+    def read() -> None:
+        try:
+            seen.extend(task.name for task in queued_tasks())
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join()
+    return seen
+
+
 def test_a_task_enqueued_in_a_committed_transaction_runs_in_the_worker(tmp_path):
-    """Work enqueued on commit is picked up and run by the worker process."""
+    """Work enqueued in a transaction is seen by workers only once it commits; the worker
+    process then picks it up and runs it."""
     marker = tmp_path / "ran.txt"
     with transaction.atomic():
         enqueue_on_commit(write_marker, str(marker), "hello")
-        assert queued_tasks() == []  # nothing before the commit
-    assert [task.name for task in queued_tasks()] == ["write_marker"]
+        assert queued_as_a_worker_sees_it() == []  # nothing before the commit
+    assert queued_as_a_worker_sees_it() == ["write_marker"]
     run_worker_until_idle()
     assert marker.read_text() == "hello"
     assert queued_tasks() == []
@@ -55,3 +73,18 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(tmp_path):
     assert queued_tasks() == []
     run_worker_until_idle()
     assert not marker.exists()
+
+
+@pytest.mark.skipif(uses_rq(), reason="RQ's queue is in Redis, told after the commit")
+def test_the_database_queue_writes_the_task_in_the_transaction_that_needs_it():
+    """On the database queue the task's row is written inside the transaction, unseen by
+    workers until the COMMIT: the work and the data it needs commit together (no crash
+    between the two can lose the task), and the request makes no second write for it."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "hello")
+        enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "again")
+        assert DBTaskResult.objects.count() == 2  # written, in this transaction
+        assert queued_as_a_worker_sees_it() == []
+    assert queued_as_a_worker_sees_it() == ["write_marker", "write_marker"]

@@ -6,7 +6,8 @@ again and writes, all in one transaction. Two invitees racing for one slot there
 on the lock: the second sees the first's booking and is refused. (On SQLite the write
 transaction itself is the lock: settings open them IMMEDIATE.) Inside the same transaction
 the conferencing seam hears of the change, a group session whose seats change gets a new
-invite SEQUENCE for its host, and the emails are enqueued for after the commit.
+invite SEQUENCE for its host, and the emails are enqueued with it (they run only once it
+commits: see core/tasks.py).
 """
 
 import uuid
