@@ -4,13 +4,18 @@ real HTTP, exactly once, with the link where the booking shows it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.scheduling.models import EventType
+from slotlink.zoom import endpoints
+from slotlink.zoom.meetings.sync import meeting_sync
 from slotlink.zoom.models import SyncLogEntry, ZoomMeeting, ZoomRollout, ZoomUser
 from tests.fixtures.task_queue import queued_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
@@ -29,6 +34,17 @@ from tests.zoom.meeting_helpers import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+State = ZoomMeeting.State
+
+
+def meeting_writes(statements: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in statements.captured_queries
+        if q["sql"].startswith('UPDATE "zoom_zoommeeting"')
+    ]
 
 
 def details(booking):
@@ -178,6 +194,56 @@ def test_a_lifecycle_costs_exactly_three_zoom_calls(zoom: ZoomSandbox, host: Zoo
     drain()
     calls = [(r["method"], r["path"].split("/")[2]) for r in zoom.requests(path_prefix="/v2/")]
     assert calls == [("POST", "users"), ("PATCH", "meetings"), ("DELETE", "meetings")]
+
+
+def test_a_finished_sync_marks_the_meeting_synced_and_gives_it_back_in_its_last_write(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """A create that leaves the meeting as the booking wants it writes its result, marks
+    it synced and gives the lease back in one UPDATE: the sync writes the meeting three
+    times (take it, the create's marker, the result), and a reschedule's sync twice. Every
+    write is a turn at SQLite's one write lock that a booking request may be waiting for."""
+    booking = book(host.event_type)
+    meeting = meeting_of(booking)
+    with CaptureQueriesContext(connection) as statements:
+        assert meeting_sync(meeting_id=meeting.id).in_sync
+    assert len(meeting_writes(statements)) == 3
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.lease_owner, meeting.lease_until) == (State.SYNCED, "", None)
+    assert meeting.join_url
+    assert meeting.synced_version == meeting.version
+    reschedule(booking, next_free_starts(host.event_type, 3)[2])
+    with CaptureQueriesContext(connection) as statements:
+        assert meeting_sync(meeting_id=meeting.id).in_sync
+    assert len(meeting_writes(statements)) == 2
+    (moved,) = sandbox_meetings(zoom, host.zoom_user)
+    assert moved["start_time"] == utc(meeting_of(booking).start)
+
+
+def test_a_change_asked_while_zoom_creates_the_meeting_is_made_next(
+    zoom: ZoomSandbox, host: ZoomHost, monkeypatch
+):
+    """The booking is rescheduled while Zoom is answering the create: the created meeting
+    is kept but not marked synced, and the same sync moves it to the new time."""
+    booking = book(host.event_type)
+    later = next_free_starts(host.event_type, 3)[2]
+    create = endpoints.meeting_create
+
+    def create_then_reschedule(**call: Any) -> dict[str, Any]:
+        made = create(**call)
+        reschedule(booking, later)  # lands while this sync holds the meeting
+        return made
+
+    monkeypatch.setattr(endpoints, "meeting_create", create_then_reschedule)
+    zoom.control.delete("/requests")
+    assert meeting_sync(meeting_id=meeting_of(booking).id).in_sync
+    calls = [(r["method"], r["path"].split("/")[2]) for r in zoom.requests(path_prefix="/v2/")]
+    assert calls == [("POST", "users"), ("PATCH", "meetings")]
+    (only,) = sandbox_meetings(zoom, host.zoom_user)
+    assert only["start_time"] == utc(later)
+    meeting = meeting_of(booking)
+    assert (meeting.state, meeting.lease_owner) == (State.SYNCED, "")
+    assert meeting.synced_version == meeting.version
 
 
 def test_a_create_whose_answer_was_lost_is_adopted_not_repeated(zoom: ZoomSandbox, host: ZoomHost):

@@ -6,6 +6,10 @@ Zoom answers), writes each step's result only while it still holds the lease, an
 the row back. A worker that dies leaves a lease that runs out, and another takes over.
 Each step written renews the lease, so only a sync that stopped moving loses it. Its length
 is `ZOOM_SYNC_LEASE_SECONDS` (longer than a few Zoom calls at their timeout).
+
+A sync's last step usually leaves the row done: `leased_done` then writes its result and
+gives the row back in the same UPDATE. Every write is a turn at SQLite's one write lock,
+which a booking request may be waiting for.
 """
 
 import uuid
@@ -50,9 +54,9 @@ def leased(
     try:
         return work(owner)
     finally:
-        model._default_manager.filter(pk=pk, lease_owner=owner).update(
-            lease_until=None, lease_owner=""
-        )
+        held = model._default_manager.filter(pk=pk, lease_owner=owner)
+        if held.exists():  # a read, unless the last step gave the row back already
+            held.update(lease_until=None, lease_owner="")
 
 
 def leased_save(row: models.Model, owner: str, **fields: Any) -> None:
@@ -64,3 +68,20 @@ def leased_save(row: models.Model, owner: str, **fields: Any) -> None:
     )
     for name, value in fields.items():
         setattr(row, name, value)
+
+
+def leased_done(row: models.Model, owner: str, *, version: int, **fields: Any) -> bool:
+    """Write a step's result and give the row back in one UPDATE, if nothing new was asked
+    of the row since `version` (its version is unchanged). False, writing nothing, if it was
+    or the lease was lost: the caller saves the result with `leased_save` and goes on."""
+    now = timezone.now()
+    fields["updated_at"] = now
+    written = (
+        type(row)
+        ._default_manager.filter(pk=row.pk, lease_owner=owner, version=version)
+        .update(lease_until=None, lease_owner="", **fields)
+    )
+    if written:
+        for name, value in fields.items():
+            setattr(row, name, value)
+    return bool(written)

@@ -37,7 +37,7 @@ from slotlink.zoom.errors import (
     ZoomUnauthorized,
     ZoomUnavailable,
 )
-from slotlink.zoom.leases import leased, leased_save
+from slotlink.zoom.leases import leased, leased_done, leased_save
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.metrics import link_ready_observe
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
@@ -91,6 +91,18 @@ def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
 _save = leased_save
 
 
+def _done(meeting: ZoomMeeting, owner: str, version: int, **fields: Any) -> bool:
+    """Save a step's result (`fields`). When it leaves the meeting as its bookings want it
+    (nothing was asked of it since `version`), the same write marks it synced and gives it
+    back: True."""
+    synced = {**fields, "state": State.SYNCED, "problem": "", "attempts": 0}
+    if leased_done(meeting, owner, version=version, **synced):
+        return True
+    if fields:
+        _save(meeting, owner, **fields)
+    return False
+
+
 def record_wait(row: Any, owner: str, wait: "Wait") -> SyncResult:
     """The row waits for Zoom (a rate limit, an outage) until `wait.until`."""
     _save(
@@ -107,14 +119,19 @@ def record_wait(row: Any, owner: str, wait: "Wait") -> SyncResult:
 def _steps(meeting_id: int, owner: str) -> SyncResult:
     for _ in range(MAX_STEPS):
         meeting = ZoomMeeting.objects.select_related("connection__zoom_user").get(pk=meeting_id)
+        if meeting.lease_owner != owner:  # it ran out and another worker took the meeting
+            return SyncResult(in_sync=False, retry_at=meeting.lease_until)
         if meeting.state == State.FAILED:
             return SyncResult(in_sync=False)  # until the host acts, or the booking changes
         if meeting.state == State.UNROUTED or meeting.in_sync:
-            if meeting.state in (State.PENDING, State.WAITING):
-                _save(meeting, owner, state=State.SYNCED, problem="", attempts=0)
+            if meeting.state in (State.PENDING, State.WAITING) and not _done(
+                meeting, owner, meeting.version
+            ):
+                continue  # asked for something new meanwhile
             return SyncResult(in_sync=True)
         try:
-            _step(meeting, owner)
+            if _step(meeting, owner):
+                return SyncResult(in_sync=True)  # its write said so and gave the meeting back
         except Wait as wait:
             return record_wait(meeting, owner, wait)
         except Fail as failure:
@@ -191,17 +208,20 @@ def _backoff(meeting: Any) -> datetime:
     return timezone.now() + pause * jitter
 
 
-def _step(meeting: ZoomMeeting, owner: str) -> None:
+def _step(meeting: ZoomMeeting, owner: str) -> bool:
+    """One step towards what the booking wants; True if it got there and gave the meeting
+    back (see `_done`)."""
     if not meeting.present:
-        _delete(meeting, owner)
-    elif meeting.zoom_meeting_id is None:
-        if meeting.create_marker:
-            if not _adopt(meeting, owner):
-                _save(meeting, owner, create_marker="")
-        else:
-            _create(meeting, owner)
-    else:
-        _update(meeting, owner)
+        return _delete(meeting, owner)
+    if meeting.zoom_meeting_id is None:
+        if not meeting.create_marker:
+            return _create(meeting, owner)
+        adopted = _adopt(meeting, owner)
+        if adopted is None:
+            _save(meeting, owner, create_marker="")
+            return False
+        return adopted
+    return _update(meeting, owner)
 
 
 def _body(meeting: ZoomMeeting, marker: str = "") -> dict[str, Any]:
@@ -218,7 +238,7 @@ def _body(meeting: ZoomMeeting, marker: str = "") -> dict[str, Any]:
     }
 
 
-def _create(meeting: ZoomMeeting, owner: str) -> None:
+def _create(meeting: ZoomMeeting, owner: str) -> bool:
     marker = uuid.uuid4().hex
     # Saved before the call: if the answer is lost, the next attempt looks for it.
     _save(meeting, owner, create_marker=marker, state=State.PENDING)
@@ -240,37 +260,44 @@ def _create(meeting: ZoomMeeting, owner: str) -> None:
     except ZoomRejected as refused:
         _save(meeting, owner, create_marker="")
         raise Fail(f"Zoom refused to create the meeting: {refused.message}") from None
-    _created(meeting, owner, created, version)
+    return _created(meeting, owner, created, version)
 
 
-def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> None:
+def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> bool:
+    """Keep the meeting Zoom made (or that a lost create made); True if that was all its
+    bookings wanted and the meeting was given back."""
     start = parse_time(created.get("start_time"))
     in_step = start == meeting.start and created.get("duration") == meeting.duration_minutes
     first_link = meeting.link_ready_at is None
     ready_at = timezone.now()
+    result = {
+        "zoom_meeting_id": int(created["id"]),
+        "join_url": str(created.get("join_url") or ""),
+        "passcode": str(created.get("password") or ""),
+        "link_ready_at": ready_at,
+        "synced_start": start,
+        "synced_version": version if in_step else 0,
+        "create_marker": "",
+        "state": State.PENDING,
+        "attempts": 0,
+    }
     with transaction.atomic():
-        _save(
-            meeting,
-            owner,
-            zoom_meeting_id=int(created["id"]),
-            join_url=str(created.get("join_url") or ""),
-            passcode=str(created.get("password") or ""),
-            link_ready_at=ready_at,
-            synced_start=start,
-            synced_version=version if in_step else 0,
-            create_marker="",
-            state=State.PENDING,
-            attempts=0,
-        )
+        if in_step and meeting.present:
+            done = _done(meeting, owner, version, **result)
+        else:  # not yet at its time, or adopted only to be deleted: more steps to go
+            done = False
+            _save(meeting, owner, **result)
         for booking_id in meeting.bookings.filter(live=True).values_list("booking_id", flat=True):
             seam.link_ready(booking_id)
     if first_link:  # a meeting made again (removed in Zoom) is not a booking's wait
         link_ready_observe(wanted_at=meeting.created_at, ready_at=ready_at)
     log.info("zoom.meeting.created meeting=%s zoom_id=%s", meeting.id, meeting.zoom_meeting_id)
+    return done
 
 
-def _adopt(meeting: ZoomMeeting, owner: str) -> bool:
-    """Find the meeting a lost create made (it carries the marker) and keep it."""
+def _adopt(meeting: ZoomMeeting, owner: str) -> bool | None:
+    """Find the meeting a lost create made (it carries the marker) and keep it; None if
+    there is none, else whether that was all (see `_created`)."""
     needle = f"{MARKER_PREFIX}{meeting.create_marker}"
     page_token = ""
     while True:
@@ -283,14 +310,13 @@ def _adopt(meeting: ZoomMeeting, owner: str) -> bool:
         for item in page.get("meetings") or []:
             if needle in str(item.get("agenda") or ""):
                 log.info("zoom.meeting.adopted meeting=%s zoom_id=%s", meeting.id, item["id"])
-                _created(meeting, owner, item, version=meeting.version)
-                return True
+                return _created(meeting, owner, item, version=meeting.version)
         page_token = str(page.get("next_page_token") or "")
         if not page_token:
-            return False
+            return None
 
 
-def _update(meeting: ZoomMeeting, owner: str) -> None:
+def _update(meeting: ZoomMeeting, owner: str) -> bool:
     version = meeting.version
     body = _body(meeting)
     body.pop("type")
@@ -311,15 +337,18 @@ def _update(meeting: ZoomMeeting, owner: str) -> None:
         ) from None
     except ZoomRejected as refused:
         raise Fail(f"Zoom refused to move the meeting: {refused.message}") from None
-    _save(meeting, owner, synced_version=version, synced_start=meeting.start, attempts=0)
+    return _done(
+        meeting, owner, version, synced_version=version, synced_start=meeting.start, attempts=0
+    )
 
 
-def _delete(meeting: ZoomMeeting, owner: str) -> None:
+def _delete(meeting: ZoomMeeting, owner: str) -> bool:
     if meeting.zoom_meeting_id is None:
-        if meeting.create_marker and _adopt(meeting, owner):
-            return  # adopted: the next step deletes it
-        _save(meeting, owner, create_marker="", synced_version=meeting.version)
-        return
+        if meeting.create_marker and _adopt(meeting, owner) is not None:
+            return False  # adopted: the next step deletes it
+        return _done(
+            meeting, owner, meeting.version, create_marker="", synced_version=meeting.version
+        )
     meeting_id = meeting.zoom_meeting_id
     try:
         _call(
@@ -332,7 +361,14 @@ def _delete(meeting: ZoomMeeting, owner: str) -> None:
         pass  # already gone, which is what was wanted
     except ZoomRejected as refused:
         raise Fail(f"Zoom refused to delete the meeting: {refused.message}") from None
-    _save(meeting, owner, zoom_meeting_id=None, synced_version=meeting.version, attempts=0)
+    return _done(
+        meeting,
+        owner,
+        meeting.version,
+        zoom_meeting_id=None,
+        synced_version=meeting.version,
+        attempts=0,
+    )
 
 
 def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
