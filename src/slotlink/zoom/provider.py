@@ -49,7 +49,7 @@ class ZoomProvider:
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         # With Zoom off for the organization no account resolves either; the link goes to
         # Integrations, where an admin can turn Zoom on and connect in one visit.
-        if selectors.routed_connection(organization_id=organization_id, host_id=host_id) is None:
+        if selectors.route(organization_id=organization_id, host_id=host_id) is None:
             return NEEDS_ACCOUNT
         return ""
 

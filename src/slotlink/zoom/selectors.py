@@ -1,5 +1,8 @@
 """Reading Zoom state: the rollout switches, who sees which connection, routing."""
 
+from dataclasses import dataclass
+
+from django.db import connection
 from django.db.models import QuerySet
 
 from slotlink.accounts.models import Membership
@@ -68,24 +71,58 @@ def personal_connections_of(
     )
 
 
-def routed_connection(
+@dataclass(frozen=True)
+class Route:
+    """The account a new meeting goes on: its connection, and Zoom's id of its user."""
+
+    connection_id: int
+    zoom_user_id: str
+
+
+# The routing in one statement. A booking request routes its meeting, and on the hot path
+# the ORM's building of this query (or of the two or three plain ones it replaces) cost the
+# request 10 times what running it does (1.2-2 ms against 0.12-0.19 ms, benchmark P1).
+_ROUTE_SQL = """
+SELECT c.id, u.zoom_user_id
+FROM zoom_zoomconnection c JOIN zoom_zoomuser u ON u.id = c.zoom_user_id
+WHERE c.organization_id = %s AND u.status = %s
+  AND ((c.role = %s AND c.owner_id = %s) OR c.role = %s)
+ORDER BY CASE WHEN c.role = %s THEN 0 WHEN c.id = %s THEN 1 ELSE 2 END, c.created_at, c.id
+LIMIT 1
+"""
+
+
+def route(
     *, organization_id: int, host_id: int, rollout: ZoomRollout | None = None
-) -> ZoomConnection | None:
+) -> Route | None:
     """Where a new booking's meeting goes (the help article's routing): the host's own
     connected Zoom; else, with multi-account routing on, the Default Zoom account; else
     the first connected org account; else none. Broken connections are skipped. Pass the
-    organization's `rollout` when it is already read."""
+    organization's `rollout` when it is already read. Ids only: no tokens are read."""
     rollout = rollout or zoom_rollout_for(organization_id=organization_id)
     if not rollout.enabled:
         return None
-    own = personal_connection(organization_id=organization_id, user_id=host_id)
-    if own is not None and own.zoom_user.is_connected:
-        return own
-    connected = org_accounts(organization_id=organization_id).filter(
-        zoom_user__status=ZoomUser.Status.CONNECTED
-    )
-    if rollout.multi_account_routing and rollout.default_connection_id:
-        chosen = connected.filter(id=rollout.default_connection_id).first()
-        if chosen is not None:
-            return chosen
-    return connected.first()
+    default = rollout.default_connection_id if rollout.multi_account_routing else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROUTE_SQL,
+            [
+                organization_id,
+                ZoomUser.Status.CONNECTED.value,
+                Role.PERSONAL.value,
+                host_id,
+                Role.ORG.value,
+                Role.PERSONAL.value,
+                default,
+            ],
+        )
+        chosen = cursor.fetchone()
+    return None if chosen is None else Route(int(chosen[0]), str(chosen[1]))
+
+
+def routed_connection(*, organization_id: int, host_id: int) -> ZoomConnection | None:
+    """The connection `route` chooses, with its Zoom user, for pages that show it."""
+    routed = route(organization_id=organization_id, host_id=host_id)
+    if routed is None:
+        return None
+    return ZoomConnection.objects.select_related("zoom_user").get(pk=routed.connection_id)

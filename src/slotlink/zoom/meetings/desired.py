@@ -57,18 +57,18 @@ def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
             False,
         )
         return
-    connection = selectors.routed_connection(
+    routed = selectors.route(
         organization_id=ref.organization_id, host_id=ref.host_id, rollout=rollout
     )
-    if connection is None:
+    if routed is None:
         meeting.state, meeting.problem, meeting.present = (
             ZoomMeeting.State.UNROUTED,
             NO_ACCOUNT,
             False,
         )
         return
-    meeting.connection = connection
-    meeting.zoom_user_id = connection.zoom_user.zoom_user_id
+    meeting.connection_id = routed.connection_id
+    meeting.zoom_user_id = routed.zoom_user_id
     meeting.present = True
     meeting.state = ZoomMeeting.State.PENDING
     meeting.problem = ""
@@ -196,8 +196,8 @@ def meeting_for_booking_handover(*, ref: BookingRef) -> None:
     if link is None or ref.group_session_id is not None:
         return
     old = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
-    routed = selectors.routed_connection(organization_id=ref.organization_id, host_id=ref.host_id)
-    if routed is not None and old.connection_id == routed.id:
+    routed = selectors.route(organization_id=ref.organization_id, host_id=ref.host_id)
+    if routed is not None and old.connection_id == routed.connection_id:
         old.host_id = ref.host_id
         old.save(update_fields=["host_id"])
         return

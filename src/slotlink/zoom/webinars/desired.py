@@ -44,14 +44,14 @@ def _route(webinar: ZoomWebinar, ref: BookingRef) -> None:
     if not (rollout.enabled and rollout.webinars_enabled):
         webinar.state, webinar.problem, webinar.present = State.UNROUTED, NOT_ENABLED, False
         return
-    connection = selectors.routed_connection(
-        organization_id=ref.organization_id, host_id=ref.host_id
+    routed = selectors.route(
+        organization_id=ref.organization_id, host_id=ref.host_id, rollout=rollout
     )
-    if connection is None:
+    if routed is None:
         webinar.state, webinar.problem, webinar.present = State.UNROUTED, NO_ACCOUNT, False
         return
-    webinar.connection = connection
-    webinar.zoom_user_id = connection.zoom_user.zoom_user_id
+    webinar.connection_id = routed.connection_id
+    webinar.zoom_user_id = routed.zoom_user_id
     webinar.present, webinar.state, webinar.problem = True, State.PENDING, ""
 
 
