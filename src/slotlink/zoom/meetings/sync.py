@@ -281,13 +281,18 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
         "state": State.PENDING,
         "attempts": 0,
     }
+    # Read before the write transaction, which holds SQLite's one write lock. A booking
+    # that leaves meanwhile is told of a link it no longer shows, which it ignores; a seat
+    # that joins a group session's meeting in those milliseconds gets the link with its
+    # confirmation at the bound on waiting (LINK_WAIT_SECONDS) instead of at once.
+    live = list(meeting.bookings.filter(live=True).values_list("booking_id", flat=True))
     with transaction.atomic():
         if in_step and meeting.present:
             done = _done(meeting, owner, version, **result)
         else:  # not yet at its time, or adopted only to be deleted: more steps to go
             done = False
             _save(meeting, owner, **result)
-        for booking_id in meeting.bookings.filter(live=True).values_list("booking_id", flat=True):
+        for booking_id in live:
             seam.link_ready(booking_id)
     if first_link:  # a meeting made again (removed in Zoom) is not a booking's wait
         link_ready_observe(wanted_at=meeting.created_at, ready_at=ready_at)
