@@ -161,6 +161,43 @@ def p1_alone(stack: Stack, control: SandboxControl, seeds: Seeds, args: argparse
     )
 
 
+def p1_interleaved(
+    stack: Stack, control: SandboxControl, seeds: Seeds, args: argparse.Namespace
+) -> Line:
+    """P1 again as blocks of Zoom off and Zoom on (sandbox at 2 s) in turn, off first in
+    even rounds and on first in odd ones, with the workers running: a machine whose speed
+    drifts over minutes (a shared host) then weighs on both sides alike, which two phases
+    one after the other cannot promise."""
+    print(
+        f"P1 interleaved: {args.interleaved} rounds of {args.block_seconds:g} s Zoom off "
+        "and on in turn ...",
+        flush=True,
+    )
+    posted: dict[str, list[Any]] = {"off": [], "link": []}
+    for round_ in range(args.interleaved):
+        for name in ("off", "link") if round_ % 2 == 0 else ("link", "off"):
+            zoom = {"latency_ms": args.latency_ms} if name == "link" else {}
+            block, _ = booking_load(
+                stack,
+                control,
+                seeds.hosts[name],
+                args,
+                seconds=args.block_seconds,
+                tag=f"{name}-turn-{round_}",
+                **zoom,
+            )
+            posted[name] += block
+    on, off = posted["link"], posted["off"]
+    print(f"  Zoom off: {load_summary(off)}\n  Zoom on: {load_summary(on)}", flush=True)
+    ratio = post_p95(on) / post_p95(off)
+    return Line(
+        f"P1 in {args.interleaved} interleaved rounds (for comparison)",
+        f"{post_p95(on):.0f} / {post_p95(off):.0f} ms = {ratio:.2f}",
+        NO_BAR,
+        True,
+    )
+
+
 def _zoom_on(
     stack: Stack, control: SandboxControl, host: Host, args: argparse.Namespace, latency_ms: int
 ) -> tuple[list[Any], list[float | None]]:

@@ -6,7 +6,8 @@ run` starts it and two `slotlink db_worker` processes (16 threads each, `--inter
 database with `--database-url`), then:
 
   P1  booking POST p95 with Zoom on (sandbox at 2 s) over p95 with Zoom off     <= 1.2
-      (and, for comparison, the same with no worker running while the POSTs go)
+      (and, for comparison, the same with no worker running while the POSTs go, and
+      the same in rounds of Zoom off and on in turn, which a drifting machine cannot skew)
   P2  time to link: p95 from Booking.created_at to ZoomMeeting.link_ready_at,
       10 bookings/s with 2 workers, sandbox at 2 s                            <= 2.5 s
       (the same load with the sandbox at 200 ms, for the plot of `make bench`)
@@ -23,7 +24,8 @@ database with `--database-url`), then:
 Emails are rendered as for SMTP and noted in files (zoom_mailbox.py), not stored in the
 demo's outbox. Prints a table and exits non-zero if a bar is missed; docs/benchmarks.md
 says what each line measures and keeps the recorded numbers. `--keep DIR` keeps the data
-and each process's log; `--only p1,p5` runs some phases (p1 is P1, P2 and P8).
+and each process's log; `--only p1,p5` runs some phases (p1 is P1, P2 and P8); `--lock-trace`
+(SQLite) adds a table of who held the database's write lock, and how long.
 """
 
 from __future__ import annotations
@@ -37,10 +39,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import results
+from benchmarks import results, sqlite_locks
 from benchmarks.results import NO_BAR
 from benchmarks.zoom_accounts import p3, p4, storm_child
-from benchmarks.zoom_bookings import p1_alone, p1_p2_p8
+from benchmarks.zoom_bookings import p1_alone, p1_interleaved, p1_p2_p8
 from benchmarks.zoom_common import P3_LIMIT
 from benchmarks.zoom_lifecycle import lifecycles_run
 from benchmarks.zoom_seed import seed
@@ -51,6 +53,10 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[
     worker_args = ["--interval=0.1", "--nice=10", *args.worker_arg]  # as `slotlink run`
     stack = new_stack(data_dir, worker_args)
     configure_environment(str(data_dir), database_url, stack.web_port, stack.sandbox_port)
+    locks = data_dir / "locks"
+    if args.lock_trace:
+        locks.mkdir(exist_ok=True)
+        os.environ.update(sqlite_locks.environment(locks))
     import django
 
     django.setup()
@@ -61,6 +67,7 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[
     call_command("migrate", interactive=False, verbosity=0)
     per_load = round(args.rate * args.seconds)
     alone = round(args.rate * args.alone_seconds)
+    interleaved = round(args.rate * args.block_seconds) * args.interleaved
     stack.start_sandbox()
     control = SandboxControl(stack.sandbox_url)
     # Zoom's cap of 100 meeting creates and updates a day per host is a limit of its own
@@ -70,8 +77,8 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[
         seeds = seed(
             control,
             slots={
-                "off": per_load + alone,
-                "link": per_load + alone,
+                "off": per_load + alone + interleaved,
+                "link": per_load + alone + interleaved,
                 "fast": per_load,
                 "mail": per_load,
                 "storm": args.storm,
@@ -89,7 +96,10 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[
             stack.start_workers(args.workers)
         time.sleep(1.0)  # the workers' start-up delay
         if "p1" in args.only:
-            lines += p1_p2_p8(stack, control, seeds, args, samples)
+            p1_rows = p1_p2_p8(stack, control, seeds, args, samples)
+            if args.interleaved:  # its row goes beside P1's
+                p1_rows.insert(0, p1_interleaved(stack, control, seeds, args))
+            lines += p1_rows
         stack.stop_workers()  # P4's syncs run in its own processes; P3 starts its workers
         if "p4" in args.only:
             lines.append(p4(stack, control, seeds, args))
@@ -133,6 +143,9 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, argv: list[
         ),
         args.json,
     )
+    if args.lock_trace and label == "SQLite":
+        print("\nSQLite's write lock, by the code that took it (--lock-trace):\n")
+        print("\n".join(sqlite_locks.summary(locks)))
     missed = [line.name for line in lines if not line.passed]
     if missed:
         print(f"\nMissed: {'; '.join(missed)}")
@@ -153,6 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         default=15.0,
         help="P1 again with no worker running, for comparison (0: skip)",
     )
+    parser.add_argument(
+        "--interleaved",
+        type=int,
+        default=4,
+        help="P1 again in this many rounds of Zoom off and on in turn, for comparison (0: skip)",
+    )
+    parser.add_argument("--block-seconds", type=float, default=10.0, help="each interleaved block")
     parser.add_argument("--latency-ms", type=int, default=2000, help="sandbox latency, P1/P2/P4")
     parser.add_argument(
         "--fast-latency-ms", type=int, default=200, help="sandbox latency of the fast Zoom load"
@@ -176,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         help="phases to run, e.g. p1,p5 (p1 is P1, P2 and P8 together)",
     )
     parser.add_argument("--keep", metavar="DIR", help="keep the data (and process logs) in DIR")
+    parser.add_argument(
+        "--lock-trace",
+        action="store_true",
+        help="SQLite: note which code holds the write lock, and how long (sqlite_locks.py)",
+    )
     parser.add_argument("--storm-child", help=argparse.SUPPRESS)
     results.json_option(parser)
     args = parser.parse_args(argv)
@@ -184,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds, args.p3_seconds, args.lifecycles = 10.0, 10.0, 4
         args.alone_seconds = min(args.alone_seconds, 5.0)
+        args.interleaved, args.block_seconds = min(args.interleaved, 2), 5.0
     postgres = args.database_url.startswith(("postgres://", "postgresql://"))
     if args.database_url and not postgres:
         parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
