@@ -15,7 +15,7 @@ from slotlink.notifications.models import OutboxEmail
 from slotlink.scheduling.models import Booking
 from slotlink.zoom.models import ZoomMeeting, ZoomRollout
 from tests.factories import make_member, make_organization
-from tests.fixtures.browser import off_the_browser_thread
+from tests.fixtures.browser import a_whole_day, off_the_browser_thread
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import make_host
 from tests.zoom.factories import connected
@@ -55,7 +55,7 @@ def test_an_invitee_gets_the_zoom_link_everywhere_and_it_follows_the_booking(
     acme, live_server, page, zoom_sandbox: ZoomSandbox
 ):
     organization, zoom_user, admin_session = acme
-    page.goto(f"{live_server.url}/book/{organization.slug}/intro")
+    page.goto(f"{live_server.url}/book/{organization.slug}/intro{a_whole_day()}")
     page.locator("label.slot").first.click()
     page.get_by_label("Your name").fill("Ivy Invitee")
     page.get_by_label("Email").fill("ivy@example.test")
@@ -84,7 +84,7 @@ def test_an_invitee_gets_the_zoom_link_everywhere_and_it_follows_the_booking(
     # Reschedule through the email's link: same Zoom link, the new time in Zoom.
     booking = off_the_browser_thread(Booking.objects.get)
     reschedule_path = off_the_browser_thread(_latest_link, "reschedule")
-    page.goto(live_server.url + reschedule_path)
+    page.goto(live_server.url + reschedule_path + a_whole_day())
     page.locator("label.slot").nth(3).click()
     page.get_by_role("button", name="Move my booking").click()
     page.get_by_role("heading", name="Your booking moved").wait_for()
