@@ -6,9 +6,9 @@ workers at 2 s make one meeting a second while bookings may arrive at ten. With
 `--threads N` one worker process runs up to N tasks at once. Its main thread claims tasks
 the way django-tasks-db's worker does (`SELECT ... FOR UPDATE SKIP LOCKED`, an exclusive
 transaction on SQLite), but as many at once as threads are free, and only after a plain
-read found them ready: one lock per batch rather than per task, held only to claim, and an
-idle worker's poll takes no lock at all, so on SQLite a short `--interval` does not hold up
-the bookings that need the one write lock. Each task runs in a pool
+read found one ready: one lock per batch rather than per task, and an idle worker's poll
+takes no lock at all, so on SQLite a short `--interval` does not hold up the bookings that
+need the one write lock. Each task runs in a pool
 thread on that thread's own database connection. Tasks are taken in the order they became
 due (`in_turn`). `--threads 1` is django-tasks-db's worker unchanged.
 
@@ -136,27 +136,23 @@ class ThreadedWorker(Worker):
             tasks = tasks.filter(queue_name__in=self.queue_names)
         if self.excluded_queue_names:
             tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
-        # Looking, and choosing whose turn it is, is a plain read; only the claim takes the
-        # lock (on SQLite the one write lock every booking needs too). So polling often
-        # costs writers nothing, and a claim holds the lock only while it claims: building
-        # the turn's query alone costs this process milliseconds.
-        turn = list(in_turn(tasks).values_list("id", flat=True)[:limit]) if limit else []
-        if not turn:
+        # Turns are chosen inside the lock: a turn read before it would be the same for
+        # every worker, and the ones that lost the race for it would claim nothing and
+        # sleep, halving the throughput of two workers (P3, 12.6 against 19.0 creates/s).
+        if not limit or not tasks.exists():
+            # Looking is a plain read; only a claim takes the lock (on SQLite the one write
+            # lock every booking needs too), so polling often costs writers nothing.
             return [], True
         try:
             with exclusive_transaction(tasks.db):
-                # Still ready: another worker may have claimed some since they were read.
-                claimed = {
-                    task_result.id: task_result
-                    for task_result in tasks.filter(id__in=turn).select_for_update(skip_locked=True)
-                }
-                for task_result in claimed.values():
+                claimed = list(in_turn(tasks).select_for_update(skip_locked=True)[:limit])
+                for task_result in claimed:
                     task_result.claim(self.worker_id)
         except OperationalError as error:
             if is_locked_database_exception(error):
                 return [], False
             raise
-        return [claimed[id_] for id_ in turn if id_ in claimed], True
+        return claimed, True
 
     def _run_in_thread(self, task_result: DBTaskResult) -> None:
         try:
