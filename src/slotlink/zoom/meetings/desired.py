@@ -2,8 +2,8 @@
 
 The booking request never calls Zoom. Booking, rescheduling and cancelling change the
 desired meeting here (routing it to an account when it is first wanted) and enqueue its
-sync for after the commit; the worker does the rest (sync.py). A group session's bookings
-share one meeting: it is wanted while any of them is live.
+sync, which runs once the booking commits; the worker does the rest (sync.py). A group
+session's bookings share one meeting: it is wanted while any of them is live.
 """
 
 import logging
