@@ -37,8 +37,15 @@ def connected(
         user_type=2,
         time_zone="UTC",
     )
+    return connection_stored(membership, profile=profile, tokens=tokens, role=role), zoom_user
+
+
+def connection_stored(
+    membership: Membership, *, profile: ZoomProfile, tokens: TokenSet, role: str = "personal"
+) -> ZoomConnection:
+    """What Zoom said of a user who authorized slotlink, and their tokens, stored and
+    connected to the membership's organization as the OAuth callback does."""
     stored = zoom_user_upsert(profile=profile, tokens=tokens)
-    connection = zoom_connection_create(
+    return zoom_connection_create(
         organization=membership.organization, zoom_user=stored, owner=membership.user, role=role
     )
-    return connection, zoom_user

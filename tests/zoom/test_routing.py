@@ -9,10 +9,11 @@ import pytest
 
 from slotlink.accounts.models import Membership
 from slotlink.zoom.client import TokenSet
-from slotlink.zoom.connections import ZoomProfile, zoom_connection_create, zoom_user_upsert
+from slotlink.zoom.connections import ZoomProfile
 from slotlink.zoom.models import ZoomConnection, ZoomRollout, ZoomUser
 from slotlink.zoom.selectors import Route, route
 from tests.factories import make_member, make_organization
+from tests.zoom.factories import connection_stored
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,8 @@ _numbers = itertools.count(1)
 def account(membership: Membership, *, role: str = "personal") -> ZoomConnection:
     """A Zoom account the membership connected (stored as a real authorization is)."""
     number = next(_numbers)
-    zoom_user = zoom_user_upsert(
+    return connection_stored(
+        membership,
         profile=ZoomProfile(
             zoom_user_id=f"zu{number}",
             zoom_account_id=f"za{number}",
@@ -32,11 +34,6 @@ def account(membership: Membership, *, role: str = "personal") -> ZoomConnection
             time_zone="UTC",
         ),
         tokens=TokenSet(access_token="a", refresh_token="r", expires_in=3600, scope=""),
-    )
-    return zoom_connection_create(
-        organization=membership.organization,
-        zoom_user=zoom_user,
-        owner=membership.user,
         role=role,
     )
 

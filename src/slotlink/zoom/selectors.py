@@ -81,7 +81,8 @@ class Route:
 
 # The routing in one statement. A booking request routes its meeting, and on the hot path
 # the ORM's building of this query (or of the two or three plain ones it replaces) cost the
-# request 10 times what running it does (1.2-2 ms against 0.12-0.19 ms, benchmark P1).
+# request about 10 times what running it does (1.2-2 ms against 0.12-0.19 ms, measured
+# with the test client on the 2-CPU benchmark machine).
 _ROUTE_SQL = """
 SELECT c.id, u.zoom_user_id
 FROM zoom_zoomconnection c JOIN zoom_zoomuser u ON u.id = c.zoom_user_id
