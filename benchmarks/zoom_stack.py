@@ -61,7 +61,9 @@ def configure_environment(
             "ZOOM_REDIRECT_URI": f"http://127.0.0.1:{web_port}/360/integrations/zoom/callback",
             # Zoom's 5/20/60-minute webhook retries in a hundredth of the time, as the demo.
             "SANDBOX_WEBHOOK_RETRY_SCALE": "0.01",
-            "PYTHONPATH": str(ROOT),
+            # This checkout's code, ahead of the one installed in the virtualenv (which is
+            # another checkout's when a git worktree is measured).
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
             "EMAIL_BACKEND": BACKEND,
             "BENCH_MAIL_DIR": str(mail_dir(data_dir)),
             **APP,

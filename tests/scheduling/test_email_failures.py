@@ -114,6 +114,31 @@ def test_a_host_email_retried_after_the_link_arrived_is_followed_by_the_link_upd
     ]
 
 
+def test_a_link_whose_email_fails_at_its_announcement_is_retried_by_a_task(
+    zoom_event_type, host, provider, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    """The mail server is down when the provider's link arrives and its commit emails the
+    waiting confirmation: the provider's transaction stands, nothing counts as sent, and
+    the email comes back 30 s later as a task, with the link."""
+    provider.status, provider.link_follows = LinkStatus.PENDING, True
+    booking = book(zoom_event_type)  # its confirmation waits in the queue for the link
+    provider.status = LinkStatus.READY
+    with contextlib.ExitStack() as stack:
+        port, settings.EMAIL_PORT = settings.EMAIL_PORT, stack.enter_context(closed_port())
+        before = timezone.now()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            seam.link_ready(booking.id)
+    settings.EMAIL_PORT = port
+    assert not booking.emails.exists()
+    (retry,) = DBTaskResult.objects.filter(task_path__endswith="send_link_ready_email")
+    assert retry.args_kwargs["args"] == [booking.id, 2]
+    assert retry.run_after - before >= FIRST_RETRY_AFTER
+    retry.task.call(*retry.args_kwargs["args"])
+    (confirmation,) = smtp_server.to(INVITEE_EMAIL)
+    assert "https://zoom.example.test/j/123" in confirmation.text
+    assert len(smtp_server.to(host.email)) == 1
+
+
 @pytest.mark.parametrize(
     ("server", "error"),
     [("refuses every recipient", SMTPRecipientsRefused), ("is down", ConnectionRefusedError)],

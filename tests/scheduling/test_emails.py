@@ -207,23 +207,47 @@ def test_when_the_link_is_ready_later_an_update_of_the_same_invite_carries_it(
 def test_a_link_ready_within_the_bound_goes_out_with_the_confirmation(
     booked, host, provider, django_capture_on_commit_callbacks
 ):
-    """The link arrives while the confirmation waits: the confirmation carries it at once,
-    no update follows, and the waiting task later sends nothing."""
+    """The link arrives while the confirmation waits: the provider's commit sends the
+    confirmation with it at once, without a task of its own; no update follows, and the
+    waiting task later sends nothing."""
     provider.status = LinkStatus.PENDING
     booking = booked()
     run_queued_tasks()  # parks the confirmation
     provider.status = LinkStatus.READY
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         seam.link_ready(booking.id)
-    ready = DBTaskResult.objects.filter(task_path__endswith="send_link_ready_email")
-    assert ready.count() == 1
-    send_link = ready.get()
-    send_link.task.call(*send_link.args_kwargs["args"])
+        assert mail.outbox == []  # not before the provider's transaction commits
+    assert not DBTaskResult.objects.filter(task_path__endswith="send_link_ready_email").exists()
     assert told(INVITEE_EMAIL) == told(host.email) == [(BookingChange.BOOKED, 0)]
     assert "https://zoom.example.test/j/123" in to(INVITEE_EMAIL)[0].body
     waiting = DBTaskResult.objects.get(task_path__endswith="send_booking_email", status="READY")
     waiting.task.call(*waiting.args_kwargs["args"])
     assert len(mail.outbox) == 2
+
+
+def test_a_link_whose_announcer_dies_before_emailing_it_goes_out_with_the_waiting_confirmation(
+    booked, host, provider, settings, django_capture_on_commit_callbacks
+):
+    """The provider's process commits the link and dies before its email goes: the task
+    waiting at the bound sends the confirmation, with the link."""
+    settings.LINK_WAIT_SECONDS = 20
+    provider.status, provider.link_follows = LinkStatus.PENDING, True
+    booking = booked()
+    provider.status = LinkStatus.READY
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        seam.link_ready(booking.id)  # committed; the process dies before its callbacks
+    assert mail.outbox == []
+    (waiting,) = DBTaskResult.objects.filter(status="READY")
+    deadline = datetime.fromisoformat(waiting.args_kwargs["args"][3])
+    booking_email_send(
+        booking_id=booking.id,
+        change=BookingChange.BOOKED,
+        sequence=0,
+        deadline=deadline,
+        now=deadline,
+    )
+    assert told(INVITEE_EMAIL) == told(host.email) == [(BookingChange.BOOKED, 0)]
+    assert "https://zoom.example.test/j/123" in to(INVITEE_EMAIL)[0].body
 
 
 def test_a_provider_that_announces_its_link_has_the_confirmation_sent_by_the_announcement(
@@ -243,8 +267,8 @@ def test_a_provider_that_announces_its_link_has_the_confirmation_sent_by_the_ann
     assert deadline == waiting.run_after
     provider.status = LinkStatus.READY
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        seam.link_ready(booking.id)
-    assert run_queued_tasks() == 1  # the announcement's task, not the waiting one
+        seam.link_ready(booking.id)  # the announcement sends it, once it commits
+    assert run_queued_tasks() == 0  # the waiting task is due only at the bound
     assert told(INVITEE_EMAIL) == told(host.email) == [(BookingChange.BOOKED, 0)]
     assert "https://zoom.example.test/j/123" in to(INVITEE_EMAIL)[0].body
     outcome = booking_email_send(

@@ -104,14 +104,14 @@ def tasks_due() -> list[str]:
 def test_the_stored_link_sends_the_confirmation_and_nothing_polls_for_it(
     zoom: ZoomSandbox, host: ZoomHost, settings
 ):
-    """Booking a Zoom event costs the worker the meeting's sync and one email run: the
-    sync announces the link it stored, which sends the confirmation with it; the
-    confirmation's own task waits for the bound (`LINK_WAIT_SECONDS`) and then finds
-    nothing to send."""
+    """Booking a Zoom event costs the worker one task before the confirmation goes: the
+    sync announces the link it stored, and once that commits the same worker sends the
+    confirmation with it; the confirmation's own task waits for the bound
+    (`LINK_WAIT_SECONDS`) and then finds nothing to send."""
     settings.LINK_WAIT_SECONDS = 20
     booking = book(host.event_type)
     assert tasks_due() == ["zoom_meeting_sync"]
-    assert drain(only_due=True) == 2  # the sync, then the announcement's email
+    assert drain(only_due=True) == 1  # the sync, which sent the email too
     meeting = meeting_of(booking)
     assert [meeting.join_url in email.body for email in mail.outbox] == [True, True]
     (waiting,) = queued_tasks()

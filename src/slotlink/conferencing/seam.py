@@ -242,7 +242,7 @@ def on_link_ready(listener: Callable[[int], None]) -> None:
 
 def link_ready(booking_id: int) -> None:
     """A provider calls this (in its transaction) when a booking's link became ready or
-    changed, or when a link it promised cannot be made; listeners should enqueue their
-    work on commit."""
+    changed, or when a link it promised cannot be made; listeners act once it commits
+    (an email sent then, or a task written with it)."""
     for listener in _link_ready_listeners:
         listener(booking_id)

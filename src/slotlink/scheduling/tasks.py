@@ -9,8 +9,10 @@ session a booking left is an email of its own.
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -19,6 +21,7 @@ from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
+    change_unemailed,
     group_session_emails_lost,
 )
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
@@ -102,5 +105,25 @@ def booking_email_sweep() -> None:
 
 
 def link_ready_listener(booking_id: int) -> None:
-    """Registered with the conferencing seam: a provider's late link, emailed on commit."""
-    enqueue_on_commit(send_link_ready_email, booking_id)
+    """Registered with the conferencing seam, called in the provider's transaction: a
+    link that became ready (or word that it won't come), emailed once that commits.
+
+    While the booking's latest change is still to be emailed, its email task is queued
+    (a confirmation waits up to the bound for its link): the provider's process sends the
+    email right after the commit, and the queued task later finds nothing left to send.
+    Should that process die first, the queued task sends it, with the link, at the bound.
+    A task of its own would cost the workers a claim and a run per Zoom booking, and on
+    SQLite bookings wait for the workers' writes (docs/benchmarks.md, P1). Once the
+    change was emailed (saying the link follows), the update that carries the link is
+    a task, written with the link, since nothing else would send it."""
+    if change_unemailed(booking_id=booking_id):
+        transaction.on_commit(partial(_link_ready_email_now, booking_id), robust=True)
+    else:
+        enqueue_on_commit(send_link_ready_email, booking_id)
+
+
+def _link_ready_email_now(booking_id: int) -> None:
+    try:
+        booking_link_ready(booking_id=booking_id)
+    except OSError:  # the mail server: retried as the task's first attempt would be
+        _retried_later(send_link_ready_email, 1, booking_id)

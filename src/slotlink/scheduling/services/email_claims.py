@@ -45,6 +45,16 @@ def claims_sent(*, booking: Booking, sequence: int, audiences: list[Audience]) -
         ).update(lease_until=None, sent_at=timezone.now())
 
 
+def change_unemailed(*, booking_id: int) -> bool:
+    """Whether some party has not been emailed the booking's latest change, nor is being
+    emailed it now (a claim whose worker died counts as not emailed): that change's email
+    task is then still to run, e.g. a confirmation waiting for its link."""
+    told = BookingEmail.objects.filter(
+        booking_id=booking_id, sequence=F("booking__sequence")
+    ).exclude(lease_until__lt=timezone.now())
+    return told.count() < len(Audience)
+
+
 @dataclass(frozen=True)
 class LostEmail:
     booking_id: int
