@@ -37,7 +37,8 @@ def deliver_all(zoom: ZoomSandbox, event: str) -> None:
 
 def test_echoes_of_slotlinks_own_changes_cost_nothing(zoom: ZoomSandbox, host: ZoomHost):
     """Zoom's meeting.created, meeting.updated and meeting.deleted for slotlink's own book,
-    reschedule and cancel are recognised: no Zoom call, no email, no state change."""
+    reschedule and cancel are recognised as they arrive: no Zoom call, no email, no state
+    change, and no task; each is recorded as handled."""
     first, later = next_free_starts(host.event_type, 3)[0], next_free_starts(host.event_type, 3)[2]
     booking = book(host.event_type, first)
     drain()
@@ -47,13 +48,15 @@ def test_echoes_of_slotlinks_own_changes_cost_nothing(zoom: ZoomSandbox, host: Z
     calls, emails = len(zoom.requests(path_prefix="/v2/")), len(mail.outbox)
     deliver_all(zoom, "meeting.created")
     deliver_all(zoom, "meeting.updated")
-    drain()
+    assert queued_tasks() == []
+    assert drain() == 0
     cancel(booking)
     drain()
     after_cancel = ZoomMeeting.objects.values().get()
     calls, emails = len(zoom.requests(path_prefix="/v2/")), len(mail.outbox)
     deliver_all(zoom, "meeting.deleted")
-    drain()
+    assert queued_tasks() == []
+    assert drain() == 0
     assert ZoomMeeting.objects.values().get() == after_cancel
     assert (len(zoom.requests(path_prefix="/v2/")), len(mail.outbox)) == (calls, emails)
     results = list(WebhookEvent.objects.order_by("id").values_list("event", "result"))
@@ -63,6 +66,7 @@ def test_echoes_of_slotlinks_own_changes_cost_nothing(zoom: ZoomSandbox, host: Z
         "meeting.deleted",
     ]
     assert all("echo" in result for _, result in results), results
+    assert not WebhookEvent.objects.filter(handled_at__isnull=True).exists()
     assert before["drift"] == ""
 
 

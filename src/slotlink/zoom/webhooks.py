@@ -6,6 +6,8 @@ bytes are what is verified, never a re-serialised body. Timestamps more than 5 m
 from now are refused, so a captured request cannot be replayed later. Each event is stored
 once, keyed by a digest of its event name, time and payload (a redelivery repeats them), and
 its handling runs in a task after commit, so the endpoint answers well within Zoom's 3 s.
+An event that needs nothing done, such as the echo of slotlink's own meeting change, is
+recognised with one read and stored as handled, without a task.
 """
 
 import hashlib
@@ -105,19 +107,31 @@ def webhook_receive(*, body: bytes, timestamp: str, signature: str) -> dict[str,
         log.info("zoom.webhook.ignored event=%s", name)
         return None
     key = event_key(notification)
+    # An event that needs nothing done (the echo of each of slotlink's own meeting changes)
+    # is recorded as handled now; only the rest are handed to a task.
+    settled = drift.meeting_event_settled(notification)
     try:
         with transaction.atomic():
-            event = WebhookEvent.objects.create(key=key, event=name, payload=notification)
-            from slotlink.zoom.tasks import webhook_event_handle
+            event = WebhookEvent.objects.create(
+                key=key,
+                event=name,
+                payload=notification,
+                handled_at=timezone.now() if settled is not None else None,
+                result=settled or "",
+            )
+            if settled is None:
+                from slotlink.zoom.tasks import webhook_event_handle
 
-            enqueue_on_commit(webhook_event_handle, event.id)
+                enqueue_on_commit(webhook_event_handle, event.id)
     except IntegrityError:
         WebhookEvent.objects.filter(key=key).update(deliveries=F("deliveries") + 1)
         webhook_event_observe(event=name, outcome="redelivered")
         log.info("zoom.webhook.redelivered event=%s", name)
         return None
     webhook_event_observe(event=name, outcome="stored")
-    log.info("zoom.webhook.stored event=%s id=%s", name, event.id)
+    if settled is not None:
+        webhook_event_observe(event=name, outcome="handled")
+    log.info("zoom.webhook.stored event=%s id=%s settled=%s", name, event.id, settled is not None)
     return None
 
 
