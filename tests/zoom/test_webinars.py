@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -15,8 +16,10 @@ from slotlink.conferencing.seam import LinkStatus
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import EventType
 from slotlink.zoom.models import ZoomMeeting, ZoomRegistrant, ZoomRollout, ZoomUser, ZoomWebinar
+from tests.fixtures.task_queue import queued_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, make_event_type, next_free_starts
+from tests.scheduling.mailbox import INVITEE_EMAIL, to
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import ZoomHost, cancel, drain, reschedule, utc
 
@@ -141,6 +144,65 @@ def test_the_host_cannot_register_for_their_own_webinar(zoom: ZoomSandbox, host)
     shown = details(booking)
     assert shown.status == LinkStatus.UNAVAILABLE
     assert "3027" in shown.reason
+
+
+def test_the_registration_sends_the_confirmation_with_its_own_link_and_nothing_polls(
+    zoom: ZoomSandbox, host, settings
+):
+    """A webinar booking's confirmation waits for the invitee's registration, which sends it
+    with their personal link as soon as it is stored: one task (the webinar's sync) before
+    the confirmation goes, and the confirmation's own task waits for the bound and then
+    finds nothing to send."""
+    settings.LINK_WAIT_SECONDS = 20
+    booking = book(host.event_type)
+    assert [task.name for task in queued_tasks(due_only=True)] == ["zoom_webinar_sync"]
+    assert drain(only_due=True) == 1
+    join_url = ZoomRegistrant.objects.get(booking_id=booking.id).join_url
+    assert join_url
+    (confirmation,) = to(INVITEE_EMAIL)
+    assert join_url in confirmation.body
+    (waiting,) = queued_tasks()
+    assert waiting.name == "send_booking_email"
+    assert waiting.run_after is not None
+    assert waiting.run_after > booking.created_at + timedelta(seconds=19)
+    drain()
+    assert len(to(INVITEE_EMAIL)) == 1
+
+
+def test_a_refused_registration_sends_the_confirmation_at_once_without_a_link(
+    zoom: ZoomSandbox, host, settings
+):
+    """Zoom refuses to register the invitee (the host's own email, 3027): their
+    confirmation doesn't wait out the bound, and says nothing of the host's reason."""
+    settings.LINK_WAIT_SECONDS = 20
+    booking = book(host.event_type, email=host.zoom_user["email"])
+    assert [task.name for task in queued_tasks(due_only=True)] == ["zoom_webinar_sync"]
+    drain(only_due=True)  # the confirmation's own task is due only at the bound
+    assert details(booking).status == LinkStatus.UNAVAILABLE
+    (confirmation,) = to(host.zoom_user["email"])
+    assert confirmation.subject.startswith("Confirmed:")
+    assert "3027" not in confirmation.body
+
+
+def test_a_webinar_that_fails_sends_the_confirmations_at_once_without_a_link(
+    zoom: ZoomSandbox, organization, admin_membership, settings
+):
+    """No webinar licence and no fallback to a meeting: the webinar fails, and each of its
+    bookings' confirmations goes at once instead of at the bound."""
+    settings.LINK_WAIT_SECONDS = 20
+    ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
+    connected(zoom, admin_membership, email="nolicence@zoom.test", webinar=False)
+    strict = webinar_event_type(admin_membership, slug="strict")
+    start = next_free_starts(strict, 1)[0]
+    first = book(strict, start, email="ann@example.test")
+    second = book(strict, start, email="bo@example.test")
+    assert {task.name for task in queued_tasks(due_only=True)} == {"zoom_webinar_sync"}
+    drain(only_due=True)  # the confirmations' own tasks are due only at the bound
+    assert ZoomWebinar.objects.get().state == ZoomWebinar.State.FAILED
+    for booking in (first, second):
+        assert details(booking).status == LinkStatus.UNAVAILABLE
+        (confirmation,) = to(booking.invitee_email)
+        assert "no webinar licence" not in confirmation.body
 
 
 def test_without_a_webinar_licence_it_says_so_or_falls_back_to_a_meeting(

@@ -1,25 +1,31 @@
 """Zoom webinars as a conferencing provider, for the "Zoom webinar" location of group event
 types."""
 
-from slotlink.conferencing.seam import BookingRef, ConferenceDetails, ExistingEvent
+from slotlink.conferencing.seam import BookingRef, ConferenceDetails, ExistingEvent, LinkStatus
 from slotlink.zoom import selectors
 from slotlink.zoom.webinars import desired, details
 from slotlink.zoom.webinars.existing import host_webinars
+
+
+def _link_follows(booking: BookingRef) -> bool:
+    """Whether the booking's personal link is still being made: the webinar sync announces
+    it through `seam.link_ready` when the registration is stored, or when it cannot be made
+    (the registration refused, the webinar failed); a session that fell back to a meeting
+    has the meeting sync announce it (webinars/sync.py, meetings/sync.py)."""
+    return details.details_many([booking])[booking.booking_id].status == LinkStatus.PENDING
 
 
 class ZoomWebinarProvider:
     location_kind = "zoom_webinar"
     label = "Zoom webinar"
 
-    # A registrant's link is not announced when it cannot be made, so the confirmation
-    # looks for it itself (False: it is sent at once and waits while the link is pending).
     def booking_created(self, booking: BookingRef) -> bool:
         desired.webinar_for_booking_create(ref=booking)
-        return False
+        return _link_follows(booking)
 
     def booking_rescheduled(self, booking: BookingRef) -> bool:
         desired.webinar_for_booking_reschedule(ref=booking)
-        return False
+        return _link_follows(booking)
 
     def booking_cancelled(self, booking: BookingRef) -> None:
         desired.webinar_for_booking_cancel(ref=booking)

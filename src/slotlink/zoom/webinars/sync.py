@@ -10,6 +10,9 @@ The meeting sync's rules (meetings/sync.py) with two more things to keep in sync
   cancelled (Zoom's registrants can't be deleted).
 No webinar licence on the account (Zoom's 400 with code 200) falls back to a Zoom meeting
 when the event type says so, and otherwise leaves the bookings without a link, saying why.
+A booking's confirmation waits for its personal link: the sync announces it
+(`seam.link_ready`) when the registration is stored, and also when it won't come (the
+registration refused, the webinar failed), so the confirmation goes at once.
 """
 
 import contextlib
@@ -76,7 +79,14 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
         except Wait as wait:
             return record_wait(webinar, owner, wait)
         except Fail as failure:
-            _save(webinar, owner, state=State.FAILED, problem=failure.problem)
+            with transaction.atomic():
+                _save(webinar, owner, state=State.FAILED, problem=failure.problem)
+                # The links the bookings were promised won't come: their confirmations stop
+                # waiting for them.
+                for booking_id in webinar.registrants.filter(live=True, join_url="").values_list(
+                    "booking_id", flat=True
+                ):
+                    seam.link_ready(booking_id)
             return SyncResult(in_sync=False)
     return SyncResult(in_sync=False, retry_at=timezone.now())
 
@@ -283,9 +293,11 @@ def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
             ),
         )
     except ZoomRejected as refused:
-        ZoomRegistrant.objects.filter(pk=registrant.pk).update(
-            add_uncertain=False, problem=_registrant_problem(refused)
-        )
+        with transaction.atomic():
+            ZoomRegistrant.objects.filter(pk=registrant.pk).update(
+                add_uncertain=False, problem=_registrant_problem(refused)
+            )
+            seam.link_ready(registrant.booking_id)  # no link will come: stop waiting for it
         return
     _registered(registrant, str(added["registrant_id"]), str(added.get("join_url") or ""))
 
