@@ -1,15 +1,23 @@
 """Forgotten passwords, changing one's password, and the profile."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from slotlink.accounts.models import User
+from slotlink.accounts.services import user_update_profile
+from slotlink.accounts.tasks import NOTICE_ATTEMPTS, send_email_changed_notice
+from slotlink.notifications.emails import ORGANIZATION_HEADER
 from slotlink.notifications.models import OutboxEmail
 from tests.factories import PASSWORD, make_user
+from tests.fixtures.task_queue import queued_tasks
+from tests.notifications.smtp_server import closed_port
+from tests.scheduling.builders import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +147,11 @@ def test_signed_in_people_change_their_password(member_client, member_membership
 
 
 def test_the_profile_changes_name_time_zone_and_email(member_client, member_membership):
-    """Name and zone change freely; a new email needs the password and is lower-cased."""
+    """Name and zone change freely; a new email needs the password and is lower-cased, and
+    the old address is told (in case someone else changed it), tagged with the
+    organization the change was made in."""
     user = member_membership.user
+    old_email = user.email
     response = member_client.post(
         "/360/profile",
         {
@@ -157,6 +168,44 @@ def test_the_profile_changes_name_time_zone_and_email(member_client, member_memb
         "max.new@example.test",
         "Asia/Tokyo",
     )
+    assert run_queued_tasks() == 1
+    (notice,) = mail.outbox
+    assert notice.to == [old_email]
+    assert notice.subject == "Your slotlink sign-in email was changed"
+    assert f"from {old_email} to max.new@example.test" in notice.body
+    assert "tell an admin of your organization" in notice.body
+    assert notice.extra_headers[ORGANIZATION_HEADER] == str(member_membership.organization_id)
+
+
+def test_a_profile_saved_with_the_same_email_tells_nobody(member_client, member_membership):
+    """Only a new address is news: the same email, in another letter case, sends nothing."""
+    user = member_membership.user
+    response = member_client.post(
+        "/360/profile",
+        {"full_name": "Max Renamed", "email": user.email.upper(), "time_zone": "UTC"},
+    )
+    assert response.status_code == 302
+    assert queued_tasks() == []
+
+
+def test_an_email_changed_notice_the_mail_server_refuses_is_retried(member_membership, settings):
+    """The mail server is down when the notice goes: it comes back 30 s later, and the
+    last attempt fails visibly."""
+    user = member_membership.user
+    user_update_profile(
+        user=user, full_name=user.full_name, email="moved@example.test", time_zone="UTC"
+    )
+    (queued,) = queued_tasks()
+    with closed_port() as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        before = timezone.now()
+        send_email_changed_notice.call(*queued.args)
+        (retry,) = [task for task in queued_tasks() if task.args[-1:] == (2,)]
+        assert retry.run_after is not None
+        assert retry.run_after - before >= timedelta(seconds=30)
+        with pytest.raises(ConnectionRefusedError):
+            send_email_changed_notice.call(*retry.args[:-1], NOTICE_ATTEMPTS)
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,7 @@ def profile(request: MemberRequest) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
                 email=form.cleaned_data["email"],
                 time_zone=form.cleaned_data["time_zone"],
+                organization_id=request.membership.organization_id,
             )
         except ValidationError as error:
             form.add_service_errors(error)

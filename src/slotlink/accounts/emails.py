@@ -1,16 +1,24 @@
-"""Emails about people's accounts: an invitation to join an organization.
+"""Emails about people's accounts: an invitation to join an organization, and the notice
+to the old address when a person's sign-in email changes.
 
 They go out like every other slotlink email (SMTP in production, the outbox page in demo
 mode), tagged with their organization so the demo outbox shows each organization its own.
 """
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from slotlink.accounts.invitations import SentInvitation
 from slotlink.notifications.emails import ORGANIZATION_HEADER
+
+if TYPE_CHECKING:  # a type only: invitations.py imports services.py, which sends a notice here
+    from slotlink.accounts.invitations import SentInvitation
 
 
 def invitation_email(*, sent: SentInvitation) -> EmailMultiAlternatives:
@@ -53,3 +61,30 @@ def invitation_email_send(*, sent: SentInvitation) -> str:
             f"({error.__class__.__name__}). Use Resend to try again."
         )
     return ""
+
+
+def email_changed_email(
+    *, name: str, old_email: str, new_email: str, changed_at: datetime, organization_id: int | None
+) -> EmailMultiAlternatives:
+    """The notice to the address a person signed in with until `changed_at`: if someone
+    else changed it, its owner learns of it there, and can tell an admin."""
+    context = {
+        "name": name,
+        "old_email": old_email,
+        "new_email": new_email,
+        "changed_at": changed_at,
+    }
+    headers = {"Auto-Submitted": "auto-generated"}
+    if organization_id is not None:
+        headers[ORGANIZATION_HEADER] = str(organization_id)
+    message = EmailMultiAlternatives(
+        subject="Your slotlink sign-in email was changed",
+        body=render_to_string("accounts/email/email_changed.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[old_email],
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/email_changed.html", context), "text/html"
+    )
+    return message

@@ -6,10 +6,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
 from slotlink.accounts.selectors import admin_count
+from slotlink.accounts.tasks import send_email_changed_notice
+from slotlink.core.tasks import enqueue_on_commit
 
 
 def organization_create(*, name: str, slug: str = "") -> Organization:
@@ -105,12 +108,22 @@ def organization_create_with_admin(
     return NewOrganization(organization=organization, admin=admin)
 
 
-def user_update_profile(*, user: User, full_name: str, email: str, time_zone: str) -> User:
+def user_update_profile(
+    *,
+    user: User,
+    full_name: str,
+    email: str,
+    time_zone: str,
+    organization_id: int | None = None,
+) -> User:
     """Change a person's name, time zone and email. The email stays unique (whatever its
-    letter case) and is stored lower-case."""
+    letter case) and is stored lower-case. A new email is told to the old address, once it
+    commits (tagged with `organization_id`, the organization the change was made in): if
+    someone else made it, the address's owner learns of it."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": f"{email} is already used by another account."})
+    old_email = user.email
     user.full_name = full_name.strip()
     user.email = email
     user.time_zone = time_zone
@@ -118,6 +131,15 @@ def user_update_profile(*, user: User, full_name: str, email: str, time_zone: st
     try:
         with transaction.atomic():
             user.save(update_fields=["full_name", "email", "time_zone"])
+            if email != old_email.lower():
+                enqueue_on_commit(
+                    send_email_changed_notice,
+                    user.pk,
+                    old_email,
+                    email,
+                    timezone.now().isoformat(),
+                    organization_id,
+                )
     except IntegrityError as race:
         raise ValidationError({"email": f"{email} is already used by another account."}) from race
     return user

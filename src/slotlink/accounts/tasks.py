@@ -1,0 +1,47 @@
+"""Background work of accounts: the notice an old address gets when a person's sign-in
+email changes, sent once the change commits and retried while the mail server refuses it."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from slotlink.accounts.emails import email_changed_email
+from slotlink.accounts.models import User
+
+log = logging.getLogger("slotlink.accounts")
+
+NOTICE_ATTEMPTS = 5
+FIRST_RETRY_AFTER = timedelta(seconds=30)  # then 1, 2 and 4 minutes
+
+
+@task()
+def send_email_changed_notice(
+    user_id: int,
+    old_email: str,
+    new_email: str,
+    changed_at: str,
+    organization_id: int | None = None,
+    attempt: int = 1,
+) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return  # the account is gone, and with it what the notice was about
+    message = email_changed_email(
+        name=user.get_full_name() or new_email,
+        old_email=old_email,
+        new_email=new_email,
+        changed_at=datetime.fromisoformat(changed_at),
+        organization_id=organization_id,
+    )
+    try:
+        message.send()
+    except OSError:  # the mail server (SMTP errors are OSErrors)
+        if attempt >= NOTICE_ATTEMPTS:
+            raise
+        log.warning("accounts.email-changed-notice.retry attempt=%s", attempt, exc_info=True)
+        retry_at = timezone.now() + FIRST_RETRY_AFTER * 2 ** (attempt - 1)
+        send_email_changed_notice.using(run_after=retry_at).enqueue(
+            user_id, old_email, new_email, changed_at, organization_id, attempt + 1
+        )
