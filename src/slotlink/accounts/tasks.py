@@ -1,19 +1,15 @@
 """Background work of accounts: the notice an old address gets when a person's sign-in
 email changes, sent once the change commits and retried while the mail server refuses it."""
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.utils import timezone
 from django_tasks import task
 
 from slotlink.accounts.emails import email_changed_email
 from slotlink.accounts.models import User
+from slotlink.core.tasks import MAIL_ATTEMPTS, mail_retried_later
 
-log = logging.getLogger("slotlink.accounts")
-
-NOTICE_ATTEMPTS = 5
-FIRST_RETRY_AFTER = timedelta(seconds=30)  # then 1, 2 and 4 minutes
+NOTICE_ATTEMPTS = MAIL_ATTEMPTS
 
 
 @task()
@@ -38,10 +34,13 @@ def send_email_changed_notice(
     try:
         message.send()
     except OSError:  # the mail server (SMTP errors are OSErrors)
-        if attempt >= NOTICE_ATTEMPTS:
+        if not mail_retried_later(
+            send_email_changed_notice,
+            attempt,
+            user_id,
+            old_email,
+            new_email,
+            changed_at,
+            organization_id,
+        ):
             raise
-        log.warning("accounts.email-changed-notice.retry attempt=%s", attempt, exc_info=True)
-        retry_at = timezone.now() + FIRST_RETRY_AFTER * 2 ** (attempt - 1)
-        send_email_changed_notice.using(run_after=retry_at).enqueue(
-            user_id, old_email, new_email, changed_at, organization_id, attempt + 1
-        )

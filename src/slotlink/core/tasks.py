@@ -1,13 +1,21 @@
-"""Enqueueing background work so it only happens if the data it needs was committed; the
-core's own periodic task."""
+"""Enqueueing background work so it only happens if the data it needs was committed, and
+again later when the mail server refused an email; the core's own periodic task."""
 
+import logging
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
+
+log = logging.getLogger("slotlink.core")
+
+MAIL_ATTEMPTS = 5
+FIRST_MAIL_RETRY_AFTER = timedelta(seconds=30)  # then 1, 2 and 4 minutes
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
@@ -35,6 +43,19 @@ def _queued_in_this_transaction(task: Task[Any, Any]) -> bool:
 
     alias = router.db_for_write(DBTaskResult)
     return alias == DEFAULT_DB_ALIAS and transaction.get_connection(alias).in_atomic_block
+
+
+def mail_retried_later(task_: Task[Any, Any], attempt: int, *args: Any) -> bool:
+    """Call from an email task's `except OSError` (the mail server's refusal): enqueue
+    `task_` again with `*args` and `attempt + 1` (its last argument) after a pause that
+    doubles with each attempt. False when the attempts are used up: the caller re-raises,
+    so the task fails visibly."""
+    if attempt >= MAIL_ATTEMPTS:
+        return False
+    log.warning("mail.retry task=%s attempt=%s", task_.name, attempt, exc_info=True)
+    retry_at = timezone.now() + FIRST_MAIL_RETRY_AFTER * 2 ** (attempt - 1)
+    task_.using(run_after=retry_at).enqueue(*args, attempt + 1)
+    return True
 
 
 @task()

@@ -8,16 +8,18 @@ session a booking left is an email of its own.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import Task
 
-from slotlink.core.tasks import enqueue_on_commit
+from slotlink.core.tasks import (
+    FIRST_MAIL_RETRY_AFTER,
+    MAIL_ATTEMPTS,
+    enqueue_on_commit,
+    mail_retried_later,
+)
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
@@ -29,19 +31,9 @@ from slotlink.scheduling.services.group_sessions import group_session_left_email
 
 log = logging.getLogger("slotlink.scheduling")
 
-EMAIL_ATTEMPTS = 5
-FIRST_RETRY_AFTER = timedelta(seconds=30)  # then 1, 2 and 4 minutes
-
-
-def _retried_later(task_: Task[Any, Any], attempt: int, *args: Any) -> bool:
-    """Enqueue `task_` again after a pause that doubles with each attempt; False when the
-    attempts are used up."""
-    if attempt >= EMAIL_ATTEMPTS:
-        return False
-    log.warning("scheduling.email.retry attempt=%s", attempt, exc_info=True)
-    retry_at = timezone.now() + FIRST_RETRY_AFTER * 2 ** (attempt - 1)
-    task_.using(run_after=retry_at).enqueue(*args, attempt + 1)
-    return True
+# The mail server's refusals are retried by core's rule (30 s, then 1, 2 and 4 minutes).
+EMAIL_ATTEMPTS = MAIL_ATTEMPTS
+FIRST_RETRY_AFTER = FIRST_MAIL_RETRY_AFTER
 
 
 @task()
@@ -56,7 +48,9 @@ def send_booking_email(
             deadline=datetime.fromisoformat(deadline) if deadline else None,
         )
     except OSError:  # the mail server (SMTP errors are OSErrors); bad data is not retried
-        if not _retried_later(send_booking_email, attempt, booking_id, change, sequence, deadline):
+        if not mail_retried_later(
+            send_booking_email, attempt, booking_id, change, sequence, deadline
+        ):
             raise
         return
     if outcome.retry_at is not None and outcome.deadline is not None:
@@ -70,7 +64,7 @@ def send_link_ready_email(booking_id: int, attempt: int = 1) -> None:
     try:
         booking_link_ready(booking_id=booking_id)
     except OSError:
-        if not _retried_later(send_link_ready_email, attempt, booking_id):
+        if not mail_retried_later(send_link_ready_email, attempt, booking_id):
             raise
 
 
@@ -83,7 +77,7 @@ def send_group_session_left_email(
             session_id=session_id, sequence=sequence, booking_id=booking_id
         )
     except OSError:
-        if not _retried_later(
+        if not mail_retried_later(
             send_group_session_left_email, attempt, session_id, sequence, booking_id
         ):
             raise
@@ -126,4 +120,4 @@ def _link_ready_email_now(booking_id: int) -> None:
     try:
         booking_link_ready(booking_id=booking_id)
     except OSError:  # the mail server: retried as the task's first attempt would be
-        _retried_later(send_link_ready_email, 1, booking_id)
+        mail_retried_later(send_link_ready_email, 1, booking_id)
