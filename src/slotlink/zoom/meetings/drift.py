@@ -6,8 +6,8 @@ create marker in the agenda, the start slotlink set, a delete slotlink wanted) a
 nothing: no Zoom call, no email, no change. They are recognised as they arrive
 (`meeting_event_settled`), so they run no task either. A meeting deleted or moved by
 someone in Zoom is recorded on the booking ("removed in Zoom", "moved in Zoom to ...") and
-its host told; nothing is put back on its own. Deleting one occurrence concerns only that occurrence, and
-slotlink's meetings have none.
+its host told; nothing is put back on its own. Deleting one occurrence concerns only that
+occurrence, and slotlink's meetings have none.
 """
 
 import logging
