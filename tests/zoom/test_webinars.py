@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from slotlink.conferencing import seam
@@ -16,7 +17,8 @@ from slotlink.conferencing.seam import LinkStatus
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import EventType
 from slotlink.zoom.models import ZoomMeeting, ZoomRegistrant, ZoomRollout, ZoomUser, ZoomWebinar
-from tests.fixtures.task_queue import queued_tasks
+from slotlink.zoom.webinars.sync import webinar_sync
+from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks, uses_rq
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 from tests.scheduling.mailbox import INVITEE_EMAIL, to
@@ -224,6 +226,26 @@ def test_without_a_webinar_licence_it_says_so_or_falls_back_to_a_meeting(
     assert ZoomUser.objects.get().webinar_licence is False
     assert ZoomWebinar.objects.get(fallback_to_meeting=True).state == "fell_back"
     assert ZoomMeeting.objects.count() == 1
+
+
+@pytest.mark.skipif(uses_rq(), reason="RQ's queue is in Redis, told after the commit")
+def test_a_webinar_falling_back_to_a_meeting_queues_its_sync_in_the_same_transaction(
+    zoom: ZoomSandbox, organization, admin_membership
+):
+    """The fallback's meeting and the task that syncs it are written in one transaction
+    (the outbox, as for meetings): no crash after the commit can leave the meeting unsynced.
+    Run inside a transaction of the test's, the task's row is already there before it ends."""
+    ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
+    connected(zoom, admin_membership, email="nolicence@zoom.test", webinar=False)
+    book(webinar_event_type(admin_membership, slug="lenient", fallback_to_meeting=True))
+    drop_queued_tasks()
+    with transaction.atomic():
+        webinar_sync(webinar_id=ZoomWebinar.objects.get().id)
+        assert ZoomWebinar.objects.get().state == ZoomWebinar.State.FELL_BACK
+        meeting = ZoomMeeting.objects.get()
+        assert [(task.name, task.args) for task in queued_tasks()] == [
+            ("zoom_meeting_sync", (meeting.id,))
+        ]
 
 
 def test_attendance_marks_attended_and_no_show_and_exports_csv(

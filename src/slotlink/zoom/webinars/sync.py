@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.conferencing import seam
+from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
 from slotlink.zoom.leases import leased, leased_save
@@ -217,7 +218,7 @@ def _no_licence(webinar: ZoomWebinar, owner: str) -> None:
             state=State.FELL_BACK,
             problem=problem + " A Zoom meeting is used instead.",
         )
-        transaction.on_commit(lambda: zoom_meeting_sync.enqueue(meeting.id))
+        enqueue_on_commit(zoom_meeting_sync, meeting.id)
     log.info("zoom.webinar.fell-back webinar=%s meeting=%s", webinar.id, meeting.id)
 
 
