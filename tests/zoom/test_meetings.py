@@ -369,10 +369,11 @@ def test_a_group_session_shares_one_meeting_until_its_last_booking_is_cancelled(
 def test_a_broken_connection_fails_the_meeting_visibly_and_tells_the_host_once(
     zoom: ZoomSandbox, host: ZoomHost
 ):
-    """Zoom refusing the grant: the booking says to reconnect, the host gets one email."""
+    """Zoom refusing the grant: the booking says to reconnect, the host gets one email,
+    whose plain text names the meeting as written (no HTML entity for the apostrophe)."""
     zoom.revoke_tokens(host.zoom_user["id"])
     ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
-    booking = book(host.event_type)
+    booking = book(host.event_type, name="Ivy O'Brien")
     drain()
     meeting = meeting_of(booking)
     assert meeting.state == ZoomMeeting.State.FAILED
@@ -382,6 +383,7 @@ def test_a_broken_connection_fails_the_meeting_visibly_and_tells_the_host_once(
     assert shown.action.label == "Reconnect"
     told = [m for m in mail.outbox if "needs your attention" in m.subject]
     assert [m.to for m in told] == [[host.user.email]]
+    assert "Intro call with Ivy O'Brien (" in told[0].body
 
 
 def test_disconnecting_keeps_existing_links(zoom: ZoomSandbox, host: ZoomHost, member_client):

@@ -81,6 +81,7 @@ def test_a_refused_refresh_breaks_the_connection_and_emails_the_owner_once(
     assert [m.to for m in mail.outbox] == [[member_membership.user.email]]
     assert "Reconnect Zoom" in mail.outbox[0].subject
     assert "/360/integrations/zoom" in mail.outbox[0].body
+    assert "Zoom no longer accepts slotlink's authorization" in mail.outbox[0].body
     assert len(refreshes(zoom)) == 1  # the later calls did not even try
 
 

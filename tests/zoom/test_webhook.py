@@ -151,6 +151,8 @@ def test_app_deauthorized_purges_tokens_and_breaks_every_connection_to_that_zoom
         connection.id,
     )
     assert [m.to for m in mail.outbox] == [[member_membership.user.email]]
+    # The plain-text part reads as written, not as HTML (`&gt;`).
+    assert "(App Marketplace > Manage > Added Apps)" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
