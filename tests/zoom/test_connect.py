@@ -175,16 +175,19 @@ def test_an_expired_state_changes_nothing(zoom: ZoomSandbox, zoom_on, member_cli
 
 
 def test_a_callback_without_a_code_explains_pre_approval(zoom: ZoomSandbox, zoom_on, member_client):
-    """Zoom sending the browser back with an error (or without a code) shows "You cannot
-    authorize the app" and the pre-approval steps."""
-    response = member_client.get("/360/integrations/zoom/callback?error=access_denied")
+    """Zoom sending the browser back with an error other than a decline (or without a
+    code) shows "You cannot authorize the app" and the pre-approval steps, in our words
+    (a decline has its own page: test_connect_refusals.py)."""
+    response = member_client.get("/360/integrations/zoom/callback?error=server_error")
     html = response.content.decode()
     assert response.status_code == 400
     assert "You cannot authorize the app" in html
     assert "Request pre-approve" in html
     assert "App Requests" in html
     assert "Pre-approve" in html
-    assert "access_denied" in html
+    assert "server_error" not in html  # Zoom's words go to the log
+    without_code = member_client.get("/360/integrations/zoom/callback")
+    assert "You cannot authorize the app" in without_code.content.decode()
 
 
 def test_a_zoom_account_needing_pre_approval_cannot_connect_until_approved(

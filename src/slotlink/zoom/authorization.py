@@ -10,6 +10,11 @@ Installs started from the Zoom Marketplace come back with `?code=` alone: no sta
 PKCE (REFERENCE §1.2). Their code is exchanged too, and the account waits on a
 confirmation page that names it, so a code someone planted in your browser connects
 nothing unless you say so.
+
+A Reconnect button's trip names its connection, and comes back to nothing if Zoom signed
+in another account (authorization_refusals.py). A trip the person declined on Zoom's page
+is spent on return (`authorization_declined`), and says what it was for, so that the page
+can offer the same button again.
 """
 
 import hashlib
@@ -24,6 +29,7 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.zoom import client, endpoints
+from slotlink.zoom.authorization_refusals import AuthorizationProblem, wrong_account_check
 from slotlink.zoom.client import TokenSet
 from slotlink.zoom.connections import (
     ZoomProfile,
@@ -39,14 +45,6 @@ from slotlink.zoom.synclog import CallContext, sync_log_attribute
 STATE_LIFETIME = timedelta(minutes=10)
 WEBINAR_PLAN_MISSING = 200  # Zoom's code for "Webinar plan is missing"
 Role = ZoomConnection.Role
-
-
-class AuthorizationProblem(Exception):
-    """Why a return from Zoom connected nothing, in words for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -65,9 +63,15 @@ def digest(value: str) -> str:
 
 
 def authorization_begin(
-    *, user: User, organization: Organization, role: str, session_key: str
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    session_key: str,
+    reconnection: ZoomConnection | None = None,
 ) -> str:
-    """Record a new trip to Zoom; returns the authorize URL to send the browser to."""
+    """Record a new trip to Zoom (to renew `reconnection`, for a Reconnect button);
+    returns the authorize URL to send the browser to."""
     state = secrets.token_urlsafe(32)
     verifier = generate_token(64)
     ZoomAuthorization.objects.create(
@@ -75,7 +79,8 @@ def authorization_begin(
         session_digest=digest(session_key),
         user=user,
         organization=organization,
-        role=role,
+        role=reconnection.role if reconnection else role,
+        reconnection=reconnection,
         code_verifier=verifier,
         expires_at=timezone.now() + STATE_LIFETIME,
     )
@@ -89,9 +94,36 @@ def authorization_complete(
     authorization = _state_spend(state=state, membership=membership, session_key=session_key)
     context = CallContext(organization_id=membership.organization_id)
     profile, tokens = _exchange(code=code, verifier=authorization.code_verifier, context=context)
+    wrong_account_check(
+        authorization=authorization, profile=profile, tokens=tokens, context=context
+    )
     return _connect_or_ask(
         authorization=authorization, membership=membership, profile=profile, tokens=tokens
     )
+
+
+def authorization_declined(
+    *, state: str, membership: Membership, session_key: str
+) -> ZoomAuthorization | None:
+    """Spend the trip the person declined on Zoom's page; returns it (for its role or its
+    reconnection) when it is this person's, in this session and organization, unused."""
+    with transaction.atomic():
+        authorization = (
+            ZoomAuthorization.objects.select_for_update()
+            .filter(
+                state_digest=digest(state),
+                user_id=membership.user_id,
+                organization_id=membership.organization_id,
+                session_digest=digest(session_key),
+                used_at__isnull=True,
+            )
+            .first()
+        )
+        if authorization is None:
+            return None
+        authorization.used_at = timezone.now()
+        authorization.save(update_fields=["used_at"])
+    return authorization
 
 
 def marketplace_install_receive(

@@ -41,6 +41,11 @@ class ZoomAuthorization(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=10, choices=ZoomConnection.Role.choices, blank=True)
+    # Set by a Reconnect button: the connection this trip renews, so that Zoom signing the
+    # browser in as another account connects nothing (authorization_refusals.py).
+    reconnection = models.ForeignKey(
+        ZoomConnection, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     code_verifier = EncryptedTextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -15,9 +15,11 @@ from slotlink.zoom.authorization import (
     authorization_begin,
     authorization_complete,
     authorization_confirm,
+    authorization_declined,
     marketplace_install_receive,
     pending_authorization,
 )
+from slotlink.zoom.authorization_refusals import WrongZoomAccount
 from slotlink.zoom.connections import zoom_connection_disconnect
 from slotlink.zoom.models import ZoomConnection
 from slotlink.zoom.views.pages import zoom_enabled_required, zoom_sign_out_url
@@ -25,6 +27,8 @@ from slotlink.zoom.views.pages import zoom_enabled_required, zoom_sign_out_url
 log = logging.getLogger("slotlink.zoom")
 Role = ZoomConnection.Role
 CONNECTED = "Zoom connected successfully!"
+DECLINED = "access_denied"  # Zoom's answer when the person chose Decline (RFC 6749 §4.1.2.1)
+ZOOM_WORDS_LIMIT = 200  # of Zoom's error text, in the log
 
 
 def _session_key(request: MemberRequest) -> str:
@@ -42,12 +46,15 @@ def _problem(request: MemberRequest, message: str) -> HttpResponse:
     )
 
 
-def _go_to_zoom(request: MemberRequest, role: str) -> HttpResponse:
+def _go_to_zoom(
+    request: MemberRequest, role: str, reconnection: ZoomConnection | None = None
+) -> HttpResponse:
     url = authorization_begin(
         user=request.user,
         organization=request.membership.organization,
         role=role,
         session_key=_session_key(request),
+        reconnection=reconnection,
     )
     return HttpResponseRedirect(url)
 
@@ -80,7 +87,7 @@ def reconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
             f"Only {connection.owner.get_full_name()} can reconnect their own Zoom: ask them "
             "to use Reconnect on this page.",
         )
-    return _go_to_zoom(request, connection.role)
+    return _go_to_zoom(request, connection.role, reconnection=connection)
 
 
 @member_required
@@ -91,12 +98,7 @@ def callback(request: MemberRequest) -> HttpResponse:
     started from the Zoom Marketplace), or with an error."""
     code = request.GET.get("code", "")
     if request.GET.get("error") or not code:
-        return render(
-            request,
-            "zoom/cannot_authorize.html",
-            {"error": request.GET.get("error_description") or request.GET.get("error") or ""},
-            status=400,
-        )
+        return _zoom_said_no(request)
     try:
         if "state" in request.GET:
             result = authorization_complete(
@@ -109,12 +111,48 @@ def callback(request: MemberRequest) -> HttpResponse:
             result = marketplace_install_receive(
                 code=code, membership=request.membership, session_key=_session_key(request)
             )
+    except WrongZoomAccount as wrong:
+        return render(
+            request,
+            "zoom/wrong_account.html",
+            {"wrong": wrong, "zoom_sign_out_url": zoom_sign_out_url()},
+            status=400,
+        )
     except AuthorizationProblem as problem:
         return _problem(request, problem.message)
     if isinstance(result, NeedsConfirmation):
         return redirect("zoom-confirm", authorization_id=result.authorization_id)
     messages.success(request, CONNECTED)
     return redirect("integrations")
+
+
+def _zoom_said_no(request: MemberRequest) -> HttpResponse:
+    """Zoom sent the browser back without a code. Its own words (`error_description`) go
+    to the log, not the page: the page says what happened in ours, and what to do."""
+    error = request.GET.get("error", "")
+    log.info(
+        "zoom.authorization.refused error=%r description=%r",
+        error[:ZOOM_WORDS_LIMIT],
+        request.GET.get("error_description", "")[:ZOOM_WORDS_LIMIT],
+    )
+    if error != DECLINED:
+        return render(request, "zoom/cannot_authorize.html", status=400)
+    trip = None
+    if request.GET.get("state"):
+        trip = authorization_declined(
+            state=request.GET["state"],
+            membership=request.membership,
+            session_key=_session_key(request),
+        )
+    return render(
+        request,
+        "zoom/declined.html",
+        {
+            "role": trip.role if trip and trip.role else Role.PERSONAL,
+            "reconnection": trip.reconnection if trip else None,
+        },
+        status=400,
+    )
 
 
 @member_required

@@ -142,7 +142,7 @@ def sync_log(request: MemberRequest) -> HttpResponse:
 @member_required
 @require_GET
 def cannot_authorize(request: MemberRequest) -> HttpResponse:
-    return render(request, "zoom/cannot_authorize.html", {"error": ""})
+    return render(request, "zoom/cannot_authorize.html")
 
 
 def _first_error(form: Any) -> str:
