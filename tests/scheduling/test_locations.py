@@ -7,11 +7,14 @@ from html import unescape
 
 import pytest
 from django.http import HttpResponse
+from django.utils import timezone
 
 from slotlink.conferencing.seam import HostAction, LinkStatus
+from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.locations import booking_link_for, booking_links
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
+from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.services.event_types import event_type_update
 from slotlink.scheduling.views.public import confirmation_url
 from tests.scheduling.builders import book, make_event_type, next_free_starts
@@ -190,12 +193,29 @@ def test_the_invitee_sees_the_link_and_passcode_on_the_confirmation(client, zoom
     assert "passcode 4321" in html
 
 
-def test_the_invitee_is_told_a_pending_link_follows(client, zoom, provider):
-    """While the link is being made, the confirmation says it follows by email."""
+def test_the_invitee_is_told_a_pending_link_comes_by_email_as_the_email_did_it(
+    client, zoom, provider
+):
+    """While the link is being made, the confirmation page says what the invitee's email
+    does: before it goes (it waits for the link, and most often carries it), that the link
+    will be emailed; once it went without the link, that the link follows in a separate
+    email."""
     provider.status = LinkStatus.PENDING
-    html = text(client.get(confirmation_url(book(zoom))))
-    assert "Your Zoom link will follow in a separate email." in html
+    booking = book(zoom)
+    html = text(client.get(confirmation_url(booking)))
+    assert "Your Zoom link is being created and will be emailed to you." in html
+    assert "separate email" not in html
     assert "zoom.example.test" not in html
+    sent = booking_email_send(
+        booking_id=booking.id,
+        change=BookingChange.BOOKED,
+        sequence=booking.sequence,
+        deadline=timezone.now(),  # the wait for the link is over
+    )
+    assert sent.sent
+    html = text(client.get(confirmation_url(booking)))
+    assert "Your Zoom link will follow in a separate email." in html
+    assert "is being created" not in html
 
 
 def test_the_invitee_never_sees_the_hosts_reason_or_action(client, zoom, provider):

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
-from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType, GroupSession
+from slotlink.notifications.messages import Audience
+from slotlink.scheduling.locations import BookingLink
+from slotlink.scheduling.models import (
+    AvailabilityInterval,
+    Booking,
+    BookingEmail,
+    EventType,
+    GroupSession,
+)
 from slotlink.scheduling.slots import (
     BusyTime,
     SlotProblem,
@@ -229,3 +237,17 @@ def group_sessions_visible_to(*, membership: Membership) -> QuerySet[GroupSessio
 def live_session_bookings(*, session: GroupSession) -> QuerySet[Booking]:
     """The session's bookings not cancelled, in the order they were made."""
     return Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).order_by("id")
+
+
+def invitee_link_note(*, booking: Booking, link: BookingLink) -> str:
+    """What the invitee's page says of a link still being made, as their email did it:
+    "follows in a separate email" only once the email of the booking's latest change went
+    without it. Until then that email waits for the link and most often carries it."""
+    if not link.pending:
+        return link.invitee_note
+    went_without = BookingEmail.objects.filter(
+        booking=booking, audience=Audience.INVITEE, sequence=booking.sequence, awaiting_link=True
+    ).exists()
+    if went_without:
+        return link.invitee_note
+    return f"Your {link.location_text} link is being created and will be emailed to you."

@@ -14,7 +14,11 @@ from slotlink.scheduling.booking_forms import BookingForm
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.models import Booking, BookingEvent
 from slotlink.scheduling.picker import build_picker, picker_time_zone
-from slotlink.scheduling.selectors import public_event_type, public_event_types
+from slotlink.scheduling.selectors import (
+    invitee_link_note,
+    public_event_type,
+    public_event_types,
+)
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
 
@@ -110,13 +114,15 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
     )
     if booking is None:
         raise Http404("No such booking.")
+    link = None if booking.is_cancelled else booking_link_for(booking)
     return render(
         request,
         "scheduling/booking_confirmed.html",
         {
             "booking": booking,
             # The invitee's page: the link, or that it follows; never the host's reason.
-            "link": None if booking.is_cancelled else booking_link_for(booking),
+            "link": link,
+            "link_note": invitee_link_note(booking=booking, link=link) if link else "",
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
             "from_email": settings.DEFAULT_FROM_EMAIL,
         },
