@@ -30,6 +30,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
+    return webinar_host(zoom, organization, member_membership, settings)
+
+
+def webinar_host(zoom: ZoomSandbox, organization, member_membership, settings) -> ZoomHost:
     """A host whose own Zoom has a webinar licence, webinars on for the organization, and a
     group event type (8 seats) whose location is Zoom webinar."""
     settings.LINK_WAIT_SECONDS = 0

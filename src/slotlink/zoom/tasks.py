@@ -68,6 +68,13 @@ def meeting_drift_notify(meeting_id: int) -> None:
 
 
 @task()
+def webinar_drift_notify(webinar_id: int) -> None:
+    from slotlink.zoom.meetings.notify import webinar_host_tell
+
+    webinar_host_tell(webinar_id=webinar_id, about="drift")
+
+
+@task()
 def zoom_sweep() -> None:
     """Restart syncs that waited long enough or were lost with a worker."""
     from slotlink.zoom.meetings.reconcile import meetings_due

@@ -34,6 +34,11 @@ urlpatterns = [
         meetings.meeting_fix_view,
         name="zoom-meeting-fix",
     ),
+    path(
+        "360/integrations/zoom/webinars/<int:webinar_id>/fix",
+        meetings.webinar_fix_view,
+        name="zoom-webinar-fix",
+    ),
     path("360/integrations/zoom/webinars", webinars.webinar_list, name="zoom-webinars"),
     path(
         "360/integrations/zoom/webinars/export", webinars.webinar_export, name="zoom-webinar-export"

@@ -6,8 +6,8 @@ bytes are what is verified, never a re-serialised body. Timestamps more than 5 m
 from now are refused, so a captured request cannot be replayed later. Each event is stored
 once, keyed by a digest of its event name, time and payload (a redelivery repeats them), and
 its handling runs in a task after commit, so the endpoint answers well within Zoom's 3 s.
-An event that needs nothing done, such as the echo of slotlink's own meeting change, is
-recognised with one read and stored as handled, without a task.
+An event that needs nothing done, such as the echo of slotlink's own meeting or webinar
+change, is recognised with one read and stored as handled, without a task.
 """
 
 import hashlib
@@ -30,6 +30,7 @@ from slotlink.zoom.meetings import drift
 from slotlink.zoom.metrics import webhook_event_observe
 from slotlink.zoom.models import WebhookEvent, ZoomUser
 from slotlink.zoom.synclog import CallContext, sync_log_record
+from slotlink.zoom.webinars import drift as webinar_drift
 
 log = logging.getLogger("slotlink.zoom")
 
@@ -107,9 +108,9 @@ def webhook_receive(*, body: bytes, timestamp: str, signature: str) -> dict[str,
         log.info("zoom.webhook.ignored event=%s", name)
         return None
     key = event_key(notification)
-    # An event that needs nothing done (the echo of each of slotlink's own meeting changes)
-    # is recorded as handled now; only the rest are handed to a task.
-    settled = drift.meeting_event_settled(notification)
+    # An event that needs nothing done (the echo of each of slotlink's own meeting and
+    # webinar changes) is recorded as handled now; only the rest are handed to a task.
+    settled = SETTLED.get(name.partition(".")[0], _unsettled)(notification)
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(
@@ -203,4 +204,17 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "meeting.created": drift.meeting_created_handle,
     "meeting.updated": drift.meeting_updated_handle,
     "meeting.deleted": drift.meeting_deleted_handle,
+    "webinar.created": webinar_drift.webinar_created_handle,
+    "webinar.updated": webinar_drift.webinar_updated_handle,
+    "webinar.deleted": webinar_drift.webinar_deleted_handle,
+}
+
+
+def _unsettled(notification: dict[str, Any]) -> str | None:
+    return None
+
+
+SETTLED: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "meeting": drift.meeting_event_settled,
+    "webinar": webinar_drift.webinar_event_settled,
 }

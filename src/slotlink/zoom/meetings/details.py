@@ -27,7 +27,7 @@ def _meeting_action(meeting: ZoomMeeting, label: str) -> HostAction:
     return HostAction(label, reverse("zoom-meeting-fix", args=[meeting.id]), method="post")
 
 
-def _when(moment: object) -> str:
+def when_utc(moment: object) -> str:
     if moment is None:
         return "another time"
     return f"{timezone.localtime(moment, UTC):%a %d %b %Y, %H:%M} UTC"  # type: ignore[arg-type]
@@ -60,7 +60,7 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
         reason = ""
         action: HostAction | None = None
         if meeting.drift == Drift.MOVED:
-            reason = f"The Zoom meeting was moved in Zoom to {_when(meeting.drift_start)}."
+            reason = f"The Zoom meeting was moved in Zoom to {when_utc(meeting.drift_start)}."
             action = _meeting_action(meeting, "Move it back")
         elif meeting.state == State.FAILED:
             reason = meeting.problem

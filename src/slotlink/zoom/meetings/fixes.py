@@ -4,43 +4,73 @@ Nothing is recreated or moved back on its own: a meeting removed or moved in Zoo
 until the host asks, because the host may have had a reason.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks.base import Task
 
 from slotlink.core.tasks import enqueue_on_commit
-from slotlink.zoom.models import ZoomMeeting
+from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 
 Drift = ZoomMeeting.Drift
 
 
-def meeting_fix(*, meeting_id: int) -> str:
-    """Do what the booking's action offers; returns what was done, in words."""
-    from slotlink.zoom.tasks import zoom_meeting_sync
+Changes = tuple[dict[str, object], str]  # the row's new fields, and what was done in words
 
+
+def row_fix(
+    model: type[ZoomMeeting] | type[ZoomWebinar],
+    pk: int,
+    *,
+    sync: Task[Any, Any],
+    noun: str,
+    changes: Callable[[Any], Changes],
+) -> str:
+    """Do what the booking's action offers on a meeting (or webinar) `model` row, under its
+    lock: `changes` says what to change for its drift. Its problem, its attempts and that
+    its host was told are cleared, so a new problem is told again; the sync runs again."""
     with transaction.atomic():
-        meeting = ZoomMeeting.objects.select_for_update().get(pk=meeting_id)
-        if not meeting.present:
-            return "This meeting is no longer needed: its bookings were cancelled."
-        fields: dict[str, object] = {
-            "state": ZoomMeeting.State.PENDING,
+        row = model.objects.select_for_update().get(pk=pk)
+        if not row.present:
+            return f"This {noun} is no longer needed: its bookings were cancelled."
+        fields, done = changes(row)
+        fields |= {
+            "state": model.State.PENDING,
             "problem": "",
             "attempts": 0,
             "next_attempt_at": None,
             "host_told_at": None,
             "updated_at": timezone.now(),
         }
-        if meeting.drift == Drift.REMOVED:
-            fields |= {"zoom_meeting_id": None, "join_url": "", "passcode": "", "drift": ""}
-            done = "A new Zoom meeting is being created; its link follows by email."
-        elif meeting.drift == Drift.MOVED:
-            fields |= {"synced_version": 0, "drift": "", "drift_start": None}
-            done = "The Zoom meeting is being moved back to the booking's time."
-        else:
-            done = "slotlink is trying again."
-        ZoomMeeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1, **fields)
-        enqueue_on_commit(zoom_meeting_sync, meeting.id)
+        model.objects.filter(pk=row.pk).update(version=F("version") + 1, **fields)
+        enqueue_on_commit(sync, row.id)
     return done
+
+
+def _meeting_changes(meeting: ZoomMeeting) -> Changes:
+    if meeting.drift == Drift.REMOVED:
+        return (
+            {"zoom_meeting_id": None, "join_url": "", "passcode": "", "drift": ""},
+            "A new Zoom meeting is being created; its link follows by email.",
+        )
+    if meeting.drift == Drift.MOVED:
+        return (
+            {"synced_version": 0, "drift": "", "drift_start": None},
+            "The Zoom meeting is being moved back to the booking's time.",
+        )
+    return {}, "slotlink is trying again."
+
+
+def meeting_fix(*, meeting_id: int) -> str:
+    """Do what the booking's action offers; returns what was done, in words."""
+    from slotlink.zoom.tasks import zoom_meeting_sync
+
+    return row_fix(
+        ZoomMeeting, meeting_id, sync=zoom_meeting_sync, noun="meeting", changes=_meeting_changes
+    )
 
 
 def meetings_retry_for(*, zoom_user_id: str) -> int:

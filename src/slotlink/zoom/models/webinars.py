@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Organization
 from slotlink.zoom.models.accounts import ZoomConnection
+from slotlink.zoom.models.meetings import ZoomMeeting
 
 
 class ZoomWebinar(models.Model):
@@ -50,6 +51,12 @@ class ZoomWebinar(models.Model):
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     problem = models.TextField(blank=True)
+    # Removed or moved by someone in Zoom, as for meetings: shown to the host, never undone
+    # on its own.
+    drift = models.CharField(
+        max_length=10, choices=ZoomMeeting.Drift.choices, blank=True, default=""
+    )
+    drift_start = models.DateTimeField(null=True, blank=True)  # where Zoom moved it
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -68,6 +75,12 @@ class ZoomWebinar(models.Model):
     @property
     def exists_in_zoom(self) -> bool:
         return self.zoom_webinar_id is not None
+
+    @property
+    def in_sync(self) -> bool:
+        if not self.present:
+            return self.zoom_webinar_id is None and not self.create_marker
+        return self.state == self.State.SYNCED and self.synced_version == self.version
 
 
 class ZoomRegistrant(models.Model):

@@ -1,13 +1,38 @@
 """What a webinar booking shows: the invitee's own join link, or why there is none; and,
-for the host, whether the invitee attended."""
+for the host, whether the invitee attended, and a webinar removed or moved in Zoom with the
+way back (the seam keeps the host's reason and action from the invitee)."""
+
+from dataclasses import replace
+
+from django.urls import reverse
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.zoom.meetings.details import details_many as meeting_details_many
-from slotlink.zoom.models import ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
+from slotlink.zoom.meetings.details import when_utc
+from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
 
 LABEL = "Zoom webinar"
 CANCELLED = "This booking was cancelled."
 State = ZoomWebinar.State
+Drift = ZoomMeeting.Drift
+
+
+def _webinar_action(webinar: ZoomWebinar, label: str) -> HostAction:
+    return HostAction(label, reverse("zoom-webinar-fix", args=[webinar.id]), method="post")
+
+
+def drift_details(webinar: ZoomWebinar) -> ConferenceDetails | None:
+    """The host's words for a webinar removed or moved in Zoom, with the way back; None if
+    neither. A webinar the host owns (attached) is theirs to move back in Zoom."""
+    if webinar.drift == Drift.REMOVED:
+        recreate = _webinar_action(webinar, "Recreate webinar")
+        reason = "The Zoom webinar was removed in Zoom, so this booking has no working link."
+        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=reason, action=recreate)
+    if webinar.drift == Drift.MOVED:
+        back = None if webinar.attached else _webinar_action(webinar, "Move it back")
+        reason = f"The Zoom webinar was moved in Zoom to {when_utc(webinar.drift_start)}."
+        return ConferenceDetails(LABEL, LinkStatus.READY, reason=reason, action=back)
+    return None
 
 
 def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> ConferenceDetails:
@@ -17,6 +42,11 @@ def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> Conferen
         return ConferenceDetails(
             LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
         )
+    drifted = drift_details(webinar)
+    if drifted is not None and drifted.status == LinkStatus.UNAVAILABLE:
+        return replace(drifted, attendance=attendance)
+    if drifted is not None and registrant.join_url:
+        return replace(drifted, join_url=registrant.join_url, attendance=attendance)
     if registrant.join_url:
         return ConferenceDetails(
             LABEL, LinkStatus.READY, join_url=registrant.join_url, attendance=attendance

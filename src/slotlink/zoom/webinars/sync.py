@@ -238,7 +238,10 @@ def _update(webinar: ZoomWebinar, owner: str) -> None:
             ),
         )
     except ZoomNotFound:
-        raise Fail("The Zoom webinar was removed in Zoom.") from None
+        _save(webinar, owner, drift=ZoomMeeting.Drift.REMOVED)
+        raise Fail(
+            "The Zoom webinar was removed in Zoom, so it could not be moved. Recreate it."
+        ) from None
 
 
 def _delete(webinar: ZoomWebinar, owner: str) -> None:
