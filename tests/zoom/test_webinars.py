@@ -352,3 +352,20 @@ def test_an_event_type_can_attach_to_a_webinar_on_the_hosts_own_zoom(zoom: ZoomS
     cancel(booking)
     drain()
     assert [w["id"] for w in webinars(zoom, host.zoom_user)] == [created["id"]]
+
+
+def test_the_export_keeps_every_formula_like_cell_as_text(
+    zoom: ZoomSandbox, member_membership, member_client, host
+):
+    """Issue 19 (6): the webinar's title column was written unescaped, so an event type
+    titled like a formula ran in the spreadsheet that opened the export."""
+    formula = webinar_event_type(
+        member_membership, title='=HYPERLINK("http://evil.test")', slug="f"
+    )
+    book(formula, name="Ada Lovelace", email="ada@example.test")
+    drain()
+    export = member_client.get(f"/360/integrations/zoom/webinars/export?event_type={formula.id}")
+    (header, row) = list(csv.reader(io.StringIO(export.content.decode())))
+    assert header[1] == "webinar"
+    assert row[1] == '\'=HYPERLINK("http://evil.test")'
+    assert row[3:6] == ["Ada", "Lovelace", "ada@example.test"]

@@ -1,7 +1,5 @@
 """The host's webinar sessions: registrants and attendance, Refresh from Zoom, CSV export."""
 
-import csv
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -10,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.core.ids import parse_id
+from slotlink.core.spreadsheets import SafeCsvWriter
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.webinars.attendance import attendance_read
 
@@ -72,7 +71,7 @@ def webinar_export(request: MemberRequest) -> HttpResponse:
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             "session start (UTC)",
@@ -93,17 +92,12 @@ def webinar_export(request: MemberRequest) -> HttpResponse:
                 f"{registrant.webinar.start:%Y-%m-%d %H:%M}",
                 registrant.webinar.topic,
                 registrant.booking_id,
-                _cell(registrant.first_name),
-                _cell(registrant.last_name),
-                _cell(registrant.email),
+                registrant.first_name,
+                registrant.last_name,
+                registrant.email,
                 "registered" if registrant.live else "cancelled",
                 registrant.get_attendance_display() if registrant.attendance else "",
                 registrant.minutes_attended or "",
             ]
         )
     return response
-
-
-def _cell(text: str) -> str:
-    """Spreadsheets run cells that start like a formula: keep them text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
