@@ -94,6 +94,42 @@ def test_a_signed_body_that_is_not_a_zoom_event_gets_400(body):
     assert not WebhookEvent.objects.exists()
 
 
+def signed_with_stamp(body: bytes, stamp: str) -> dict[str, str]:
+    key = settings.ZOOM_WEBHOOK_SECRET_TOKEN.encode()
+    digest = hmac.new(key, b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"HTTP_X_ZM_REQUEST_TIMESTAMP": stamp, "HTTP_X_ZM_SIGNATURE": f"v0={digest}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stamp", ["9" * 400, "1" + "0" * 30, "\u00b2\u00b3", "-1", "1e9"])
+def test_a_signed_body_with_an_impossible_timestamp_gets_401(stamp):
+    """Issue 19 (8): a 400-digit `x-zm-request-timestamp`, correctly signed, answered 500
+    (OverflowError comparing it with now); any timestamp that is not epoch seconds is
+    refused like a missing one, and nothing is kept."""
+    body = b'{"event":"app_deauthorized","event_ts":1,"payload":{"user_id":"u1"}}'
+    assert post(body, **signed_with_stamp(body, stamp)).status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # beyond Python's recursion limit: RecursionError
+        b'{"event":"meeting.deleted","event_ts":1,"payload":{"object":'
+        + b'{"a":' * 500
+        + b"1"
+        + b"}" * 500
+        + b"}}",  # parses, but nests deeper than any Zoom event
+    ],
+)
+def test_a_signed_deeply_nested_body_gets_400(body):
+    """Issue 19 (8): deeply nested JSON answered 500 (RecursionError); it is not a Zoom
+    event, so it gets 400 and nothing is kept."""
+    assert post(body, **signed_headers(body)).status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
 @pytest.mark.django_db
 def test_unknown_events_are_accepted_and_ignored():
     """Events slotlink does not handle get 204 and are not kept."""

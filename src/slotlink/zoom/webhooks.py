@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ from slotlink.zoom.webinars import drift as webinar_drift
 log = logging.getLogger("slotlink.zoom")
 
 TIMESTAMP_TOLERANCE_SECONDS = 300
+TIMESTAMP_PATTERN = re.compile(r"[0-9]{1,12}")
+# Zoom's events nest a few levels (payload > object > participant or occurrences > item).
+MAX_NESTING = 16
 URL_VALIDATION = "endpoint.url_validation"
 
 
@@ -53,20 +57,25 @@ def _hmac_hex(message: bytes) -> str:
 def signature_verify(*, body: bytes, timestamp: str, signature: str, now: float) -> None:
     if not settings.ZOOM_WEBHOOK_SECRET_TOKEN:
         raise WebhookRefused(401, "no webhook secret token is configured")
-    if not timestamp.strip().isdigit() or not signature:
+    timestamp = timestamp.strip()
+    # Epoch seconds in ASCII digits: `isdigit()` alone also takes "²" (which int() refuses)
+    # and 400 digits (which overflow a float when compared with now).
+    if not TIMESTAMP_PATTERN.fullmatch(timestamp) or not signature:
         raise WebhookRefused(401, "missing signature headers")
-    expected = "v0=" + _hmac_hex(b"v0:" + timestamp.strip().encode() + b":" + body)
+    expected = "v0=" + _hmac_hex(b"v0:" + timestamp.encode() + b":" + body)
     if not hmac.compare_digest(expected, signature.strip()):
         raise WebhookRefused(401, "bad signature")
-    if abs(now - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
+    if abs(int(now) - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
         raise WebhookRefused(401, "stale timestamp")
 
 
 def notification_parse(body: bytes) -> dict[str, Any]:
     try:
         parsed = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise WebhookRefused(400, "body is not JSON") from None
+    if _depth(parsed) > MAX_NESTING:
+        raise WebhookRefused(400, "body is nested deeper than any Zoom event")
     if (
         not isinstance(parsed, dict)
         or not isinstance(parsed.get("event"), str)
@@ -74,6 +83,20 @@ def notification_parse(body: bytes) -> dict[str, Any]:
     ):
         raise WebhookRefused(400, "body is not a Zoom event")
     return parsed
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion (so a body that
+    parses within Python's limit can't exceed it when it is stored or handled)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def url_validation_answer(notification: dict[str, Any]) -> dict[str, str]:
