@@ -6,13 +6,28 @@ from html import unescape
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.http import HttpResponse
+from django.test import Client
+from django.utils import timezone
 
-from slotlink.scheduling.models import Booking, BookingToken, EventType
+from slotlink.conferencing import seam
+from slotlink.conferencing.seam import LinkStatus
+from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.models import Booking, BookingToken, EventType, LocationKind
+from slotlink.scheduling.services.departures import booking_reassign
+from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import send_booking_email
+from slotlink.scheduling.tokens import booking_for_token
 from tests.fixtures.task_queue import queued_tasks
-from tests.scheduling.builders import book, next_free_starts
-from tests.scheduling.mailbox import link_in, to
+from tests.scheduling.builders import (
+    book,
+    make_event_type,
+    make_host,
+    next_free_starts,
+    run_queued_tasks,
+)
+from tests.scheduling.mailbox import INVITEE_EMAIL, change_of, link_in, to
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +218,69 @@ def test_bad_input_to_the_reschedule_link_gets_a_clear_error_and_moves_nothing(
     assert queued_tasks() == queued  # no email about a change that wasn't made
     assert len(mail.outbox) == emails
     assert client.get(reschedule).status_code == client.get(cancel).status_code == 200
+
+
+def manage_pages_open(client: Client, email, booking: Booking) -> None:
+    """Follow the email's reschedule and cancel links: each opens its page for `booking`."""
+    reschedule, cancel = link_in(email, "reschedule"), link_in(email, "cancel")
+    for path, purpose in ((reschedule, "reschedule"), (cancel, "cancel")):
+        token = path.split("/")[2]
+        found = booking_for_token(token=token, purpose=BookingToken.Purpose(purpose))
+        assert found is not None, (email.subject, path)
+        assert found.id == booking.id
+    assert f"Reschedule {booking.event_type.title}" in text(client.get(reschedule))
+    assert "Cancel your booking?" in text(client.get(cancel))
+
+
+def test_every_email_to_the_invitee_about_a_live_booking_has_working_manage_links(
+    client, organization, host, provider, django_capture_on_commit_callbacks
+):
+    """The confirmation that says the link follows, the update that brings the late link,
+    the reschedule's email and the new host's: each carries a reschedule and a cancel link,
+    and following them from the received email opens that booking's pages. An email's
+    links keep working until the booking changes (the late link's update changes only the
+    invite)."""
+    zoom = make_event_type(organization, host, slug="zoom", location_kind=LocationKind.ZOOM)
+    provider.status = LinkStatus.PENDING
+    booking = book(zoom)
+    booking_email_send(
+        booking_id=booking.id,
+        change=BookingChange.BOOKED,
+        sequence=0,
+        deadline=timezone.now(),  # the wait for the link is over: it follows
+    )
+    (confirmation,) = to(INVITEE_EMAIL)
+    assert "will follow in a separate email" in confirmation.body
+    manage_pages_open(client, confirmation, booking)
+
+    provider.status = LinkStatus.READY
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        seam.link_ready(booking.id)
+    run_queued_tasks()
+    late_link = to(INVITEE_EMAIL)[-1]
+    assert change_of(late_link) == BookingChange.LINK_READY
+    assert "https://zoom.example.test/j/123" in late_link.body
+    manage_pages_open(client, late_link, booking)
+    manage_pages_open(client, confirmation, booking)  # still working
+
+    new_start = next_free_starts(zoom, 3)[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = client.post(
+            link_in(late_link, "reschedule"),
+            {"start": new_start.isoformat(), "time_zone": "UTC"},
+        )
+    assert moved.status_code == 302
+    run_queued_tasks()
+    rescheduled = to(INVITEE_EMAIL)[-1]
+    assert change_of(rescheduled) == BookingChange.RESCHEDULED
+    booking.refresh_from_db()
+    manage_pages_open(client, rescheduled, booking)
+
+    other_host = make_host(organization, full_name="Otto Other")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_reassign(booking=booking, host=other_host, by=other_host)
+    run_queued_tasks()
+    new_host = to(INVITEE_EMAIL)[-1]
+    assert new_host.subject.startswith("New host:")
+    booking.refresh_from_db()
+    manage_pages_open(client, new_host, booking)

@@ -45,6 +45,16 @@ def acme(settings, live_server, zoom_sandbox: ZoomSandbox):
     return organization, zoom_user, client.cookies["sessionid"].value
 
 
+def book_in_the_browser(page, base_url: str, organization) -> None:
+    """An invitee books the intro call's first free time on its public page."""
+    page.goto(f"{base_url}/book/{organization.slug}/intro{a_whole_day()}")
+    page.locator("label.slot").first.click()
+    page.get_by_label("Your name").fill("Ivy Invitee")
+    page.get_by_label("Email").fill("ivy@example.test")
+    page.get_by_role("button", name="Confirm booking").click()
+    page.get_by_role("heading", name="You're booked").wait_for()
+
+
 def work() -> None:
     """What a worker does now: only the tasks that are due (a confirmation's wait for its
     link runs out only after LINK_WAIT_SECONDS)."""
@@ -55,12 +65,7 @@ def test_an_invitee_gets_the_zoom_link_everywhere_and_it_follows_the_booking(
     acme, live_server, page, zoom_sandbox: ZoomSandbox
 ):
     organization, zoom_user, admin_session = acme
-    page.goto(f"{live_server.url}/book/{organization.slug}/intro{a_whole_day()}")
-    page.locator("label.slot").first.click()
-    page.get_by_label("Your name").fill("Ivy Invitee")
-    page.get_by_label("Email").fill("ivy@example.test")
-    page.get_by_role("button", name="Confirm booking").click()
-    page.get_by_role("heading", name="You're booked").wait_for()
+    book_in_the_browser(page, live_server.url, organization)
 
     off_the_browser_thread(work)  # the worker: the meeting, then the emails
     link = page.locator("#where a")  # the confirmation page asks again and swaps it in
@@ -106,6 +111,43 @@ def test_an_invitee_gets_the_zoom_link_everywhere_and_it_follows_the_booking(
     page.goto(f"{zoom_sandbox.base_url}/u/{zoom_user['id']}")
     assert join_url not in page.content()
     assert off_the_browser_thread(lambda: ZoomMeeting.objects.get().zoom_meeting_id) is None
+
+
+def test_the_email_that_brings_a_late_link_has_working_reschedule_and_cancel_links(
+    acme, live_server, page, settings, zoom_sandbox: ZoomSandbox
+):
+    """Zoom answers after the confirmation went saying the link follows: the email that
+    brings the link carries Reschedule and Cancel, and opening them from that email (the
+    demo outbox's copy, in the browser) shows the booking's pages; its Cancel cancels the
+    booking and its Zoom meeting."""
+    organization, zoom_user, admin_session = acme
+    settings.LINK_WAIT_SECONDS = 0  # the confirmation goes before the meeting is made
+    book_in_the_browser(page, live_server.url, organization)
+    off_the_browser_thread(drain, only="send_booking_email")  # says the link follows
+    off_the_browser_thread(drain)  # the meeting, then the email with its link
+    (meeting,) = zoom_sandbox.meetings(zoom_user["id"])
+
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": admin_session, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/360/outbox")
+    page.get_by_role("link", name=re.compile("^Zoom link for: Intro call with Hana Host")).click()
+    email = page.frame_locator("iframe.outbox-html")
+    email.get_by_role("link", name=meeting["join_url"]).wait_for()
+    with page.context.expect_page() as opened:
+        email.get_by_role("link", name="Reschedule", exact=True).click()
+    reschedule = opened.value
+    reschedule.get_by_role("heading", name="Reschedule Intro call").wait_for()
+    reschedule.close()
+    with page.context.expect_page() as opened:
+        email.get_by_role("link", name="Cancel", exact=True).click()
+    cancel = opened.value
+    cancel.get_by_role("heading", name="Cancel your booking?").wait_for()
+    cancel.get_by_role("button", name="Cancel booking").click()
+    cancel.get_by_role("heading", name="Your booking is cancelled").wait_for()
+    assert off_the_browser_thread(lambda: Booking.objects.get().status) == "cancelled"
+    off_the_browser_thread(work)
+    assert zoom_sandbox.meetings(zoom_user["id"]) == []
 
 
 def _latest_link(kind: str) -> str:
