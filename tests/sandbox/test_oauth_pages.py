@@ -69,7 +69,8 @@ def test_sign_in_then_consent_then_redirect_with_code_and_state(configured: Zoom
 
 
 def test_declining_consent_redirects_with_access_denied(configured: ZoomSandbox) -> None:
-    """Decline sends the user back with error=access_denied and the state."""
+    """Decline sends the user back with error=access_denied and the state (RFC 6749
+    §4.1.2.1, which the product's callback reads as a decline)."""
     user = configured.create_user()
     url = authorize_url(configured)
     with configured.browser() as browser:
@@ -121,7 +122,9 @@ def test_second_authorize_in_same_browser_signs_in_as_same_user(configured: Zoom
 
 
 def test_pre_approval_flow(configured: ZoomSandbox) -> None:
-    """A user of a pre-approval account asks; the admin pre-approves; the user can authorize."""
+    """A user of a pre-approval account asks; the admin pre-approves; the user can authorize.
+    The block stays on Zoom's own pages, never a redirect back to the app (REFERENCE §1.3:
+    no source has Zoom send `error=` for it), so the app never mistakes it for a decline."""
     admin = configured.create_user(requires_preapproval=True)
     member = configured.create_user(account_id=admin["account_id"])
     assert member["account_admin"] is False
@@ -129,6 +132,7 @@ def test_pre_approval_flow(configured: ZoomSandbox) -> None:
     with configured.browser() as browser:
         browser.post("/signin", data={"email": member["email"], "password": member["password"]})
         blocked = browser.get(url)
+        assert "location" not in blocked.headers
         assert "You cannot authorize slotlink" in blocked.text
         assert "Request pre-approve" in blocked.text
         requested = browser.post(
