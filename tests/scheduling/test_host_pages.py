@@ -153,6 +153,32 @@ def test_the_editor_explains_what_to_fix(member_client, overrides, error):
     assert not EventType.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"description": "Pay the invoice\u202efdp.exe first"},
+        {"description": "Line one\n\u2066hidden\u2069 line two"},
+        {"location_kind": "in_person", "location_detail": "Main St 1\u202e2 .tS niaM"},
+    ],
+)
+def test_the_editor_refuses_invisible_controls_in_every_text_field(member_client, overrides):
+    """Issue 19 (7): the description and the in-person address took bidi controls (U+202E
+    and its kin) that then showed on public pages and in emails; every text field now
+    refuses them on the rule names follow, and nothing is created. Line breaks in the
+    description stay allowed."""
+    response = member_client.post("/360/events/new", general(**overrides))
+    assert "invisible control characters" in text(response)
+    assert not EventType.objects.exists()
+
+
+def test_a_description_keeps_its_line_breaks(member_client):
+    response = member_client.post(
+        "/360/events/new", general(description="Agenda:\r\n- intro\r\n\t- demo")
+    )
+    assert response.status_code == 302
+    assert EventType.objects.get().description == "Agenda:\r\n- intro\r\n\t- demo"
+
+
 def test_link_names_are_unique_within_an_organization(member_client, member_event_type):
     """A second event type can't take a link name already in use."""
     response = member_client.post("/360/events/new", general(slug="members-call"))

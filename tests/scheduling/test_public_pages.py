@@ -168,6 +168,16 @@ def test_a_time_just_taken_says_so_and_offers_fresh_slots(client, event_type):
     assert Booking.objects.count() == 1
 
 
+def test_the_invitees_address_refuses_invisible_controls(client, organization, host):
+    """Issue 19 (7): the invitee's address took U+202E, which then showed in the host's
+    pages and emails; it is refused like a name, and nothing is booked."""
+    ask = make_event_type(organization, host, slug="ask", location_kind=LocationKind.ASK_INVITEE)
+    start = next_free_starts(ask)[0]
+    response = client.post(page_url(ask), form_data(start, address="Caf\u00e9 \u202enietsniE"))
+    assert "invisible control characters" in text(response)
+    assert not Booking.objects.exists()
+
+
 def test_the_form_asks_for_a_phone_or_an_address_only_when_the_location_needs_one(
     client, organization, host
 ):

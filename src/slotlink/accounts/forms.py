@@ -14,6 +14,7 @@ from slotlink.accounts.throttle import (
     sign_in_wait,
     sign_in_wait_message,
 )
+from slotlink.core.text import HiddenControlsRefused
 
 
 class SignInForm(AuthenticationForm):
@@ -48,5 +49,5 @@ class SignInForm(AuthenticationForm):
         return cleaned
 
 
-class RoleForm(forms.Form):
+class RoleForm(HiddenControlsRefused, forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)

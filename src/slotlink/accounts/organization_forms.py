@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 
+from slotlink.core.text import HiddenControlsRefused
 from slotlink.core.zones import lived_in_zone_names
 
 
@@ -20,7 +21,7 @@ class TimeZoneField(forms.ChoiceField):
         super().__init__(choices=time_zone_choices, initial="UTC", label="Time zone", **kwargs)
 
 
-class NewPasswordFields(forms.Form):
+class NewPasswordFields(HiddenControlsRefused, forms.Form):
     """A new password typed twice, checked by the password validators for `user`."""
 
     password1 = forms.CharField(
@@ -88,7 +89,7 @@ class SetupForm(OrganizationForm):
     field_order = ["token", *OrganizationForm.field_order]
 
 
-class InviteForm(forms.Form):
+class InviteForm(HiddenControlsRefused, forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     role = forms.ChoiceField(
         label="Role",
@@ -106,7 +107,7 @@ class AcceptForm(NewPasswordFields):
     field_order = ["full_name", "time_zone", "password1", "password2"]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(HiddenControlsRefused, forms.Form):
     """A person's name, time zone and email; a new email needs their current password."""
 
     full_name = forms.CharField(label="Name", max_length=150)

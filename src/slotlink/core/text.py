@@ -4,13 +4,16 @@ Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and its kin) and other inv
 formatting characters can make a name or a title display as something else than it is
 ("Invoice<U+202E>fdp.exe" shows as "Invoiceexe.pdf"), in the app, in an email subject or
 in a calendar. Names are typed by people who can type them again, so such characters are
-refused with a clear error where a name is entered, and stripped where text is formatted
-for an email or an invite (in case one got in another way). Zero-width joiner and
+refused with a clear error in every text field people type in (`HiddenControlsRefused`,
+on every form), and stripped where text is formatted for an email or an invite (in case
+one got in another way). Zero-width joiner and
 non-joiner stay: Persian and Indic names and emoji need them, and they can't reorder text.
 """
 
 import unicodedata
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner, joiner
@@ -33,3 +36,36 @@ def validate_plain_text(value: str) -> None:
     """Refuse hidden formatting characters and control characters (a line break, a NUL)."""
     if any(is_hidden_control(char) or unicodedata.category(char) == "Cc" for char in value):
         raise ValidationError(HIDDEN_CONTROLS_MESSAGE, code="hidden_controls")
+
+
+def validate_multiline_text(value: str) -> None:
+    """As `validate_plain_text`, for text that may run over lines (a description, a
+    reason): line breaks and tabs are kept, every other control is refused."""
+    if any(
+        is_hidden_control(char) or (unicodedata.category(char) == "Cc" and char not in "\n\r\t")
+        for char in value
+    ):
+        raise ValidationError(HIDDEN_CONTROLS_MESSAGE, code="hidden_controls")
+
+
+class HiddenControlsRefused:
+    """A form mixin: every text field people type in follows the one rule above (single
+    line, or multi-line for a textarea), so a field added later can't forget it. Passwords
+    are not text anyone reads, and hidden inputs are checked where they are parsed."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput | forms.HiddenInput
+            ):
+                continue
+            rule = (
+                validate_multiline_text
+                if isinstance(field.widget, forms.Textarea)
+                else validate_plain_text
+            )
+            if rule not in field.validators:
+                field.validators.append(rule)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from slotlink.core.text import validate_plain_text
+from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.models import LocationKind
 from slotlink.scheduling.timezones import is_time_zone
 
@@ -46,7 +46,7 @@ class SlotField(forms.Field):
         return start
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(HiddenControlsRefused, forms.Form):
     start = SlotField(error_messages={"required": BAD_START})
     time_zone = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
@@ -98,7 +98,7 @@ class BookingForm(RescheduleForm):
         return value
 
 
-class CancelForm(forms.Form):
+class CancelForm(HiddenControlsRefused, forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         max_length=500,

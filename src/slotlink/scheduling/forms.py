@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.core.ids import parse_id
-from slotlink.core.text import validate_plain_text
+from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
     WEBINAR_NEEDS_GROUP,
@@ -68,7 +68,7 @@ class HostChoiceField(forms.ModelChoiceField):
         return f"{obj.get_full_name()} ({obj.email})"
 
 
-class EventTypeForm(forms.Form):
+class EventTypeForm(HiddenControlsRefused, forms.Form):
     """The editor's General tab."""
 
     title = forms.CharField(max_length=120, validators=[validate_plain_text])
@@ -241,7 +241,7 @@ NOTICE_CHOICES = [
 BUFFER_CHOICES = [(0, "No buffer")] + [(m, f"{m} minutes") for m in (5, 10, 15, 30, 45, 60, 90)]
 
 
-class EventTypeLimitsForm(forms.Form):
+class EventTypeLimitsForm(HiddenControlsRefused, forms.Form):
     """The editor's Limits tab: when invitees may book."""
 
     minimum_notice_minutes = forms.TypedChoiceField(
@@ -303,7 +303,7 @@ def format_intervals(intervals: list[tuple[time, time]]) -> str:
     return ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in intervals)
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(HiddenControlsRefused, forms.Form):
     time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
+from slotlink.core.text import HiddenControlsRefused
 from slotlink.zoom.models import SyncLogEntry, ZoomConnection
 
 
@@ -11,7 +12,7 @@ class ZoomAccountField(forms.ModelChoiceField[ZoomConnection]):
         return obj.zoom_user.email
 
 
-class RolloutForm(forms.Form):
+class RolloutForm(HiddenControlsRefused, forms.Form):
     enabled = forms.BooleanField(required=False, label="Enable Zoom for this organization")
     multi_account_routing = forms.BooleanField(required=False, label="Enable multi-account routing")
     default_connection = ZoomAccountField(
@@ -24,13 +25,13 @@ class RolloutForm(forms.Form):
     webinars_enabled = forms.BooleanField(required=False, label="Enable webinars on group bookings")
 
     def __init__(self, *args: object, org_accounts: QuerySet[ZoomConnection], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         field = self.fields["default_connection"]
         assert isinstance(field, ZoomAccountField)
         field.queryset = org_accounts
 
 
-class SyncLogFilterForm(forms.Form):
+class SyncLogFilterForm(HiddenControlsRefused, forms.Form):
     account = forms.ChoiceField(required=False, label="Account")
     action = forms.ChoiceField(required=False, label="Action")
     outcome = forms.ChoiceField(
@@ -48,7 +49,7 @@ class SyncLogFilterForm(forms.Form):
         actions: list[str],
         **kwargs: object,
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         account = self.fields["account"]
         action = self.fields["action"]
         assert isinstance(account, forms.ChoiceField)

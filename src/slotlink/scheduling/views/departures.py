@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, admin_required
 from slotlink.accounts.models import Membership
+from slotlink.core.text import HiddenControlsRefused
 from slotlink.scheduling.services.departures import (
     CANCEL,
     Departure,
@@ -19,11 +20,11 @@ from slotlink.scheduling.services.departures import (
 )
 
 
-class DepartureForm(forms.Form):
+class DepartureForm(HiddenControlsRefused, forms.Form):
     """One choice per booking that hasn't started: a host to take it, or cancel it."""
 
     def __init__(self, *args: object, departure: Departure, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         choices = [("", "Choose…"), (CANCEL, "Cancel it (the invitee is told)")] + [
             (str(host.id), f"Give it to {host.get_full_name()}") for host in departure.hosts
         ]
