@@ -45,6 +45,11 @@ class FakeProvider:
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         return self.problem
 
+    def public_location_text(self, *, organization_id: int, host_id: int) -> str:
+        if self.problem:
+            return seam.host_sends_text(self.label)
+        return seam.link_comes_text(self.label)
+
     def integration_card(self, *, organization_id: int, user_id: int, is_admin: bool) -> None:
         return None
 
@@ -155,17 +160,32 @@ def test_the_editor_problem_comes_from_the_kinds_provider(zoom):
     assert seam.location_problem("zoom", organization_id=1, host_id=2) == "Connect a Zoom account."
 
 
+def test_the_booking_page_promises_what_the_kinds_provider_says(zoom):
+    """Before anyone books, the provider says whether a link comes or the host sends the
+    details; a kind without a provider says nothing."""
+    assert (
+        seam.public_location_text("zoom", organization_id=1, host_id=2)
+        == "Zoom (the link comes with your confirmation)"
+    )
+    zoom.problem = "Zoom isn't enabled for this organization."
+    assert (
+        seam.public_location_text("zoom", organization_id=1, host_id=2)
+        == "Zoom — your host will send you the meeting details"
+    )
+    assert seam.public_location_text("phone", organization_id=1, host_id=2) == ""
+
+
 @pytest.mark.parametrize(
     ("status", "note"),
     [
         (LinkStatus.READY, ""),
         (LinkStatus.PENDING, "Your Zoom link will follow in a separate email."),
-        (LinkStatus.UNAVAILABLE, ""),
+        (LinkStatus.UNAVAILABLE, "Your host will send you the meeting details."),
     ],
 )
-def test_the_invitee_is_told_only_that_a_link_follows(status, note):
-    """The invitee's note says a pending link follows, and nothing else: never the host's
-    reason or action."""
+def test_the_invitee_is_told_only_that_a_link_follows_or_that_the_host_sends_details(status, note):
+    """The invitee's note says a pending link follows, or, when none will come on its own,
+    that the host will send the details: never the host's reason or action."""
     details = ConferenceDetails(
         location_text="Zoom",
         status=status,

@@ -12,6 +12,7 @@ from slotlink.conferencing.seam import (
     ExistingEvent,
     HostAction,
     LinkStatus,
+    link_comes_text,
 )
 from slotlink.scheduling.models import EventType, LocationKind
 from tests.notifications.smtp_server import SMTPServer, smtp_server_for
@@ -52,6 +53,7 @@ class RecordingProvider:
     action: HostAction | None = RECREATE
     pending_reason: str = ""  # the host's, while pending
     problem: str = ""
+    public_text: str = ""  # what the booking page may say; by default, that the link comes
     link_follows: bool = False  # whether it promises to announce its link (seam.link_ready)
     calls: list[tuple[str, BookingRef]] = field(default_factory=list)
     details_calls: list[list[int]] = field(default_factory=list)  # booking ids, per call
@@ -83,6 +85,9 @@ class RecordingProvider:
 
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         return self.problem
+
+    def public_location_text(self, *, organization_id: int, host_id: int) -> str:
+        return self.public_text or link_comes_text(self.label)
 
     def integration_card(self, *, organization_id: int, user_id: int, is_admin: bool) -> None:
         return None
@@ -118,6 +123,7 @@ class WebinarProvider(RecordingProvider):
     location_kind: str = LocationKind.ZOOM_WEBINAR
     label: str = "Zoom webinar"
     join_url: str = "https://zoom.example.test/w/987?tk=personal"
+    public_text: str = "Zoom webinar (your personal link comes with your confirmation)"
     events: dict[int, list[ExistingEvent]] = field(default_factory=dict)
     attendance: dict[int, str] = field(default_factory=dict)
 

@@ -25,6 +25,8 @@ from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, link_url, to, 
 
 pytestmark = pytest.mark.django_db
 
+HOST_SENDS = "Your host will send you the meeting details."
+
 
 @pytest.fixture
 def zoom_event_type(organization, host):
@@ -88,18 +90,24 @@ def test_without_a_provider_only_the_host_is_told_why_a_zoom_booking_has_no_link
     booked, host, no_provider
 ):
     """No conferencing provider is registered: the booking stands; the host's email says why
-    it has no link and links to Integrations, the invitee's says nothing of it."""
+    it has no link and links to Integrations, the invitee's says nothing of it, only that
+    the host will send the meeting details."""
     booking = booked()
     message = booking_message(
         booking=booking, change=BookingChange.BOOKED, link=booking_link_for(booking)
     )
-    assert (message.location_text, message.join_url, message.link_status_note) == ("Zoom", "", "")
+    assert (message.location_text, message.join_url, message.link_status_note) == (
+        "Zoom",
+        "",
+        HOST_SENDS,
+    )
     reason = "No Zoom link: Zoom isn't set up for this organization yet."
     assert (message.host_link_problem, message.host_action_label) == (reason, "Connect Zoom →")
     assert message.host_action_url == "http://127.0.0.1:8000/360/integrations"
     run_queued_tasks()
     (to_invitee,) = to(INVITEE_EMAIL)
     assert "Where:     Zoom" in to_invitee.body
+    assert HOST_SENDS in to_invitee.body
     assert reason not in to_invitee.body
     assert "Connect Zoom" not in to_invitee.body
     (to_host,) = to(host.email)
@@ -109,8 +117,9 @@ def test_without_a_provider_only_the_host_is_told_why_a_zoom_booking_has_no_link
 
 def test_with_zoom_off_for_the_organization_the_invitee_never_sees_the_admins_reason(booked, host):
     """The app's own Zoom provider, with Zoom not set up: the host's email says why there
-    is no link; the invitee's just says Zoom (the bug this fixes showed invitees the
-    admin's reason)."""
+    is no link (and so does the Zoom notice that this booking has no meeting); the
+    invitee's just says Zoom and that the host will send the details (the bug this fixes
+    showed invitees the admin's reason)."""
     booking = booked()
     reason = booking_link_for(booking).host_reason
     assert reason
@@ -118,8 +127,11 @@ def test_with_zoom_off_for_the_organization_the_invitee_never_sees_the_admins_re
     (to_invitee,) = to(INVITEE_EMAIL)
     assert reason not in to_invitee.body
     assert "Where:     Zoom" in to_invitee.body
-    (to_host,) = to(host.email)
+    assert HOST_SENDS in to_invitee.body
+    (to_host,) = [email for email in to(host.email) if email.subject.startswith("New booking:")]
     assert reason in to_host.body
+    (notice,) = [email for email in to(host.email) if email.subject.startswith("No Zoom meeting")]
+    assert reason in notice.body
 
 
 def test_a_post_action_in_the_hosts_email_leads_to_the_booking_page(booked, host, provider):

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 NOT_SET_UP = "No Zoom link: Zoom isn't set up for this organization yet."
 COULD_NOT = "The Zoom meeting could not be created."  # the test provider's reason
+HOST_SENDS = "Your host will send you the meeting details."
 
 
 def text(response: HttpResponse) -> str:
@@ -186,6 +187,17 @@ def test_other_locations_never_reach_the_seam(event_type, provider):
     assert provider.calls == []
 
 
+def test_the_booking_page_says_what_the_provider_promises(client, zoom, provider):
+    """Before booking, the location reads as the provider says: the link comes, or the
+    host sends the details."""
+    page = f"/book/{zoom.organization.slug}/{zoom.slug}"
+    assert "Zoom (the link comes with your confirmation)" in text(client.get(page))
+    provider.public_text = "Zoom — your host will send you the meeting details"
+    html = text(client.get(page))
+    assert provider.public_text in html
+    assert "comes with your confirmation" not in html
+
+
 def test_the_invitee_sees_the_link_and_passcode_on_the_confirmation(client, zoom, provider):
     """A ready link is on the confirmation page, with its passcode."""
     html = text(client.get(confirmation_url(book(zoom))))
@@ -219,10 +231,12 @@ def test_the_invitee_is_told_a_pending_link_comes_by_email_as_the_email_did_it(
 
 
 def test_the_invitee_never_sees_the_hosts_reason_or_action(client, zoom, provider):
-    """No link will come on its own: the invitee's page says Zoom and nothing of why."""
+    """No link will come on its own: the invitee's page says Zoom, that the host will send
+    the details, and nothing of why."""
     provider.status = LinkStatus.UNAVAILABLE
     html = text(client.get(confirmation_url(book(zoom))))
     assert "Zoom" in html
+    assert HOST_SENDS in html
     assert COULD_NOT not in html
     assert "Recreate meeting" not in html
     assert "will follow" not in html
@@ -233,13 +247,17 @@ def test_without_a_provider_the_host_is_told_why_and_the_invitee_is_not(
     client, member_client, zoom
 ):
     """No provider serves Zoom: the host's page says so with Connect Zoom →, the
-    invitee's confirmation doesn't."""
+    invitee's confirmation doesn't; the booking page and the confirmation promise no link,
+    only that the host sends the details."""
+    booking_page = text(client.get(f"/book/{zoom.organization.slug}/{zoom.slug}"))
+    assert "Zoom — your host will send you the meeting details" in booking_page
+    assert "comes with your confirmation" not in booking_page
     booking = book(zoom)
     link = booking_link_for(booking)
     assert (link.status, link.host_reason, link.invitee_note) == (
         LinkStatus.UNAVAILABLE,
         NOT_SET_UP,
-        "",
+        HOST_SENDS,
     )
     assert link.host_action == HostAction("Connect Zoom →", "/360/integrations")
     host_page = text(member_client.get(booking_url(booking)))

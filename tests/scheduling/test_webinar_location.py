@@ -249,7 +249,8 @@ def test_without_a_webinar_provider_the_editor_says_webinars_arent_set_up(
 
 
 def test_the_booking_page_promises_a_personal_link(client, webinar, webinar_provider):
-    """Before booking, the invitee reads that their own link comes with the confirmation."""
+    """Before booking, the invitee reads what the provider promises: their own link comes
+    with the confirmation."""
     html = text(client.get(f"/book/{webinar.organization.slug}/{webinar.slug}"))
     assert "Zoom webinar (your personal link comes with your confirmation)" in html
 

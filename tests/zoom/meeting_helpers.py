@@ -53,6 +53,17 @@ def zoom_event_type(membership: Membership, **fields: Any) -> EventType:
     )
 
 
+def zoom_workshop(membership: Membership) -> EventType:
+    """A group Zoom event type: its sessions' bookings share one meeting."""
+    return zoom_event_type(
+        membership,
+        title="Workshop",
+        slug="workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=5,
+    )
+
+
 def meeting_of(booking: Booking) -> ZoomMeeting:
     return ZoomMeeting.objects.get(bookings__booking_id=booking.id)
 

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
-from slotlink.scheduling.models import EventType
 from slotlink.zoom import endpoints
 from slotlink.zoom.meetings.sync import meeting_sync
 from slotlink.zoom.models import SyncLogEntry, ZoomMeeting, ZoomRollout, ZoomUser
@@ -31,6 +30,7 @@ from tests.zoom.meeting_helpers import (
     sandbox_meetings,
     utc,
     zoom_event_type,
+    zoom_workshop,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -316,7 +316,7 @@ def test_without_the_switch_or_an_account_the_booking_stands_and_says_why(
     event_type = zoom_event_type(member_membership)
     off = book(event_type)
     assert "Zoom isn't enabled for this organization" in details(off).reason
-    assert details(off).invitee_note() == ""
+    assert details(off).invitee_note() == "Your host will send you the meeting details."
     ZoomRollout.objects.create(organization=organization, enabled=True)
     none = book(event_type, next_free_starts(event_type, 3)[2])
     shown = details(none)
@@ -344,13 +344,7 @@ def test_a_group_session_shares_one_meeting_until_its_last_booking_is_cancelled(
 ):
     """Bookings of one group session share one meeting, made with the first booking and
     deleted with the last cancellation."""
-    group = zoom_event_type(
-        host.membership,
-        title="Workshop",
-        slug="workshop",
-        kind=EventType.Kind.GROUP,
-        seats_per_session=5,
-    )
+    group = zoom_workshop(host.membership)
     start = next_free_starts(group)[0]
     first = book(group, start, email="a@example.test")
     second = book(group, start, email="b@example.test")

@@ -9,8 +9,10 @@ a booking, so a provider needs nothing from scheduling.
 
 To show a booking, scheduling asks for `ConferenceDetails`: the location text and join
 link, or why there is none. The why is for the host (with the action that fixes it); the
-invitee only ever learns that the link follows, never an admin's reason. Lists ask for
-many bookings at once (`conference_details_many`), one query per provider, not per row.
+invitee only ever learns that the link follows, or, when none will come on its own, that
+the host will send the details, never an admin's reason. Lists ask for many bookings at
+once (`conference_details_many`), one query per provider, not per row. Before anyone books,
+the provider says what the booking page may promise (`public_location_text`).
 """
 
 from collections.abc import Callable, Iterable
@@ -24,6 +26,21 @@ class LinkStatus(StrEnum):
     READY = "ready"  # join_url is the link to use
     PENDING = "pending"  # being created; an update follows
     UNAVAILABLE = "unavailable"  # no link will come on its own; `reason` says why
+
+
+# What an invitee is promised when no link will come on its own: the host, who is told why
+# (and can still get the link made, which then comes by email), sends the details.
+HOST_SENDS_DETAILS = "your host will send you the meeting details"
+
+
+def link_comes_text(label: str) -> str:
+    """The booking page's words for a location whose link comes with the confirmation."""
+    return f"{label} (the link comes with your confirmation)"
+
+
+def host_sends_text(label: str) -> str:
+    """The booking page's words for a location that will get no link on its own."""
+    return f"{label} — {HOST_SENDS_DETAILS}"
 
 
 @dataclass(frozen=True)
@@ -54,9 +71,12 @@ class ConferenceDetails:
         return self.status == LinkStatus.READY
 
     def invitee_note(self) -> str:
-        """What the invitee is told when there is no link: that it follows, or nothing."""
+        """What the invitee is told when there is no link: that it follows, or that the
+        host will send the details (none will come on its own); never the host's reason."""
         if self.status == LinkStatus.PENDING:
             return f"Your {self.location_text} link will follow in a separate email."
+        if self.status == LinkStatus.UNAVAILABLE:
+            return f"{HOST_SENDS_DETAILS.capitalize()}."
         return ""
 
 
@@ -133,6 +153,12 @@ class ConferencingProvider(Protocol):
 
     def location_problem(self, *, organization_id: int, host_id: int) -> str:
         """Why a new booking with this location would get no link now ("" if it would)."""
+        ...
+
+    def public_location_text(self, *, organization_id: int, host_id: int) -> str:
+        """What the booking page tells the public of this location before anyone books: a
+        link is promised only if a new booking would get one (`link_comes_text`), else the
+        host sends the details (`host_sends_text`)."""
         ...
 
     def integration_card(
@@ -231,6 +257,14 @@ def location_problem(location_kind: str, *, organization_id: int, host_id: int) 
         if provider
         else ""
     )
+
+
+def public_location_text(location_kind: str, *, organization_id: int, host_id: int) -> str:
+    """What the booking page may say of the location; "" when no provider serves it."""
+    provider = provider_for(location_kind)
+    if provider is None:
+        return ""
+    return provider.public_location_text(organization_id=organization_id, host_id=host_id)
 
 
 def on_link_ready(listener: Callable[[int], None]) -> None:

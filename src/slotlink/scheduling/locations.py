@@ -210,12 +210,14 @@ def booking_link_for(booking: Booking) -> BookingLink:
 
 
 def public_location_text(event_type: EventType) -> str:
-    """What the booking page tells an invitee before they book."""
+    """What the booking page tells an invitee before they book. A conferencing location
+    promises a link only when its provider says a booking made now would get one."""
     kind = event_type.location_kind
-    if kind == LocationKind.ZOOM_WEBINAR:  # each invitee registers: a link of their own
-        return "Zoom webinar (your personal link comes with your confirmation)"
     if kind in CONFERENCING_KINDS:
-        return f"{LocationKind(kind).label} (the link comes with your confirmation)"
+        text = seam.public_location_text(
+            kind, organization_id=event_type.organization_id, host_id=event_type.host_id
+        )
+        return text or seam.host_sends_text(LocationKind(kind).label)
     if kind == LocationKind.PHONE:
         return f"Phone call: {event_type.host.get_full_name()} will call you"
     if kind == LocationKind.IN_PERSON:

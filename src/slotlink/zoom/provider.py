@@ -10,6 +10,8 @@ from slotlink.conferencing.seam import (
     ConferenceDetails,
     IntegrationCard,
     LinkStatus,
+    host_sends_text,
+    link_comes_text,
 )
 from slotlink.zoom import selectors
 from slotlink.zoom.meetings import desired, details
@@ -23,7 +25,10 @@ NEEDS_ACCOUNT = (
 
 def _link_follows(meeting: ZoomMeeting) -> bool:
     """Whether the meeting's link is still being made: the sync announces it through
-    `seam.link_ready` when it is stored, or when the meeting fails (meetings/sync.py)."""
+    `seam.link_ready` when it is stored, or when the meeting fails (meetings/sync.py).
+    One that got no account has none coming (and its checks need not be read again)."""
+    if meeting.state == ZoomMeeting.State.UNROUTED:
+        return False
     return details.meeting_details(meeting, cancelled=False).status == LinkStatus.PENDING
 
 
@@ -52,6 +57,13 @@ class ZoomProvider:
         if selectors.route(organization_id=organization_id, host_id=host_id) is None:
             return NEEDS_ACCOUNT
         return ""
+
+    def public_location_text(self, *, organization_id: int, host_id: int) -> str:
+        # The same routing a booking made now gets (desired.py): a link is promised only
+        # when a meeting will be made for it.
+        if selectors.route(organization_id=organization_id, host_id=host_id) is None:
+            return host_sends_text(self.label)
+        return link_comes_text(self.label)
 
     def integration_card(
         self, *, organization_id: int, user_id: int, is_admin: bool

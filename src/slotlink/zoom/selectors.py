@@ -1,6 +1,8 @@
 """Reading Zoom state: the rollout switches, who sees which connection, routing."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -127,3 +129,35 @@ def routed_connection(*, organization_id: int, host_id: int) -> ZoomConnection |
     if routed is None:
         return None
     return ZoomConnection.objects.select_related("zoom_user").get(pk=routed.connection_id)
+
+
+class MeetingCheck(StrEnum):
+    """The help article's "No link in the email" checks for a meeting on a host's Zoom, as
+    they stand now: the first that fails, or OK when a meeting can be made."""
+
+    NOT_ENABLED = "not_enabled"  # Zoom isn't enabled for the organization
+    NO_ACCOUNT = "no_account"  # no connected Zoom account resolves for the host
+    OK = "ok"
+
+
+def meeting_checks(*, hosts: Iterable[tuple[int, int]]) -> dict[tuple[int, int], MeetingCheck]:
+    """For each (organization id, host id), which check a new meeting on its Zoom fails now.
+    The location check is the caller's (a booking owns its location). One query for the
+    organizations' switches, then one routing query per host where Zoom is on."""
+    pairs = set(hosts)
+    rollouts = {
+        rollout.organization_id: rollout
+        for rollout in ZoomRollout.objects.filter(
+            organization_id__in={organization_id for organization_id, _ in pairs}
+        )
+    }
+    checks = {}
+    for organization_id, host_id in pairs:
+        rollout = rollouts.get(organization_id) or ZoomRollout(organization_id=organization_id)
+        if not rollout.enabled:
+            checks[(organization_id, host_id)] = MeetingCheck.NOT_ENABLED
+        elif route(organization_id=organization_id, host_id=host_id, rollout=rollout) is None:
+            checks[(organization_id, host_id)] = MeetingCheck.NO_ACCOUNT
+        else:
+            checks[(organization_id, host_id)] = MeetingCheck.OK
+    return checks

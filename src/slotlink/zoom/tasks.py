@@ -68,6 +68,13 @@ def meeting_drift_notify(meeting_id: int) -> None:
 
 
 @task()
+def meeting_unrouted_notify(meeting_id: int) -> None:
+    from slotlink.zoom.meetings.notify import meeting_host_tell
+
+    meeting_host_tell(meeting_id=meeting_id, about="unrouted")
+
+
+@task()
 def webinar_drift_notify(webinar_id: int) -> None:
     from slotlink.zoom.meetings.notify import webinar_host_tell
 

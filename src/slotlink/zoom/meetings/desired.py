@@ -4,6 +4,10 @@ The booking request never calls Zoom. Booking, rescheduling and cancelling chang
 desired meeting here (routing it to an account when it is first wanted) and enqueue its
 sync, which runs once the booking commits; the worker does the rest (sync.py). A group
 session's bookings share one meeting: it is wanted while any of them is live.
+
+A meeting that gets no account (Zoom off, or none connected) is UNROUTED: its host is told
+at once, by an email written with the booking, and its page says why as things stand then
+(details.py), so no reason is stored here.
 """
 
 import logging
@@ -22,20 +26,6 @@ AGENDA_LIMIT = 2000
 # Room kept at the end of the agenda for the line that marks the meeting as slotlink's.
 MARKER_ROOM = 80
 
-# The help article's "No link in the email" checklist, with the item that was missing.
-CHECKLIST = (
-    " A Zoom link needs all three: Zoom enabled for the organization by an admin, the event "
-    "type's location set to Zoom, and a connected Zoom account (the host's own, or a shared "
-    "org account)."
-)
-NOT_ENABLED = (
-    "Zoom isn't enabled for this organization, so no Zoom meeting was created." + CHECKLIST
-)
-NO_ACCOUNT = (
-    "No Zoom account was connected for this host (nor a shared org account), so no Zoom "
-    "meeting was created." + CHECKLIST
-)
-
 
 def _topic(ref: BookingRef) -> str:
     if ref.group_session_id is not None:
@@ -48,24 +38,11 @@ def _agenda(ref: BookingRef) -> str:
 
 
 def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
-    """Give a meeting that is wanted an account (the article's routing), or say why not."""
-    rollout = selectors.zoom_rollout_for(organization_id=ref.organization_id)
-    if not rollout.enabled:
-        meeting.state, meeting.problem, meeting.present = (
-            ZoomMeeting.State.UNROUTED,
-            NOT_ENABLED,
-            False,
-        )
-        return
-    routed = selectors.route(
-        organization_id=ref.organization_id, host_id=ref.host_id, rollout=rollout
-    )
+    """Give a meeting that is wanted an account (the article's routing), or leave it
+    UNROUTED (a switched-off organization routes nowhere)."""
+    routed = selectors.route(organization_id=ref.organization_id, host_id=ref.host_id)
     if routed is None:
-        meeting.state, meeting.problem, meeting.present = (
-            ZoomMeeting.State.UNROUTED,
-            NO_ACCOUNT,
-            False,
-        )
+        meeting.state, meeting.problem, meeting.present = ZoomMeeting.State.UNROUTED, "", False
         return
     meeting.connection_id = routed.connection_id
     meeting.zoom_user_id = routed.zoom_user_id
@@ -74,14 +51,17 @@ def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
     meeting.problem = ""
 
 
-def _unrouted(meeting: ZoomMeeting, why: str) -> None:
-    meeting.state, meeting.problem, meeting.present = ZoomMeeting.State.UNROUTED, why, False
-
-
 def _sync_on_commit(meeting: ZoomMeeting) -> None:
     from slotlink.zoom.tasks import zoom_meeting_sync
 
     enqueue_on_commit(zoom_meeting_sync, meeting.id)
+
+
+def _tell_host_on_commit(meeting: ZoomMeeting) -> None:
+    """The host learns at once that the booking has no Zoom meeting (once per meeting)."""
+    from slotlink.zoom.tasks import meeting_unrouted_notify
+
+    enqueue_on_commit(meeting_unrouted_notify, meeting.id)
 
 
 def _desired_from(meeting: ZoomMeeting, ref: BookingRef) -> None:
@@ -122,6 +102,8 @@ def _want(meeting: ZoomMeeting, ref: BookingRef) -> None:
     meeting.save()
     if meeting.present and changed:
         _sync_on_commit(meeting)
+    elif meeting.state == ZoomMeeting.State.UNROUTED and meeting.host_told_at is None:
+        _tell_host_on_commit(meeting)
 
 
 def _release(meeting: ZoomMeeting) -> None:

@@ -2,6 +2,10 @@
 
 Read for many bookings at once (one query for their meetings), as the booking list needs.
 The reason and the action are for the host; the seam keeps them from the invitee.
+
+A meeting that got no account when it was booked (UNROUTED) shows why as things stand
+now, never as they stood then: the checks are read again (`selectors.meeting_checks`),
+and once they all hold the host can create the meeting with one click.
 """
 
 from datetime import UTC
@@ -11,10 +15,29 @@ from django.utils import timezone
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
+from slotlink.zoom.selectors import MeetingCheck, meeting_checks
 
 LABEL = "Zoom"
 CANCELLED = "This booking was cancelled."
 NOT_SET_UP = "No Zoom link: Zoom isn't set up for this organization yet."
+# The help article's "No link in the email" checklist, after the check that fails now.
+CHECKLIST = (
+    " A Zoom link needs all three: Zoom enabled for the organization by an admin, the event "
+    "type's location set to Zoom, and a connected Zoom account (the host's own, or a shared "
+    "org account)."
+)
+NOT_ENABLED = (
+    "Zoom isn't enabled for this organization, so no Zoom meeting was created." + CHECKLIST
+)
+NO_ACCOUNT = (
+    "No Zoom account was connected for this host (nor a shared org account), so no Zoom "
+    "meeting was created." + CHECKLIST
+)
+CAN_CREATE = (
+    "No Zoom meeting was created when this was booked. Zoom is ready for it now: create the "
+    "meeting, and the link is emailed to the invitee."
+)
+CREATE = "Create Zoom meeting"
 State = ZoomMeeting.State
 Drift = ZoomMeeting.Drift
 
@@ -33,7 +56,35 @@ def when_utc(moment: object) -> str:
     return f"{timezone.localtime(moment, UTC):%a %d %b %Y, %H:%M} UTC"  # type: ignore[arg-type]
 
 
-def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> ConferenceDetails:
+def _check_of(meeting: ZoomMeeting) -> MeetingCheck:
+    host = (meeting.organization_id, meeting.host_id)
+    return meeting_checks(hosts=[host])[host]
+
+
+def unrouted_reason(check: MeetingCheck) -> str:
+    """The host's words for why an UNROUTED meeting has no link now."""
+    return {MeetingCheck.NOT_ENABLED: NOT_ENABLED, MeetingCheck.NO_ACCOUNT: NO_ACCOUNT}.get(
+        check, CAN_CREATE
+    )
+
+
+def _unrouted_details(meeting: ZoomMeeting, check: MeetingCheck) -> ConferenceDetails:
+    if check == MeetingCheck.NOT_ENABLED:
+        action = HostAction("Enable Zoom →", reverse("integrations"))
+    elif check == MeetingCheck.NO_ACCOUNT:
+        action = _connect_action()
+    else:
+        action = _meeting_action(meeting, CREATE)
+    return ConferenceDetails(
+        LABEL, LinkStatus.UNAVAILABLE, reason=unrouted_reason(check), action=action
+    )
+
+
+def meeting_details(
+    meeting: ZoomMeeting | None, *, cancelled: bool, check: MeetingCheck | None = None
+) -> ConferenceDetails:
+    """`check` is the meeting's host's checks as they stand (`selectors.meeting_checks`),
+    when the caller read them for many; read here if an UNROUTED meeting needs them."""
     if meeting is None:
         return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=NOT_SET_UP)
     if cancelled:
@@ -41,14 +92,7 @@ def meeting_details(meeting: ZoomMeeting | None, *, cancelled: bool) -> Conferen
             LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
         )
     if meeting.state == State.UNROUTED:
-        way_out = (
-            HostAction("Enable Zoom →", reverse("integrations"))
-            if meeting.problem.startswith("Zoom isn't enabled")
-            else _connect_action()
-        )
-        return ConferenceDetails(
-            LABEL, LinkStatus.UNAVAILABLE, reason=meeting.problem, action=way_out
-        )
+        return _unrouted_details(meeting, check or _check_of(meeting))
     if meeting.drift == Drift.REMOVED:
         return ConferenceDetails(
             LABEL,
@@ -96,10 +140,20 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
             booking_id__in=[b.booking_id for b in bookings]
         )
     }
+    checks = meeting_checks(
+        hosts=[
+            (link.meeting.organization_id, link.meeting.host_id)
+            for link in links.values()
+            if link.meeting.state == State.UNROUTED
+        ]
+    )
     result = {}
     for booking in bookings:
         link = links.get(booking.booking_id)
+        meeting = link.meeting if link else None
         result[booking.booking_id] = meeting_details(
-            link.meeting if link else None, cancelled=booking.cancelled
+            meeting,
+            cancelled=booking.cancelled,
+            check=checks.get((meeting.organization_id, meeting.host_id)) if meeting else None,
         )
     return result

@@ -1,7 +1,10 @@
-"""The host's actions on a booking's meeting: Recreate meeting, Move it back, Try again.
+"""The host's actions on a booking's meeting: Recreate meeting, Move it back, Try again,
+and Create Zoom meeting for one that was never made.
 
 Nothing is recreated or moved back on its own: a meeting removed or moved in Zoom stays so
-until the host asks, because the host may have had a reason.
+until the host asks, because the host may have had a reason. Likewise a booking made while
+Zoom was off (or no account resolved) gets its meeting when the host asks, once all the
+checks hold; its invitees then get the link by email, as for any late link.
 """
 
 from collections.abc import Callable
@@ -13,9 +16,19 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from slotlink.core.tasks import enqueue_on_commit
+from slotlink.zoom import selectors
+from slotlink.zoom.meetings.details import unrouted_reason
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 
 Drift = ZoomMeeting.Drift
+
+
+class FixRefused(Exception):
+    """The action can't be done as things stand; `message` says why. Nothing changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 Changes = tuple[dict[str, object], str]  # the row's new fields, and what was done in words
@@ -34,7 +47,13 @@ def row_fix(
     its host was told are cleared, so a new problem is told again; the sync runs again."""
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=pk)
-        if not row.present:
+        # A meeting never made (UNROUTED) isn't `present`, yet its live bookings want it.
+        wanted = row.present or (
+            isinstance(row, ZoomMeeting)
+            and row.state == ZoomMeeting.State.UNROUTED
+            and row.bookings.filter(live=True).exists()
+        )
+        if not wanted:
             return f"This {noun} is no longer needed: its bookings were cancelled."
         fields, done = changes(row)
         fields |= {
@@ -51,6 +70,8 @@ def row_fix(
 
 
 def _meeting_changes(meeting: ZoomMeeting) -> Changes:
+    if meeting.state == ZoomMeeting.State.UNROUTED:
+        return _routed_now(meeting)
     if meeting.drift == Drift.REMOVED:
         return (
             {"zoom_meeting_id": None, "join_url": "", "passcode": "", "drift": ""},
@@ -64,8 +85,27 @@ def _meeting_changes(meeting: ZoomMeeting) -> Changes:
     return {}, "slotlink is trying again."
 
 
+def _routed_now(meeting: ZoomMeeting) -> Changes:
+    """Create Zoom meeting: the account a booking made now would get, or `FixRefused` with
+    the check that fails now."""
+    routed = selectors.route(organization_id=meeting.organization_id, host_id=meeting.host_id)
+    if routed is None:
+        host = (meeting.organization_id, meeting.host_id)
+        check = selectors.meeting_checks(hosts=[host])[host]
+        raise FixRefused(f"No Zoom meeting could be created: {unrouted_reason(check)}")
+    return (
+        {
+            "connection_id": routed.connection_id,
+            "zoom_user_id": routed.zoom_user_id,
+            "present": True,
+        },
+        "The Zoom meeting is being created; its link is emailed to the invitee.",
+    )
+
+
 def meeting_fix(*, meeting_id: int) -> str:
-    """Do what the booking's action offers; returns what was done, in words."""
+    """Do what the booking's action offers; returns what was done, in words, or raises
+    `FixRefused` (nothing changed) when it can't be done now."""
     from slotlink.zoom.tasks import zoom_meeting_sync
 
     return row_fix(

@@ -1,5 +1,6 @@
-"""Telling a host about their booking's Zoom meeting: it failed, or it changed in Zoom (and
-about a session's webinar that changed in Zoom).
+"""Telling a host about their booking's Zoom meeting: it failed, it changed in Zoom, or it
+was never made (no account resolved when it was booked: "unrouted"); and about a session's
+webinar that changed in Zoom.
 
 One email per problem: `host_told_at` is set when it goes, and cleared only when the host
 acts (Try again, Recreate, Move it back), so a run of failing retries sends one email.
@@ -17,6 +18,12 @@ from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.notifications.emails import ORGANIZATION_HEADER
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
+
+
+def _subject(topic: str, about: str) -> str:
+    if about == "unrouted":
+        return f"No Zoom meeting for {topic}"
+    return f"Zoom: {topic} needs your attention"
 
 
 def meeting_host_tell(*, meeting_id: int, about: str) -> bool:
@@ -79,7 +86,7 @@ def problem_email(
         "about": about,
     }
     message = EmailMultiAlternatives(
-        subject=f"Zoom: {row.topic} needs your attention",
+        subject=_subject(row.topic, about),
         body=render_to_string("zoom/email/meeting_problem.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[host.email],

@@ -1,5 +1,5 @@
-"""A booking's Zoom actions, from its details page: Recreate, Move it back, Try again, for
-its meeting or its session's webinar."""
+"""A booking's Zoom actions, from its details page: Recreate, Move it back, Try again,
+Create Zoom meeting, for its meeting or its session's webinar."""
 
 from collections.abc import Callable
 
@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.zoom.meetings.fixes import meeting_fix
+from slotlink.zoom.meetings.fixes import FixRefused, meeting_fix
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 from slotlink.zoom.webinars.fixes import webinar_fix
 
@@ -27,7 +27,10 @@ def _fixed(
     row = model.objects.filter(pk=pk, organization_id=membership.organization_id).first()
     if row is None or not (membership.is_admin or row.host_id == request.user.id):
         raise Http404("No such Zoom meeting or webinar.")
-    messages.success(request, fix(row.id))
+    try:
+        messages.success(request, fix(row.id))
+    except FixRefused as refused:
+        messages.error(request, refused.message)
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)

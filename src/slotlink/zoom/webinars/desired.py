@@ -14,7 +14,7 @@ from django.utils import timezone
 from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
-from slotlink.zoom.meetings.desired import CHECKLIST
+from slotlink.zoom.meetings.details import CHECKLIST
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
 
 log = logging.getLogger("slotlink.zoom")

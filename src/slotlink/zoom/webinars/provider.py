@@ -1,7 +1,13 @@
 """Zoom webinars as a conferencing provider, for the "Zoom webinar" location of group event
 types."""
 
-from slotlink.conferencing.seam import BookingRef, ConferenceDetails, ExistingEvent, LinkStatus
+from slotlink.conferencing.seam import (
+    BookingRef,
+    ConferenceDetails,
+    ExistingEvent,
+    LinkStatus,
+    host_sends_text,
+)
 from slotlink.zoom import selectors
 from slotlink.zoom.webinars import desired, details
 from slotlink.zoom.webinars.existing import host_webinars
@@ -53,6 +59,16 @@ class ZoomWebinarProvider:
                 "type fall back to a Zoom meeting."
             )
         return ""
+
+    def public_location_text(self, *, organization_id: int, host_id: int) -> str:
+        # The webinar's routing (desired.py): switched on for webinars, and an account.
+        rollout = selectors.zoom_rollout_for(organization_id=organization_id)
+        routed = rollout.webinars_enabled and selectors.route(
+            organization_id=organization_id, host_id=host_id, rollout=rollout
+        )
+        if not routed:
+            return host_sends_text(self.label)
+        return f"{self.label} (your personal link comes with your confirmation)"
 
     def integration_card(self, *, organization_id: int, user_id: int, is_admin: bool) -> None:
         return None  # Zoom's card covers webinars too
