@@ -133,16 +133,15 @@ def test_start_link_starts_and_ends_the_meeting(zoom_sandbox: ZoomSandbox, host:
     assert held.status_code == 200
 
 
+def open_webinar(host: Connected, topic: str) -> dict[str, Any]:
+    """A webinar whose registrations are approved automatically."""
+    body = {"topic": topic, "start_time": "2030-01-01T10:00:00Z", "settings": {"approval_type": 0}}
+    return host.api.post("/users/me/webinars", json=body).json()
+
+
 def test_registration_page_registers_people(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
     """A webinar's registration_url takes registrations like Zoom's page."""
-    webinar = host.api.post(
-        "/users/me/webinars",
-        json={
-            "topic": "Open",
-            "start_time": "2030-01-01T10:00:00Z",
-            "settings": {"approval_type": 0},
-        },
-    ).json()
+    webinar = open_webinar(host, "Open")
     path = webinar["registration_url"].removeprefix(zoom_sandbox.base_url)
     with zoom_sandbox.browser() as browser:
         assert "Register" in browser.get(path).text
@@ -258,3 +257,65 @@ def test_an_account_admin_can_change_a_members_meeting(
     assert payload["operator_id"] == host.user["id"]
     assert payload["object"]["host_id"] == member.user["id"]
     member.api.close()
+
+
+def _row_cells(page: httpx.Response, item_id: int) -> list[str]:
+    """The cells of the user page's row for meeting or webinar `item_id`, after its ID."""
+    found = re.search(rf"<td>{item_id}</td>(.*?)\n<td><a href=", page.text, re.S)
+    assert found, page.text
+    return re.findall(r"<td>(.*?)</td>", found.group(1))
+
+
+def test_a_cancelled_registration_no_longer_counts_on_the_users_page(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Zoom leaves a cancelled registrant denied (REFERENCE §3.7): the page counts the
+    approved registrants, with those waiting for approval said apart, and not the cancelled
+    one."""
+    webinar = open_webinar(host, "Seats")
+    for email in ("a@example.com", "b@example.com"):
+        added = host.api.post(
+            f"/webinars/{webinar['id']}/registrants", json={"email": email, "first_name": "P"}
+        )
+        assert added.status_code == 201
+    cancelled = host.api.put(
+        f"/webinars/{webinar['id']}/registrants/status",
+        json={"action": "cancel", "registrants": [{"email": "a@example.com"}]},
+    )
+    assert cancelled.status_code == 204
+    with zoom_sandbox.browser() as browser:
+        assert _row_cells(browser.get(f"/u/{host.user['id']}"), webinar["id"]) == ["1"]
+    host.api.patch(f"/webinars/{webinar['id']}", json={"settings": {"approval_type": 1}})
+    pending = host.api.post(
+        f"/webinars/{webinar['id']}/registrants", json={"email": "c@example.com", "first_name": "P"}
+    )
+    assert pending.status_code == 201
+    with zoom_sandbox.browser() as browser:
+        page = browser.get(f"/u/{host.user['id']}")
+    assert _row_cells(page, webinar["id"]) == ["1 (+1 pending)"]
+
+
+def test_meeting_pages_show_the_waiting_room_and_join_before_host(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Beside the passcode, a meeting's row and its join page say whether it has a waiting
+    room and whether people may join before the host, and how early (ZoomMeetingAPISpec's
+    `jbh_time`: 0 any time, else minutes before the start)."""
+    waiting = {"waiting_room": True, "join_before_host": False}
+    early = {"waiting_room": False, "join_before_host": True, "jbh_time": 5}
+    anytime = {"waiting_room": False, "join_before_host": True, "jbh_time": 0}
+    made = [
+        host.api.post("/users/me/meetings", json={**MEETING, "settings": settings}).json()
+        for settings in (waiting, early, anytime)
+    ]
+    with zoom_sandbox.browser() as browser:
+        page = browser.get(f"/u/{host.user['id']}")
+        rows = [_row_cells(page, meeting["id"]) for meeting in made]
+        join = browser.get(made[1]["join_url"].removeprefix(zoom_sandbox.base_url))
+    assert [row[1:] for row in rows] == [
+        ["on", "off"],
+        ["off", "5 minutes before the start"],
+        ["off", "any time"],
+    ]
+    assert [row[0] for row in rows] == [meeting["password"] for meeting in made]
+    assert "Waiting room: off · Join before host: 5 minutes before the start" in join.text

@@ -72,3 +72,14 @@ def meeting_view(sandbox: Sandbox, meeting: Meeting) -> dict[str, Any]:
     view = common_view(meeting, sandbox.state.users[meeting.host_id])
     view["status"] = meeting.status
     return view
+
+
+def entry_settings(meeting: Meeting) -> tuple[str, str]:
+    """How people get in, in words, as the meeting's pages show it: the waiting room, and
+    joining before the host (`jbh_time` 0 is any time, else minutes before the start)."""
+    settings = meeting.settings
+    waiting_room = "on" if settings.get("waiting_room") else "off"
+    if not settings.get("join_before_host"):
+        return waiting_room, "off"
+    minutes = settings.get("jbh_time") or 0
+    return waiting_room, f"{minutes} minutes before the start" if minutes else "any time"

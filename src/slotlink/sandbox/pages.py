@@ -19,6 +19,7 @@ from slotlink.sandbox.errors import ZoomError
 from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.ids import parse_number
 from slotlink.sandbox.lifecycle import scheduled_delete, scheduled_update
+from slotlink.sandbox.meetings import entry_settings
 from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
@@ -26,6 +27,7 @@ from slotlink.sandbox.scheduling import join_url
 from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 from slotlink.sandbox.webinars import (
+    registered_count,
     registrant_add,
     registrant_join_url,
     registration_open,
@@ -97,7 +99,23 @@ def _access_note(viewer: User | None, owner: User, manage: bool) -> Safe:
     return Safe("")
 
 
-def _item_row(user: User, item: Scheduled, kind: str, extra: str, csrf: str) -> Safe:
+def _cells(*texts: str) -> Safe:
+    return join([fragment("cell.html", text=text) for text in texts])
+
+
+def _meeting_cells(meeting: Meeting) -> Safe:
+    return _cells(meeting.password, *entry_settings(meeting))
+
+
+def _entry(item: Scheduled) -> Safe:
+    """A meeting's join pages say how people get in; a webinar's have no such settings."""
+    if not isinstance(item, Meeting):
+        return Safe("")
+    waiting_room, early = entry_settings(item)
+    return fragment("entry_settings.html", waiting_room=waiting_room, early=early)
+
+
+def _item_row(user: User, item: Scheduled, kind: str, extra: Safe, csrf: str) -> Safe:
     start, duration = item.start_time or "", item.duration or ""
     actions = (
         fragment(
@@ -149,10 +167,10 @@ async def user_page(request: Request) -> Response:
         account_id=user.account_id,
         id=user.id,
         access=_access_note(viewer, user, manage),
-        meetings=join([_item_row(user, m, "meetings", m.password, csrf) for m in meetings])
-        or _empty(7, "No meetings."),
+        meetings=join([_item_row(user, m, "meetings", _meeting_cells(m), csrf) for m in meetings])
+        or _empty(9, "No meetings."),
         webinars=join(
-            [_item_row(user, w, "webinars", str(len(w.registrants)), csrf) for w in webinars]
+            [_item_row(user, w, "webinars", _cells(registered_count(w)), csrf) for w in webinars]
         )
         or _empty(7, "No webinars."),
     )
@@ -254,6 +272,7 @@ def _join_page(
             start=item.start_time or "any time",
             duration=item.duration or "",
             id=item.id,
+            entry=_entry(item),
             body=body,
         ),
         status=status,

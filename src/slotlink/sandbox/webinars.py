@@ -157,6 +157,16 @@ def registrants_set_status(
     return changed
 
 
+def registered_count(webinar: Webinar) -> str:
+    """The registrants a webinar's pages count, as Zoom's do: approved ones, and those
+    waiting for approval said apart. A cancelled registration is left `denied` (Zoom keeps
+    it, so the same email cannot register again) and counts for nothing."""
+    statuses = [r.status for r in webinar.registrants.values()]
+    pending = statuses.count("pending")
+    approved = str(statuses.count("approved"))
+    return f"{approved} (+{pending} pending)" if pending else approved
+
+
 def registrant_view(webinar: Webinar, registrant: Registrant) -> dict[str, Any]:
     return {
         "id": registrant.id,
