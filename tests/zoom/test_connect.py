@@ -247,13 +247,18 @@ def test_connecting_again_renews_the_tokens(zoom: ZoomSandbox, zoom_on, member_c
 def test_a_second_personal_zoom_is_refused_with_the_way_out(
     zoom: ZoomSandbox, zoom_on, member_client
 ):
-    """A member's own Zoom is one account: connecting another says to disconnect first."""
+    """A member's own Zoom is one account: connecting another says to disconnect first,
+    keeps nothing of it, and revokes the grant it gave just now, so slotlink is not left
+    among its Added Apps in Zoom."""
     connect_zoom(zoom, member_client, user=zoom.create_user(email="one@zoom.test"))
-    trip = connect_zoom(zoom, member_client, user=zoom.create_user(email="two@zoom.test"))
+    second = zoom.create_user(email="two@zoom.test")
+    trip = connect_zoom(zoom, member_client, user=second)
     html = trip.response.content.decode()
     assert trip.response.status_code == 400
     assert "already connected as one@zoom.test" in html
     assert "disconnect that one first" in html
+    assert list(ZoomUser.objects.values_list("email", flat=True)) == ["one@zoom.test"]
+    assert zoom.authorized_apps(second["id"]) == []
 
 
 def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(

@@ -51,10 +51,6 @@ def declined_in_zoom(zoom: ZoomSandbox, started: str, user: dict[str, Any]) -> s
     return callback_path(answer.headers["location"])
 
 
-def authorized_apps(zoom: ZoomSandbox, zoom_user: dict[str, Any]) -> list[str]:
-    return zoom.control.get(f"/users/{zoom_user['id']}").json()["authorized_apps"]
-
-
 def test_declining_on_zooms_page_says_so_and_offers_to_connect_again(
     zoom: ZoomSandbox, zoom_on, member_client, caplog
 ):
@@ -168,7 +164,7 @@ def test_reconnecting_while_zoom_is_signed_in_as_another_account_names_both_and_
     ]
     stored = ZoomUser.objects.get()
     assert (stored.status, stored.access_token, stored.refresh_token) == ("broken", "", "")
-    assert authorized_apps(zoom, other) == []
+    assert zoom.authorized_apps(other["id"]) == []
     assert len(zoom.requests(method="POST", path="/oauth/revoke")) == 1
 
     try:
@@ -201,7 +197,7 @@ def test_a_wrong_account_that_another_organization_uses_keeps_its_grant(
     assert "Zoom signed you in as shared@globex.test, but this connection is max@zoom.test." in (
         response.content.decode()
     )
-    assert zoom.client_id in authorized_apps(zoom, other)
+    assert zoom.client_id in zoom.authorized_apps(other["id"])
     assert zoom.requests(method="POST", path="/oauth/revoke") == []
     theirs = ZoomUser.objects.get(email="shared@globex.test")
     assert theirs.is_connected

@@ -29,7 +29,11 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.zoom import client, endpoints
-from slotlink.zoom.authorization_refusals import AuthorizationProblem, wrong_account_check
+from slotlink.zoom.authorization_refusals import (
+    AuthorizationProblem,
+    unused_grant_revoke,
+    wrong_account_check,
+)
 from slotlink.zoom.client import TokenSet
 from slotlink.zoom.connections import (
     ZoomProfile,
@@ -94,12 +98,14 @@ def authorization_complete(
     authorization = _state_spend(state=state, membership=membership, session_key=session_key)
     context = CallContext(organization_id=membership.organization_id)
     profile, tokens = _exchange(code=code, verifier=authorization.code_verifier, context=context)
-    wrong_account_check(
-        authorization=authorization, profile=profile, tokens=tokens, context=context
-    )
-    return _connect_or_ask(
-        authorization=authorization, membership=membership, profile=profile, tokens=tokens
-    )
+    try:
+        wrong_account_check(authorization=authorization, profile=profile)
+        return _connect_or_ask(
+            authorization=authorization, membership=membership, profile=profile, tokens=tokens
+        )
+    except AuthorizationProblem:
+        unused_grant_revoke(profile=profile, tokens=tokens, context=context)
+        raise
 
 
 def authorization_declined(

@@ -3,10 +3,12 @@ Reconnect that came back signed in as another Zoom account.
 
 A Reconnect button names the connection it renews. Zoom signs in whichever account the
 browser's Zoom session holds (the connector help's "Why am I logged in to the wrong
-account?"), so the account Zoom returns may be another one: then nothing of it is kept,
-and a grant it gave just now is revoked at Zoom, so slotlink does not stay among that
-account's Added Apps. An account that other organizations here use keeps its grant (and
-the new tokens `_exchange` stored for them: the new grant ended the old ones at Zoom).
+account?"), so the account Zoom returns may be another one: then nothing of it is kept.
+
+Whenever a return connects nothing (that, or an account refused here, such as a second
+Zoom of one's own), the grant Zoom just issued is revoked, so slotlink does not stay among
+that account's Added Apps. An account that organizations here use keeps its grant (and the
+new tokens `_exchange` stored for them: the new grant ended the old ones at Zoom).
 """
 
 import logging
@@ -41,15 +43,8 @@ class WrongZoomAccount(AuthorizationProblem):
         )
 
 
-def wrong_account_check(
-    *,
-    authorization: ZoomAuthorization,
-    profile: ZoomProfile,
-    tokens: TokenSet,
-    context: CallContext,
-) -> None:
-    """Raise `WrongZoomAccount` when a Reconnect's trip came back as another account,
-    after revoking the grant that account gave just now if slotlink uses it nowhere."""
+def wrong_account_check(*, authorization: ZoomAuthorization, profile: ZoomProfile) -> None:
+    """Raise `WrongZoomAccount` when a Reconnect's trip came back as another account."""
     connection = authorization.reconnection
     if connection is None or connection.zoom_user.zoom_user_id == profile.zoom_user_id:
         return
@@ -58,10 +53,16 @@ def wrong_account_check(
         connection.id,
         profile.zoom_user_id,
     )
-    if not ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).exists():
-        try:
-            client.token_revoke(token=tokens.access_token, context=context)
-        except ZoomError as error:
-            # Nothing of it is stored here either way; the grant stays listed in Zoom.
-            log.warning("zoom.authorization.revoke-failed outcome=%s", error.outcome)
     raise WrongZoomAccount(signed_in_as=profile.email, connection=connection)
+
+
+def unused_grant_revoke(*, profile: ZoomProfile, tokens: TokenSet, context: CallContext) -> None:
+    """A return that connected nothing: revoke the grant Zoom just issued, unless slotlink
+    uses that Zoom account somewhere (then the new tokens are already stored for it)."""
+    if ZoomUser.objects.filter(zoom_user_id=profile.zoom_user_id).exists():
+        return
+    try:
+        client.token_revoke(token=tokens.access_token, context=context)
+    except ZoomError as error:
+        # Nothing of it is stored here either way; the grant stays listed in Zoom.
+        log.warning("zoom.authorization.revoke-failed outcome=%s", error.outcome)
