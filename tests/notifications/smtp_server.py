@@ -18,6 +18,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+from tests.fixtures.mail_text import plain_text_checked
+
 _ADDRESS = re.compile(r"<([^>]*)>")
 
 
@@ -196,3 +198,5 @@ def smtp_server_for(settings: Any) -> Iterator[SMTPServer]:
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         yield server
+        for received in server.received:
+            plain_text_checked(received.subject, received.data)
