@@ -9,6 +9,7 @@ from tests.factories import make_member, make_organization
 
 pytest_plugins = [
     "tests.fixtures.browser",
+    "tests.fixtures.mail_server",
     "tests.fixtures.mail_text",
     "tests.fixtures.task_queue",
     "tests.fixtures.zoom_sandbox",

@@ -1,6 +1,5 @@
-"""Fixtures of the scheduling tests: a host, event types, a mail server, a test provider."""
+"""Fixtures of the scheduling tests: a host, event types, a test provider."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import pytest
@@ -15,7 +14,6 @@ from slotlink.conferencing.seam import (
     link_comes_text,
 )
 from slotlink.scheduling.models import EventType, LocationKind
-from tests.notifications.smtp_server import SMTPServer, smtp_server_for
 from tests.scheduling.builders import make_event_type, make_host
 
 
@@ -27,13 +25,6 @@ def host(organization):
 @pytest.fixture
 def event_type(organization, host) -> EventType:
     return make_event_type(organization, host)
-
-
-@pytest.fixture
-def smtp_server(settings) -> Iterator[SMTPServer]:
-    """A real SMTP server on localhost, which the product's emails go through."""
-    with smtp_server_for(settings) as server:
-        yield server
 
 
 RECREATE = HostAction("Recreate meeting", "/recreate", method="post")

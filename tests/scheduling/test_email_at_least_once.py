@@ -24,7 +24,7 @@ from slotlink.scheduling.services.email_claims import booking_emails_lost
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import EMAIL_ATTEMPTS, booking_email_sweep
 from tests.fixtures.task_queue import drop_queued_tasks
-from tests.fixtures.workers import WorkerProcess, worker_env
+from tests.fixtures.workers import WorkerProcess, worker_env, worker_killed_mid_send
 from tests.notifications.smtp_server import SMTPServer
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import INVITEE_EMAIL
@@ -52,16 +52,8 @@ def test_an_email_whose_worker_dies_mid_send_is_sent_by_another_worker(
     sweep has a second worker send both, and each arrives."""
     settings.EMAIL_CLAIM_LEASE_SECONDS = LEASE_SECONDS
     env = mail_env(smtp_server)
-    smtp_server.hold(INVITEE_EMAIL)
     booking = book(event_type)
-
-    first = WorkerProcess("first", env)
-    try:
-        assert smtp_server.holding.wait(timeout=GIVE_UP_AFTER), "".join(first.output)
-        first.kill()
-    finally:
-        first.stop()
-    smtp_server.release()
+    worker_killed_mid_send("first", env, smtp_server, INVITEE_EMAIL, give_up_after=GIVE_UP_AFTER)
     assert smtp_server.to(INVITEE_EMAIL) == []
     claims = BookingEmail.objects.filter(booking=booking)
     assert sorted(claims.values_list("audience", "attempts")) == [("host", 1), ("invitee", 1)]

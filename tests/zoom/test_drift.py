@@ -4,11 +4,14 @@ webhooks missed and deletes slotlink's orphans."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 import pytest
 from django.core import mail
 
 from slotlink.core.periodic import periodic_run_due
+from slotlink.scheduling.models import Booking
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
 from slotlink.zoom.models import SyncLogEntry, WebhookEvent, ZoomMeeting, ZoomUser
 from tests.fixtures.task_queue import queued_tasks
@@ -33,6 +36,16 @@ def deliver_all(zoom: ZoomSandbox, event: str) -> None:
     """Hand slotlink every `event` the sandbox has sent so far, as Zoom would post them."""
     for delivery in zoom.webhooks(event):
         assert deliver(delivery["payload"]) == 204
+
+
+def meeting_moved_in_zoom(zoom: ZoomSandbox, booking: Booking) -> datetime:
+    """The host moves the booking's meeting an hour later in Zoom, and Zoom tells slotlink;
+    returns where it moved to."""
+    meeting = meeting_of(booking)
+    moved_to = meeting.start.replace(hour=(meeting.start.hour + 1) % 24)
+    zoom.move_meeting_in_zoom(meeting.zoom_meeting_id, start_time=utc(moved_to))
+    deliver_all(zoom, "meeting.updated")
+    return moved_to
 
 
 def test_echoes_of_slotlinks_own_changes_cost_nothing(zoom: ZoomSandbox, host: ZoomHost):
@@ -79,9 +92,7 @@ def test_a_meeting_moved_in_zoom_shows_on_the_booking_and_can_be_moved_back(
     booking = book(host.event_type)
     drain()
     meeting = meeting_of(booking)
-    moved_to = meeting.start.replace(hour=(meeting.start.hour + 1) % 24)
-    zoom.move_meeting_in_zoom(meeting.zoom_meeting_id, start_time=utc(moved_to))
-    deliver_all(zoom, "meeting.updated")
+    moved_to = meeting_moved_in_zoom(zoom, booking)
     drain()
     shown = details(booking)
     assert "moved in Zoom to" in shown.reason

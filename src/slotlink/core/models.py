@@ -38,3 +38,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.host} (pid {self.pid})"
+
+
+class MailClaim(models.Model):
+    """A notice being emailed (core/mail.py): held by a lease from just before it goes to
+    the mail server until the app marked it told, then deleted. One that stays without a
+    lease is one the mail server refused: `refused_at` says when, `gave_up` whether its
+    attempts are used up."""
+
+    key = models.CharField(max_length=120, unique=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    gave_up = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.key

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import Organization, User
-from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import client
 from slotlink.zoom.client import TokenSet
 from slotlink.zoom.errors import ZoomError
@@ -147,10 +146,10 @@ def zoom_user_break(*, zoom_user: ZoomUser, reason: str) -> bool:
         zoom_user.broken_at = timezone.now()
     zoom_user.save()
     if was_connected:
-        from slotlink.zoom.tasks import connection_broken_notify
+        from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 
         for connection_id in zoom_user.connections.values_list("id", flat=True):
-            enqueue_on_commit(connection_broken_notify, connection_id)
+            zoom_notice_enqueue(kind=NoticeKind.CONNECTION_BROKEN, object_id=connection_id)
         log.warning("zoom.connection.broken zoom_user=%s", zoom_user.id)
     return was_connected
 

@@ -4,25 +4,27 @@ import logging
 
 from django_tasks import task
 
-from slotlink.zoom.emails import connection_broken_email
+from slotlink.core.mail import notice_task_run
 from slotlink.zoom.metrics import sync_timed
-from slotlink.zoom.models import ZoomConnection, ZoomUser
 
 log = logging.getLogger("slotlink.zoom")
 
 
 @task()
-def connection_broken_notify(connection_id: int) -> None:
-    """Tell the connection's owner it broke (once per break: see `zoom_user_break`)."""
-    connection = (
-        ZoomConnection.objects.select_related("zoom_user", "owner", "organization")
-        .filter(id=connection_id)
-        .first()
+def zoom_notice_send(kind: str, object_id: int, attempt: int = 1) -> None:
+    """Tell a host about a Zoom problem, once (zoom/notices.py): retried while the mail
+    server refuses, failing after the last attempt."""
+    from slotlink.zoom.notices import NoticeKind, zoom_notice_builder, zoom_notice_key
+
+    about = NoticeKind(kind)
+    notice_task_run(
+        zoom_notice_send,
+        attempt,
+        kind,
+        object_id,
+        key=zoom_notice_key(kind=about, object_id=object_id),
+        build=zoom_notice_builder(kind=about, object_id=object_id),
     )
-    if connection is None or connection.zoom_user.status != ZoomUser.Status.BROKEN:
-        return  # disconnected or reconnected meanwhile: nothing to say
-    connection_broken_email(connection=connection).send()
-    log.info("zoom.connection.broken-email-sent connection=%s", connection_id)
 
 
 @task()
@@ -51,34 +53,6 @@ def zoom_connection_close(connection_id: int, attempt: int = 1) -> None:
     retry_at = close(connection_id=connection_id, attempt=attempt)
     if retry_at is not None:
         zoom_connection_close.using(run_after=retry_at).enqueue(connection_id, attempt + 1)
-
-
-@task()
-def meeting_failed_notify(meeting_id: int) -> None:
-    from slotlink.zoom.meetings.notify import meeting_host_tell
-
-    meeting_host_tell(meeting_id=meeting_id, about="failed")
-
-
-@task()
-def meeting_drift_notify(meeting_id: int) -> None:
-    from slotlink.zoom.meetings.notify import meeting_host_tell
-
-    meeting_host_tell(meeting_id=meeting_id, about="drift")
-
-
-@task()
-def meeting_unrouted_notify(meeting_id: int) -> None:
-    from slotlink.zoom.meetings.notify import meeting_host_tell
-
-    meeting_host_tell(meeting_id=meeting_id, about="unrouted")
-
-
-@task()
-def webinar_drift_notify(webinar_id: int) -> None:
-    from slotlink.zoom.meetings.notify import webinar_host_tell
-
-    webinar_host_tell(webinar_id=webinar_id, about="drift")
 
 
 @task()

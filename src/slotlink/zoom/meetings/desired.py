@@ -59,9 +59,9 @@ def _sync_on_commit(meeting: ZoomMeeting) -> None:
 
 def _tell_host_on_commit(meeting: ZoomMeeting) -> None:
     """The host learns at once that the booking has no Zoom meeting (once per meeting)."""
-    from slotlink.zoom.tasks import meeting_unrouted_notify
+    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 
-    enqueue_on_commit(meeting_unrouted_notify, meeting.id)
+    zoom_notice_enqueue(kind=NoticeKind.MEETING_UNROUTED, object_id=meeting.id)
 
 
 def _desired_from(meeting: ZoomMeeting, ref: BookingRef) -> None:

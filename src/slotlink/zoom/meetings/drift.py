@@ -24,7 +24,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 from slotlink.zoom.timeparse import parse_time
 
@@ -46,7 +45,7 @@ class Kind:
     noun: str  # "meeting" or "webinar", as in Zoom's event names
     model: type[ZoomMeeting] | type[ZoomWebinar]
     zoom_id_field: str
-    notify_task: str  # the task in zoom/tasks.py that tells the host
+    notice: str  # the NoticeKind (zoom/notices.py) that tells the host
     # The start an occurrence event moved this row to (or, for a delete, the row's own
     # start when the deleted occurrence is the row's); None when no occurrence is the row's.
     occurrence_start: Callable[[Row, Payload], datetime | None] = _no_occurrences
@@ -59,7 +58,7 @@ class Kind:
         return self.model.objects
 
 
-MEETING = Kind("meeting", ZoomMeeting, "zoom_meeting_id", "meeting_drift_notify")
+MEETING = Kind("meeting", ZoomMeeting, "zoom_meeting_id", "meeting_drift")
 
 
 def _zoom_id(payload: Payload) -> int | None:
@@ -80,9 +79,9 @@ def _find(kind: Kind, payload: Payload, *, lock: bool) -> Row | None:
 
 
 def _tell_host(kind: Kind, row: Row) -> None:
-    from slotlink.zoom import tasks
+    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 
-    enqueue_on_commit(getattr(tasks, kind.notify_task), row.id)
+    zoom_notice_enqueue(kind=NoticeKind(kind.notice), object_id=row.id)
 
 
 def synced_start(row: Row) -> datetime:

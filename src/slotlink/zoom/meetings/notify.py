@@ -2,19 +2,20 @@
 was never made (no account resolved when it was booked: "unrouted"); and about a session's
 webinar that changed in Zoom.
 
-One email per problem: `host_told_at` is set when it goes, and cleared only when the host
-acts (Try again, Recreate, Move it back), so a run of failing retries sends one email.
+One email per problem: `host_told_at` is set once the mail server took it (zoom/notices.py,
+core/mail.py), and cleared only when the host acts (Try again, Recreate, Move it back), so
+a run of failing retries sends one email. Each builder runs under the notice's claim.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from slotlink.accounts.models import User
 from slotlink.conferencing.seam import ConferenceDetails
+from slotlink.core.mail import Notice
 from slotlink.notifications.emails import ORGANIZATION_HEADER
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
@@ -26,42 +27,44 @@ def _subject(topic: str, about: str) -> str:
     return f"Zoom: {topic} needs your attention"
 
 
-def meeting_host_tell(*, meeting_id: int, about: str) -> bool:
-    with transaction.atomic():
-        meeting = ZoomMeeting.objects.select_for_update().filter(pk=meeting_id).first()
-        if meeting is None or meeting.host_told_at is not None:
-            return False
-        details = meeting_details(meeting, cancelled=False)
-        if not details.reason:
-            return False  # fixed meanwhile
-        booking_id = meeting.booking_id or (
-            meeting.bookings.filter(live=True).values_list("booking_id", flat=True).first()
-        )
-        message = problem_email(meeting, details=details, booking_id=booking_id, about=about)
-        ZoomMeeting.objects.filter(pk=meeting.pk).update(host_told_at=timezone.now())
-    message.send()
-    return True
+def meeting_notice(meeting_id: int, *, about: str) -> Notice | None:
+    """The host's email about the meeting's problem, or None if told already or fixed
+    meanwhile."""
+    meeting = ZoomMeeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None or meeting.host_told_at is not None:
+        return None
+    details = meeting_details(meeting, cancelled=False)
+    if not details.reason:
+        return None  # fixed meanwhile
+    booking_id = meeting.booking_id or (
+        meeting.bookings.filter(live=True).values_list("booking_id", flat=True).first()
+    )
+    message = problem_email(meeting, details=details, booking_id=booking_id, about=about)
+
+    def told() -> None:
+        ZoomMeeting.objects.filter(pk=meeting_id).update(host_told_at=timezone.now())
+
+    return Notice(message=message, told=told)
 
 
-def webinar_host_tell(*, webinar_id: int, about: str) -> bool:
+def webinar_notice(webinar_id: int, *, about: str) -> Notice | None:
     """The meetings' notice for a session's webinar removed or moved in Zoom: one email to
     its host, naming the webinar."""
     from slotlink.zoom.webinars.details import drift_details
 
-    with transaction.atomic():
-        webinar = ZoomWebinar.objects.select_for_update().filter(pk=webinar_id).first()
-        if webinar is None or webinar.host_told_at is not None:
-            return False
-        details = drift_details(webinar)
-        if details is None or not webinar.present:
-            return False  # fixed, or no longer wanted, meanwhile
-        booking_id = (
-            webinar.registrants.filter(live=True).values_list("booking_id", flat=True).first()
-        )
-        message = problem_email(webinar, details=details, booking_id=booking_id, about=about)
-        ZoomWebinar.objects.filter(pk=webinar.pk).update(host_told_at=timezone.now())
-    message.send()
-    return True
+    webinar = ZoomWebinar.objects.select_for_update().filter(pk=webinar_id).first()
+    if webinar is None or webinar.host_told_at is not None:
+        return None
+    details = drift_details(webinar)
+    if details is None or not webinar.present:
+        return None  # fixed, or no longer wanted, meanwhile
+    booking_id = webinar.registrants.filter(live=True).values_list("booking_id", flat=True).first()
+    message = problem_email(webinar, details=details, booking_id=booking_id, about=about)
+
+    def told() -> None:
+        ZoomWebinar.objects.filter(pk=webinar_id).update(host_told_at=timezone.now())
+
+    return Notice(message=message, told=told)
 
 
 def problem_email(

@@ -377,13 +377,12 @@ def _delete(meeting: ZoomMeeting, owner: str) -> bool:
 
 
 def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
-    from slotlink.core.tasks import enqueue_on_commit
-    from slotlink.zoom.tasks import meeting_failed_notify
+    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 
     with transaction.atomic():
         _save(meeting, owner, state=State.FAILED, problem=problem, next_attempt_at=None)
         if meeting.host_told_at is None:
-            enqueue_on_commit(meeting_failed_notify, meeting.id)
+            zoom_notice_enqueue(kind=NoticeKind.MEETING_FAILED, object_id=meeting.id)
         if not meeting.join_url:
             # The link the bookings were promised won't come: their confirmations stop
             # waiting for it (the provider said it would announce either way).

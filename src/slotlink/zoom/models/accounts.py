@@ -80,6 +80,8 @@ class ZoomConnection(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owner was last emailed that it broke: told of this break if after `broken_at`.
+    owner_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -41,7 +41,7 @@ def _occurrence_start(row: Row, payload: Payload) -> datetime | None:
     return None
 
 
-WEBINAR = Kind("webinar", ZoomWebinar, "zoom_webinar_id", "webinar_drift_notify", _occurrence_start)
+WEBINAR = Kind("webinar", ZoomWebinar, "zoom_webinar_id", "webinar_drift", _occurrence_start)
 
 
 def webinar_event_settled(notification: dict[str, Any]) -> str | None:
