@@ -10,6 +10,7 @@ call) and waits for it, a little under the limit (see HEADROOM). The rates are s
 
 import time
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,7 +30,26 @@ LATE = 0.5  # of a slot's length
 RETAKES = 3
 
 
-def pace(*, account: str, label: str) -> float:
+class Clock(Protocol):
+    """What pacing needs of time: the moment now, and waiting until later."""
+
+    def now(self) -> datetime: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return timezone.now()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
+def pace(*, account: str, label: str, clock: Clock = SYSTEM_CLOCK) -> float:
     """Wait for this account's next free slot for `label`; returns the seconds waited."""
     per_second = float(settings.ZOOM_RATE_LIMITS.get(label, 0) or 0)
     if per_second <= 0 or not account:
@@ -37,17 +57,17 @@ def pace(*, account: str, label: str) -> float:
     interval = timedelta(seconds=1 / (per_second * HEADROOM))
     waited = 0.0
     for _ in range(1 + RETAKES):
-        slot, now = _slot_take(f"{account}:{label}", interval)
+        slot, now = _slot_take(f"{account}:{label}", interval, clock)
         wait = (slot - now).total_seconds()
         if wait > 0:
-            time.sleep(wait)
+            clock.sleep(wait)
             waited += wait
-        if timezone.now() - slot <= interval * LATE:
+        if clock.now() - slot <= interval * LATE:
             break
     return waited
 
 
-def _slot_take(key: str, interval: timedelta) -> tuple[datetime, datetime]:
+def _slot_take(key: str, interval: timedelta, clock: Clock) -> tuple[datetime, datetime]:
     """The next free slot of `key` (and the time it was taken), handed out under the
     row's lock and never held across the call."""
     with transaction.atomic():
@@ -55,10 +75,10 @@ def _slot_take(key: str, interval: timedelta) -> tuple[datetime, datetime]:
         if row is None:
             try:
                 with transaction.atomic():
-                    row = ZoomPace.objects.create(key=key, next_at=timezone.now())
+                    row = ZoomPace.objects.create(key=key, next_at=clock.now())
             except IntegrityError:
                 row = ZoomPace.objects.select_for_update().get(key=key)
-        now = timezone.now()  # once the lock is ours: waiting for it doesn't make us late
+        now = clock.now()  # once the lock is ours: waiting for it doesn't make us late
         slot = max(row.next_at, now)
         if slot - now > MAX_WAIT:
             slot = now  # a stale far-future slot (a clock jump): start again from now
