@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from slotlink.sandbox.control import MAX_TTL_SECONDS
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.sandbox.conftest import Connected
 
@@ -209,6 +211,9 @@ BAD_CONTROL_BODIES = [
     ("PUT", "/app", {"webhook_url": "not a url"}, "webhook_url"),
     ("PUT", "/app", {"api_change_events": "yes"}, "api_change_events"),
     ("PUT", "/app", {"client_secret": None}, "client_secret"),
+    ("POST", "/clock", {"advance_seconds": -1}, "advance_seconds"),
+    ("POST", "/clock", {"advance_seconds": "1h"}, "advance_seconds"),
+    ("POST", "/clock", {"advance_seconds": 1e308}, "advance_seconds"),
     ("PUT", "/faults", {"paths": "/v2"}, "paths"),
     ("PUT", "/faults", {"paths": [5]}, "paths"),
     ("PUT", "/faults", {"latency_ms": "100"}, "latency_ms"),
@@ -250,8 +255,11 @@ BAD_CONTROL_BODIES = [
 def control_snapshot(zoom_sandbox: ZoomSandbox) -> dict[str, Any]:
     get = zoom_sandbox.control.get
     return {
-        path: get(path).json()
-        for path in ("/app", "/limits", "/faults", "/users", "/accounts", "/meetings")
+        **{
+            path: get(path).json()
+            for path in ("/app", "/limits", "/faults", "/users", "/accounts", "/meetings")
+        },
+        "/clock": get("/clock").json()["advanced_seconds"],  # its "now" moves on its own
     }
 
 
@@ -329,6 +337,7 @@ def test_control_changes_need_a_json_content_type(
         ),
         httpx.post(f"{control}/users", data={"email": "evil@example.com", "password": "pw"}),
         httpx.put(f"{control}/faults", content=b'{"outage": true}'),
+        httpx.post(f"{control}/clock", content=b'{"advance_seconds": 3600}'),
         httpx.post(f"{control}/users/{host.user['id']}/remove-app"),
         httpx.delete(f"{control}/meetings/{meeting['id']}"),
         httpx.delete(f"{control}/requests"),
@@ -377,3 +386,30 @@ def test_a_meeting_id_that_is_no_number_is_not_found(
     assert control.status_code == 404
     for join in (f"/j/{raw}", f"/w/{raw}?tk=x"):
         assert httpx.get(f"{zoom_sandbox.base_url}{join}", timeout=10).status_code == 404
+
+
+def test_the_clock_moves_on_when_told_and_a_reset_puts_it_back(zoom_sandbox: ZoomSandbox) -> None:
+    """`POST /_sandbox/clock` moves the sandbox's clock on (it never goes back); without
+    `advance_seconds`, or past ten years in all, it is refused and the clock stays; a reset
+    puts it back to the real time."""
+    hour = timedelta(hours=1)
+    before = datetime.now(UTC).replace(microsecond=0)  # "now" is shown to the millisecond
+    moved = zoom_sandbox.advance_clock(3600)
+    after = datetime.now(UTC)
+    assert moved["advanced_seconds"] == 3600
+    assert before + hour <= datetime.fromisoformat(moved["now"]) <= after + hour
+    assert zoom_sandbox.advance_clock(0.5)["advanced_seconds"] == 3600.5
+    shown = zoom_sandbox.control.get("/clock").json()
+    assert shown["advanced_seconds"] == 3600.5
+    assert shown["now"] >= moved["now"]
+    missing = zoom_sandbox.control.post("/clock", json={})
+    assert (missing.status_code, missing.json()) == (
+        400,
+        {"error": "advance_seconds is required."},
+    )
+    too_far = zoom_sandbox.control.post("/clock", json={"advance_seconds": MAX_TTL_SECONDS})
+    assert too_far.status_code == 400
+    assert too_far.json()["error"].startswith("The clock moves on by at most")
+    assert zoom_sandbox.control.get("/clock").json()["advanced_seconds"] == 3600.5
+    zoom_sandbox.reset()
+    assert zoom_sandbox.control.get("/clock").json()["advanced_seconds"] == 0

@@ -122,9 +122,9 @@ def test_the_control_api_installs_from_the_marketplace(configured: ZoomSandbox) 
 
 def test_a_marketplace_code_lasts_the_apps_code_lifetime(configured: ZoomSandbox) -> None:
     """A Marketplace code expires like any other code (5 minutes at Zoom)."""
-    configured.configure_app(authorization_code_ttl=0)
     user = configured.create_user()
     location = configured.marketplace_install(user["id"])
+    configured.advance_clock(300)
     expired = exchange(
         configured,
         grant_type="authorization_code",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -119,13 +118,16 @@ def test_code_works_once(configured: ZoomSandbox) -> None:
 
 
 def test_expired_code_is_refused(configured: ZoomSandbox) -> None:
-    """A code past its lifetime (5 minutes at Zoom) no longer works."""
-    configured.configure_app(authorization_code_ttl=0)
+    """A code works for its lifetime (5 minutes at Zoom) and no longer after it: of two
+    codes issued together, one exchanged just before the 5 minutes end works, the other
+    exchanged when they have passed is refused."""
     user = configured.create_user()
-    code = get_code(configured, user)
-    response = exchange(
-        configured, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
-    )
+    in_time, too_late = get_code(configured, user), get_code(configured, user)
+    form = {"grant_type": "authorization_code", "redirect_uri": REDIRECT_URI}
+    configured.advance_clock(299)
+    assert exchange(configured, code=in_time, **form).status_code == 200
+    configured.advance_clock(1)
+    response = exchange(configured, code=too_late, **form)
     assert response.json() == {"reason": "Invalid authorization code", "error": "invalid_grant"}
 
 
@@ -201,16 +203,15 @@ def test_new_authorization_invalidates_earlier_tokens(configured: ZoomSandbox) -
 
 
 def test_expired_access_token_gets_401_code_124(zoom_sandbox: ZoomSandbox) -> None:
-    """An expired access token gets 401 code 124; a refresh brings a working one."""
-    zoom_sandbox.configure_app(access_token_ttl=1)
+    """An access token works for its hour and then gets 401 code 124; a refresh brings a
+    working one."""
     user = zoom_sandbox.create_user()
     tokens = zoom_sandbox.tokens_for(user["id"])
-    assert tokens["expires_in"] == 1
-    time.sleep(1.1)
-    expired = httpx.get(
-        f"{zoom_sandbox.api_base_url}/users/me",
-        headers={"Authorization": f"Bearer {tokens['access_token']}"},
-    )
+    assert tokens["expires_in"] == 3600
+    zoom_sandbox.advance_clock(3599)
+    assert bearer(zoom_sandbox, tokens["access_token"]).status_code == 200
+    zoom_sandbox.advance_clock(1)
+    expired = bearer(zoom_sandbox, tokens["access_token"])
     assert expired.status_code == 401
     assert expired.json() == {"code": 124, "message": "Access token is expired."}
     refreshed = exchange(
@@ -255,6 +256,25 @@ def test_revoke_ends_tokens(zoom_sandbox: ZoomSandbox) -> None:
         auth=(zoom_sandbox.client_id, zoom_sandbox.client_secret),
     )
     assert again.json() == {"reason": "Invalid Token!", "error": "invalid_request"}
+
+
+def test_a_refresh_token_past_its_lifetime_is_refused(zoom_sandbox: ZoomSandbox) -> None:
+    """A refresh token works until the app's refresh-token lifetime ends (90 days by
+    default; Zoom's sources disagree on it, REFERENCE §1 "Refresh-token lifetime
+    CONFLICT", so the product must expect invalid_grant at any time), then invalid_grant."""
+    user = zoom_sandbox.create_user()
+    lifetime = zoom_sandbox.app()["refresh_token_ttl"]
+    tokens = zoom_sandbox.tokens_for(user["id"])
+    zoom_sandbox.advance_clock(lifetime - 1)
+    refreshed = exchange(
+        zoom_sandbox, grant_type="refresh_token", refresh_token=tokens["refresh_token"]
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    zoom_sandbox.advance_clock(lifetime + 1)  # the new refresh token's lifetime, and a second
+    refused = exchange(
+        zoom_sandbox, grant_type="refresh_token", refresh_token=refreshed.json()["refresh_token"]
+    )
+    assert refused.json() == {"reason": "Invalid Token!", "error": "invalid_grant"}
 
 
 def bearer(sandbox: ZoomSandbox, token: str) -> httpx.Response:

@@ -115,6 +115,30 @@ def test_a_401_after_another_worker_refreshed_reloads_the_token_and_retries_once
     ]
 
 
+@pytest.mark.django_db
+def test_a_token_zoom_says_has_expired_is_refreshed_once_and_the_call_retried(
+    zoom: ZoomSandbox, member_membership
+):
+    """Zoom's clock is the one that counts: a token slotlink still holds good after its hour
+    at Zoom is over (the sandbox's clock moved on an hour) gets 401 code 124; slotlink
+    refreshes once, stores the new pair, the call goes through and the connection stays
+    connected."""
+    _connection, zoom_user = connected(zoom, member_membership)
+    before = ZoomUser.objects.get()
+    zoom.advance_clock(3600)
+    answer = with_access_token(zoom_user_id=before.id, context=CallContext(), call=me)
+    assert answer["id"] == zoom_user["id"]
+    after = ZoomUser.objects.get()
+    assert after.status == ZoomUser.Status.CONNECTED
+    assert (after.access_token, after.refresh_token) != (before.access_token, before.refresh_token)
+    assert len(refreshes(zoom)) == 1
+    gets = SyncLogEntry.objects.filter(action="user.get").order_by("id")
+    assert [(e.outcome, e.http_status, e.zoom_code, e.attempt) for e in gets] == [
+        ("unauthorized", 401, 124, 1),
+        ("ok", 200, None, 2),
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_many_workers_needing_a_token_at_once_cause_exactly_one_refresh(
     zoom: ZoomSandbox, member_membership

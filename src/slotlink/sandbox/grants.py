@@ -39,7 +39,7 @@ def code_issue(
     code_challenge_method: str = "plain",
 ) -> str:
     """A single-use authorization code for the app's current scopes; kept by digest."""
-    now = times.now()
+    now = sandbox.clock.now()
     codes = sandbox.state.codes
     for stale in [c for c, record in codes.items() if record.expires_at < now]:
         del codes[stale]
@@ -63,9 +63,9 @@ def tokens_issue(
     sandbox: Sandbox, *, user: User, scopes: str, api_url: str, chain: str
 ) -> dict[str, Any]:
     app = sandbox.app
-    now = times.now()
-    access_value = ids.oauth_token("access", user.id, app.client_id, app.access_token_ttl)
-    refresh_value = ids.oauth_token("refresh", user.id, app.client_id, app.refresh_token_ttl)
+    now = sandbox.clock.now()
+    access_value = ids.oauth_token("access", user.id, app.client_id, app.access_token_ttl, now)
+    refresh_value = ids.oauth_token("refresh", user.id, app.client_id, app.refresh_token_ttl, now)
     access = Token(
         digest=digest(access_value),
         kind="access",
@@ -143,7 +143,7 @@ def tokens_expire(sandbox: Sandbox, *, user_id: str) -> int:
     count = 0
     for token in sandbox.state.tokens.values():
         if token.user_id == user_id and token.kind == "access":
-            token.expires_at = times.now() - 1
+            token.expires_at = sandbox.clock.now() - 1
             count += 1
     sandbox.changed()
     return count
@@ -184,6 +184,6 @@ def access_token(sandbox: Sandbox, value: str) -> Token | Literal["expired"] | N
     token = sandbox.state.tokens.get(digest(value))
     if token is None or token.kind != "access" or token.client_id != sandbox.app.client_id:
         return None
-    if token.expires_at <= times.now():
+    if token.expires_at <= sandbox.clock.now():
         return EXPIRED
     return token

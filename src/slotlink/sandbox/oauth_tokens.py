@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from slotlink.sandbox import times
 from slotlink.sandbox.digests import digest
 from slotlink.sandbox.errors import OAuthError
 from slotlink.sandbox.forms import form_fields
@@ -90,7 +89,7 @@ def exchange_code(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dic
     if (
         record is None
         or record.used
-        or record.expires_at <= times.now()
+        or record.expires_at <= sandbox.clock.now()
         or record.client_id != sandbox.app.client_id
     ):
         log.info("sandbox.oauth.code-rejected")
@@ -115,7 +114,7 @@ def refresh(sandbox: Sandbox, params: dict[str, str], api_url: str) -> dict[str,
         old is None
         or old.kind != "refresh"
         or old.client_id != sandbox.app.client_id
-        or old.expires_at < times.now()
+        or old.expires_at < sandbox.clock.now()
     ):
         log.info("sandbox.oauth.refresh-rejected")
         raise OAuthError("Invalid Token!", "invalid_grant")

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from slotlink.sandbox import times
 from slotlink.sandbox.config import AppSettings, SandboxConfig
 from slotlink.sandbox.faults import Faults
 from slotlink.sandbox.persistence import Persister, load_state
@@ -32,6 +33,7 @@ class Sandbox:
             # rewrite it at the first save rather than at the first change.
             self.changed()
         self.faults = Faults()
+        self.clock = times.Clock()
         self.limiter = RateLimiter()
         self.request_log = RequestLog(config.request_log_limit)
         self.webhooks = WebhookSender(lambda: self.app)
@@ -45,6 +47,7 @@ class Sandbox:
         self.state = SandboxState()
         self.app = self.config.app
         self.faults = Faults()
+        self.clock = times.Clock()
         self.limiter.reset()
         self.request_log.clear()
         self.webhooks.reset()

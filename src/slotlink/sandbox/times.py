@@ -11,6 +11,22 @@ def now() -> float:
     return time.time()
 
 
+class Clock:
+    """The sandbox's clock for what expires at Zoom (authorization codes, access and
+    refresh tokens): the real time, moved on by as much as tests asked through the control
+    API (`POST /_sandbox/clock`), so that an hour's token expires without waiting an hour.
+    Everything else (webhook timestamps, rate limits, meeting times) keeps the real time."""
+
+    def __init__(self) -> None:
+        self.advanced = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.advanced
+
+    def advance(self, seconds: float) -> None:
+        self.advanced += seconds
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
