@@ -42,7 +42,7 @@ def test_every_view_declares_who_may_see_it():
 def test_visitors_are_sent_to_sign_in_from_every_app_page():
     """Every member or admin page without parameters sends a visitor to sign in (or, for
     pages that don't exist in this mode, answers 404) and never shows its content."""
-    checked = 0
+    redirected = 0
     for route, pattern in project_patterns():
         access = getattr(pattern.callback, ACCESS_ATTRIBUTE, None)
         if access == "public" or "<" in route:
@@ -51,5 +51,5 @@ def test_visitors_are_sent_to_sign_in_from_every_app_page():
         if response.status_code != 404:
             assert response.status_code == 302, route
             assert response["Location"].startswith("/signin?next="), route
-        checked += 1
-    assert checked > 0
+            redirected += 1
+    assert redirected > 0

@@ -200,7 +200,7 @@ def test_changing_a_meeting_in_zoom_needs_its_host_signed_in(
         assert 'name="csrf_token"' not in page.text
         for path in (delete, move):
             answer = anonymous.post(path, data={"start_time": "2030-02-01T10:00:00Z"})
-            assert answer.status_code in (302, 303)
+            assert answer.status_code == 302
             assert answer.headers["location"].startswith("/signin?next=")
     stranger = connect(zoom_sandbox)
     stranger.api.post("/users/me/meetings", json=MEETING)
