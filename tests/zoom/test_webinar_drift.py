@@ -198,3 +198,29 @@ def test_the_hourly_reconcile_covers_webinars(zoom: ZoomSandbox, host):
     assert len(zoom.requests(method="GET", path="/v2/users/me/webinars")) == 1
     drain()
     assert host_notices() == [[host.user.email]]
+
+
+def test_a_booking_on_a_webinar_gone_from_zoom_gets_no_dead_link(zoom: ZoomSandbox, host):
+    """Zoom's event lost, the webinar deleted in Zoom: the next booking's registration finds
+    it gone (404). The session is recorded as removed in Zoom on every booking, with
+    Recreate webinar, the host is told once, and the new invitee's confirmation goes
+    without a link rather than waiting for one that cannot come."""
+    start = next_free_starts(host.event_type)[0]
+    first = book(host.event_type, start, email="ivy1@example.test")
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    zoom.delete_webinar_in_zoom(webinar["id"])  # its event never arrives
+    second = book(host.event_type, start, email="ivy2@example.test")
+    drain()
+    for booking in (first, second):
+        shown = details(booking)
+        assert shown.status == LinkStatus.UNAVAILABLE
+        assert shown.action is not None
+        assert shown.action.label == "Recreate webinar"
+    assert host_notices() == [[host.user.email]]
+    confirmations = [m for m in mail.outbox if m.to[0].endswith("ivy2@example.test>")]
+    assert len(confirmations) == 1, [m.to for m in mail.outbox]
+    third = book(host.event_type, start, email="ivy3@example.test")
+    drain()
+    assert details(third).action == details(first).action
+    assert host_notices() == [[host.user.email]]

@@ -30,6 +30,7 @@ from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
 from slotlink.zoom.leases import leased, leased_save
+from slotlink.zoom.meetings.drift import row_removed
 from slotlink.zoom.meetings.sync import (
     MARKER_PREFIX,
     Fail,
@@ -47,12 +48,14 @@ from slotlink.zoom.models import (
 )
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.webinars.desired import NO_LICENCE
+from slotlink.zoom.webinars.drift import WEBINAR
 
 log = logging.getLogger("slotlink.zoom")
 State = ZoomWebinar.State
 LICENCE_CODE = 200
 HOST_CANNOT_REGISTER = 3027
 MAX_STEPS = 40
+REMOVED_IN_ZOOM = "The Zoom webinar was removed in Zoom: Recreate webinar makes a new one."
 
 
 def webinar_sync(*, webinar_id: int) -> SyncResult:
@@ -73,7 +76,7 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
         if webinar.state in (State.UNROUTED, State.FAILED, State.FELL_BACK):
             return SyncResult(in_sync=webinar.state != State.FAILED)
         try:
-            if not _step(webinar, owner):
+            if not _step_unless_gone(webinar, owner):
                 if webinar.state != State.SYNCED:
                     _save(webinar, owner, state=State.SYNCED, problem="", attempts=0)
                 return SyncResult(in_sync=True)
@@ -90,6 +93,23 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
                     seam.link_ready(booking_id)
             return SyncResult(in_sync=False)
     return SyncResult(in_sync=False, retry_at=timezone.now())
+
+
+def _step_unless_gone(webinar: ZoomWebinar, owner: str) -> bool:
+    """`_step`, for a webinar Zoom still has. One the session still wants that Zoom no
+    longer has (a 404, or removed in Zoom already) is recorded as removed in Zoom, its host
+    told once, and the sync fails: the bookings offer Recreate webinar, and nothing is
+    recreated on its own."""
+    if webinar.present and webinar.drift == ZoomMeeting.Drift.REMOVED:
+        raise Fail(REMOVED_IN_ZOOM)
+    try:
+        return _step(webinar, owner)
+    except ZoomNotFound:
+        if not (webinar.present and webinar.exists_in_zoom):
+            raise  # a create's 404 is about the user, not the webinar
+        with transaction.atomic():
+            row_removed(WEBINAR, ZoomWebinar.objects.select_for_update().get(pk=webinar.pk))
+        raise Fail(REMOVED_IN_ZOOM) from None
 
 
 def _zoom(
@@ -230,18 +250,12 @@ def _update(webinar: ZoomWebinar, owner: str) -> None:
         "duration": webinar.duration_minutes,
         "topic": webinar.topic,
     }
-    try:
-        _zoom(
-            webinar,
-            lambda token, context: endpoints.webinar_update(
-                access_token=token, context=context, webinar_id=webinar_id, body=body
-            ),
-        )
-    except ZoomNotFound:
-        _save(webinar, owner, drift=ZoomMeeting.Drift.REMOVED)
-        raise Fail(
-            "The Zoom webinar was removed in Zoom, so it could not be moved. Recreate it."
-        ) from None
+    _zoom(  # gone in Zoom (404): `_step_unless_gone` records it
+        webinar,
+        lambda token, context: endpoints.webinar_update(
+            access_token=token, context=context, webinar_id=webinar_id, body=body
+        ),
+    )
 
 
 def _delete(webinar: ZoomWebinar, owner: str) -> None:
