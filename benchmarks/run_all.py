@@ -32,13 +32,16 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/slotlink_bench"
 
 BENCHMARKS = [
     Benchmark("benchmarks.sandbox_creates", quick_args=("--seconds", "5"), uses_database=False),
-    Benchmark("benchmarks.scheduling_booking", quick_args=("--seconds", "5")),
+    Benchmark("benchmarks.scheduling_booking", quick_args=("--seconds", "5"), postgres=True),
     Benchmark(
         "benchmarks.zoom_sync_log",
         quick_args=("--rows", "200000", "--requests", "15"),
         postgres=True,
     ),
     Benchmark("benchmarks.zoom_meetings", quick_args=("--quick",), postgres=True, plotted=True),
+    Benchmark(
+        "benchmarks.zoom_invitee", quick_args=("--singles", "4", "--bursts", "2"), postgres=True
+    ),
     Benchmark("benchmarks.zoom_soak", quick_args=("--bookings", "300")),
 ]
 

@@ -1,21 +1,25 @@
-"""Public slots page and booking POST latency on SQLite, at 10 concurrent clients.
+"""Public slots page and booking POST latency at a steady arrival rate (open loop).
 
 Runs the real stack as `slotlink run` does, in a fresh data directory: migrates a SQLite
-database, creates one organization with a host who takes 15-minute meetings around the
-clock (so thousands of distinct slots exist), then starts gunicorn with the same options
-as `slotlink run` (2 workers x 4 threads) and a `db_worker`, which sends each booking's
-emails (into the demo outbox, in the same database) while the benchmark runs.
+database (or the throwaway PostgreSQL database of `--database-url`), creates one
+organization with a host who takes 15-minute meetings around the clock (so thousands of
+distinct slots exist), then starts gunicorn with the same options as `slotlink run` (2
+workers x 4 threads) and a `db_worker`, which sends each booking's emails (into the demo
+outbox, in the same database) while the benchmark runs.
 
-Phases, each after a short warm-up, with `--clients` threads each holding one keep-alive
-httpx client:
+Phases, each after a short warm-up: requests due at a fixed schedule (`--rate` a second
+for `--seconds`), sent by `--clients` threads each holding one keep-alive httpx client;
+each request's latency counts from its due time, not from when a free client sent it, so a
+server that falls behind shows its queue (an open loop):
   1. slots page   GET  /book/<org>/<event>?tz=Europe/Berlin  (an empty calendar)
-  2. booking      POST /book/<org>/<event>  each client books its own free slots (302)
+  2. booking      POST /book/<org>/<event>  every request its own free slot (302)
   3. slots page   again, now that the host has every booking of phase 2
 
-    python -m benchmarks.scheduling_booking [--seconds 10] [--clients 10]
+    python -m benchmarks.scheduling_booking [--rate 20] [--seconds 10] [--clients 10]
+        [--database-url postgres://...]
 
-Prints p50/p95/p99 latency and requests/s per phase, and exits non-zero on any error
-response (a booking refused, a 5xx, a timeout).
+Prints p50/p95/p99 latency and the rate achieved per phase, and exits non-zero on any
+error response (a booking refused, a 5xx, a timeout).
 """
 
 from __future__ import annotations
@@ -150,29 +154,35 @@ def csrf_token(html: str) -> str:
 
 
 def run_phase(
-    name: str, clients: list[httpx.Client], seconds: float, request: RequestMaker
+    name: str, clients: list[httpx.Client], seconds: float, rate: float, request: RequestMaker
 ) -> Phase:
+    """Request i is due at i / rate s; a free client sends it then (or as soon as one is
+    free), and its latency is from the due time to the answer."""
     phase = Phase(name)
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    total = max(1, round(seconds * rate))
+    sequence = iter(range(total))
+    began = time.monotonic() + 0.05
 
     def loop(index: int) -> None:
-        sequence = 0
-        while time.monotonic() < stop_at:
-            began = time.perf_counter()
+        while True:
+            with lock:
+                number = next(sequence, None)
+            if number is None:
+                return
+            due = began + number / rate
+            time.sleep(max(0.0, due - time.monotonic()))
             try:
-                error = request(clients[index], index, sequence)
+                error = request(clients[index], number)
             except httpx.HTTPError as failure:
                 error = f"{type(failure).__name__}: {failure}"
-            elapsed = (time.perf_counter() - began) * 1000
+            elapsed = (time.monotonic() - due) * 1000
             with lock:
                 phase.latencies_ms.append(elapsed)
                 if error:
                     phase.errors.append(error)
-            sequence += 1
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(clients))]
-    began = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -184,14 +194,14 @@ def run_phase(
 class RequestMaker(Protocol):
     """One request of a phase: returns an error description, or "" when it went right."""
 
-    def __call__(self, client: httpx.Client, index: int, sequence: int) -> str: ...
+    def __call__(self, client: httpx.Client, number: int) -> str: ...
 
 
 class SlotsPage(RequestMaker):
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def __call__(self, client: httpx.Client, index: int, sequence: int) -> str:
+    def __call__(self, client: httpx.Client, number: int) -> str:
         response = client.get(self.url, params={"tz": INVITEE_ZONE})
         if response.status_code != 200 or 'name="start"' not in response.text:
             return f"slots page: {response.status_code}"
@@ -199,23 +209,22 @@ class SlotsPage(RequestMaker):
 
 
 class BookingPost(RequestMaker):
-    """Client i books starts i, i + clients, i + 2 * clients, ...: never the same one."""
+    """Request n books start n: never the same one."""
 
-    def __init__(self, url: str, starts: list[str], tokens: list[str], clients: int) -> None:
-        self.url, self.starts, self.tokens, self.clients = url, starts, tokens, clients
+    def __init__(self, url: str, starts: list[str], tokens: dict[int, str]) -> None:
+        self.url, self.starts, self.tokens = url, starts, tokens
 
-    def __call__(self, client: httpx.Client, index: int, sequence: int) -> str:
-        position = index + sequence * self.clients
-        if position >= len(self.starts):
+    def __call__(self, client: httpx.Client, number: int) -> str:
+        if number >= len(self.starts):
             return "ran out of free slots"
         response = client.post(
             self.url,
             data={
-                "csrfmiddlewaretoken": self.tokens[index],
-                "start": self.starts[position],
+                "csrfmiddlewaretoken": self.tokens[id(client)],
+                "start": self.starts[number],
                 "time_zone": INVITEE_ZONE,
-                "name": f"Invitee {index}-{sequence}",
-                "email": f"invitee{index}.{sequence}@bench.test",
+                "name": f"Invitee {number}",
+                "email": f"invitee{number}@bench.test",
                 "phone": "+49 30 1234567",
             },
             headers={"referer": self.url},
@@ -228,61 +237,34 @@ class BookingPost(RequestMaker):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=20, help="requests due a second")
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--database-url", default="", help="postgres://... of a throwaway database")
     parser.add_argument("--prepare", metavar="SLOTS_FILE", help=argparse.SUPPRESS)
     results.json_option(parser)
     args = parser.parse_args(argv)
     if args.prepare:
         prepare(args.prepare)
         return 0
+    postgres = args.database_url.startswith(("postgres://", "postgresql://"))
+    if args.database_url and not postgres:
+        parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
 
-    with tempfile.TemporaryDirectory(prefix="slotlink-bench-") as data_dir:
-        port = free_port()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DATABASE_URL", "SLOTLINK_"))
-        } | {
-            "SLOTLINK_MODE": "demo",
-            "SLOTLINK_DATA_DIR": data_dir,
-            "PORT": str(port),
-            "DJANGO_SETTINGS_MODULE": "slotlink.config.settings",
-            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        }
-        slots_file = str(Path(data_dir) / "starts.json")
-        subprocess.run(
-            [sys.executable, "-m", "benchmarks.scheduling_booking", "--prepare", slots_file],
-            env=env,
-            check=True,
-        )
-        starts = json.loads(Path(slots_file).read_text())
-        processes = start_stack(env, port)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{base}/healthz")
-            page = f"{base}/book/{ORGANIZATION}/{EVENT}"
-            clients = [httpx.Client(timeout=30) for _ in range(args.clients)]
-            tokens = [csrf_token(c.get(page, params={"tz": INVITEE_ZONE}).text) for c in clients]
-            slots = SlotsPage(page)
-            run_phase("warm-up", clients, 1, slots)
-            phases = [run_phase("slots page (empty calendar)", clients, args.seconds, slots)]
-            booking = BookingPost(page, starts, tokens, args.clients)
-            phases.append(run_phase("booking POST", clients, args.seconds, booking))
-            booked = len(phases[-1].latencies_ms) - len(phases[-1].errors)
-            phases.append(
-                run_phase(f"slots page ({booked} bookings)", clients, args.seconds, slots)
-            )
-            for client in clients:
-                client.close()
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(timeout=15)
+    from benchmarks.zoom_sync_log import throwaway_database
 
+    with (
+        tempfile.TemporaryDirectory(prefix="slotlink-bench-") as data_dir,
+        throwaway_database(args.database_url, Path(data_dir)) as database_url,
+    ):
+        phases = measure(args, data_dir, database_url)
+    database = "PostgreSQL" if postgres else "SQLite"
+    setup = (
+        f"{database}, {args.rate:g} requests due a second for {args.seconds:g} s per phase, "
+        f"{args.clients} clients; latency from each request's due time"
+    )
     print(
-        f"\n{args.clients} clients, {args.seconds:.0f} s per phase; "
-        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}\n"
+        f"\n{setup}; {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}\n"
     )
     print("| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
@@ -294,10 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             benchmark="benchmarks.scheduling_booking",
             title="Scheduling: booking page and booking POST",
             argv=results.argv_without_json(argv),
-            notes=[f"SQLite, {args.clients} clients, {args.seconds:g} s per phase"],
+            notes=[setup],
             rows=[
                 results.Row(
-                    f"{phase.name}: req/s, p50, p95",
+                    f"{phase.name}: req/s, p50, p95 from due time",
                     f"{len(phase.latencies_ms) / phase.seconds:.0f}/s, "
                     f"{phase.percentile(50):.0f} ms, {phase.percentile(95):.0f} ms; "
                     f"{len(phase.errors)} errors",
@@ -312,6 +294,54 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         print(f"\n{len(failures)} errors, e.g. {sorted(set(failures))[:5]}")
     return 1 if failures else 0
+
+
+def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[Phase]:
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "SLOTLINK_"))
+    } | {
+        "SLOTLINK_MODE": "demo",
+        "SLOTLINK_DATA_DIR": data_dir,
+        "PORT": str(port),
+        "DJANGO_SETTINGS_MODULE": "slotlink.config.settings",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    if args.database_url:  # else the demo's SQLite file in the data directory
+        env["DATABASE_URL"] = database_url
+    slots_file = str(Path(data_dir) / "starts.json")
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.scheduling_booking", "--prepare", slots_file],
+        env=env,
+        check=True,
+    )
+    starts = json.loads(Path(slots_file).read_text())
+    processes = start_stack(env, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/healthz")
+        page = f"{base}/book/{ORGANIZATION}/{EVENT}"
+        clients = [httpx.Client(timeout=30) for _ in range(args.clients)]
+        tokens = {id(c): csrf_token(c.get(page, params={"tz": INVITEE_ZONE}).text) for c in clients}
+        slots = SlotsPage(page)
+        run_phase("warm-up", clients, 1, args.rate, slots)
+        phases = [run_phase("slots page (empty calendar)", clients, args.seconds, args.rate, slots)]
+        booking = BookingPost(page, starts, tokens)
+        phases.append(run_phase("booking POST", clients, args.seconds, args.rate, booking))
+        booked = len(phases[-1].latencies_ms) - len(phases[-1].errors)
+        phases.append(
+            run_phase(f"slots page ({booked} bookings)", clients, args.seconds, args.rate, slots)
+        )
+        for client in clients:
+            client.close()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=15)
+    return phases
 
 
 if __name__ == "__main__":

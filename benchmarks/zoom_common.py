@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from benchmarks import results
+from benchmarks.results import NO_BAR
 from benchmarks.zoom_seed import Host
 
 P1_BAR = 1.2
@@ -47,7 +49,10 @@ def wait_for(what: str, check: Any, *, timeout: float, every: float = 0.25) -> b
 
 
 def take(host: Host, count: int) -> list[datetime]:
-    starts, host.starts = host.starts[:count], host.starts[count:]
+    """The host's next `count` free starts, taken from the list in place (a host's event
+    types share one calendar, and so one list)."""
+    starts = host.starts[:count]
+    del host.starts[:count]
     return starts
 
 
@@ -69,3 +74,37 @@ def refreshes(entries: list[dict[str, Any]]) -> int:
 
 def at(entry: dict[str, Any]) -> float:
     return datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).timestamp()
+
+
+def lines_report(
+    lines: list[Line],
+    *,
+    benchmark: str,
+    title: str,
+    argv: list[str] | None,
+    notes: list[str],
+    json_path: str | None,
+    samples: dict[str, Any] | None = None,
+) -> None:
+    """Print the result table and write it for `make bench` (`--json`)."""
+    print("| measure | measured | bar | result |")
+    print("|---|---|---|---|")
+    for line in lines:
+        result = "-" if line.bar == NO_BAR else "pass" if line.passed else "MISSED"
+        print(f"| {line.name} | {line.measured} | {line.bar} | {result} |")
+    results.write(
+        results.Result(
+            benchmark=benchmark,
+            title=title,
+            argv=results.argv_without_json(argv),
+            notes=notes,
+            rows=[
+                results.Row(
+                    line.name, line.measured, line.bar, None if line.bar == NO_BAR else line.passed
+                )
+                for line in lines
+            ],
+            samples=samples or {},
+        ),
+        json_path,
+    )

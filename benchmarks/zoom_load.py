@@ -1,6 +1,7 @@
 """What invitees do over HTTP in the Zoom meeting benchmark: book at a steady rate (an open
-loop: request i is due at i / rate seconds, however long earlier ones take), and book,
-reschedule and cancel through the links in their emails."""
+loop: request i is due at i / rate seconds, however long earlier ones take, and its latency
+counts from that due time, so a server that stalls cannot hide the queue behind it), and
+book, reschedule and cancel through the links in their emails."""
 
 from __future__ import annotations
 
@@ -28,13 +29,29 @@ def csrf_token(html: str) -> str:
 @dataclass
 class Posted:
     email: str
-    latency_ms: float
+    latency_ms: float  # from the request's due time to its answer (open loop)
     lag_ms: float  # how late the request went out against its due time (all clients busy)
     error: str  # "" for the expected 302
+    answered: float = 0.0  # time.time() of the answer
+
+    @property
+    def service_ms(self) -> float:
+        """From when the request was actually sent (what a closed loop would report)."""
+        return self.latency_ms - self.lag_ms
 
 
 def invitee_email(tag: str, number: int) -> str:
     return f"{tag}-{number}@invitee.test"
+
+
+def browser_sessions(page: str, count: int) -> list[tuple[httpx.Client, str]]:
+    """Keep-alive clients that loaded the booking page, each with its CSRF cookie and the
+    form's token."""
+    sessions = []
+    for _ in range(count):
+        http = httpx.Client(timeout=60)
+        sessions.append((http, csrf_token(http.get(page, params={"tz": "UTC"}).text)))
+    return sessions
 
 
 def post_bookings(
@@ -47,10 +64,7 @@ def post_bookings(
         jobs.put(number)
     results: list[Posted] = []
     lock = threading.Lock()
-    sessions = []
-    for _ in range(clients):
-        http = httpx.Client(timeout=60)
-        sessions.append((http, csrf_token(http.get(page, params={"tz": "UTC"}).text)))
+    sessions = browser_sessions(page, clients)
     began = time.monotonic() + 0.2
 
     def loop(http: httpx.Client, token: str) -> None:
@@ -64,49 +78,51 @@ def post_bookings(
                 time.sleep(wait)
             lag = max(0.0, time.monotonic() - due) * 1000
             email = invitee_email(tag, number)
-            sent = time.perf_counter()
             try:
-                response = http.post(
-                    page,
-                    data={
-                        "csrfmiddlewaretoken": token,
-                        "start": starts[number].isoformat(),
-                        "time_zone": "UTC",
-                        "name": f"Invitee {tag} {number}",
-                        "email": email,
-                    },
-                    headers={"referer": page},
+                response = booking_post(
+                    http, page, token, starts[number], name=f"Invitee {tag} {number}", email=email
                 )
                 error = "" if response.status_code == 302 else f"HTTP {response.status_code}"
             except httpx.HTTPError as failure:
                 error = type(failure).__name__
-            latency = (time.perf_counter() - sent) * 1000
+            latency = (time.monotonic() - due) * 1000
             with lock:
-                results.append(Posted(email, latency, lag, error))
+                results.append(Posted(email, latency, lag, error, time.time()))
 
-    threads = [threading.Thread(target=loop, args=session) for session in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads([threading.Thread(target=loop, args=session) for session in sessions])
     for http, _ in sessions:
         http.close()
     return results
 
 
-def book_once(http: httpx.Client, page: str, start: datetime, *, email: str) -> None:
-    token = csrf_token(http.get(page, params={"tz": "UTC"}).text)
-    response = http.post(
+def run_threads(threads: list[threading.Thread], *, started: bool = False) -> None:
+    """Start the threads (unless they are), and wait for every one of them."""
+    for thread in threads if not started else []:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def booking_post(
+    http: httpx.Client, page: str, token: str, start: datetime, *, name: str, email: str
+) -> httpx.Response:
+    """The booking form's POST, as the invitee's browser sends it."""
+    return http.post(
         page,
         data={
             "csrfmiddlewaretoken": token,
             "start": start.isoformat(),
             "time_zone": "UTC",
-            "name": "Lifecycle Invitee",
+            "name": name,
             "email": email,
         },
         headers={"referer": page},
     )
+
+
+def book_once(http: httpx.Client, page: str, start: datetime, *, email: str) -> None:
+    token = csrf_token(http.get(page, params={"tz": "UTC"}).text)
+    response = booking_post(http, page, token, start, name="Lifecycle Invitee", email=email)
     if response.status_code != 302:
         raise RuntimeError(f"booking: HTTP {response.status_code}")
 

@@ -12,7 +12,8 @@ from benchmarks.zoom_stack import SandboxControl
 
 SLOTS_PER_DAY = 96  # 15-minute meetings around the clock
 ORGANIZATION = "bench"
-ZOOM_OFF_ORGANIZATION = "bench-zoom-off"
+# P1's baseline: an event type whose location never touches Zoom (a link of the host's own).
+BASELINE_URL = "https://meet.example.test/bench"
 
 
 @dataclass
@@ -101,17 +102,46 @@ def host_create(*, organization: Any, name: str, slots: int) -> Host:
     return Host(name, organization.slug, user.id, event_type.id, event_type.slug, starts)
 
 
+def baseline_create(host: Host) -> Host:
+    """P1's baseline: a second event type of the same host, in the same organization with
+    Zoom on, whose location is a custom URL, so its bookings never touch Zoom (no meeting
+    row, no sync, no link to wait for). It books from the host's one list of free starts."""
+    from slotlink.accounts.models import Organization, User
+    from slotlink.scheduling.models import EventType, LocationKind
+    from slotlink.scheduling.services.event_types import event_type_create
+
+    event_type = event_type_create(
+        organization=Organization.objects.get(slug=host.organization_slug),
+        host=User.objects.get(pk=host.user_id),
+        title=f"Call with {host.name} (no Zoom)",
+        slug=f"call-{host.name}-no-zoom",
+        duration_minutes=15,
+        kind=EventType.Kind.ONE_ON_ONE,
+        location_kind=LocationKind.CUSTOM_URL,
+        location_detail=BASELINE_URL,
+        minimum_notice_minutes=60,
+        horizon_days=365,
+    )
+    return Host(
+        f"{host.name}-no-zoom",
+        host.organization_slug,
+        host.user_id,
+        event_type.id,
+        event_type.slug,
+        host.starts,  # the same list: the two event types share the host's calendar
+        None,
+    )
+
+
 def seed(control: SandboxControl, *, slots: dict[str, int], pace_hosts: int) -> Seeds:
-    """Two organizations: one with Zoom switched off (P1's baseline), and one with Zoom on,
-    a shared org account and hosts whose own Zoom is connected (P1/P2, P8, P4, P5) or who
-    have none and so route to the org account (P3's `pace-N`)."""
+    """One organization with Zoom on, a shared org account and hosts whose own Zoom is
+    connected (P1/P2, P8, P4, P5) or who have none and so route to the org account (P3's
+    `pace-N`); P1's baseline (`off`) is the `link` host's event type without Zoom."""
     from slotlink.accounts.models import Membership, User
     from slotlink.accounts.services import membership_create, organization_create, user_create
     from slotlink.zoom.rollout import zoom_enable
 
-    off = organization_create(name="Bench without Zoom", slug=ZOOM_OFF_ORGANIZATION)
-    hosts = {"off": host_create(organization=off, name="off", slots=slots["off"])}
-
+    hosts = {}
     organization = organization_create(name="Bench", slug=ORGANIZATION)
     admin = user_create(email="admin@bench.test", full_name="Bench Admin", password=None)
     membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
@@ -119,7 +149,7 @@ def seed(control: SandboxControl, *, slots: dict[str, int], pace_hosts: int) -> 
     org_zoom_user = zoom_connect(
         control, organization=organization, owner=admin, email="meetings@bench.test", role="org"
     )
-    for name in ("link", "fast", "mail", "storm", "life"):
+    for name in ("link", "fast", "mail", "slow", "storm", "life"):
         host = host_create(organization=organization, name=name, slots=slots[name])
         host.zoom_user = zoom_connect(
             control,
@@ -129,6 +159,7 @@ def seed(control: SandboxControl, *, slots: dict[str, int], pace_hosts: int) -> 
             role="personal",
         )
         hosts[name] = host
+    hosts["off"] = baseline_create(hosts["link"])
     for number in range(1, pace_hosts + 1):
         name = f"pace-{number}"
         hosts[name] = host_create(organization=organization, name=name, slots=slots["pace"])

@@ -160,7 +160,7 @@ class Stack:
         """CPU time so far of the web server (its workers too), the workers, the sandbox."""
         web = self.web.pid if self.web else 0
         return {
-            "web": sum(cpu_seconds(pid) or 0.0 for pid in (web, *_children(web))),
+            "web": sum(cpu_seconds(pid) or 0.0 for pid in (web, *child_pids(web))),
             "workers": self.workers_cpu_seconds(),
             "sandbox": (cpu_seconds(self.sandbox.pid) or 0.0) if self.sandbox else 0.0,
         }
@@ -168,6 +168,20 @@ class Stack:
     def stop_workers(self) -> None:
         _stop(self.workers)
         self.workers = []
+
+    def restart_with(self, **environment: str) -> None:
+        """Web and workers again, with these variables changed (e.g. a shorter bound on
+        waiting for a link, which each process reads when it starts)."""
+        workers = len(self.workers)
+        _stop([*self.workers, *([self.web] if self.web else [])])
+        self.workers, self.web = [], None
+        for name, value in environment.items():
+            if value:
+                os.environ[name] = value
+            else:
+                os.environ.pop(name, None)
+        self.start_web()
+        self.start_workers(workers)
 
     def stop(self) -> None:
         _stop([*self.workers, *(p for p in (self.web, self.sandbox) if p is not None)])
@@ -239,7 +253,24 @@ class SandboxControl:
         self.http.close()
 
 
-def _children(pid: int) -> list[int]:
+# The processes `slotlink run` starts, by a word of their command lines.
+PROCESS_NAMES = {"gunicorn": "web", "db_worker": "worker", "scheduler": "scheduler"}
+
+
+def children_cpu(supervisor: int) -> dict[str, float]:
+    """CPU seconds so far of each process `supervisor` started, with its own children."""
+    found: dict[str, float] = {}
+    for pid in child_pids(supervisor):
+        try:
+            words = [w.decode() for w in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
+        except OSError:
+            continue
+        name = next((PROCESS_NAMES[w] for w in words if w in PROCESS_NAMES), "sandbox")
+        found[name] = sum(cpu_seconds(p) or 0.0 for p in (pid, *child_pids(pid)))
+    return found
+
+
+def child_pids(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except (OSError, ValueError):

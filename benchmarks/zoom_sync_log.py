@@ -31,8 +31,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -167,6 +169,20 @@ def postgres_recreate(database_url: str, *, create: bool) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
         if create:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(database))
+
+
+@contextmanager
+def throwaway_database(database_url: str, data_dir: Path) -> Iterator[str]:
+    """The URL to run on: the PostgreSQL database of `database_url`, created for the run
+    and dropped after it, or a SQLite file in `data_dir` when none is given."""
+    if not database_url:
+        yield f"sqlite:///{data_dir}/slotlink.sqlite3"
+        return
+    postgres_recreate(database_url, create=True)
+    try:
+        yield database_url
+    finally:
+        postgres_recreate(database_url, create=False)
 
 
 def seed() -> tuple[Any, Any, list[Account], Any, list[Account]]:
