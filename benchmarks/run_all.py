@@ -40,7 +40,9 @@ BENCHMARKS = [
     ),
     Benchmark("benchmarks.zoom_meetings", quick_args=("--quick",), postgres=True, plotted=True),
     Benchmark(
-        "benchmarks.zoom_invitee", quick_args=("--singles", "4", "--bursts", "2"), postgres=True
+        "benchmarks.zoom_invitee",
+        quick_args=("--singles", "4", "--bursts", "2", "--spread-bursts", "2"),
+        postgres=True,
     ),
     Benchmark("benchmarks.zoom_soak", quick_args=("--bookings", "300")),
 ]

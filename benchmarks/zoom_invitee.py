@@ -13,11 +13,13 @@ the redirect to the confirmation page, then ask for that page again as the page'
 polling does (`hx-trigger="every Ns"`, N read from the page) until the join link is in it.
 The invitee's time to link is from the POST's answer to the answer that showed the link.
 First `--singles` bookings one at a time, then `--bursts` bursts of `--burst-size`
-bookings due at the same instant, posted by `--burst-clients` clients (each booking's
-page then polls on its own). Per booking, the steps come from the database, the task
-queue and the sandbox's request log (one clock: one machine), so the table says where the
-time goes: the POST, the wait for a worker, the work before the Zoom call, Zoom, storing
-the link, and the wait for the page's next poll.
+bookings of one host due at the same instant, posted by `--burst-clients` clients (each
+booking's page then polls on its own), then `--spread-bursts` such bursts spread over
+`--spread-hosts` hosts with a Zoom account each (Zoom limits each account's creates a
+second, and the product paces them to that limit). Per booking, the steps come from the
+database, the task queue and the sandbox's request log (one clock: one machine), so the
+table says where the time goes: the POST, the wait for a worker, the work before the Zoom
+call, Zoom, storing the link, and the wait for the page's next poll.
 
     python -m benchmarks.zoom_invitee [--database-url postgres://...] [--bursts 5]
 """
@@ -108,8 +110,9 @@ def stop_run(process: subprocess.Popen[bytes]) -> None:
             pass
 
 
-def seed_host(control: SandboxControl, slots: int) -> Any:
-    """An organization with Zoom on and a host whose own Zoom is connected."""
+def seed_hosts(control: SandboxControl, count: int, slots: int) -> list[Any]:
+    """An organization with Zoom on and `count` hosts, each with their own Zoom connected
+    (an account of its own, so each has its own share of Zoom's per-account rate)."""
     from benchmarks.zoom_seed import host_create, zoom_connect
     from slotlink.accounts.models import Membership, User
     from slotlink.accounts.services import membership_create, organization_create, user_create
@@ -119,15 +122,18 @@ def seed_host(control: SandboxControl, slots: int) -> Any:
     admin = user_create(email="admin@invitee-bench.test", full_name="Admin", password=None)
     membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
     zoom_enable(organization=organization)
-    host = host_create(organization=organization, name="host", slots=slots)
-    zoom_connect(
-        control,
-        organization=organization,
-        owner=User.objects.get(pk=host.user_id),
-        email="host-zoom@invitee-bench.test",
-        role="personal",
-    )
-    return host
+    hosts = []
+    for number in range(count):
+        host = host_create(organization=organization, name=f"host-{number}", slots=slots)
+        zoom_connect(
+            control,
+            organization=organization,
+            owner=User.objects.get(pk=host.user_id),
+            email=f"host-{number}-zoom@invitee-bench.test",
+            role="personal",
+        )
+        hosts.append(host)
+    return hosts
 
 
 def book(http: httpx.Client, token: str, page: str, start: datetime, seen: Seen) -> str:
@@ -165,23 +171,23 @@ def watch(base: str, location: str, seen: Seen) -> None:
 
 
 def round_of_bookings(
-    base: str, page: str, starts: list[datetime], clients: int, tag: str
+    base: str, bookings: list[tuple[str, datetime]], clients: int, tag: str
 ) -> list[Seen]:
-    """Bookings due at the same instant, posted by `clients` clients; each one's page is
-    then watched on its own, as each invitee's browser would."""
-    seens = [Seen(f"{tag}-{n}@invitee.test", 0.0) for n in range(len(starts))]
+    """Bookings (booking page, start) due at the same instant, posted by `clients`
+    clients; each one's page is then watched on its own, as each invitee's browser would."""
+    seens = [Seen(f"{tag}-{n}@invitee.test", 0.0) for n in range(len(bookings))]
     watchers: list[threading.Thread] = []
     lock = threading.Lock()
-    sessions = browser_sessions(page, clients)
+    sessions = browser_sessions(bookings[0][0], clients)
     due = time.time() + 0.1
 
     def post(index: int) -> None:
-        for number in range(index, len(starts), clients):
+        for number in range(index, len(bookings), clients):
             seen = seens[number]
             seen.due = due
             time.sleep(max(0.0, due - time.time()))
             try:
-                location = book(*sessions[index], page, starts[number], seen)
+                location = book(*sessions[index], *bookings[number], seen)
             except (httpx.HTTPError, RuntimeError) as failure:
                 seen.error = str(failure)
                 continue
@@ -302,53 +308,58 @@ def measure(args: argparse.Namespace, data_dir: Path, database_url: str) -> list
         os.environ.pop(name, None)
     process = start_run(data_dir, web_port, sandbox_port)
     control = SandboxControl(f"http://127.0.0.1:{sandbox_port}")
+    base = f"http://127.0.0.1:{web_port}"
+    size = args.burst_size
+    sets = [  # name, rounds, clients, hosts the bookings of a round go to
+        ("one booking at a time", args.singles, 1, 1),
+        (f"bursts of {size} ({args.burst_clients} clients), one host", args.bursts, size, 1),
+        (
+            f"bursts of {size} ({args.burst_clients} clients) over {args.spread_hosts} hosts, "
+            "each with their own Zoom account",
+            args.spread_bursts,
+            size,
+            args.spread_hosts,
+        ),
+    ]
+    lines: list[Line] = []
     try:
         import django
 
         django.setup()
         control.limits(host_create_update_per_day=1_000_000)
-        host = seed_host(control, slots=args.singles + args.bursts * args.burst_size + 1)
-        base = f"http://127.0.0.1:{web_port}"
-        page = host.page(base)
+        hosts = seed_hosts(
+            control,
+            max(1, args.spread_hosts),
+            slots=args.singles + (args.bursts + args.spread_bursts) * size + 1,
+        )
         control.faults(latency_ms=args.latency_ms)
-        print(f"One booking at a time, {args.singles} ...", flush=True)
-        control.clear_requests()
-        cpu = children_cpu(process.pid)
-        singles: list[Seen] = []
-        for number in range(args.singles):
-            singles += round_of_bookings(base, page, take(host, 1), 1, f"single-{number}")
-            time.sleep(args.pause)
-        single_steps = steps(singles, control.requests())
-        single_cpu = cpu_per_booking(process.pid, cpu, len(singles))
-        print(f"{args.bursts} bursts of {args.burst_size} ({args.burst_clients} clients) ...")
-        control.clear_requests()
-        cpu = children_cpu(process.pid)
-        bursts: list[Seen] = []
-        for number in range(args.bursts):
-            starts = take(host, args.burst_size)
-            bursts += round_of_bookings(base, page, starts, args.burst_clients, f"burst-{number}")
-            time.sleep(args.pause)
-        burst_steps = steps(bursts, control.requests())
-        burst_cpu = cpu_per_booking(process.pid, cpu, len(bursts))
+        for name, rounds, count, spread in sets:
+            clients = 1 if count == 1 else args.burst_clients
+            print(f"{name}: {rounds} rounds ...", flush=True)
+            control.clear_requests()
+            cpu = children_cpu(process.pid)
+            seens: list[Seen] = []
+            for number in range(rounds):
+                bookings = [
+                    (hosts[n % spread].page(base), take(hosts[n % spread], 1)[0])
+                    for n in range(count)
+                ]
+                seens += round_of_bookings(base, bookings, clients, f"{len(lines)}-{number}")
+                time.sleep(args.pause)
+            if not seens:
+                continue
+            lines += [
+                summary(f"P2 as the invitee sees it, {name}", seens, True),
+                cost_line(name, seens, cpu_per_booking(process.pid, cpu, len(seens))),
+                *step_lines(name, steps(seens, control.requests())),
+            ]
     finally:
         control.close()
         stop_run(process)
         from django.db import connections
 
         connections.close_all()
-    return [
-        summary("P2 as the invitee sees it, one booking at a time", singles, True),
-        summary(
-            f"P2 as the invitee sees it, bursts of {args.burst_size} "
-            f"({args.burst_clients} clients)",
-            bursts,
-            True,
-        ),
-        cost_line("one at a time", singles, single_cpu),
-        cost_line("bursts", bursts, burst_cpu),
-        *step_lines("one at a time", single_steps),
-        *step_lines("bursts", burst_steps),
-    ]
+    return sorted(lines, key=lambda line: not line.name.startswith("P2"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -359,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bursts", type=int, default=5)
     parser.add_argument("--burst-size", type=int, default=12)
     parser.add_argument("--burst-clients", type=int, default=4)
+    parser.add_argument("--spread-bursts", type=int, default=5, help="bursts over many hosts")
+    parser.add_argument("--spread-hosts", type=int, default=12)
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between rounds")
     parser.add_argument("--keep", metavar="DIR", help="keep the data (and run.log) in DIR")
     results.json_option(parser)
