@@ -3,6 +3,7 @@ change with all it may know of the booking; and the booking's link is worked out
 place: the invitee sees the link or that it follows, never the host's reason; the host sees
 the reason and the action that fixes it; a list of bookings asks the seam once."""
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -228,6 +229,39 @@ def test_the_invitee_is_told_a_pending_link_comes_by_email_as_the_email_did_it(
     html = text(client.get(confirmation_url(booking)))
     assert "Your Zoom link will follow in a separate email." in html
     assert "is being created" not in html
+
+
+def test_a_pending_links_page_asks_often_while_the_link_is_due_then_every_3_seconds(
+    client, zoom, provider
+):
+    """A link is usually there within seconds of the booking, and the invitee sees it only
+    at the page's next ask: in the booking's first 5 seconds the page asks four times a
+    second, after that every 3 s."""
+    provider.status = LinkStatus.PENDING
+    booking = book(zoom)
+    assert 'hx-trigger="every 250ms"' in text(client.get(confirmation_url(booking)))
+    Booking.objects.filter(pk=booking.pk).update(
+        created_at=booking.created_at - timedelta(seconds=5)
+    )
+    html = text(client.get(confirmation_url(booking)))
+    assert 'hx-trigger="every 3s"' in html
+    assert "every 250ms" not in html
+
+
+def test_the_pages_own_ask_gets_only_the_place_and_then_the_link(client, zoom, provider):
+    """The page's poll (an htmx request) is answered with the place alone, still asking
+    while the link is pending, and with the link and no more asking once it is there."""
+    provider.status = LinkStatus.PENDING
+    url = confirmation_url(book(zoom))
+    pending = text(client.get(url, headers={"HX-Request": "true"}))
+    assert pending.strip().startswith('<dd id="where" hx-get=')
+    assert "Your Zoom link is being created and will be emailed to you." in pending
+    assert "You're booked" not in pending
+    provider.status = LinkStatus.READY
+    ready = text(client.get(url, headers={"HX-Request": "true"}))
+    assert ready.strip().startswith('<dd id="where">')
+    assert "https://zoom.example.test/j/123" in ready
+    assert "You're booked" not in ready
 
 
 def test_the_invitee_never_sees_the_hosts_reason_or_action(client, zoom, provider):

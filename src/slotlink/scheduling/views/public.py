@@ -1,6 +1,8 @@
 """The invitee's pages, no account needed: an organization's event types, an event type's
 booking page, and the confirmation."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +26,15 @@ from slotlink.scheduling.timezones import time_zone_options
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the email has everything after that
+# While a link is on its way the confirmation page asks again for it. A link is usually
+# there within a few seconds of the booking (Zoom answers a create in about one), and the
+# invitee sees it only at the page's next ask: so in those seconds it asks four times a
+# second, then every 3 s (the email brings the link too). Measured with
+# benchmarks/zoom_invitee.py: at 3 s throughout, the invitee saw a link stored 2.1 s after
+# the booking only at 3.05 s.
+LINK_DUE = timedelta(seconds=5)
+LINK_POLL_SOON = "250ms"
+LINK_POLL_LATER = "3s"
 
 
 def confirmation_url(booking: Booking) -> str:
@@ -114,15 +125,24 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
     )
     if booking is None:
         raise Http404("No such booking.")
+    # The invitee's page: the link, or that it follows; never the host's reason.
     link = None if booking.is_cancelled else booking_link_for(booking)
+    place = {
+        "link": link,
+        "link_note": invitee_link_note(booking=booking, link=link) if link else "",
+        "link_poll": (
+            LINK_POLL_SOON if timezone.now() - booking.created_at < LINK_DUE else LINK_POLL_LATER
+        ),
+    }
+    if link is not None and request.headers.get("HX-Request"):
+        # The page's own poll swaps in only the place: no need to render the rest.
+        return render(request, "scheduling/_where.html", place)
     return render(
         request,
         "scheduling/booking_confirmed.html",
         {
             "booking": booking,
-            # The invitee's page: the link, or that it follows; never the host's reason.
-            "link": link,
-            "link_note": invitee_link_note(booking=booking, link=link) if link else "",
+            **place,
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
             "from_email": settings.DEFAULT_FROM_EMAIL,
         },
