@@ -9,8 +9,8 @@ from tests.factories import make_member, make_organization
 
 pytest_plugins = [
     "tests.fixtures.browser",
+    "tests.fixtures.mail_text",  # before mail_server, which imports it
     "tests.fixtures.mail_server",
-    "tests.fixtures.mail_text",
     "tests.fixtures.task_queue",
     "tests.fixtures.zoom_sandbox",
 ]

@@ -22,8 +22,9 @@ from slotlink.core.lost_tasks import lost_tasks_recover
 from slotlink.core.models import MailClaim
 from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS
 from slotlink.zoom.errors import ZoomUnauthorized
+from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
 from slotlink.zoom.meetings.sync import meeting_sync
-from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomUser
+from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomUser, ZoomWebinar
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.tasks import zoom_notice_send
 from slotlink.zoom.tokens import with_access_token
@@ -33,9 +34,12 @@ from tests.notifications.smtp_server import Received, SMTPServer, closed_port
 from tests.scheduling.builders import book
 from tests.scheduling.test_email_at_least_once import GIVE_UP_AFTER, LEASE_SECONDS, mail_env
 from tests.zoom.factories import connected
-from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of
+from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, zoom_event_type
 from tests.zoom.test_drift import deliver_all, meeting_moved_in_zoom
 from tests.zoom.test_tokens import expire_soon, me
+from tests.zoom.test_webinar_drift import deliver_all as deliver_webinar_events
+from tests.zoom.test_webinar_drift import session_of_two
+from tests.zoom.test_webinars import webinar_host
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,6 +175,51 @@ def test_a_meeting_changed_in_zoom_is_told_once_after_the_mail_server_refused_it
     drain(only="webhook_event_handle")
     assert attempt_notices() == []
     assert len(smtp_server.to(host.user.email)) == before + 1
+
+
+def test_a_webinar_removed_in_zoom_is_told_once_after_the_mail_server_refused_it(
+    zoom: ZoomSandbox, organization, member_membership, smtp_server, settings
+):
+    """The host deletes a session's webinar in Zoom while the mail server refuses: the host's
+    email naming the webinar comes back until it is taken, arrives once, and marks the
+    webinar told only then; the hourly reconcile finding it again sends nothing more."""
+    host = webinar_host(zoom, organization, member_membership, settings)
+    _first, _second, webinar = session_of_two(zoom, host)
+    zoom.delete_webinar_in_zoom(webinar["id"])
+    assert deliver_webinar_events(zoom, "webinar.deleted") == 1
+    drain(only="webhook_event_handle")
+
+    def told() -> bool:
+        return ZoomWebinar.objects.get().host_told_at is not None
+
+    (removed,) = delivered_after_refusals(smtp_server, settings, host.user.email, told=told)
+    assert removed.subject == "Zoom: Product webinar needs your attention"
+    assert "removed in Zoom" in removed.text
+    before = len(smtp_server.to(host.user.email))
+    zoom_user_reconcile(zoom_user_id=host.connection.zoom_user_id)
+    drain(only="zoom_notice_send")
+    assert len(smtp_server.to(host.user.email)) == before
+
+
+def test_a_booking_with_no_zoom_meeting_is_told_once_after_the_mail_server_refused_it(
+    zoom: ZoomSandbox, member_membership, smtp_server, settings
+):
+    """Booked while Zoom is off for the organization, with the mail server refusing: the
+    host's "No Zoom meeting for ..." comes back until it is taken, arrives once, and marks
+    the meeting told only then."""
+    booking = book(zoom_event_type(member_membership, slug="intro"))
+
+    def told() -> bool:
+        return meeting_of(booking).host_told_at is not None
+
+    (notice,) = delivered_after_refusals(
+        smtp_server, settings, member_membership.user.email, told=told
+    )
+    assert notice.subject == "No Zoom meeting for Intro call with Ivy Invitee"
+    assert "Zoom isn't enabled for this organization" in notice.text
+    zoom_notice_send.call("meeting_unrouted", meeting_of(booking).id)
+    assert attempt_notices() == []
+    assert smtp_server.to(member_membership.user.email)[-1] == notice
 
 
 def test_the_last_refused_attempt_fails_visibly_and_leaves_the_host_untold(
