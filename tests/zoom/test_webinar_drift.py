@@ -224,3 +224,23 @@ def test_a_booking_on_a_webinar_gone_from_zoom_gets_no_dead_link(zoom: ZoomSandb
     drain()
     assert details(third).action == details(first).action
     assert host_notices() == [[host.user.email]]
+
+
+def test_a_session_wanted_again_moves_its_webinar_back_and_stops_saying_it_moved(
+    zoom: ZoomSandbox, host
+):
+    """Moved in Zoom, then every booking cancelled and a new one made before the webinar
+    was deleted: the session wants its webinar at its own time again, so the sync moves it
+    back, and the bookings no longer say it was moved."""
+    first = book(host.event_type, email="ivy1@example.test")
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    zoom.move_webinar_in_zoom(webinar["id"], start_time=utc(first.start + timedelta(hours=1)))
+    deliver_all(zoom, "webinar.updated")
+    drain(only="webhook_event_handle")
+    cancel(first)
+    again = book(host.event_type, first.start, email="ivy2@example.test")
+    drain()
+    (back,) = webinars(zoom, host.zoom_user)
+    assert (back["id"], back["start_time"]) == (webinar["id"], utc(first.start))
+    assert details(again).reason == ""

@@ -128,9 +128,16 @@ def _step(webinar: ZoomWebinar, owner: str) -> bool:
         _create(webinar, owner)
         return True
     if webinar.exists_in_zoom and webinar.present and webinar.synced_version != webinar.version:
+        fields: dict[str, object] = {"synced_version": webinar.version}
         if not webinar.attached:
             _update(webinar, owner)
-        _save(webinar, owner, synced_version=webinar.version)
+            # Back at the session's time: a move in Zoom is undone, and no longer shown.
+            fields |= (
+                {"drift": "", "drift_start": None}
+                if webinar.drift == ZoomMeeting.Drift.MOVED
+                else {}
+            )
+        _save(webinar, owner, **fields)
         return True
     for registrant in webinar.registrants.all():
         if not registrant.in_sync and not (registrant.live and registrant.problem):
