@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -247,3 +249,32 @@ def test_updating_one_occurrence_changes_only_that_occurrence(host: Connected) -
         f"/webinars/{webinar['id']}", params={"occurrence_id": "1"}, json={"duration": 30}
     )
     assert unknown.json() == {"code": 3000, "message": "Invalid occurrence_id."}
+
+
+def test_a_webinars_start_url_opens_its_start_page_as_its_host(
+    zoom_sandbox: ZoomSandbox, host: Connected
+) -> None:
+    """Create and GET /webinars/{id} both answer a start_url ("a URL using which a host ...
+    can start the Webinar", SPEC-2023a webinarCreate and webinar responses; REFERENCE §3.1,
+    §3.4). Opened, it is the webinar's start page, signed in as its host; starting it
+    starts the webinar (which Zoom then refuses to delete, 3002). A start link with a wrong
+    token starts nothing."""
+    webinar = create(host)
+    fetched = host.api.get(f"/webinars/{webinar['id']}").json()
+    assert fetched["start_url"] == webinar["start_url"]
+    path, _, query = fetched["start_url"].removeprefix(zoom_sandbox.base_url).partition("?")
+    assert path == f"/s/{webinar['id']}"
+    assert query.startswith("zak=")
+    with zoom_sandbox.browser() as browser:
+        opened = browser.get(f"{path}?{query}")
+        assert opened.status_code == 200
+        assert "<h1>Start webinar</h1>" in opened.text
+        assert re.search(
+            rf"You are the host: signed in as [^<]*\({host.user['email']}\)", opened.text
+        )
+        assert "Status: <strong>waiting</strong>" in opened.text
+        assert browser.post(f"{path}/start?zak=forged").status_code == 404
+        started = browser.post(f"{path}/start?{query}", follow_redirects=True)
+        assert "Status: <strong>started</strong>" in started.text
+    refused = host.api.delete(f"/webinars/{webinar['id']}")
+    assert (refused.status_code, refused.json()["code"]) == (400, 3002)

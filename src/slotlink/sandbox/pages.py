@@ -355,8 +355,19 @@ async def start_meeting(request: Request) -> Response:
     if action:
         sandbox.changed()
         return RedirectResponse(f"/s/{item.id}?zak={item.start_token}", status_code=303)
-    form = fragment("start_form.html", id=item.id, zak=item.start_token, status=item.status)
-    return _join_page(sandbox, item, "Start meeting", form)
+    # Zoom's start_url signs its bearer in as the host, for meetings and webinars alike
+    # (REFERENCE §2.1, §3.1); the page says whose it is.
+    kind = "webinar" if isinstance(item, Webinar) else "meeting"
+    host = sandbox.state.users.get(item.host_id)
+    form = fragment(
+        "start_form.html",
+        id=item.id,
+        zak=item.start_token,
+        status=item.status,
+        kind=kind,
+        host=f"{host.display_name} ({host.email})" if host else "the host",
+    )
+    return _join_page(sandbox, item, f"Start {kind}", form)
 
 
 async def register_webinar(request: Request) -> Response:
