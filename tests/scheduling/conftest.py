@@ -10,6 +10,7 @@ from slotlink.conferencing.seam import (
     ConferenceDetails,
     ExistingEvent,
     HostAction,
+    HostStartUnavailable,
     LinkStatus,
     link_comes_text,
 )
@@ -108,8 +109,10 @@ def no_provider():
 
 @dataclass
 class WebinarProvider(RecordingProvider):
-    """A test provider for Zoom webinar locations: it also lists each host's own existing
-    webinars (`events`, by host id) and says who attended (`attendance`, by booking id)."""
+    """A test provider for Zoom webinar locations: each invitee's link is their own
+    (personal); it also lists each host's own existing webinars (`events`, by host id),
+    says who attended (`attendance`, by booking id) and gives the host a start link
+    (`start_url`, counted in `starts`) or, with `start_problem`, says why it can't."""
 
     location_kind: str = LocationKind.ZOOM_WEBINAR
     label: str = "Zoom webinar"
@@ -117,15 +120,30 @@ class WebinarProvider(RecordingProvider):
     public_text: str = "Zoom webinar (your personal link comes with your confirmation)"
     events: dict[int, list[ExistingEvent]] = field(default_factory=dict)
     attendance: dict[int, str] = field(default_factory=dict)
+    start_label: str = "Start webinar as host"
+    start_url: str = "https://zoom.example.test/s/987?zak=host-only"
+    start_problem: str = ""
+    starts: list[BookingRef] = field(default_factory=list)
 
     def existing_events(self, *, organization_id: int, host_id: int) -> list[ExistingEvent]:
         return list(self.events.get(host_id, []))
 
     def details_many(self, bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
         return {
-            booking_id: replace(details, attendance=self.attendance.get(booking_id, ""))
+            booking_id: replace(
+                details,
+                attendance=self.attendance.get(booking_id, ""),
+                personal=True,
+                host_start_label=self.start_label,
+            )
             for booking_id, details in super().details_many(bookings).items()
         }
+
+    def host_start_url(self, booking: BookingRef) -> str:
+        self.starts.append(booking)
+        if self.start_problem:
+            raise HostStartUnavailable(self.start_problem)
+        return self.start_url
 
 
 @pytest.fixture

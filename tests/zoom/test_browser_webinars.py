@@ -137,3 +137,41 @@ def webinar_session(bookings: dict[str, int]) -> int:
 
 def _all_registrants(zoom: ZoomSandbox, webinar_id: int) -> list[dict]:
     return zoom.registrants(webinar_id)
+
+
+def test_the_host_sees_no_personal_link_and_starts_the_webinar_as_host(
+    acme, live_server, page, zoom_sandbox: ZoomSandbox
+):
+    """An invitee books a seat; the host's booking page shows no join link of the invitee's
+    (it would join as them), and "Start webinar as host" lands on Zoom's start page for
+    the webinar, signed in as its host, where the host starts it."""
+    organization, zoom_user, host_session = acme
+    page.goto(f"{live_server.url}/book/{organization.slug}/webinar")
+    page.locator("label.slot").first.click()
+    page.get_by_label("Your name").fill("Ann Invitee")
+    page.get_by_label("Email").fill("ann@example.test")
+    page.get_by_role("button", name="Confirm booking").click()
+    page.get_by_role("heading", name="You're booked").wait_for()
+    off_the_browser_thread(drain)
+    personal = off_the_browser_thread(
+        lambda: ZoomRegistrant.objects.get(email="ann@example.test", live=True).join_url
+    )
+    assert "/w/" in personal
+    booking_id = off_the_browser_thread(lambda: Booking.objects.get().id)
+
+    page.context.add_cookies([{"name": "sessionid", "value": host_session, "url": live_server.url}])
+    page.goto(f"{live_server.url}/360/bookings/{booking_id}")
+    page.get_by_role("heading", name="Product webinar with Ann Invitee").wait_for()
+    registrant_token = re.search(r"tk=([^&]+)", personal).group(1)
+    assert registrant_token not in page.content()
+    assert page.locator('a[href*="/w/"]').count() == 0
+    page.get_by_text("Each invitee has a join link of their own, sent to them only.").wait_for()
+    page.get_by_role("button", name="Start webinar as host").click()
+
+    (webinar,) = zoom_sandbox.webinars(zoom_user["id"])
+    page.get_by_role("heading", name="Start webinar").wait_for()
+    assert page.url == webinar["start_url"]
+    page.get_by_text("You are the host: signed in as").wait_for()
+    assert "(hana@zoom.test)" in page.content()
+    page.get_by_role("button", name="Start webinar").click()
+    page.get_by_text("Status: started").wait_for()

@@ -13,6 +13,10 @@ invitee only ever learns that the link follows, or, when none will come on its o
 the host will send the details, never an admin's reason. Lists ask for many bookings at
 once (`conference_details_many`), one query per provider, not per row. Before anyone books,
 the provider says what the booking page may promise (`public_location_text`).
+
+A link can be the invitee's own (`personal`, e.g. a webinar registrant's): it joins as
+them, so only they see it. The host of such an event starts it as its host instead, with a
+start link the provider gives on demand (`host_start_url`), fresh each time and never kept.
 """
 
 from collections.abc import Callable, Iterable
@@ -65,6 +69,12 @@ class ConferenceDetails:
     # Whether the invitee came, when the provider knows (e.g. a webinar's attendance):
     # "attended", "no_show" or "" (not known yet).
     attendance: str = ""
+    # `join_url` is the invitee's own (a webinar registrant's): opening it joins as them,
+    # so it is shown and sent to that invitee only, never to the host.
+    personal: bool = False
+    # The host's button that starts the event as its host (e.g. "Start webinar as host"),
+    # when the provider gives a start link on demand (`host_start_url`); "" when it can't.
+    host_start_label: str = ""
 
     @property
     def is_ready(self) -> bool:
@@ -78,6 +88,15 @@ class ConferenceDetails:
         if self.status == LinkStatus.UNAVAILABLE:
             return f"{HOST_SENDS_DETAILS.capitalize()}."
         return ""
+
+
+class HostStartUnavailable(Exception):
+    """The provider could not give the host a start link now; `message` says why, in words
+    the host can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -176,6 +195,16 @@ class ProviderWithExistingEvents(ConferencingProvider, Protocol):
         ...
 
 
+class ProviderWithHostStart(ConferencingProvider, Protocol):
+    """A provider whose events the host starts through a short-lived start link."""
+
+    def host_start_url(self, booking: BookingRef) -> str:
+        """A start link fresh from the provider for the booking's event, for its host only
+        (the caller checks who asks): never stored, logged or emailed. Raises
+        `HostStartUnavailable` when there is none to give now."""
+        ...
+
+
 _providers: dict[str, ConferencingProvider] = {}
 _link_ready_listeners: list[Callable[[int], None]] = []
 
@@ -248,6 +277,15 @@ def existing_events(
         return []
     events: list[ExistingEvent] = lister(organization_id=organization_id, host_id=host_id)
     return events
+
+
+def host_start_url(location_kind: str, booking: BookingRef) -> str:
+    """A fresh start link for the booking's host (see `ProviderWithHostStart`)."""
+    starter = getattr(provider_for(location_kind), "host_start_url", None)
+    if starter is None:
+        raise HostStartUnavailable("This location has no start link for its host.")
+    url: str = starter(booking)
+    return url
 
 
 def location_problem(location_kind: str, *, organization_id: int, host_id: int) -> str:

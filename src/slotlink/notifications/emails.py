@@ -7,7 +7,9 @@ alternatives; Apple Mail and others look at the attachment.
 
 Times are in the recipient's own zone, with the zone named. Only the invitee gets the
 reschedule and cancel links: they are single-purpose tokens for that person. The host of a
-group booking gets the session's invite, with how many of its seats are booked.
+group booking gets the session's invite, with how many of its seats are booked. The host of
+an event invitees register for (a webinar, each with a personal link) reads about their
+event, never the invitee's link, and where to start it as its host.
 """
 
 import re
@@ -73,6 +75,27 @@ _HEADLINES = {
         BookingChange.NEW_HOST: "{title} with {other} is yours now: its previous host left.",
     },
 }
+# The host's emails about a registration for their event (`about_registration`).
+_REGISTRATION_SUBJECT_PREFIXES = {
+    BookingChange.BOOKED: "New registration",
+    BookingChange.RESCHEDULED: "Registration moved",
+    BookingChange.CANCELLED: "Registration cancelled",
+    BookingChange.LINK_READY: "Registered",
+    BookingChange.NEW_HOST: "Now yours",
+}
+_REGISTRATION_HEADLINES = {
+    BookingChange.BOOKED: "{other} registered for your {provider} “{title}”.",
+    BookingChange.RESCHEDULED: "{other} moved to this session of your {provider} “{title}”.",
+    BookingChange.CANCELLED: "{other}'s registration for your {provider} “{title}” is cancelled.",
+    BookingChange.LINK_READY: (
+        "{other} has their personal link to your {provider} “{title}”; it went to them only."
+    ),
+    BookingChange.LEFT_SESSION: "{other} moved to another session of your {provider} “{title}”.",
+    BookingChange.NEW_HOST: (
+        "Your {provider} “{title}” is yours now, with {other}'s registration: its previous "
+        "host left."
+    ),
+}
 
 
 def booking_email(*, message: BookingMessage, audience: Audience) -> EmailMultiAlternatives:
@@ -111,12 +134,17 @@ def booking_subject(*, message: BookingMessage, audience: Audience) -> str:
     session = host_session(message, audience)
     if message.change == BookingChange.LEFT_SESSION and session is not None:
         return f"Seat freed: {title} on {short_when(session.start, time_zone=recipient.time_zone)}"
+    name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
+    when = short_when(message.start, time_zone=recipient.time_zone)
+    if message.about_registration(audience):  # the event first, then who registered
+        prefix = _REGISTRATION_SUBJECT_PREFIXES[message.change]
+        provider = _provider(message)
+        event = f"{title} ({provider})" if provider else title
+        return f"{prefix}: {event} on {when}, {name}"
     if message.change == BookingChange.LINK_READY:
         prefix = f"{_provider(message) or 'Meeting'} link for"
     else:
         prefix = _SUBJECT_PREFIXES[audience][message.change]
-    name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
-    when = short_when(message.start, time_zone=recipient.time_zone)
     return f"{prefix}: {title} with {name} on {when}"
 
 
@@ -125,7 +153,9 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
     for_invitee = audience == Audience.INVITEE
     cancelled = message.change == BookingChange.CANCELLED
     other_name = one_line(other.name) or other.email
-    join_url = web_url(message.join_url)
+    join_url = web_url(message.join_url_for(audience))
+    registration = message.about_registration(audience)
+    headlines = _REGISTRATION_HEADLINES if registration else _HEADLINES[audience]
     session = host_session(message, audience)
     moved_from = ""
     moved = (BookingChange.RESCHEDULED, BookingChange.LEFT_SESSION)
@@ -136,7 +166,7 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
     return {
         "for_invitee": for_invitee,
         "greeting_name": one_line(recipient.name),
-        "headline": _HEADLINES[audience][message.change].format(
+        "headline": headlines[message.change].format(
             title=one_line(message.title),
             other=other_name,
             provider=_provider(message) or "meeting",
@@ -153,7 +183,16 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "location_text": message.location_text,
         "join_url": "" if cancelled else join_url,
         "passcode": "" if cancelled or not join_url else message.passcode,
-        "link_status_note": "" if cancelled or join_url else message.link_status_note,
+        # The invitee's words about their link; a registrant's host gets no link at all.
+        "link_status_note": (
+            "" if cancelled or join_url or registration else message.link_status_note
+        ),
+        "personal_link_note": (
+            "Each invitee gets a join link of their own, sent to them only."
+            if registration and not cancelled
+            else ""
+        ),
+        "host_start_label": "" if for_invitee or cancelled else one_line(message.host_start_label),
         **_host_link_problem(message, for_host=not for_invitee and not cancelled),
         "provider": _provider(message),
         "description": message.description if for_invitee and not cancelled else "",

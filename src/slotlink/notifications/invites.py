@@ -7,9 +7,10 @@ hold, so every change to a booking keeps the UID and carries the SEQUENCE schedu
 it. Times are written in UTC, which every client reads without a VTIMEZONE.
 
 The invitee's copy carries their reschedule and cancel links; the host's copy carries the
-booking's details page instead, so the invitee's single-purpose links never reach anyone
-else's calendar. For a group booking the host's copy is the session's own event instead
-(`SessionInvite`): one event per session, listing its invitees, rather than one per seat.
+booking's details page instead, so the invitee's single-purpose links (and personal join
+link, a webinar seat's) never reach anyone else's calendar. For a group booking the host's
+copy is the session's own event instead (`SessionInvite`): one event per session, listing
+its invitees, rather than one per seat.
 """
 
 from datetime import UTC
@@ -86,7 +87,7 @@ def _booking_event(*, message: BookingMessage, audience: Audience) -> Event:
         end=end,
         summary=one_line(f"{message.title} with {other.name}"),
         description=_description(message=message, audience=audience),
-        location=one_line(web_url(message.join_url) or message.location_text) or None,
+        location=one_line(web_url(message.join_url_for(audience)) or message.location_text) or None,
         url=_url(message=message, audience=audience) or None,
         organizer=_address(message.host),
         attendees=[
@@ -159,7 +160,7 @@ def _address(
 
 
 def _url(*, message: BookingMessage, audience: Audience) -> str:
-    if join_url := web_url(message.join_url):
+    if join_url := web_url(message.join_url_for(audience)):
         return join_url
     return web_url(message.booking_url) if audience == Audience.HOST else ""
 
@@ -167,7 +168,7 @@ def _url(*, message: BookingMessage, audience: Audience) -> str:
 def _description(*, message: BookingMessage, audience: Audience) -> str:
     """Plain text for the event's notes: what a person needs at meeting time."""
     cancelled = message.change == BookingChange.CANCELLED
-    join_url = web_url(message.join_url)
+    join_url = web_url(message.join_url_for(audience))
     blocks: list[list[str]] = []
     if cancelled:
         lines = [f"Cancelled by {_canceller(message)}."]
@@ -188,7 +189,7 @@ def _description(*, message: BookingMessage, audience: Audience) -> str:
         else:
             if message.location_text:
                 joining.append(f"Location: {message.location_text}")
-            if message.link_status_note:
+            if message.link_status_note and not message.about_registration(audience):
                 joining.append(message.link_status_note)
         blocks.append(joining)
         if audience == Audience.INVITEE:

@@ -92,6 +92,13 @@ class BookingMessage:
     host_link_problem: str = ""  # e.g. "No Zoom link: no Zoom account is connected ..."
     host_action_label: str = ""  # e.g. "Connect Zoom →"
     host_action_url: str = ""
+    # join_url is the invitee's own (a webinar registrant's): it joins as them, so the
+    # host's email and invite never carry it (`join_url_for`), and the host's emails are
+    # about the event the invitee registered for, not a meeting with them.
+    personal_link: bool = False
+    # The button on the booking's page that starts the event as its host (e.g. "Start
+    # webinar as host"): the host's email points there; the start link is never emailed.
+    host_start_label: str = ""
     reschedule_url: str = ""  # invitee's single-purpose links
     cancel_url: str = ""
     booking_url: str = ""  # the host's booking details page
@@ -104,3 +111,13 @@ class BookingMessage:
     # A group booking's session: the host's email carries its invite instead of the
     # booking's. None for one-on-one bookings.
     session: SessionInvite | None = None
+
+    def join_url_for(self, audience: Audience) -> str:
+        """The join link this party's email and invite may carry: never the invitee's
+        personal link to the host."""
+        return "" if self.personal_link and audience == Audience.HOST else self.join_url
+
+    def about_registration(self, audience: Audience) -> bool:
+        """Whether this is the host's email about a registration for their event (a webinar
+        seat): it names the event, not a meeting with the registrant."""
+        return self.personal_link and audience == Audience.HOST

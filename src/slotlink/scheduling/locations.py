@@ -12,7 +12,7 @@ its host is told why there is no link; the invitee is never told an admin's reas
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
@@ -75,7 +75,8 @@ class BookingLink:
     """Where a booking happens and how to join it, as every page, email and invite shows it.
 
     `invitee_note` is all an invitee may see when there is no link (that it follows, or
-    nothing); `host_reason`, `host_action` and `attendance` are for the host only.
+    nothing); `host_reason`, `host_action`, `attendance` and `host_start_label` are for the
+    host only. A `personal` link is the invitee's alone: what the host sees is `for_host()`.
     """
 
     location_text: str
@@ -87,6 +88,14 @@ class BookingLink:
     host_reason: str = ""
     host_action: HostAction | None = None
     attendance: str = ""  # "attended", "no_show" or "" (not known), as the provider says
+    personal: bool = False  # join_url joins as the invitee: never shown or sent to the host
+    # The button on the booking's page that starts the event as its host ("" for none); the
+    # start link itself is asked of the provider when it is clicked, never kept or emailed.
+    host_start_label: str = ""
+
+    def for_host(self) -> "BookingLink":
+        """The link as the host sees it: never the invitee's personal one."""
+        return replace(self, join_url="", passcode="") if self.personal else self
 
     @property
     def is_conferencing(self) -> bool:
@@ -194,6 +203,8 @@ def booking_link(booking: Booking, details: ConferenceDetails | None) -> Booking
         host_reason=details.reason,
         host_action=details.action,
         attendance=details.attendance,
+        personal=details.personal,
+        host_start_label=details.host_start_label,
     )
 
 

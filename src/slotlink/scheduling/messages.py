@@ -75,6 +75,8 @@ def booking_message(
         host_link_problem="" if cancelled else link.host_reason,
         host_action_label=action.label if action and not cancelled else "",
         host_action_url=action_url if not cancelled else "",
+        personal_link=link.personal,
+        host_start_label="" if cancelled else link.host_start_label,
         reschedule_url=reschedule_url,
         cancel_url=cancel_url,
         booking_url=booking_url,

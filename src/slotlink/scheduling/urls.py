@@ -30,6 +30,11 @@ urlpatterns = [
         name="booking-host-cancel",
     ),
     path(
+        "360/bookings/<int:booking_id>/start",
+        bookings.booking_host_start,
+        name="booking-host-start",
+    ),
+    path(
         "360/members/<int:membership_id>/remove",
         departures.member_remove_view,
         name="member-remove",

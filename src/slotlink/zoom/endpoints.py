@@ -114,6 +114,17 @@ def webinar_create(
     )
 
 
+def webinar_get(*, access_token: str, context: CallContext, webinar_id: int) -> dict[str, Any]:
+    """The webinar as Zoom has it now, with a start_url fresh from Zoom (REFERENCE §3.4)."""
+    return api_call(
+        "GET",
+        f"/webinars/{webinar_id}",
+        access_token=access_token,
+        action="webinar.get",
+        context=context,
+    )
+
+
 def webinar_update(
     *, access_token: str, context: CallContext, webinar_id: int, body: dict[str, Any]
 ) -> None:

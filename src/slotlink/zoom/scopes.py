@@ -24,7 +24,7 @@ SCOPES = (
     Scope("meeting:write:meeting", "create a Zoom meeting for each booking"),
     Scope("meeting:update:meeting", "move a booking's Zoom meeting when it is rescheduled"),
     Scope("meeting:delete:meeting", "remove a booking's Zoom meeting when it is cancelled"),
-    Scope("webinar:read:webinar", "check a group session's webinar"),
+    Scope("webinar:read:webinar", "check a group session's webinar and start it as its host"),
     Scope("webinar:read:list_webinars", "list your webinars for group event types"),
     Scope("webinar:write:webinar", "create webinars for group bookings"),
     Scope("webinar:update:webinar", "move webinars when sessions move"),

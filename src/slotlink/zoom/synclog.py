@@ -7,7 +7,7 @@ only Zoom's `code` and `message` (or the OAuth `reason`), which carry neither.
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from slotlink.zoom.models import SyncLogEntry
+from slotlink.zoom.models import SyncLogEntry, ZoomConnection
 
 MESSAGE_LIMIT = 2000
 
@@ -27,6 +27,17 @@ class CallContext:
 
     def retry(self) -> "CallContext":
         return replace(self, attempt=self.attempt + 1)
+
+
+def connection_context(connection: ZoomConnection, *, organization_id: int) -> CallContext:
+    """A call on the connection's Zoom account, for the organization."""
+    zoom_user = connection.zoom_user
+    return CallContext(
+        organization_id=organization_id,
+        connection_id=connection.id,
+        zoom_user_id=zoom_user.zoom_user_id,
+        zoom_email=zoom_user.email,
+    )
 
 
 def sync_log_record(

@@ -1,15 +1,20 @@
 """Bookings for hosts: upcoming and past, one booking's details, and cancelling it (or,
-from a group booking, a link to cancelling its whole session)."""
+from a group booking, a link to cancelling its whole session); starting its event as its
+host (a webinar). Hosts see each booking's link as its host may (`BookingLink.for_host`):
+never an invitee's personal link."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.conferencing import seam
 from slotlink.scheduling.booking_forms import CancelForm
-from slotlink.scheduling.locations import booking_link_for, booking_links
+from slotlink.scheduling.locations import booking_link_for, booking_links, booking_ref
 from slotlink.scheduling.models import Booking
 from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
@@ -29,7 +34,7 @@ def booking_list(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/booking_list.html",
-        {"rows": [(booking, links[booking.id]) for booking in bookings], "past": past},
+        {"rows": [(booking, links[booking.id].for_host()) for booking in bookings], "past": past},
     )
 
 
@@ -44,13 +49,18 @@ def booking_detail(
     booking = _booking_or_404(request, booking_id)
     others = list(session_bookings(booking=booking))
     now = timezone.now()
+    link = booking_link_for(booking).for_host()
     return render(
         request,
         "scheduling/booking_detail.html",
         {
             "booking": booking,
             # The host's page: the link, or why there is none and the action that fixes it.
-            "link": booking_link_for(booking),
+            "link": link,
+            # Only its host starts the event as host (an admin sees the page, not the button).
+            "can_start": bool(link.host_start_label)
+            and request.user.id == booking.host_id
+            and not booking.is_cancelled,
             "history": booking.history.select_related("actor"),
             "others": others,
             "can_cancel": not booking.is_cancelled and booking.start > now,
@@ -77,3 +87,26 @@ def booking_host_cancel(request: MemberRequest, booking_id: int) -> HttpResponse
             messages.success(request, f"Cancelled. {booking.invitee_name} is told by email.")
             return redirect("booking-detail", booking_id=booking.id)
     return booking_detail(request, booking_id, form=form)
+
+
+@member_required
+@require_POST
+@never_cache
+def booking_host_start(request: MemberRequest, booking_id: int) -> HttpResponse:
+    """Start the booking's event as its host: a start link asked of the provider now (it is
+    short-lived and signs its bearer in as the host), sent to the host's browser only."""
+    booking = _booking_or_404(request, booking_id)
+    if request.user.id != booking.host_id:
+        raise PermissionDenied("Only the booking's host can start it as host.")
+    if booking.is_cancelled:
+        messages.error(request, "This booking was cancelled: start the session from a live one.")
+        return redirect("booking-detail", booking_id=booking.id)
+    try:
+        start_url = seam.host_start_url(booking.location_kind, booking_ref(booking))
+    except seam.HostStartUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect("booking-detail", booking_id=booking.id)
+    response = redirect(start_url)
+    response.status_code = 303
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -17,7 +17,7 @@ from django.utils import timezone
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
-from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.synclog import CallContext, connection_context
 from slotlink.zoom.tokens import with_access_token
 
 log = logging.getLogger("slotlink.zoom")
@@ -43,12 +43,7 @@ def attendance_read(*, webinar_id: int) -> str:
     if webinar.zoom_webinar_id is None or webinar.connection is None:
         return "This session has no Zoom webinar to read attendance from."
     zoom_user = webinar.connection.zoom_user
-    context = CallContext(
-        organization_id=webinar.organization_id,
-        connection_id=webinar.connection_id,
-        zoom_user_id=zoom_user.zoom_user_id,
-        zoom_email=zoom_user.email,
-    )
+    context = connection_context(webinar.connection, organization_id=webinar.organization_id)
     participants: list[dict[str, object]] = []
     page_token = ""
     try:

@@ -1,8 +1,10 @@
-"""What a webinar booking shows: the invitee's own join link, or why there is none; and,
-for the host, whether the invitee attended, and a webinar removed or moved in Zoom with the
-way back (the seam keeps the host's reason and action from the invitee)."""
+"""What a webinar booking shows: the invitee's own join link (personal: the host never sees
+it), or why there is none; and, for the host, whether the invitee attended, a webinar
+removed or moved in Zoom with the way back (the seam keeps the host's reason and action
+from the invitee), and a button that starts the webinar as its host (start.py)."""
 
 from dataclasses import replace
+from functools import partial
 
 from django.urls import reverse
 
@@ -13,8 +15,11 @@ from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking, ZoomRegistrant
 
 LABEL = "Zoom webinar"
 CANCELLED = "This booking was cancelled."
+START_LABEL = "Start webinar as host"
 State = ZoomWebinar.State
 Drift = ZoomMeeting.Drift
+# A seat's link, whenever it has one, is the registrant's own: it joins as them.
+_seat = partial(ConferenceDetails, LABEL, personal=True)
 
 
 def _webinar_action(webinar: ZoomWebinar, label: str) -> HostAction:
@@ -27,11 +32,11 @@ def drift_details(webinar: ZoomWebinar) -> ConferenceDetails | None:
     if webinar.drift == Drift.REMOVED:
         recreate = _webinar_action(webinar, "Recreate webinar")
         reason = "The Zoom webinar was removed in Zoom, so this booking has no working link."
-        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=reason, action=recreate)
+        return _seat(LinkStatus.UNAVAILABLE, reason=reason, action=recreate)
     if webinar.drift == Drift.MOVED:
         back = None if webinar.attached else _webinar_action(webinar, "Move it back")
         reason = f"The Zoom webinar was moved in Zoom to {when_utc(webinar.drift_start)}."
-        return ConferenceDetails(LABEL, LinkStatus.READY, reason=reason, action=back)
+        return _seat(LinkStatus.READY, reason=reason, action=back)
     return None
 
 
@@ -39,36 +44,48 @@ def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> Conferen
     webinar = registrant.webinar
     attendance = registrant.attendance
     if cancelled:
-        return ConferenceDetails(
-            LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."
-        )
+        return _seat(LinkStatus.UNAVAILABLE, reason="This booking was cancelled.")
+    # The host can start the session's webinar (once Zoom has it), whatever became of
+    # this seat; not one that can't be made, or that was removed in Zoom.
+    startable = webinar.present and webinar.state not in (State.UNROUTED, State.FAILED)
+    start_label = START_LABEL if startable else ""
     drifted = drift_details(webinar)
     if drifted is not None and drifted.status == LinkStatus.UNAVAILABLE:
         return replace(drifted, attendance=attendance)
     if drifted is not None and registrant.join_url:
-        return replace(drifted, join_url=registrant.join_url, attendance=attendance)
+        return replace(
+            drifted,
+            join_url=registrant.join_url,
+            attendance=attendance,
+            host_start_label=start_label,
+        )
     if registrant.join_url:
-        return ConferenceDetails(
-            LABEL, LinkStatus.READY, join_url=registrant.join_url, attendance=attendance
+        return _seat(
+            LinkStatus.READY,
+            join_url=registrant.join_url,
+            attendance=attendance,
+            host_start_label=start_label,
         )
     if registrant.problem:
-        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=registrant.problem)
+        return _seat(
+            LinkStatus.UNAVAILABLE, reason=registrant.problem, host_start_label=start_label
+        )
     if webinar.state == State.UNROUTED:
-        return ConferenceDetails(
-            LABEL,
+        return _seat(
             LinkStatus.UNAVAILABLE,
             reason=webinar.problem,
             action=HostAction("Zoom settings →", "/360/integrations/zoom"),
         )
     if webinar.state == State.FAILED:
-        return ConferenceDetails(
-            LABEL,
+        return _seat(
             LinkStatus.UNAVAILABLE,
             reason=webinar.problem,
             action=HostAction("Zoom settings →", "/360/integrations/zoom"),
         )
-    return ConferenceDetails(
-        LABEL, LinkStatus.PENDING, reason=webinar.problem or "The Zoom webinar is being set up."
+    return _seat(
+        LinkStatus.PENDING,
+        reason=webinar.problem or "The Zoom webinar is being set up.",
+        host_start_label=start_label,
     )
 
 
@@ -91,8 +108,7 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
             continue
         found = registrants.get(booking.booking_id)
         if found is None:
-            result[booking.booking_id] = ConferenceDetails(
-                LABEL,
+            result[booking.booking_id] = _seat(
                 LinkStatus.UNAVAILABLE,
                 reason="No Zoom webinar: Zoom isn't set up for this organization yet.",
             )

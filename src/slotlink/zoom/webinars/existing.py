@@ -8,7 +8,7 @@ see our webinars when my co-worker has already connected?").
 from slotlink.conferencing.seam import ExistingEvent
 from slotlink.zoom import endpoints, selectors
 from slotlink.zoom.errors import ZoomError
-from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.synclog import connection_context
 from slotlink.zoom.tokens import with_access_token
 
 
@@ -17,12 +17,7 @@ def host_webinars(*, organization_id: int, host_id: int) -> list[ExistingEvent]:
     if connection is None or not connection.zoom_user.is_connected:
         return []
     zoom_user = connection.zoom_user
-    context = CallContext(
-        organization_id=organization_id,
-        connection_id=connection.id,
-        zoom_user_id=zoom_user.zoom_user_id,
-        zoom_email=zoom_user.email,
-    )
+    context = connection_context(connection, organization_id=organization_id)
     try:
         page = with_access_token(
             zoom_user_id=zoom_user.id,

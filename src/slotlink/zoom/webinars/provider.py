@@ -11,6 +11,7 @@ from slotlink.conferencing.seam import (
 from slotlink.zoom import selectors
 from slotlink.zoom.webinars import desired, details
 from slotlink.zoom.webinars.existing import host_webinars
+from slotlink.zoom.webinars.start import webinar_start_url
 
 
 def _link_follows(booking: BookingRef) -> bool:
@@ -69,6 +70,9 @@ class ZoomWebinarProvider:
         if not routed:
             return host_sends_text(self.label)
         return f"{self.label} (your personal link comes with your confirmation)"
+
+    def host_start_url(self, booking: BookingRef) -> str:
+        return webinar_start_url(booking=booking)
 
     def integration_card(self, *, organization_id: int, user_id: int, is_admin: bool) -> None:
         return None  # Zoom's card covers webinars too
