@@ -18,6 +18,7 @@ from tests.factories import make_member, make_organization
 from tests.fixtures.browser import a_whole_day, off_the_browser_thread
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import make_host
+from tests.zoom.browser_helpers import demo_against_sandbox, outbox_email, signed_in
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import drain, zoom_event_type
 
@@ -26,13 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def acme(settings, live_server, zoom_sandbox: ZoomSandbox):
-    settings.BASE_URL = live_server.url
-    settings.DEMO = True
-    settings.EMAIL_BACKEND = "slotlink.notifications.outbox.OutboxBackend"
-    settings.LINK_WAIT_SECONDS = 20  # the confirmation waits for the link, as in production
-    zoom_sandbox.configure_app(webhook_url=f"{live_server.url}/zoom/webhook")
-    for name, value in zoom_sandbox.env().items():
-        setattr(settings, name, value)
+    # The confirmation waits for the link, as in production.
+    demo_against_sandbox(settings, live_server, zoom_sandbox, link_wait_seconds=20, webhooks=True)
     organization = make_organization("Acme")
     admin = make_member(organization, role=Membership.Role.ADMIN, full_name="Ada Admin")
     host = make_host(organization, full_name="Hana Host")
@@ -127,12 +123,8 @@ def test_the_email_that_brings_a_late_link_has_working_reschedule_and_cancel_lin
     off_the_browser_thread(drain)  # the meeting, then the email with its link
     (meeting,) = zoom_sandbox.meetings(zoom_user["id"])
 
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": admin_session, "url": live_server.url}]
-    )
-    page.goto(f"{live_server.url}/360/outbox")
-    page.get_by_role("link", name=re.compile("^Zoom link for: Intro call with Hana Host")).click()
-    email = page.frame_locator("iframe.outbox-html")
+    signed_in(page, live_server.url, admin_session)
+    email = outbox_email(page, live_server.url, "Zoom link for: Intro call with Hana Host")
     email.get_by_role("link", name=meeting["join_url"]).wait_for()
     with page.context.expect_page() as opened:
         email.get_by_role("link", name="Reschedule", exact=True).click()

@@ -18,6 +18,7 @@ from tests.factories import make_member, make_organization
 from tests.fixtures.browser import off_the_browser_thread
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import make_event_type
+from tests.zoom.browser_helpers import demo_against_sandbox
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import drain
 
@@ -27,13 +28,7 @@ INVITEES = ["ann@example.test", "ben@example.test", "cai@example.test"]
 
 @pytest.fixture
 def acme(settings, live_server, zoom_sandbox: ZoomSandbox):
-    settings.BASE_URL = live_server.url
-    settings.DEMO = True
-    settings.EMAIL_BACKEND = "slotlink.notifications.outbox.OutboxBackend"
-    settings.LINK_WAIT_SECONDS = 0
-    zoom_sandbox.configure_app(webhook_url="")
-    for name, value in zoom_sandbox.env().items():
-        setattr(settings, name, value)
+    demo_against_sandbox(settings, live_server, zoom_sandbox, link_wait_seconds=0)
     organization = make_organization("Acme")
     host = make_member(organization, role=Membership.Role.ADMIN, full_name="Hana Host")
     ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
