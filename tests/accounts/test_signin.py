@@ -2,11 +2,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpResponse
 from django.test import Client
 
-from slotlink.accounts.models import SignInFailure
+from slotlink.accounts.models import SignInFailure, User
 from tests.factories import PASSWORD, make_user
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +238,125 @@ def test_behind_a_proxy_failures_count_per_client_not_per_proxy(settings, member
     )
     owner = Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.44")
     assert owner.post("/signin", {"username": email, "password": PASSWORD}).status_code == 302
+
+
+# --- Issue 19 (2, 3): the owner's browser, parallel guesses, the Django admin -------------
+
+
+def signed_in_browser(email: str) -> Client:
+    """A browser that signed in to this account before, and signed out again: it keeps its
+    device cookie, as a person's own browser does."""
+    browser = Client(REMOTE_ADDR="198.51.100.7")
+    assert browser.post("/signin", {"username": email, "password": PASSWORD}).status_code == 302
+    assert browser.cookies["slotlink_device"].value
+    browser.post("/signout")
+    return browser
+
+
+def test_the_owner_signs_in_from_their_own_browser_while_a_stranger_rotates_addresses(
+    member_membership,
+):
+    """The attack that kept an owner out: a stranger types wrong passwords for the owner's
+    email from a new address every time (each failure held every address back up to 30 s,
+    checked before the password: 25 of 25 right sign-ins were refused). A browser that
+    signed in to the account before is never held back by others' failures; a new place
+    still is."""
+    email = member_membership.user.email
+    browser = signed_in_browser(email)
+    for round_ in range(25):
+        for n in range(4):
+            wrong(email, address=f"203.0.{round_}.{n}")
+        answer = browser.post("/signin", {"username": email, "password": PASSWORD})
+        assert answer.status_code == 302, answer.content
+        browser.post("/signout")
+    assert b"Try again in" in right(email, address="192.0.2.1").content
+
+
+def test_a_device_cookie_for_another_account_or_forged_does_not_help(member_membership):
+    """The cookie is signed and names its account: one of the stranger's own account, or
+    one made up, leaves the stranger where a new place is."""
+    email = member_membership.user.email
+    stranger = signed_in_browser(make_user().email)
+    forged = Client(REMOTE_ADDR="198.51.100.8")
+    forged.cookies["slotlink_device"] = "WzEsImFiY2QiXQ:forged:signature"
+    for n in range(30):
+        SignInFailure.objects.create(email=email, ip_address=f"203.0.113.{n}")
+    for browser in (stranger, forged):
+        answer = browser.post("/signin", {"username": email, "password": PASSWORD})
+        assert b"Try again in" in answer.content
+
+
+def test_the_owners_own_browser_is_still_slowed_down_by_its_own_wrong_passwords(
+    member_membership,
+):
+    """A known browser counts its own failures: three free, then it waits, as any address."""
+    email = member_membership.user.email
+    browser = signed_in_browser(email)
+    for _ in range(3):
+        browser.post("/signin", {"username": email, "password": "guess"})
+    answer = browser.post("/signin", {"username": email, "password": PASSWORD})
+    assert b"Try again in" in answer.content
+
+
+class RealisticHasher(PBKDF2PasswordHasher):
+    """A password check that takes real time (outside the GIL), as in production, so that
+    parallel tries overlap as they do against a real server; fewer rounds than production's
+    to keep the test quick."""
+
+    iterations = 100_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_passwords_from_one_address_get_three_checks(settings, member_membership):
+    """Twenty wrong passwords sent at once from one address: each try is written down before
+    its password is checked and weighed against those before it, so exactly the three free
+    tries are checked (before, all twenty were, as all read the same count)."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.RealisticHasher"]
+    user = member_membership.user
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    email = user.email
+
+    def guess(_: int) -> bytes:
+        response = Client(REMOTE_ADDR="203.0.113.5").post(
+            "/signin", {"username": email, "password": "guess"}
+        )
+        return bytes(response.content)
+
+    answers = race(20, guess)
+    assert all(isinstance(answer, bytes) for answer in answers), answers
+    checked = [a for a in answers if isinstance(a, bytes) and b"don&#x27;t match" in a]
+    waited = [a for a in answers if isinstance(a, bytes) and b"Try again in" in a]
+    assert (len(checked), len(waited)) == (3, 17)
+    assert SignInFailure.objects.count() == 3
+
+
+def test_the_django_admin_sign_in_is_throttled_like_every_sign_in(db):
+    """Issue 19 (3): /django-admin/login/ took 15 wrong passwords and then the right one.
+    It is slotlink's throttled sign-in now, for staff only."""
+    staff = make_user()
+    User.objects.filter(pk=staff.pk).update(is_staff=True, is_superuser=True)
+    admin = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(15):
+        admin.post("/django-admin/login/", {"username": staff.email, "password": "guess"})
+    answer = admin.post(
+        "/django-admin/login/?next=/django-admin/", {"username": staff.email, "password": PASSWORD}
+    )
+    assert b"Too many wrong passwords for this email" in answer.content
+    assert "_auth_user_id" not in admin.session
+    fresh = Client(REMOTE_ADDR="192.0.2.8")
+    answer = fresh.post(
+        "/django-admin/login/?next=/django-admin/", {"username": staff.email, "password": PASSWORD}
+    )
+    assert (answer.status_code, answer["Location"]) == (302, "/django-admin/")
+
+
+def test_the_django_admin_is_for_staff_only(member_membership):
+    """A member's right password does not open the Django admin, and counts as a failure."""
+    member = Client(REMOTE_ADDR="203.0.113.8")
+    answer = member.post(
+        "/django-admin/login/",
+        {"username": member_membership.user.email, "password": PASSWORD},
+    )
+    assert b"match a staff account" in answer.content
+    assert SignInFailure.objects.count() == 1

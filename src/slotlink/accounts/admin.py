@@ -3,8 +3,30 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
+from slotlink.accounts.forms import SignInForm
 from slotlink.accounts.models import Membership, Organization, User
+
+
+class AdminSignInForm(SignInForm):
+    """The Django admin's sign-in is slotlink's, throttled the same way, for staff only."""
+
+    error_messages = {
+        **SignInForm.error_messages,
+        "invalid_login": (
+            "That email and password don't match a staff account. Check both and try again."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            # Counted as a wrong password: the admin is for whoever runs the install.
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -6,12 +6,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from slotlink.accounts.models import Membership
+from slotlink.accounts.devices import known_device
+from slotlink.accounts.models import Membership, User
 from slotlink.accounts.throttle import (
     client_address,
-    sign_in_failure_record,
-    sign_in_failures_clear,
-    sign_in_wait,
+    sign_in_attempt_begin,
+    sign_in_attempt_ended,
+    sign_in_attempt_succeeded,
     sign_in_wait_message,
 )
 from slotlink.core.text import HiddenControlsRefused
@@ -34,18 +35,22 @@ class SignInForm(AuthenticationForm):
         email = self.cleaned_data.get("username")
         if not email:
             return super().clean()  # the field's own error says what is wrong
-        address = client_address(self.request)
-        wait = sign_in_wait(email=email, ip_address=address)
-        if wait:
+        owner = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+        attempt = sign_in_attempt_begin(
+            email=email,
+            ip_address=client_address(self.request),
+            device=known_device(self.request, user_id=owner),
+        )
+        if attempt.wait:
             # Checked before the password, so a waiting guesser learns nothing from trying.
-            raise ValidationError(sign_in_wait_message(wait), code="throttled")
+            raise ValidationError(sign_in_wait_message(attempt.wait), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError as error:
-            if getattr(error, "code", None) == "invalid_login":
-                sign_in_failure_record(email=email, ip_address=address)
+            if getattr(error, "code", None) != "invalid_login":
+                sign_in_attempt_ended(attempt)  # e.g. inactive: no password was wrong
             raise
-        sign_in_failures_clear(email=email, ip_address=address)
+        sign_in_attempt_succeeded(attempt)
         return cleaned
 
 

@@ -119,6 +119,8 @@ class SignInFailure(models.Model):
 
     email = models.EmailField(max_length=254)  # as typed, lower-cased
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The browser's device id when it had signed in to this account before ("" if not).
+    device = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from slotlink.accounts.access import public
+from slotlink.accounts.devices import device_remember
 from slotlink.accounts.forms import SignInForm
 from slotlink.accounts.organization_forms import OrganizationForm, SetupForm
 from slotlink.accounts.services import NewOrganization, organization_create_with_admin
@@ -78,6 +79,11 @@ class SignInView(LoginView):
     template_name = "accounts/signin.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        device_remember(self.request, response, user_id=form.get_user().pk)
+        return response
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         return {

@@ -7,15 +7,27 @@ minutes). The owner, signing in from their own address, is not held back by some
 guesses. Guessers spread over many addresses still run into a looser limit per email across
 all addresses, which only ever delays (at most half a minute), so it cannot lock anyone out.
 
+The owner's own browser is never held back by anyone else: a browser that signed in to an
+account before carries a signed device cookie (`devices.py`), and a try from it for that
+account counts only the failures made from that same browser. Guessing from new places is
+slowed down as above.
+
 Failures are kept in the database, not in a process's memory, so the limits hold across
-every web process and machine. Only the last hour is kept.
+every web process and machine. Only the last hour is kept. Each try is written down before
+its password is checked and is weighed against the tries written before it, so parallel
+requests can't all slip through on the same count: of 20 at once from one address, 3 are
+checked.
 """
 
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -75,23 +87,71 @@ def _email_wait(failures: int) -> timedelta:
     return min(timedelta(seconds=failures - EMAIL_FREE_FAILURES + 1), EMAIL_MAX_WAIT)
 
 
-def sign_in_wait(*, email: str, ip_address: str | None) -> int:
-    """Seconds this address must still wait before trying a password for `email`; 0 if it
-    may try now."""
-    now = timezone.now()
-    recent = _recent(email, now)
-    from_here = recent.filter(ip_address=ip_address).aggregate(
-        n=Count("id"), last=Max("created_at")
-    )
-    everywhere = recent.aggregate(n=Count("id"), last=Max("created_at"))
+@dataclass(frozen=True)
+class SignInAttempt:
+    """A try written down before its password is checked (see the module's docstring)."""
+
+    row_id: int
+    email: str
+    ip_address: str | None
+    device: str
+    wait: int  # seconds still to wait; 0 when the password may be checked now
+
+
+def sign_in_attempt_begin(*, email: str, ip_address: str | None, device: str = "") -> SignInAttempt:
+    """Write this try down and say whether it may check its password now. `device` is the
+    browser's device id when it signed in to this very account before, else ""."""
+    SignInFailure.objects.filter(created_at__lt=timezone.now() - WINDOW).delete()
+    with transaction.atomic():
+        _email_lock(email)
+        now = timezone.now()  # read in turn, so the tries' times follow their order
+        row = SignInFailure.objects.create(
+            email=_normalized(email), ip_address=ip_address, device=device, created_at=now
+        )
+        seconds = _wait_seconds(_recent(email, now).filter(id__lt=row.id), ip_address, device, now)
+        if seconds:
+            # A try refused for waiting is not a failure: it must not make the wait longer.
+            SignInFailure.objects.filter(pk=row.pk).delete()
+    return SignInAttempt(row.pk, _normalized(email), ip_address, device, seconds)
+
+
+def _email_lock(email: str) -> None:
+    """Tries for one email take turns writing themselves down and counting, so each sees
+    every try before it. SQLite's IMMEDIATE transactions already take turns; PostgreSQL
+    takes a lock on the email for the transaction (ids alone don't say which earlier tries
+    have committed)."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(_normalized(email).encode()).digest()[:8], "big")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key - 2**63])
+
+
+def _wait_seconds(
+    earlier: QuerySet[SignInFailure], ip_address: str | None, device: str, now: datetime
+) -> int:
     waits = [timedelta(0)]
-    if from_here["last"] is not None:
-        waits.append(from_here["last"] + _address_wait(from_here["n"]) - now)
-    if everywhere["last"] is not None:
-        waits.append(everywhere["last"] + _email_wait(everywhere["n"]) - now)
+    if device:
+        # The owner's known browser: only its own failures count.
+        waits.append(_wait(earlier.filter(device=device), _address_wait, now))
+    else:
+        waits.append(_wait(earlier.filter(ip_address=ip_address), _address_wait, now))
+        waits.append(_wait(earlier, _email_wait, now))
     remaining = max(waits)
     # Rounded up: "try again in 0 seconds" must never be said while still waiting.
     return int(-(-remaining.total_seconds() // 1))
+
+
+def _wait(
+    failures: QuerySet[SignInFailure], rule: Callable[[int], timedelta], now: datetime
+) -> timedelta:
+    counted = failures.aggregate(n=Count("id"), last=Max("created_at"))
+    wait = rule(counted["n"])
+    if not wait:
+        # Free tries are free: a parallel try written just before this one may carry a
+        # clock reading a moment later than `now`, which must not become a wait.
+        return timedelta(0)
+    last: datetime = counted["last"]
+    return last + wait - now
 
 
 def sign_in_wait_message(seconds: int) -> str:
@@ -105,13 +165,18 @@ def sign_in_wait_message(seconds: int) -> str:
     )
 
 
-def sign_in_failure_record(*, email: str, ip_address: str | None) -> None:
-    now = timezone.now()
-    SignInFailure.objects.filter(created_at__lt=now - WINDOW).delete()
-    SignInFailure.objects.create(email=_normalized(email), ip_address=ip_address, created_at=now)
+def sign_in_attempt_succeeded(attempt: SignInAttempt) -> None:
+    """A right password: this try was no failure, and this address (or this browser) starts
+    afresh. Other addresses' failures keep counting, so a guesser's count isn't reset by
+    the owner signing in."""
+    mine = SignInFailure.objects.filter(email=attempt.email)
+    mine.filter(pk=attempt.row_id).delete()
+    if attempt.device:
+        mine.filter(device=attempt.device).delete()
+    else:
+        mine.filter(ip_address=attempt.ip_address, device="").delete()
 
 
-def sign_in_failures_clear(*, email: str, ip_address: str | None) -> None:
-    """After a right password: this address starts afresh. Other addresses' failures keep
-    counting, so a guesser's count isn't reset by the owner signing in."""
-    SignInFailure.objects.filter(email=_normalized(email), ip_address=ip_address).delete()
+def sign_in_attempt_ended(attempt: SignInAttempt) -> None:
+    """The try ended without a password checked (e.g. an inactive account's): not counted."""
+    SignInFailure.objects.filter(pk=attempt.row_id).delete()
