@@ -277,3 +277,17 @@ def test_a_webinar_booking_page_promises_a_personal_link_only_when_a_webinar_wil
     html = page_text(client.get(url))
     assert "Zoom webinar (your personal link comes with your confirmation)" in html
     assert "host will send" not in html
+
+
+def test_a_meeting_created_before_the_hosts_notice_went_out_is_not_reported_missing(
+    zoom, off, organization, member_membership, member_client
+):
+    """The host made the meeting (Create Zoom meeting) before the notice that it was missing
+    went out: the notice is dropped, and the link's emails go as usual."""
+    booking = book(off)
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    connected(zoom, member_membership, email="max@zoom.test")
+    create_zoom_meeting(member_client, booking.id)
+    drain()
+    assert [e.subject for e in to(member_membership.user.email) if "No Zoom" in e.subject] == []
+    assert meeting_of(booking).join_url in to(INVITEE_EMAIL)[-1].body

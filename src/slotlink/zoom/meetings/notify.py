@@ -33,6 +33,8 @@ def meeting_notice(meeting_id: int, *, about: str) -> Notice | None:
     meeting = ZoomMeeting.objects.select_for_update().filter(pk=meeting_id).first()
     if meeting is None or meeting.host_told_at is not None:
         return None
+    if about == "unrouted" and meeting.state != ZoomMeeting.State.UNROUTED:
+        return None  # the host made it meanwhile (Create Zoom meeting): it isn't missing
     details = meeting_details(meeting, cancelled=False)
     if not details.reason:
         return None  # fixed meanwhile
