@@ -25,6 +25,7 @@ from slotlink.zoom.errors import ZoomUnauthorized
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
 from slotlink.zoom.meetings.sync import meeting_sync
 from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomUser, ZoomWebinar
+from slotlink.zoom.notices import UNDELIVERED
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.tasks import zoom_notice_send
 from slotlink.zoom.tokens import with_access_token
@@ -36,6 +37,7 @@ from tests.scheduling.test_email_at_least_once import GIVE_UP_AFTER, LEASE_SECON
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, zoom_event_type
 from tests.zoom.test_drift import deliver_all, meeting_moved_in_zoom
+from tests.zoom.test_no_meeting import page_text
 from tests.zoom.test_tokens import expire_soon, me
 from tests.zoom.test_webinar_drift import deliver_all as deliver_webinar_events
 from tests.zoom.test_webinar_drift import session_of_two
@@ -56,8 +58,14 @@ def attempt_notices() -> list[tuple[list[Any], timedelta]]:
     ran = queued_notices()
     DBTaskResult.objects.filter(pk__in=[result.pk for result in ran]).delete()
     started = timezone.now()
+    failures = []
     for result in ran:
-        result.task.call(*result.args_kwargs["args"])
+        try:
+            result.task.call(*result.args_kwargs["args"])
+        except OSError as refused:  # a task's last attempt: the others still run
+            failures.append(refused)
+    if failures:
+        raise failures[0]
     return [(later.args_kwargs["args"], later.run_after - started) for later in queued_notices()]
 
 
@@ -223,23 +231,61 @@ def test_a_booking_with_no_zoom_meeting_is_told_once_after_the_mail_server_refus
 
 
 def test_the_last_refused_attempt_fails_visibly_and_leaves_the_host_untold(
-    zoom: ZoomSandbox, member_membership, smtp_server, settings
+    zoom: ZoomSandbox, host: ZoomHost, smtp_server, member_client
 ):
-    """A mail server that never takes it: after the fifth attempt the task fails with the
-    server's refusal, the owner is not marked told, and the notice says it gave up."""
-    connection_, zoom_user = connected(zoom, member_membership)
-    broken(zoom, zoom_user)
-    smtp_server.refuse(member_membership.user.email)
+    """A mail server that never takes them: after the fifth attempt each notice's task fails
+    with the server's refusal, nobody is marked told, and where the host sees the problem
+    (the booking's page, the Zoom page) it also reads that the email never went."""
+    zoom.revoke_tokens(host.zoom_user["id"])
+    ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
+    booking = book(host.event_type)
+    drain(only="zoom_meeting_sync")
+    smtp_server.refuse(host.user.email)
     for _ in range(MAIL_ATTEMPTS - 1):
-        assert len(attempt_notices()) == 1
-    (last,) = queued_notices()
-    assert last.args_kwargs["args"] == ["connection_broken", connection_.id, MAIL_ATTEMPTS]
+        assert len(attempt_notices()) == 2
+    assert sorted(task.args_kwargs["args"] for task in queued_notices()) == [
+        ["connection_broken", host.connection.id, MAIL_ATTEMPTS],
+        ["meeting_failed", meeting_of(booking).id, MAIL_ATTEMPTS],
+    ]
+    booking_page = page_text(member_client.get(f"/360/bookings/{booking.id}"))
+    zoom_page = page_text(member_client.get("/360/integrations/zoom"))
+    assert UNDELIVERED not in booking_page
+    assert "slotlink couldn't email you" not in zoom_page  # not yet: it is still trying
     with pytest.raises(SMTPRecipientsRefused):
         attempt_notices()
     assert queued_notices() == []
     assert ZoomConnection.objects.get().owner_told_at is None
-    (claim,) = MailClaim.objects.all()
-    assert (claim.gave_up, claim.lease_until, claim.attempts) == (True, None, MAIL_ATTEMPTS)
+    assert meeting_of(booking).host_told_at is None
+    claims = MailClaim.objects.values_list("gave_up", "lease_until", "attempts")
+    assert list(claims) == [(True, None, MAIL_ATTEMPTS)] * 2
+    booking_page = page_text(member_client.get(f"/360/bookings/{booking.id}"))
+    assert f"is broken: reconnect it. {UNDELIVERED}" in booking_page
+    zoom_page = page_text(member_client.get("/360/integrations/zoom"))
+    assert (
+        "slotlink couldn't email you that this connection broke: the mail server refused it."
+        in zoom_page
+    )
+
+
+def test_a_webinar_change_whose_email_never_went_says_so_on_its_bookings(
+    zoom: ZoomSandbox, organization, member_membership, smtp_server, settings, member_client
+):
+    """A webinar removed in Zoom, and a mail server that never takes the host's email: after
+    the last attempt each booking of the session tells the host the email never went."""
+    host = webinar_host(zoom, organization, member_membership, settings)
+    first, second, webinar = session_of_two(zoom, host)
+    zoom.delete_webinar_in_zoom(webinar["id"])
+    deliver_webinar_events(zoom, "webinar.deleted")
+    drain(only="webhook_event_handle")
+    smtp_server.refuse(host.user.email)
+    for _ in range(MAIL_ATTEMPTS - 1):
+        assert len(attempt_notices()) == 1
+    with pytest.raises(SMTPRecipientsRefused):
+        attempt_notices()
+    assert ZoomWebinar.objects.get().host_told_at is None
+    for booking in (first, second):
+        page = page_text(member_client.get(f"/360/bookings/{booking.id}"))
+        assert f"removed in Zoom, so this booking has no working link. {UNDELIVERED}" in page
 
 
 def test_two_workers_never_send_the_same_notice_twice(

@@ -10,13 +10,14 @@ took the email, in the transaction that ends the claim.
 
 A refusal (SMTP errors are OSErrors) leaves the notice unclaimed, with when it was
 refused, and its task comes back by core's retry rule (`mail_retried_later`); after the
-last attempt the claim stays, marked `gave_up`, for the app to show, and the task fails.
+last attempt the claim stays, marked `gave_up`, for the app to show (`notices_undelivered`),
+and the task fails.
 A worker that dies between claim and send leaves a lease that runs out; its task, run
 again (core/lost_tasks.py), takes the claim over: at least once, never lost.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -89,3 +90,11 @@ def notice_task_run(
         return
     if outcome.busy_until is not None:
         task_.using(run_after=outcome.busy_until).enqueue(*args, attempt)
+
+
+def notices_undelivered(*, keys: Collection[str]) -> set[str]:
+    """Which of these notices the mail server refused until their attempts ran out."""
+    if not keys:
+        return set()
+    refused = MailClaim.objects.filter(key__in=keys, gave_up=True)
+    return set(refused.values_list("key", flat=True))

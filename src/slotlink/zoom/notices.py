@@ -7,17 +7,21 @@ or None when there is nothing to tell (told already, or fixed meanwhile). Each o
 its own mark, so a run of failures sends one email per problem.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from enum import StrEnum
 from functools import partial
 
 from django.utils import timezone
 
-from slotlink.core.mail import Notice
+from slotlink.conferencing.seam import ConferenceDetails
+from slotlink.core.mail import Notice, notices_undelivered
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.emails import connection_broken_email
-from slotlink.zoom.meetings.notify import meeting_notice, webinar_notice
 from slotlink.zoom.models import ZoomConnection, ZoomUser
+
+# Shown to the host beside the problem, when its email could not be sent.
+UNDELIVERED = "slotlink couldn't email you about this: the mail server refused it."
 
 
 class NoticeKind(StrEnum):
@@ -26,6 +30,9 @@ class NoticeKind(StrEnum):
     MEETING_DRIFT = "meeting_drift"  # a ZoomMeeting removed or moved in Zoom
     MEETING_UNROUTED = "meeting_unrouted"  # a ZoomMeeting never made: no account resolved
     WEBINAR_DRIFT = "webinar_drift"  # a ZoomWebinar removed or moved in Zoom
+
+
+MEETING_NOTICES = (NoticeKind.MEETING_FAILED, NoticeKind.MEETING_DRIFT, NoticeKind.MEETING_UNROUTED)
 
 
 def zoom_notice_enqueue(*, kind: NoticeKind, object_id: int) -> None:
@@ -40,7 +47,31 @@ def zoom_notice_key(*, kind: NoticeKind, object_id: int) -> str:
 
 
 def zoom_notice_builder(*, kind: NoticeKind, object_id: int) -> Callable[[], Notice | None]:
-    return partial(_BUILDERS[kind], object_id)
+    # Imported here: the builders read meetings/details.py, which reads this module.
+    from slotlink.zoom.meetings.notify import meeting_notice, webinar_notice
+
+    builders: dict[NoticeKind, Callable[[int], Notice | None]] = {
+        NoticeKind.CONNECTION_BROKEN: _connection_broken,
+        NoticeKind.MEETING_FAILED: partial(meeting_notice, about="failed"),
+        NoticeKind.MEETING_DRIFT: partial(meeting_notice, about="drift"),
+        NoticeKind.MEETING_UNROUTED: partial(meeting_notice, about="unrouted"),
+        NoticeKind.WEBINAR_DRIFT: partial(webinar_notice, about="drift"),
+    }
+    return partial(builders[kind], object_id)
+
+
+def zoom_notices_undelivered(
+    *, kinds: Collection[NoticeKind], object_ids: Collection[int]
+) -> set[int]:
+    """The objects a notice of one of these kinds was about that the mail server refused
+    until its attempts ran out (the host was never told)."""
+    keys = {zoom_notice_key(kind=k, object_id=i): i for k in kinds for i in object_ids}
+    return {keys[key] for key in notices_undelivered(keys=keys)}
+
+
+def undelivered_said(details: ConferenceDetails) -> ConferenceDetails:
+    """The details with the host told, beside the problem, that its email never went."""
+    return replace(details, reason=f"{details.reason} {UNDELIVERED}")
 
 
 def _connection_broken(connection_id: int) -> Notice | None:
@@ -60,12 +91,3 @@ def _connection_broken(connection_id: int) -> Notice | None:
         ZoomConnection.objects.filter(id=connection_id).update(owner_told_at=timezone.now())
 
     return Notice(message=connection_broken_email(connection=connection), told=told)
-
-
-_BUILDERS: dict[NoticeKind, Callable[[int], Notice | None]] = {
-    NoticeKind.CONNECTION_BROKEN: _connection_broken,
-    NoticeKind.MEETING_FAILED: partial(meeting_notice, about="failed"),
-    NoticeKind.MEETING_DRIFT: partial(meeting_notice, about="drift"),
-    NoticeKind.MEETING_UNROUTED: partial(meeting_notice, about="unrouted"),
-    NoticeKind.WEBINAR_DRIFT: partial(webinar_notice, about="drift"),
-}

@@ -16,7 +16,6 @@ from slotlink.conferencing.seam import (
 from slotlink.zoom import selectors
 from slotlink.zoom.meetings import desired, details
 from slotlink.zoom.models import ZoomMeeting
-from slotlink.zoom.scopes import missing_scopes
 
 NEEDS_ACCOUNT = (
     "Zoom links require a connected Zoom account. Connect one, or pick a different location."
@@ -83,10 +82,7 @@ class ZoomProvider:
         return IntegrationCard(
             "zoom/_card.html",
             {
-                "connections": [
-                    {"connection": c, "missing_scopes": missing_scopes(c.zoom_user.scopes)}
-                    for c in connections
-                ],
+                "connections": selectors.connection_rows(connections),
                 "is_admin": is_admin,
                 "has_personal": any(
                     c.owner_id == user_id and not c.is_org_account for c in connections

@@ -19,6 +19,28 @@ def zoom_rollout_for(*, organization_id: int) -> ZoomRollout:
     return rollout or ZoomRollout(organization_id=organization_id)
 
 
+def connection_rows(connections: Iterable[ZoomConnection]) -> list[dict[str, object]]:
+    """Each connection as the Zoom page and the integrations card show it: the permissions
+    Zoom did not grant, and whether the email that it broke never reached its owner (the
+    mail server refused it to the end)."""
+    from slotlink.zoom.notices import NoticeKind, zoom_notices_undelivered
+    from slotlink.zoom.scopes import missing_scopes
+
+    connections = list(connections)
+    untold = zoom_notices_undelivered(
+        kinds=[NoticeKind.CONNECTION_BROKEN],
+        object_ids={c.id for c in connections if not c.zoom_user.is_connected},
+    )
+    return [
+        {
+            "connection": c,
+            "missing_scopes": missing_scopes(c.zoom_user.scopes),
+            "owner_not_told": c.id in untold,
+        }
+        for c in connections
+    ]
+
+
 def zoom_enabled(*, organization_id: int) -> bool:
     return ZoomRollout.objects.filter(organization_id=organization_id, enabled=True).exists()
 

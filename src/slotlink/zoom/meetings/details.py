@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
+from slotlink.zoom.notices import MEETING_NOTICES, undelivered_said, zoom_notices_undelivered
 from slotlink.zoom.selectors import MeetingCheck, meeting_checks
 
 LABEL = "Zoom"
@@ -147,13 +148,26 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
             if link.meeting.state == State.UNROUTED
         ]
     )
+    # A problem whose email to the host the mail server refused to the end says so.
+    untold = zoom_notices_undelivered(
+        kinds=MEETING_NOTICES,
+        object_ids={
+            link.meeting_id
+            for link in links.values()
+            if link.meeting.host_told_at is None
+            and (link.meeting.drift or link.meeting.state in (State.FAILED, State.UNROUTED))
+        },
+    )
     result = {}
     for booking in bookings:
         link = links.get(booking.booking_id)
         meeting = link.meeting if link else None
-        result[booking.booking_id] = meeting_details(
+        details = meeting_details(
             meeting,
             cancelled=booking.cancelled,
             check=checks.get((meeting.organization_id, meeting.host_id)) if meeting else None,
         )
+        if meeting is not None and meeting.id in untold and not booking.cancelled:
+            details = undelivered_said(details)
+        result[booking.booking_id] = details
     return result

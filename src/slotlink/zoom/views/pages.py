@@ -14,7 +14,6 @@ from slotlink.accounts.access import MemberRequest, admin_required, member_requi
 from slotlink.zoom import selectors
 from slotlink.zoom.forms import RolloutForm, SyncLogFilterForm
 from slotlink.zoom.rollout import zoom_enable, zoom_rollout_update
-from slotlink.zoom.scopes import missing_scopes
 from slotlink.zoom.synclog_selectors import KNOWN_ACTIONS, sync_log_page
 
 NOT_ENABLED = "Zoom isn't enabled for this organization."
@@ -51,10 +50,7 @@ def zoom_page(request: MemberRequest) -> HttpResponse:
     org_accounts = selectors.org_accounts(organization_id=membership.organization_id)
     context = {
         "rollout": rollout,
-        "rows": [
-            {"connection": c, "missing_scopes": missing_scopes(c.zoom_user.scopes)}
-            for c in connections
-        ],
+        "rows": selectors.connection_rows(connections),
         "has_personal": any(
             c.owner_id == request.user.id and not c.is_org_account for c in connections
         ),

@@ -12,6 +12,7 @@ from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction
 from slotlink.zoom.meetings.details import details_many as meeting_details_many
 from slotlink.zoom.meetings.details import when_utc
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
+from slotlink.zoom.notices import NoticeKind, undelivered_said, zoom_notices_undelivered
 
 LABEL = "Zoom webinar"
 CANCELLED = "This booking was cancelled."
@@ -103,6 +104,15 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
         ZoomMeetingBooking.objects.filter(booking_id__in=ids).values_list("booking_id", flat=True)
     )
     result = meeting_details_many([b for b in bookings if b.booking_id in fell_back])
+    # A change in Zoom whose email to the host the mail server refused to the end says so.
+    untold = zoom_notices_undelivered(
+        kinds=[NoticeKind.WEBINAR_DRIFT],
+        object_ids={
+            r.webinar_id
+            for r in registrants.values()
+            if r.webinar.drift and r.webinar.host_told_at is None
+        },
+    )
     for booking in bookings:
         if booking.booking_id in result:
             continue
@@ -112,6 +122,9 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
                 LinkStatus.UNAVAILABLE,
                 reason="No Zoom webinar: Zoom isn't set up for this organization yet.",
             )
-        else:
-            result[booking.booking_id] = _registrant_details(found, booking.cancelled)
+            continue
+        details = _registrant_details(found, booking.cancelled)
+        if found.webinar_id in untold and not booking.cancelled:
+            details = undelivered_said(details)
+        result[booking.booking_id] = details
     return result
