@@ -3,7 +3,6 @@ and the profile (name, time zone, email)."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -18,20 +17,15 @@ from slotlink.accounts.services import user_update_profile
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The form queues the email (passwords.py): its links use the public address, not
+    whatever Host the request named."""
+
     form_class = ThrottledPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password-reset-done")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        # Links use the public address, not whatever Host the request named.
-        self.extra_email_context = {"base_url": settings.BASE_URL}
-        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

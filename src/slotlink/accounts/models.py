@@ -55,6 +55,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When a reset email last went to this account: one per few minutes, however many ask.
+    password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -185,11 +187,13 @@ class Invitation(models.Model):
 
 
 class PasswordResetRequest(models.Model):
-    """A "forgot password" request, kept for an hour so nobody can flood a mailbox or the
-    mail server: requests are counted per email and per client address."""
+    """A "forgot password" request, kept for an hour so nobody can flood the mail server:
+    requests are counted per client address (and per email from it)."""
 
     email = models.EmailField(max_length=254)  # as typed, lower-cased
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The browser's device id when it had signed in to this email's account before.
+    device = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

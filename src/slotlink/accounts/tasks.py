@@ -1,5 +1,6 @@
 """Background work of accounts: the notice an old address gets when a person's sign-in
-email changes, sent once the change commits and retried while the mail server refuses it."""
+email changes, sent once the change commits, and the password reset email; each retried
+while the mail server refuses it."""
 
 from datetime import datetime
 
@@ -7,6 +8,7 @@ from django_tasks import task
 
 from slotlink.accounts.emails import email_changed_email
 from slotlink.accounts.models import User
+from slotlink.accounts.passwords import password_reset_email, password_reset_recipients
 from slotlink.core.tasks import MAIL_ATTEMPTS, mail_retried_later
 
 NOTICE_ATTEMPTS = MAIL_ATTEMPTS
@@ -44,3 +46,16 @@ def send_email_changed_notice(
             organization_id,
         ):
             raise
+
+
+@task()
+def send_password_reset(email: str, attempt: int = 1) -> None:
+    """The reset email for the accounts of `email` (none, for an address without one), sent
+    from the worker so the page answers every address in the same time."""
+    for user in password_reset_recipients(email):
+        try:
+            password_reset_email(user).send()
+        except OSError:  # the mail server (SMTP errors are OSErrors)
+            User.objects.filter(pk=user.pk).update(password_reset_sent_at=None)
+            if not mail_retried_later(send_password_reset, attempt, email):
+                raise
