@@ -13,39 +13,11 @@ import pytest
 
 from tests.child_process import ChildProcess
 from tests.ports import free_port
+from tests.process_tree import alive, command_line, descendants, identity, left_behind
 
 pytestmark = pytest.mark.processes
 
 PASSWORD = "demo-password-for-tests"
-
-
-def descendants(pid: int) -> set[int]:
-    """Every live process below `pid`, read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.add(child)
-            stack.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 class Demo(ChildProcess):
@@ -61,6 +33,8 @@ class Demo(ChildProcess):
             "PORT": str(port),
             "SANDBOX_PORT": str(sandbox_port),
         }
+        self.data_dir = data_dir
+        self.ports = [port, sandbox_port]
         self.url = f"http://127.0.0.1:{port}"
         super().__init__([sys.executable, "-m", "slotlink", "run"], env=env)
 
@@ -77,6 +51,38 @@ class Demo(ChildProcess):
     def interrupt(self) -> int:
         self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         return self.process.wait(timeout=30)
+
+    def started(self, gunicorn_workers: int = 2, timeout: float = 60) -> set[tuple[int, str]]:
+        """Every process this run started (see process_tree.identity), once all run: the
+        sandbox, the worker, the scheduler, and gunicorn's master with its workers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = descendants(self.process.pid)
+            commands = [command_line(pid) for pid in started]
+            if sum("gunicorn" in command for command in commands) == 1 + gunicorn_workers and all(
+                any(f"slotlink {name}" in command for command in commands)
+                for name in ("sandbox", "db_worker", "scheduler")
+            ):
+                return {identity(pid) for pid in started}
+            time.sleep(0.1)
+        raise AssertionError(f"not all started: {commands}")
+
+    def left_behind(self, started: set[tuple[int, str]]) -> tuple[dict[int, str], list[int]]:
+        return left_behind(started, self.data_dir, self.ports)
+
+    def assert_nothing_left(self, started: set[tuple[int, str]]) -> None:
+        """After a stop the supervisor waited for: none of what it started runs as it exits,
+        and nothing of the run (process or port) comes back or lingers afterwards."""
+        running_at_exit = [pid for pid, _ in started if alive(pid)]
+        assert self.left_behind(started) == ({}, [])  # (kills what is left)
+        assert not running_at_exit
+
+    def __enter__(self) -> "Demo":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()  # a failed test: its children die with it
 
 
 def sign_in(url: str, email: str, password: str) -> httpx.Client:
@@ -96,13 +102,13 @@ def sign_in(url: str, email: str, password: str) -> httpx.Client:
 def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
     """`slotlink run` migrates, seeds Acme, serves on PORT with a worker and the Zoom sandbox
     (with Acme's Zoom users); the demo admin signs in over HTTP; Ctrl-C stops every process;
-    a second run keeps the data, in the database and in the sandbox. The data directory and
+    a second run keeps the data, in the database and in the sandbox, and SIGTERM stops every
+    process of it too; neither stop leaves a process or a port behind. The data directory and
     the database in it are readable by their owner only; Acme's admin is no Django staff,
     the banner names the separate staff login."""
     port, sandbox_port = free_port(), free_port()
     tmp_path.chmod(0o755)  # as a data directory made by hand would be
-    demo = Demo(tmp_path, port, sandbox_port)
-    try:
+    with Demo(tmp_path, port, sandbox_port) as demo:
         demo.wait_for(r"Press Ctrl-C to stop")
         banner = "".join(demo.output)
         assert f"http://127.0.0.1:{port}/360/" in banner
@@ -115,11 +121,7 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         database_files = list(tmp_path.glob("slotlink.sqlite3*"))
         assert tmp_path / "slotlink.sqlite3" in database_files
         assert {oct(path.stat().st_mode & 0o777) for path in database_files} == {"0o600"}
-        started = descendants(demo.process.pid)
-        commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text() for pid in started)
-        assert "gunicorn" in commands
-        assert "db_worker" in commands
-        assert "sandbox" in commands
+        started = demo.started()
 
         zoom_users = httpx.get(f"http://127.0.0.1:{sandbox_port}/_sandbox/users").json()
         emails = {user["email"] for user in zoom_users}
@@ -135,22 +137,18 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
 
         assert demo.interrupt() == 0
         assert "slotlink: stopped." in "".join(demo.output)
-        assert not [pid for pid in started if alive(pid)]
-    finally:
-        if demo.process.poll() is None:
-            demo.process.kill()
+        demo.assert_nothing_left(started)
 
-    again = Demo(tmp_path, port, sandbox_port)
-    try:
+    with Demo(tmp_path, port, sandbox_port) as again:
         again.wait_for(r"Press Ctrl-C to stop")
         member = sign_in(again.url, "member@acme.test", PASSWORD)
         assert member.get("/360/members").status_code == 403
         kept = httpx.get(f"http://127.0.0.1:{sandbox_port}/_sandbox/users").json()
         assert {user["id"] for user in kept} == {user["id"] for user in zoom_users}
-        assert again.interrupt() == 0
-    finally:
-        if again.process.poll() is None:
-            again.process.kill()
+        started = again.started()
+        again.process.send_signal(signal.SIGTERM)
+        assert again.process.wait(timeout=30) == 0
+        again.assert_nothing_left(started)
 
 
 def test_make_run_refuses_a_port_in_use(tmp_path):

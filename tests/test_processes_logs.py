@@ -70,8 +70,7 @@ def test_no_token_reaches_any_log_of_slotlink_run(tmp_path):
     """Book a seat, open its confirmation, reschedule and cancel links, a mistyped link,
     Zoom's OAuth callback with a code, and an admin page as a member: every line every
     process printed is free of each secret, and the 403 is one line without a traceback."""
-    demo = Demo(tmp_path, free_port(), free_port())
-    try:
+    with Demo(tmp_path, free_port(), free_port()) as demo:
         demo.wait_for(r"Press Ctrl-C to stop")
         database = str((tmp_path / "slotlink.sqlite3").resolve())
         assert f"demo data, SQLite {database})" in "".join(demo.output)
@@ -93,9 +92,6 @@ def test_no_token_reaches_any_log_of_slotlink_run(tmp_path):
         member = sign_in(demo.url, "member@acme.test", PASSWORD)
         assert member.get("/360/members").status_code == 403
         assert demo.interrupt() == 0
-    finally:
-        if demo.process.poll() is None:
-            demo.process.kill()
 
     logged = "".join(demo.output)
     secrets = [

@@ -3,39 +3,31 @@
 Migrates the database (SQLite unless DATABASE_URL says otherwise), creates the demo data
 the first time, then starts the web server (gunicorn), a task worker, the periodic-job
 scheduler and the Zoom sandbox, each in its own process group with its output prefixed by
-its name. Ctrl-C (or SIGTERM) stops every process it started; if one of them dies, the
-others are stopped too, so nothing is left half-running.
+its name. Ctrl-C (or SIGTERM) stops every process it started (a second one stops them at
+once); if one of them dies, the others are stopped too, and if the command itself is
+killed, they die with it (supervision.py), so nothing is left half-running.
 """
 
 import argparse
-import contextlib
 import os
-import signal
 import socket
-import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
+
+from slotlink.core.stop_signals import StopSignals
+from slotlink.supervision import (
+    Child,
+    children_start,
+    children_stop,
+    children_supervise,
+    children_wait_until_ready,
+)
 
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
     from slotlink.demo_zoom import DemoZoomUser
-
-STOP_GRACE_SECONDS = 10
-READY_TIMEOUT_SECONDS = 60
-
-
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    ready_url: str
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
 
 def run_demo(argv: list[str]) -> int:
@@ -56,7 +48,7 @@ def run_demo(argv: list[str]) -> int:
     os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
     for port, variable in [(args.port, "PORT"), (args.sandbox_port, "SANDBOX_PORT")]:
-        if not _port_is_free(port):
+        if not port_is_free(port):
             print(f"Port {port} is already in use. Stop what uses it, or set {variable}=<port>.")
             return 2
 
@@ -102,33 +94,22 @@ def run_demo(argv: list[str]) -> int:
         # Zoom retries failed webhooks after 5, 20 and 60 minutes; seconds in the demo.
         SANDBOX_WEBHOOK_RETRY_SCALE=os.environ.get("SANDBOX_WEBHOOK_RETRY_SCALE", "0.01"),
     )
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    for child in children:
-        child.process = subprocess.Popen(
-            child.argv,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # our own Ctrl-C handling stops them in order
-        )
-        _prefix_output(child.name, child.process.stdout)
-
-    exit_code = 0
-    try:
-        if not _wait_until_ready(children, stop):
-            exit_code = 1
-        else:
-            zoom_users = demo_zoom_users_seed(
-                sandbox_url=f"http://127.0.0.1:{args.sandbox_port}", password=accounts.password
-            )
-            _print_banner(args, accounts, zoom_users, database=database)
-            exit_code = _supervise(children, stop)
-    finally:
-        _stop_all(children)
+    exit_code = 1
+    # From here on SIGINT and SIGTERM only count: the loops below look at them between
+    # steps, and no signal can leave the children without their supervisor.
+    with StopSignals() as signals:
+        try:
+            children_start(children, env=env)
+            if children_wait_until_ready(children, signals):
+                zoom_users = demo_zoom_users_seed(
+                    sandbox_url=f"http://127.0.0.1:{args.sandbox_port}",
+                    password=accounts.password,
+                )
+                _print_banner(args, accounts, zoom_users, database=database)
+                exit_code = children_supervise(children, signals)
+        finally:
+            children_stop(children, signals)
     return exit_code
 
 
@@ -179,75 +160,8 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
     return children
 
 
-def _prefix_output(name: str, stream: IO[bytes] | None) -> None:
-    def pump() -> None:
-        assert stream is not None
-        for line in iter(stream.readline, b""):
-            sys.stdout.write(f"{name:<8}| {line.decode(errors='replace')}")
-            sys.stdout.flush()
-
-    threading.Thread(target=pump, name=f"output-{name}", daemon=True).start()
-
-
-def _wait_until_ready(children: list[Child], stop: threading.Event) -> bool:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    pending = [child for child in children if child.ready_url]
-    while pending and not stop.is_set():
-        for child in list(pending):
-            assert child.process is not None
-            if child.process.poll() is not None:
-                code = child.process.returncode
-                print(f"slotlink: {child.name} exited while starting (code {code}).")
-                return False
-            if _answers(child.ready_url):
-                pending.remove(child)
-        if time.monotonic() > deadline:
-            print(f"slotlink: {', '.join(c.name for c in pending)} did not start in time.")
-            return False
-        time.sleep(0.1)
-    return not stop.is_set()
-
-
-def _supervise(children: list[Child], stop: threading.Event) -> int:
-    while not stop.wait(0.2):
-        for child in children:
-            assert child.process is not None
-            if child.process.poll() is not None:
-                print(
-                    f"slotlink: {child.name} exited (code {child.process.returncode}); "
-                    "stopping everything."
-                )
-                return 1
-    print("\nslotlink: stopping ...", flush=True)
-    return 0
-
-
-def _stop_all(children: list[Child]) -> None:
-    running = [c for c in children if c.process is not None and c.process.poll() is None]
-    for child in running:
-        assert child.process is not None
-        with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
-            os.killpg(child.process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for child in running:
-        assert child.process is not None
-        try:
-            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.process.pid, signal.SIGKILL)
-            child.process.wait()
-    print("slotlink: stopped.", flush=True)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own localhost
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
-def _port_is_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` of 127.0.0.1 now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
