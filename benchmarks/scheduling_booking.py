@@ -48,6 +48,7 @@ ORGANIZATION = "bench"
 EVENT = "quick-call"
 INVITEE_ZONE = "Europe/Berlin"
 READY_TIMEOUT = 60
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -307,7 +308,8 @@ def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[
         "SLOTLINK_DATA_DIR": data_dir,
         "PORT": str(port),
         "DJANGO_SETTINGS_MODULE": "slotlink.config.settings",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        # This checkout's code first (the virtualenv's may be another checkout's).
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     if args.database_url:  # else the demo's SQLite file in the data directory
         env["DATABASE_URL"] = database_url

@@ -39,14 +39,26 @@ class Seeds:
 
 
 def zoom_connect(
-    control: SandboxControl, *, organization: Any, owner: Any, email: str, role: str
+    control: SandboxControl,
+    *,
+    organization: Any,
+    owner: Any,
+    email: str,
+    role: str,
+    plan: str = "",
 ) -> dict[str, Any]:
-    """A sandbox Zoom user (its own Zoom account, Pro) who authorized slotlink, stored and
-    connected through the product's services; returns the sandbox user."""
+    """A sandbox Zoom user (its own Zoom account, Pro unless `plan` says) who authorized
+    slotlink, stored and connected through the product's services; returns the sandbox
+    user."""
     from slotlink.zoom.client import TokenSet
     from slotlink.zoom.connections import ZoomProfile, zoom_connection_create, zoom_user_upsert
 
-    user = control.create_user(email, first_name="Bench", last_name=email.split("@")[0])
+    user = control.create_user(
+        email,
+        first_name="Bench",
+        last_name=email.split("@")[0],
+        **({"plan": plan} if plan else {}),
+    )
     issued = control.tokens(user["id"])
     tokens = TokenSet(
         access_token=issued["access_token"],

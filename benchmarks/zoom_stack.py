@@ -37,7 +37,11 @@ APP = {
 def configure_environment(
     data_dir: str, database_url: str, web_port: int, sandbox_port: int
 ) -> None:
-    """Demo-mode slotlink on the benchmark's database, talking to the benchmark's sandbox."""
+    """Demo-mode slotlink on the benchmark's database, talking to the benchmark's sandbox.
+    This process runs this checkout's code too (it seeds and reads through the product's
+    models, which must match the migrations its processes ran)."""
+    if str(ROOT / "src") not in sys.path[:1]:
+        sys.path.insert(0, str(ROOT / "src"))
     for key in list(os.environ):
         if key.startswith(("SLOTLINK_", "DATABASE_URL", "ZOOM_", "SANDBOX_")) or key in {
             "DEBUG",
