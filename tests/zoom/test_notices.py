@@ -1,8 +1,9 @@
-"""Zoom's emails to a host about a problem (reconnect Zoom, a failed meeting, a meeting
-changed in Zoom) lose nothing to a mail server that refuses for a while: each is claimed,
-sent, then marked told, retried by core's rule (30 s, then 1, 2, 4 minutes), and arrives
-exactly once when the server takes it. A real SMTP server: down (connection refused) for
-the first attempt, refusing the host's address (450) for the second."""
+"""Zoom's emails to a host about a problem (reconnect Zoom, a failed meeting or webinar, a
+meeting or webinar changed in Zoom, a booking with no meeting) lose nothing to a mail
+server that refuses for a while: each is claimed, sent, then marked told, retried by core's
+rule (30 s, then 1, 2, 4 minutes), and arrives exactly once when the server takes it. A
+real SMTP server: down (connection refused) for the first attempt, refusing the host's
+address (450) for the second."""
 
 from __future__ import annotations
 
@@ -24,15 +25,22 @@ from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS
 from slotlink.zoom.errors import ZoomUnauthorized
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
 from slotlink.zoom.meetings.sync import meeting_sync
-from slotlink.zoom.models import ZoomConnection, ZoomMeeting, ZoomUser, ZoomWebinar
+from slotlink.zoom.models import (
+    ZoomConnection,
+    ZoomMeeting,
+    ZoomRollout,
+    ZoomUser,
+    ZoomWebinar,
+)
 from slotlink.zoom.notices import UNDELIVERED
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.tasks import zoom_notice_send
 from slotlink.zoom.tokens import with_access_token
+from slotlink.zoom.webinars.sync import webinar_sync
 from tests.fixtures.workers import WorkerProcess, worker_killed_mid_send
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.notifications.smtp_server import Received, SMTPServer, closed_port
-from tests.scheduling.builders import book
+from tests.scheduling.builders import book, next_free_starts
 from tests.scheduling.test_email_at_least_once import GIVE_UP_AFTER, LEASE_SECONDS, mail_env
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, zoom_event_type
@@ -41,7 +49,7 @@ from tests.zoom.test_no_meeting import page_text
 from tests.zoom.test_tokens import expire_soon, me
 from tests.zoom.test_webinar_drift import deliver_all as deliver_webinar_events
 from tests.zoom.test_webinar_drift import session_of_two
-from tests.zoom.test_webinars import webinar_host
+from tests.zoom.test_webinars import webinar_event_type, webinar_host
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -207,6 +215,35 @@ def test_a_webinar_removed_in_zoom_is_told_once_after_the_mail_server_refused_it
     zoom_user_reconcile(zoom_user_id=host.connection.zoom_user_id)
     drain(only="zoom_notice_send")
     assert len(smtp_server.to(host.user.email)) == before
+
+
+def test_a_failed_webinar_is_told_once_after_the_mail_server_refused_it(
+    zoom: ZoomSandbox, organization, admin_membership, smtp_server, settings
+):
+    """No webinar licence and no fallback to a meeting: the webinar fails, and its host is
+    told once, naming the webinar, through a mail server that refused at first; the webinar
+    is marked told only then, and syncing it again sends nothing more."""
+    ZoomRollout.objects.create(organization=organization, enabled=True, webinars_enabled=True)
+    connected(zoom, admin_membership, email="nolicence@zoom.test", webinar=False)
+    strict = webinar_event_type(admin_membership, slug="strict")
+    start = next_free_starts(strict, 1)[0]
+    book(strict, start, email="ann@example.test")
+    book(strict, start, email="bo@example.test")
+    drain(only="zoom_webinar_sync")
+    webinar = ZoomWebinar.objects.get()
+    assert webinar.state == ZoomWebinar.State.FAILED
+
+    def told() -> bool:
+        return ZoomWebinar.objects.get().host_told_at is not None
+
+    address = admin_membership.user.email
+    (failed,) = delivered_after_refusals(smtp_server, settings, address, told=told)
+    assert failed.subject == "Zoom: Product webinar needs your attention"
+    assert "no webinar licence" in failed.text
+    webinar_sync(webinar_id=webinar.id)
+    zoom_notice_send.call("webinar_failed", webinar.id)
+    assert attempt_notices() == []
+    assert smtp_server.to(address)[-1] == failed
 
 
 def test_a_booking_with_no_zoom_meeting_is_told_once_after_the_mail_server_refused_it(

@@ -30,6 +30,7 @@ class NoticeKind(StrEnum):
     MEETING_DRIFT = "meeting_drift"  # a ZoomMeeting removed or moved in Zoom
     MEETING_UNROUTED = "meeting_unrouted"  # a ZoomMeeting never made: no account resolved
     WEBINAR_DRIFT = "webinar_drift"  # a ZoomWebinar removed or moved in Zoom
+    WEBINAR_FAILED = "webinar_failed"  # a ZoomWebinar slotlink could not make in Zoom
 
 
 MEETING_NOTICES = (NoticeKind.MEETING_FAILED, NoticeKind.MEETING_DRIFT, NoticeKind.MEETING_UNROUTED)
@@ -56,6 +57,7 @@ def zoom_notice_builder(*, kind: NoticeKind, object_id: int) -> Callable[[], Not
         NoticeKind.MEETING_DRIFT: partial(meeting_notice, about="drift"),
         NoticeKind.MEETING_UNROUTED: partial(meeting_notice, about="unrouted"),
         NoticeKind.WEBINAR_DRIFT: partial(webinar_notice, about="drift"),
+        NoticeKind.WEBINAR_FAILED: partial(webinar_notice, about="failed"),
     }
     return partial(builders[kind], object_id)
 

@@ -1,6 +1,6 @@
 """Telling a host about their booking's Zoom meeting: it failed, it changed in Zoom, or it
 was never made (no account resolved when it was booked: "unrouted"); and about a session's
-webinar that changed in Zoom.
+webinar that failed or changed in Zoom.
 
 One email per problem: `host_told_at` is set once the mail server took it (zoom/notices.py,
 core/mail.py), and cleared only when the host acts (Try again, Recreate, Move it back), so
@@ -50,14 +50,14 @@ def meeting_notice(meeting_id: int, *, about: str) -> Notice | None:
 
 
 def webinar_notice(webinar_id: int, *, about: str) -> Notice | None:
-    """The meetings' notice for a session's webinar removed or moved in Zoom: one email to
-    its host, naming the webinar."""
-    from slotlink.zoom.webinars.details import drift_details
+    """The meetings' notice for a session's webinar that failed, or was removed or moved in
+    Zoom ("drift"): one email to its host, naming the webinar."""
+    from slotlink.zoom.webinars.details import drift_details, failed_details
 
     webinar = ZoomWebinar.objects.select_for_update().filter(pk=webinar_id).first()
     if webinar is None or webinar.host_told_at is not None:
         return None
-    details = drift_details(webinar)
+    details = drift_details(webinar) if about == "drift" else failed_details(webinar)
     if details is None or not webinar.present:
         return None  # fixed, or no longer wanted, meanwhile
     booking_id = webinar.registrants.filter(live=True).values_list("booking_id", flat=True).first()

@@ -41,6 +41,18 @@ def drift_details(webinar: ZoomWebinar) -> ConferenceDetails | None:
     return None
 
 
+def failed_details(webinar: ZoomWebinar) -> ConferenceDetails | None:
+    """The host's words for a webinar slotlink could not make (or keep) in Zoom; None if
+    it did not fail."""
+    if webinar.state != State.FAILED:
+        return None
+    return _seat(
+        LinkStatus.UNAVAILABLE,
+        reason=webinar.problem,
+        action=HostAction("Zoom settings →", "/360/integrations/zoom"),
+    )
+
+
 def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> ConferenceDetails:
     webinar = registrant.webinar
     attendance = registrant.attendance
@@ -77,12 +89,9 @@ def _registrant_details(registrant: ZoomRegistrant, cancelled: bool) -> Conferen
             reason=webinar.problem,
             action=HostAction("Zoom settings →", "/360/integrations/zoom"),
         )
-    if webinar.state == State.FAILED:
-        return _seat(
-            LinkStatus.UNAVAILABLE,
-            reason=webinar.problem,
-            action=HostAction("Zoom settings →", "/360/integrations/zoom"),
-        )
+    failed = failed_details(webinar)
+    if failed is not None:
+        return failed
     return _seat(
         LinkStatus.PENDING,
         reason=webinar.problem or "The Zoom webinar is being set up.",
@@ -104,13 +113,14 @@ def details_many(bookings: list[BookingRef]) -> dict[int, ConferenceDetails]:
         ZoomMeetingBooking.objects.filter(booking_id__in=ids).values_list("booking_id", flat=True)
     )
     result = meeting_details_many([b for b in bookings if b.booking_id in fell_back])
-    # A change in Zoom whose email to the host the mail server refused to the end says so.
+    # A problem whose email to the host the mail server refused to the end says so.
     untold = zoom_notices_undelivered(
-        kinds=[NoticeKind.WEBINAR_DRIFT],
+        kinds=[NoticeKind.WEBINAR_DRIFT, NoticeKind.WEBINAR_FAILED],
         object_ids={
             r.webinar_id
             for r in registrants.values()
-            if r.webinar.drift and r.webinar.host_told_at is None
+            if r.webinar.host_told_at is None
+            and (r.webinar.drift or r.webinar.state == State.FAILED)
         },
     )
     for booking in bookings:

@@ -46,6 +46,7 @@ from slotlink.zoom.models import (
     ZoomUser,
     ZoomWebinar,
 )
+from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.webinars.desired import NO_LICENCE
 from slotlink.zoom.webinars.drift import WEBINAR
@@ -85,6 +86,8 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
         except Fail as failure:
             with transaction.atomic():
                 _save(webinar, owner, state=State.FAILED, problem=failure.problem)
+                if webinar.host_told_at is None:
+                    zoom_notice_enqueue(kind=NoticeKind.WEBINAR_FAILED, object_id=webinar.id)
                 # The links the bookings were promised won't come: their confirmations stop
                 # waiting for them.
                 for booking_id in webinar.registrants.filter(live=True, join_url="").values_list(
