@@ -95,19 +95,24 @@ def start_run(data_dir: Path, web_port: int, sandbox_port: int) -> subprocess.Po
 def stop_run(process: subprocess.Popen[bytes]) -> None:
     """Ctrl-C to the supervisor, as a person ends `make run`; whatever it started and left
     behind (its children run in sessions of their own) is stopped after it."""
-    children = child_pids(process.pid)
+    children = {pid: _command(pid) for pid in child_pids(process.pid)}
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    for pid in children:
-        try:
+    for pid, command in children.items():
+        if command and _command(pid) == command:  # still the one it started
             os.kill(pid, signal.SIGTERM)
             print(f"  slotlink run left process {pid} running; stopped it", flush=True)
-        except ProcessLookupError:
-            pass
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def seed_hosts(control: SandboxControl, count: int, slots: int, plan: str) -> list[Any]:
