@@ -113,11 +113,13 @@ def test_the_settings_put_the_filters_on_the_console():
     assert console["formatter"] == "plain"
 
 
-def _log_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
-    code = (
+def _log_in_a_fresh_process(
+    code: str = (
         "import django, logging; django.setup(); "
         "logging.getLogger('slotlink.zoom').info('zoom.meeting.created meeting=%s', 4)"
-    )
+    ),
+    **env: str,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code],
         env={
@@ -144,3 +146,39 @@ def test_an_unknown_log_format_is_refused_by_name():
     result = _log_in_a_fresh_process(SLOTLINK_LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "SLOTLINK_LOG_FORMAT must be plain or json, not 'xml'." in result.stderr
+
+
+LEAKY_LINES = f"""
+import django, logging
+django.setup()
+callback = "/360/integrations/zoom/callback%3Fcode%3D{TOKEN}"
+logging.getLogger("django.request").warning("Not Found: /signin?next=%s", callback)
+logging.getLogger("django.server").info('"GET /signin?next=%s HTTP/1.1" 302', callback)
+logging.getLogger("django_tasks_db").info("task for %s", callback)
+try:
+    raise ValueError("bad url /x?state={TOKEN}")
+except ValueError:
+    logging.getLogger("django").exception("Internal Server Error: /x")
+handlers = [
+    (name, handler)
+    for name, logger in [("root", logging.root), *logging.root.manager.loggerDict.items()]
+    for handler in getattr(logger, "handlers", [])
+]
+print("handlers:", len(handlers))
+for name, handler in handlers:
+    assert any(type(f).__name__ == "RedactSecrets" for f in handler.filters), name
+"""
+
+
+def test_every_handler_of_every_logger_redacts_even_under_debug():
+    """With DEBUG on (where Django's defaults add a console of their own), Django's
+    request, server and task worker's loggers each write one line, through a handler that
+    redacts: the code inside an encoded `next=` and a URL in an exception's message are
+    in no line, and no line is written twice."""
+    result = _log_in_a_fresh_process(LEAKY_LINES, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert "handlers: 1" in result.stdout
+    assert TOKEN not in result.stderr
+    assert result.stderr.count("Not Found: /signin") == 1
+    assert result.stderr.count("302") == 1
+    assert "ValueError: bad url /x?state=[redacted]" in result.stderr

@@ -1,7 +1,8 @@
 """How slotlink's log lines are written: plain text or JSON, secrets taken out, refusals short.
 
-The settings' LOGGING puts these on the one console handler, so they apply to every
-logger (slotlink's, Django's, the task worker's):
+The settings' LOGGING puts these on the one console handler, the only handler of any
+logger (slotlink's, Django's, the task worker's; gunicorn's get `RedactSecrets` from
+access_log.py):
 
 - `RedactSecrets` rewrites each record's message through `redaction.redact`: a 404 for a
   mistyped reschedule link must not leave the token in the log. The first-run link is
@@ -39,7 +40,14 @@ class RedactSecrets(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        # A traceback's last line quotes the exception, which may quote a URL; formatters
+        # print `exc_text` when it is set, so it is set here, redacted.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(_TRACEBACKS.formatException(record.exc_info))
         return True
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 class RefusalsInOneLine(logging.Filter):
@@ -95,5 +103,13 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # Django's defaults (DEFAULT_LOGGING, configured before this) give these two
+            # handlers of their own, without the filters: a second console under DEBUG,
+            # an email to ADMINS quoting the request, runserver's request lines. They get
+            # none here, and write through the root's console like every other logger.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        },
     }
