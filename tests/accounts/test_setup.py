@@ -2,16 +2,23 @@
 
 import io
 import logging
+import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from slotlink.accounts.models import Membership, Organization, SetupToken, User
+from slotlink.accounts.models import Membership, Organization, PendingSignUp, SetupToken, User
 from slotlink.accounts.services import organization_create
 from slotlink.accounts.setup import setup_token_announce, setup_token_issue
 from tests.factories import PASSWORD, make_organization, make_user
+from tests.scheduling.builders import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -142,15 +149,59 @@ def test_sign_up_is_off_by_default():
     assert not User.objects.exists()
 
 
+# Literals, numbers and savepoint names: what differs between two runs of the same queries.
+SQL_VALUES = r"'[^']*'|\b\d+\b|\"s\d+_x\d+\""
+
+
+def finish_link() -> str:
+    """The path of the link in the last sign-up email, once the worker sent it."""
+    run_queued_tasks()
+    match = re.search(r"https?://\S+(/signup/finish/\S+)", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(1)
+
+
 def test_with_sign_up_on_anyone_starts_an_organization(settings):
-    """With SLOTLINK_ALLOW_SIGNUP, anyone creates a new organization and is its admin."""
+    """With SLOTLINK_ALLOW_SIGNUP, anyone creates a new organization and is its admin, once
+    the link emailed to them is used: the page makes nothing before."""
     settings.ALLOW_SIGNUP = True
     make_organization("Acme")
     client = Client()
     assert b'href="/signup"' in client.get("/signin").content
-    assert client.post("/signup", details(name="Globex", slug="globex")).status_code == 302
+    response = client.post("/signup", details(name="Globex", slug="globex"))
+    assert (response.status_code, response["Location"]) == (302, "/signup/sent")
+    assert not Organization.objects.filter(slug="globex").exists()
+    assert not User.objects.filter(email="bill@initech.test").exists()
+    link = finish_link()
+    assert mail.outbox[-1].to == ["bill@initech.test"]
+    assert mail.outbox[-1].subject == "Finish starting Globex on slotlink"
+    assert "Finish starting Globex" in client.get(link).content.decode()
+    assert not Organization.objects.filter(slug="globex").exists()  # a GET makes nothing
+    finished = client.post(link)
+    assert (finished.status_code, finished["Location"]) == (302, "/360/")
     organization = Organization.objects.get(slug="globex")
-    assert organization.memberships.get().user.email == "bill@initech.test"
+    admin = organization.memberships.get()
+    assert (admin.user.email, admin.role) == ("bill@initech.test", Membership.Role.ADMIN)
+    assert admin.user.check_password(PASSWORD)
+    assert client.post(link).status_code == 410  # once
+    assert Organization.objects.filter(slug="globex").count() == 1
+
+
+def test_a_sign_up_keeps_no_password_and_its_link_expires(settings):
+    """Until the link is used only the password's hash is kept, and the link works for a
+    day; a made-up one says it doesn't work."""
+    settings.ALLOW_SIGNUP = True
+    Client().post("/signup", details(name="Globex", slug="globex"))
+    pending = PendingSignUp.objects.get()
+    assert PASSWORD not in pending.password_hash
+    assert pending.password_hash.startswith("md5$")  # the test settings' hasher
+    link = finish_link()
+    PendingSignUp.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    for path in (link, "/signup/finish/made-up"):
+        answer = Client().post(path)
+        assert answer.status_code == 410
+        assert "This link doesn" in answer.content.decode()
+    assert not Organization.objects.exists()
 
 
 def test_sign_up_is_limited_per_client_address(settings):
@@ -178,14 +229,57 @@ def test_sign_up_is_limited_per_client_address(settings):
     assert other.status_code == 302
 
 
-def test_sign_up_refuses_a_taken_address_or_email(settings):
-    """A taken address or an email with an account is refused in words; nothing changes."""
+def test_sign_up_refuses_a_taken_address_in_words(settings):
+    """A taken address (public anyway: /book/<address>) is refused in words; nothing
+    changes."""
     settings.ALLOW_SIGNUP = True
     organization_create(name="Acme", slug="acme")
-    make_user(email="bill@initech.test")
     response = Client().post("/signup", details(slug="acme"))
-    page = response.content.decode()
-    assert "The address &#x27;acme&#x27; is taken" in page
-    assert "bill@initech.test already has a slotlink account" in page
+    assert "The address &#x27;acme&#x27; is taken" in response.content.decode()
     assert Organization.objects.count() == 1
+    assert not PendingSignUp.objects.exists()
+
+
+def test_sign_up_answers_an_email_with_an_account_like_any_other(settings):
+    """Issue 19 (5): /signup said "...already has a slotlink account", telling a stranger
+    who has one. The page answers the same, with the same work, and the email tells the
+    owner; nothing is made."""
+    settings.ALLOW_SIGNUP = True
+    make_user(email="bill@initech.test")
+    answers = []
+    for email in ("bill@initech.test", "nobody@initech.test"):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post("/signup", details(email=email, slug=email[:4]))
+        answers.append(
+            (
+                response.status_code,
+                response["Location"],
+                [re.sub(SQL_VALUES, "?", query["sql"]) for query in queries],
+            )
+        )
+    assert answers[0] == answers[1]
+    run_queued_tasks()
+    owner, newcomer = sorted(mail.outbox, key=lambda m: m.to)
+    assert owner.to == ["bill@initech.test"]
+    assert owner.subject == "You already have a slotlink account"
+    assert "/password/reset" in owner.body
+    assert "/signup/finish/" not in owner.body
+    assert newcomer.subject == "Finish starting Initech on slotlink"
     assert User.objects.count() == 1
+    assert Organization.objects.count() == 0
+
+
+def test_every_sign_up_try_counts_probes_included(settings):
+    """Issue 19 (5): tries with an email that has an account were not counted, so anyone
+    could probe emails without end. Every try counts against the address's few a day."""
+    settings.ALLOW_SIGNUP = True
+    for n in range(3):
+        make_user(email=f"known{n}@example.test")
+        probe = Client(REMOTE_ADDR="203.0.113.9").post(
+            "/signup", details(email=f"known{n}@example.test", slug=f"probe{n}")
+        )
+        assert probe.status_code == 302
+    refused = Client(REMOTE_ADDR="203.0.113.9").post(
+        "/signup", details(email="another@example.test", slug="probe9")
+    )
+    assert refused.status_code == 429

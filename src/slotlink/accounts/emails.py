@@ -1,5 +1,6 @@
-"""Emails about people's accounts: an invitation to join an organization, and the notice
-to the old address when a person's sign-in email changes.
+"""Emails about people's accounts: an invitation to join an organization, the notice to
+the old address when a person's sign-in email changes, and a sign-up's email (the link to
+finish it, or word that the address has an account already).
 
 They go out like every other slotlink email (SMTP in production, the outbox page in demo
 mode), tagged with their organization so the demo outbox shows each organization its own.
@@ -17,8 +18,10 @@ from django.urls import reverse
 
 from slotlink.notifications.emails import ORGANIZATION_HEADER
 
-if TYPE_CHECKING:  # a type only: invitations.py imports services.py, which sends a notice here
+if TYPE_CHECKING:  # types only: invitations.py and signups.py import services.py, which
+    # sends a notice here
     from slotlink.accounts.invitations import SentInvitation
+    from slotlink.accounts.signups import SignUpEmail
 
 
 def invitation_email(*, sent: SentInvitation) -> EmailMultiAlternatives:
@@ -86,5 +89,35 @@ def email_changed_email(
     )
     message.attach_alternative(
         render_to_string("accounts/email/email_changed.html", context), "text/html"
+    )
+    return message
+
+
+def sign_up_email(*, prepared: SignUpEmail) -> EmailMultiAlternatives:
+    """The link that finishes a sign-up; to an address with an account, that it has one
+    (someone, perhaps its owner, tried to start an organization with it)."""
+    pending = prepared.pending
+    context = {
+        "organization_name": pending.name,
+        "full_name": pending.full_name,
+        "email": pending.email,
+        "finish_url": f"{settings.BASE_URL}{reverse('signup-finish', args=[prepared.token])}"
+        if prepared.token
+        else "",
+        "signin_url": f"{settings.BASE_URL}{reverse('signin')}",
+        "reset_url": f"{settings.BASE_URL}{reverse('password-reset')}",
+    }
+    template = "signup_finish" if prepared.token else "signup_existing"
+    message = EmailMultiAlternatives(
+        subject=f"Finish starting {pending.name} on slotlink"
+        if prepared.token
+        else "You already have a slotlink account",
+        body=render_to_string(f"accounts/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[pending.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string(f"accounts/email/{template}.html", context), "text/html"
     )
     return message

@@ -222,3 +222,25 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         where = self.ip_address or "an unknown address"
         return f"sign-up from {where} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its email to be confirmed (see signups.py): every try is one,
+    counted per client address, and nothing is made until the link in the email is used."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)  # lower-cased
+    time_zone = models.CharField(max_length=64)
+    password_hash = models.CharField(max_length=128)  # Django's hash, never the password
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)  # SHA-256, hex
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-up of {self.name} by {self.email} at {self.created_at:%Y-%m-%d %H:%M}"

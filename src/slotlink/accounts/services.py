@@ -45,21 +45,19 @@ class NewOrganization:
     admin: User
 
 
-def organization_create_with_admin(
+def organization_details_check(
     *,
     name: str,
     slug: str,
     admin_email: str,
     admin_name: str,
     password: str,
-    time_zone: str = "UTC",
-) -> NewOrganization:
-    """A new organization with its first admin, all or nothing.
-
-    The admin is an organization admin, never Django staff. Every problem (a taken address
-    or email, a weak password, an unknown time zone) raises ValidationError with words a
-    person can act on, and nothing is created.
-    """
+    time_zone: str,
+    email_taken_is_an_error: bool = True,
+) -> tuple[str, str, str]:
+    """The name, address (slug) and email a new organization and its admin would get, or
+    ValidationError with every problem in words. Sign-up doesn't say an email is taken
+    (`email_taken_is_an_error=False`): that would tell a stranger who has an account."""
     name = name.strip()
     slug = (slug.strip() or slugify(name)).lower()
     email = admin_email.strip().lower()
@@ -86,7 +84,7 @@ def organization_create_with_admin(
     except ValidationError:
         errors.setdefault("admin_email", []).append("Enter a valid email address.")
     else:
-        if User.objects.filter(email__iexact=email).exists():
+        if email_taken_is_an_error and User.objects.filter(email__iexact=email).exists():
             errors.setdefault("admin_email", []).append(EMAIL_TAKEN.format(email=email))
     try:
         validate_password(password, User(email=email, full_name=admin_name))
@@ -94,6 +92,32 @@ def organization_create_with_admin(
         errors.setdefault("password", []).extend(problem.messages)
     if errors:
         raise ValidationError(errors)
+    return name, slug, email
+
+
+def organization_create_with_admin(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_name: str,
+    password: str,
+    time_zone: str = "UTC",
+) -> NewOrganization:
+    """A new organization with its first admin, all or nothing.
+
+    The admin is an organization admin, never Django staff. Every problem (a taken address
+    or email, a weak password, an unknown time zone) raises ValidationError with words a
+    person can act on, and nothing is created.
+    """
+    name, slug, email = organization_details_check(
+        name=name,
+        slug=slug,
+        admin_email=admin_email,
+        admin_name=admin_name,
+        password=password,
+        time_zone=time_zone,
+    )
     try:
         with transaction.atomic():
             organization = organization_create(name=name[:120], slug=slug)

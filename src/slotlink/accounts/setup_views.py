@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,9 +14,16 @@ from slotlink.accounts.access import public
 from slotlink.accounts.devices import device_remember
 from slotlink.accounts.forms import SignInForm
 from slotlink.accounts.organization_forms import OrganizationForm, SetupForm
-from slotlink.accounts.services import NewOrganization, organization_create_with_admin
+from slotlink.accounts.services import NewOrganization
 from slotlink.accounts.setup import setup_complete, setup_needed
-from slotlink.accounts.signups import THROTTLED, sign_up_allowed, sign_up_record
+from slotlink.accounts.signups import (
+    LINK_UNUSABLE,
+    THROTTLED,
+    sign_up_allowed,
+    sign_up_complete,
+    sign_up_for_token,
+    sign_up_request,
+)
 from slotlink.accounts.throttle import client_address
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -51,7 +57,8 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @public
 def signup(request: HttpRequest) -> HttpResponse:
-    """Anyone may start an organization, on an instance that allows it."""
+    """Anyone may start an organization, on an instance that allows it, once they confirm
+    their email (signups.py): the page answers an email with an account like any other."""
     if not settings.ALLOW_SIGNUP:
         raise Http404("Sign-up is off on this slotlink.")
     form = OrganizationForm(request.POST or None)
@@ -63,14 +70,42 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request, "accounts/setup.html", {"form": form, "first_run": False}, status=429
             )
         try:
-            with transaction.atomic():
-                created = organization_create_with_admin(**form.service_arguments())
-                sign_up_record(organization=created.organization, ip_address=address)
+            sign_up_request(**form.service_arguments(), ip_address=address)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            return _welcome(request, created)
+            return redirect("signup-sent")
     return render(request, "accounts/setup.html", {"form": form, "first_run": False})
+
+
+@public
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    if not settings.ALLOW_SIGNUP:
+        raise Http404("Sign-up is off on this slotlink.")
+    return render(request, "accounts/signup_sent.html")
+
+
+@public
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: a page with one button (a link opened by a mail scanner makes
+    nothing), which makes the organization and signs its admin in."""
+    if not settings.ALLOW_SIGNUP:
+        raise Http404("Sign-up is off on this slotlink.")
+    pending = sign_up_for_token(token)
+    problem = "" if pending is not None else LINK_UNUSABLE
+    if request.method == "POST" and pending is not None:
+        try:
+            created = sign_up_complete(token=token)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            return _welcome(request, created)
+    return render(
+        request,
+        "accounts/signup_finish.html",
+        {"pending": pending, "problem": problem},
+        status=410 if problem else 200,
+    )
 
 
 class SignInView(LoginView):

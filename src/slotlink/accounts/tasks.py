@@ -1,12 +1,12 @@
 """Background work of accounts: the notice an old address gets when a person's sign-in
-email changes, sent once the change commits, and the password reset email; each retried
-while the mail server refuses it."""
+email changes, sent once the change commits, the password reset email and a sign-up's
+email; each retried while the mail server refuses it."""
 
 from datetime import datetime
 
 from django_tasks import task
 
-from slotlink.accounts.emails import email_changed_email
+from slotlink.accounts.emails import email_changed_email, sign_up_email
 from slotlink.accounts.models import User
 from slotlink.accounts.passwords import password_reset_email, password_reset_recipients
 from slotlink.core.tasks import MAIL_ATTEMPTS, mail_retried_later
@@ -59,3 +59,20 @@ def send_password_reset(email: str, attempt: int = 1) -> None:
             User.objects.filter(pk=user.pk).update(password_reset_sent_at=None)
             if not mail_retried_later(send_password_reset, attempt, email):
                 raise
+
+
+@task()
+def send_sign_up_email(pending_id: int, attempt: int = 1) -> None:
+    """A sign-up's email, from the worker: the link's token is made here and lives only in
+    the email (a task's arguments are stored), and the page answers every address alike."""
+    # Here, not at the top: signups.py builds on services.py, which imports this module.
+    from slotlink.accounts.signups import sign_up_email_prepare
+
+    prepared = sign_up_email_prepare(pending_id=pending_id)
+    if prepared is None:
+        return  # finished meanwhile
+    try:
+        sign_up_email(prepared=prepared).send()
+    except OSError:  # the mail server (SMTP errors are OSErrors)
+        if not mail_retried_later(send_sign_up_email, attempt, pending_id):
+            raise
