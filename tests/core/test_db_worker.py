@@ -3,6 +3,7 @@ behaves as django-tasks-db's worker: a batch ends when the queue is empty and no
 running, and --max-tasks stops it after that many."""
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -125,3 +126,24 @@ def test_a_niced_worker_runs_its_tasks_at_the_lower_priority(tmp_path):
     )
     assert refused.returncode != 0
     assert "must be 0 to 19" in refused.stderr
+
+
+def test_a_stop_signal_while_the_worker_counts_its_tasks_stops_it():
+    """SIGTERM's handler runs in the main thread wherever that thread is, also while it holds
+    the lock of the worker's count of running tasks: with none running, the worker exits
+    at once instead of waiting forever for a lock its own thread holds."""
+    stopping = worker(threads=4)
+    exit_codes: list[object] = []
+
+    def main_thread_counting() -> None:
+        with stopping._lock:  # as run() holds it to count the tasks it claimed
+            try:
+                stopping.shutdown(signal.SIGTERM, None)
+            except SystemExit as exit:
+                exit_codes.append(exit.code)
+
+    counting = threading.Thread(target=main_thread_counting, daemon=True)
+    counting.start()
+    counting.join(timeout=60)  # a bail-out: a deadlocked handler never returns
+    assert exit_codes == [0]
+    assert not stopping.running

@@ -68,9 +68,11 @@ class ThreadedWorker(Worker):
             signal_name(signum),
         )
         self.running = False
-        with self._lock:
-            if not self._active:
-                sys.exit(0)
+        # No lock: this runs in the main thread, which may hold `_lock` itself (counting what
+        # it claimed) and would wait for itself forever. If a task ends just after this read,
+        # the main loop, now stopping, exits once the pool is done.
+        if not self._active:
+            sys.exit(0)
 
     def run(self) -> None:
         if self.threads == 1:
