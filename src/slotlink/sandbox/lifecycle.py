@@ -72,6 +72,7 @@ def scheduled_create(
         settings=defaults,
         join_base=join_base,
         start_token=ids.opaque(40),
+        start_token_issued_at=sandbox.clock.now(),
     )
     apply_schedule(item, body, user=host, account=account, creating=True)
     items[item.id] = item

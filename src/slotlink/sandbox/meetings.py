@@ -69,7 +69,7 @@ def meeting_create(
 
 
 def meeting_view(sandbox: Sandbox, meeting: Meeting) -> dict[str, Any]:
-    view = common_view(meeting, sandbox.state.users[meeting.host_id])
+    view = common_view(meeting, sandbox.state.users[meeting.host_id], now=sandbox.clock.now())
     view["status"] = meeting.status
     return view
 

@@ -23,7 +23,7 @@ from slotlink.sandbox.meetings import entry_settings
 from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
-from slotlink.sandbox.scheduling import join_url
+from slotlink.sandbox.scheduling import join_url, start_token_valid
 from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 from slotlink.sandbox.webinars import (
@@ -344,8 +344,16 @@ async def start_meeting(request: Request) -> Response:
     """`/s/{id}?zak=...`: the host's start link; starting and ending change the status."""
     sandbox = sandbox_of(request)
     item = _find_any(sandbox, request.path_params["item_id"])
-    if item is None or request.query_params.get("zak") != item.start_token:
+    token = request.query_params.get("zak")
+    if item is None or token != item.start_token:
         return message_page("Invalid link", "This start link is not valid.", status=404)
+    if not start_token_valid(item, token, now=sandbox.clock.now()):
+        return message_page(
+            "Start link expired",
+            "This start link has expired. Ask Zoom for the current one (GET the meeting or "
+            "webinar).",
+            status=403,
+        )
     action = request.path_params.get("action")
     if action == "start":
         item.status = "started"

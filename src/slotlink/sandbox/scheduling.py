@@ -19,6 +19,11 @@ TOPIC_MAX = 200
 DEFAULT_DURATION = 60
 RECURRING_TYPES = {8, 9}
 NO_FIXED_TIME_TYPES = {3, 6}
+# A start_url starts its meeting or webinar for two hours for regular users (SPEC-2023a
+# start_url: "The expiration time for the start_url field ... is two hours"; REFERENCE
+# §2.1; Zoom staff: it "will expire 2 hours after the creation",
+# https://devforum.zoom.us/t/start-url-expiration-time-in-create-meeting-api/60314).
+START_URL_SECONDS = 2 * 60 * 60
 
 
 def validation_failed(field: str) -> ZoomError:
@@ -162,12 +167,24 @@ def join_url(item: Scheduled, path: str = "j") -> str:
     return f"{url}?pwd={item.encrypted_password}" if item.encrypted_password else url
 
 
-def start_url(item: Scheduled) -> str:
+def start_url(item: Scheduled, *, now: float) -> str:
+    """The host's start link: a new token once the last one given out has expired ("to
+    retrieve the latest value for the start_url field (after expiry), you must call the Get
+    a meeting/webinar API", SPEC-2023a; REFERENCE §2.1)."""
+    if not start_token_valid(item, item.start_token, now=now):
+        item.start_token = ids.opaque(40)
+        item.start_token_issued_at = now
     return f"{item.join_base}/s/{item.id}?zak={item.start_token}"
 
 
-def common_view(item: Scheduled, host: User) -> dict[str, Any]:
-    """The fields GET and POST responses share for meetings and webinars."""
+def start_token_valid(item: Scheduled, token: str | None, *, now: float) -> bool:
+    """Whether a start link's token starts the item now: the latest one, for two hours."""
+    return token == item.start_token and now - item.start_token_issued_at < START_URL_SECONDS
+
+
+def common_view(item: Scheduled, host: User, *, now: float) -> dict[str, Any]:
+    """The fields GET and POST responses share for meetings and webinars; `now` is the
+    sandbox's clock, by which start links expire."""
     view: dict[str, Any] = {
         "uuid": item.uuid,
         "id": item.id,
@@ -178,7 +195,7 @@ def common_view(item: Scheduled, host: User) -> dict[str, Any]:
         "timezone": item.timezone,
         "agenda": item.agenda,
         "created_at": item.created_at,
-        "start_url": start_url(item),
+        "start_url": start_url(item, now=now),
         "join_url": join_url(item),
         "password": item.password,
         "h323_password": item.h323_password,

@@ -161,6 +161,9 @@ class Scheduled:
     settings: dict[str, Any]
     join_base: str
     start_token: str
+    # When the start_url's token was given out, by the sandbox's clock: it starts the
+    # meeting for two hours (scheduling.START_URL_SECONDS).
+    start_token_issued_at: float = 0.0
     recurrence: dict[str, Any] | None = None
     occurrences: list[dict[str, Any]] = field(default_factory=list)
     tracking_fields: list[dict[str, Any]] = field(default_factory=list)

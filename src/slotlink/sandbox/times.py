@@ -13,8 +13,9 @@ def now() -> float:
 
 class Clock:
     """The sandbox's clock for what expires at Zoom (authorization codes, access and
-    refresh tokens): the real time, moved on by as much as tests asked through the control
-    API (`POST /_sandbox/clock`), so that an hour's token expires without waiting an hour.
+    refresh tokens, start links): the real time, moved on by as much as tests asked through
+    the control API (`POST /_sandbox/clock`), so that an hour's token expires without
+    waiting an hour.
     Everything else (webhook timestamps, rate limits, meeting times) keeps the real time."""
 
     def __init__(self) -> None:

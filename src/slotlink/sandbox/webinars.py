@@ -92,7 +92,7 @@ def registration_open(webinar: Webinar) -> bool:
 
 
 def webinar_view(sandbox: Sandbox, webinar: Webinar) -> dict[str, Any]:
-    view = common_view(webinar, sandbox.state.users[webinar.host_id])
+    view = common_view(webinar, sandbox.state.users[webinar.host_id], now=sandbox.clock.now())
     for phone_only in ("h323_password", "pstn_password"):
         view.pop(phone_only)
     view["is_simulive"] = False
