@@ -197,3 +197,37 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     assert second == []
     enqueued = [task.args[0] for task in queued_tasks() if task.name == "periodic_run"]
     assert sorted(enqueued) == jobs
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [{"account_id": "another-account"}, {"object": {"host_id": "another-zoom-user"}}],
+)
+def test_an_event_naming_another_account_or_host_leaves_the_meeting_alone(
+    zoom: ZoomSandbox, host: ZoomHost, foreign
+):
+    """Issue 19 (8): events were matched by the meeting id alone, so a signed event carrying
+    another account's account_id or host_id marked our meeting as moved. The event must be
+    about the meeting's own Zoom account and user; the real one still is."""
+    booking = book(host.event_type)
+    drain()
+    meeting = meeting_of(booking)
+    moved_to = meeting.start.replace(hour=(meeting.start.hour + 1) % 24)
+    zoom.move_meeting_in_zoom(meeting.zoom_meeting_id, start_time=utc(moved_to))
+    (real,) = [d["payload"] for d in zoom.webhooks("meeting.updated")][-1:]
+    forged = {
+        **real,
+        "event_ts": real["event_ts"] + 1,
+        "payload": {
+            **real["payload"],
+            **{k: v for k, v in foreign.items() if k != "object"},
+            "object": {**real["payload"]["object"], **foreign.get("object", {})},
+        },
+    }
+    assert deliver(forged) == 204
+    drain()
+    assert details(booking).reason == ""
+    assert meeting_of(booking).drift == ""
+    assert deliver(real) == 204
+    drain()
+    assert "moved in Zoom to" in details(booking).reason

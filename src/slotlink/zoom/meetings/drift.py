@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
+from slotlink.zoom.models import ZoomMeeting, ZoomUser, ZoomWebinar
 from slotlink.zoom.timeparse import parse_time
 
 log = logging.getLogger("slotlink.zoom")
@@ -75,7 +75,34 @@ def _find(kind: Kind, payload: Payload, *, lock: bool) -> Row | None:
         return None
     rows = kind.rows().select_for_update() if lock else kind.rows()
     found: Row | None = rows.filter(**{kind.zoom_id_field: zoom_id}).first()
+    if found is not None and not _same_owner(found, payload):
+        log.warning(
+            "zoom.webhook.foreign-owner kind=%s id=%s zoom_id=%s", kind.noun, found.id, zoom_id
+        )
+        return None
     return found
+
+
+def _same_owner(row: Row, payload: Payload) -> bool:
+    """Whether the event is about this row's Zoom account and user. A Zoom id alone is not
+    enough: an event signed with our secret but naming another account or host (a replay
+    into the wrong install, a forged test event) must not mark our meeting moved. Where the
+    event or the row leaves one out (older rows, some of Zoom's variants), it isn't held
+    against it."""
+    if not row.zoom_user_id:
+        return True
+    host_id = str((payload.get("object") or {}).get("host_id") or "")
+    if host_id and host_id != row.zoom_user_id:
+        return False
+    account_id = str(payload.get("account_id") or "")
+    if not account_id:
+        return True
+    known = (
+        ZoomUser.objects.filter(zoom_user_id=row.zoom_user_id)
+        .values_list("zoom_account_id", flat=True)
+        .first()
+    )
+    return not known or known == account_id
 
 
 def _tell_host(kind: Kind, row: Row) -> None:
