@@ -19,7 +19,6 @@ requests can't all slip through on the same count: of 20 at once from one addres
 checked.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,12 +26,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from slotlink.accounts.models import SignInFailure
+from slotlink.core.turns import turn_take
 
 WINDOW = timedelta(hours=1)
 # Per email and address: free tries, then a wait that doubles with each failure.
@@ -117,13 +117,8 @@ def sign_in_attempt_begin(*, email: str, ip_address: str | None, device: str = "
 
 def _email_lock(email: str) -> None:
     """Tries for one email take turns writing themselves down and counting, so each sees
-    every try before it. SQLite's IMMEDIATE transactions already take turns; PostgreSQL
-    takes a lock on the email for the transaction (ids alone don't say which earlier tries
-    have committed)."""
-    if connection.vendor == "postgresql":
-        key = int.from_bytes(hashlib.sha256(_normalized(email).encode()).digest()[:8], "big")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key - 2**63])
+    every try before it (core/turns.py)."""
+    turn_take(f"accounts.sign-in:{_normalized(email)}")
 
 
 def _wait_seconds(

@@ -157,6 +157,20 @@ if TASK_BACKEND == "rq":
 # How long a booking confirmation waits for its conferencing link before it goes out saying
 # the link follows (an update with the link is sent when it is ready).
 LINK_WAIT_SECONDS = env_int("SLOTLINK_LINK_WAIT_SECONDS", 20)
+# Bookings the public booking page takes in an hour (0: no limit), so it can't be used to
+# send floods of emails and Zoom meetings to addresses a stranger picks; docs/deploy.md says
+# why these numbers. Per client address (across organizations), per invitee email for one
+# event type, per event type and per organization (a group event type's limits are at
+# least its seats per session, which may fill within an hour).
+BOOKING_LIMIT_PER_ADDRESS = env_int("SLOTLINK_BOOKING_LIMIT_PER_ADDRESS", 10)
+BOOKING_LIMIT_PER_EMAIL = env_int("SLOTLINK_BOOKING_LIMIT_PER_EMAIL", 3)
+BOOKING_LIMIT_PER_EVENT_TYPE = env_int("SLOTLINK_BOOKING_LIMIT_PER_EVENT_TYPE", 60)
+BOOKING_LIMIT_PER_ORGANIZATION = env_int("SLOTLINK_BOOKING_LIMIT_PER_ORGANIZATION", 200)
+for _limit in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION"):
+    if globals()[f"BOOKING_LIMIT_PER_{_limit}"] < 0:
+        raise ImproperlyConfigured(
+            f"SLOTLINK_BOOKING_LIMIT_PER_{_limit} must be 0 (no limit) or more."
+        )
 
 # --- Operations ---------------------------------------------------------------------------
 # The bearer token Prometheus sends to /metrics; without it /metrics is off (demo: local only).

@@ -64,6 +64,12 @@ WEBHOOK_EVENTS = Counter(
     ["event", "outcome"],
 )
 
+BOOKINGS_REFUSED = Counter(
+    "slotlink_bookings_refused",
+    "Public bookings refused by a booking limit or a block, by which (scheduling/limits).",
+    ["limit"],
+)
+
 ScrapeGauges = Callable[[], Iterable[GaugeMetricFamily]]
 _scrape_gauges: list[ScrapeGauges] = []
 

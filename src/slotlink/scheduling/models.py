@@ -324,3 +324,8 @@ class GroupSessionEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Session update (SEQUENCE {self.sequence}) to the host"
+
+
+# The booking limits' tables live with their code (scheduling/limits); imported here so
+# Django finds them among the app's models.
+from slotlink.scheduling.limits import models as _limits_models  # noqa: E402, F401

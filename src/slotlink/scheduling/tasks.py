@@ -4,7 +4,8 @@ Tasks are interfaces, like views: they take ids, call a service, and at most ask
 again later: a confirmation waiting for its join link, or an email the mail server didn't
 take (retried with growing pauses; after the last attempt the task fails visibly), or one
 whose worker died mid-send (the email sweep, every minute). The host's update of a group
-session a booking left is an email of its own.
+session a booking left is an email of its own, and so is the host's hourly word of bookings
+the limits refused (core's notice path).
 """
 
 import logging
@@ -14,6 +15,7 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
+from slotlink.core.mail import notice_task_run
 from slotlink.core.tasks import (
     FIRST_MAIL_RETRY_AFTER,
     MAIL_ATTEMPTS,
@@ -81,6 +83,22 @@ def send_group_session_left_email(
             send_group_session_left_email, attempt, session_id, sequence, booking_id
         ):
             raise
+
+
+@task()
+def booking_refusals_notice_send(organization_id: int, host_id: int, attempt: int = 1) -> None:
+    """Tell a host (host_id 0: the organization's admins) about bookings the limits
+    refused, at most once an hour (scheduling/limits/refusals.py)."""
+    from slotlink.scheduling.limits.notices import refusals_notice_builder, refusals_notice_key
+
+    notice_task_run(
+        booking_refusals_notice_send,
+        attempt,
+        organization_id,
+        host_id,
+        key=refusals_notice_key(organization_id=organization_id, host_id=host_id),
+        build=refusals_notice_builder(organization_id=organization_id, host_id=host_id),
+    )
 
 
 @task()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from slotlink.scheduling.views import (
     availability,
+    blocks,
     bookings,
     departures,
     event_types,
@@ -24,6 +25,12 @@ urlpatterns = [
     path("360/availability", availability.availability, name="availability"),
     path("360/bookings", bookings.booking_list, name="bookings"),
     path("360/bookings/<int:booking_id>", bookings.booking_detail, name="booking-detail"),
+    path("360/bookings/blocked", blocks.booking_blocks, name="booking-blocks"),
+    path(
+        "360/bookings/blocked/<int:block_id>/remove",
+        blocks.booking_block_remove_view,
+        name="booking-block-remove",
+    ),
     path(
         "360/bookings/<int:booking_id>/cancel",
         bookings.booking_host_cancel,

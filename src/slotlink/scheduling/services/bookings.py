@@ -23,6 +23,11 @@ from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.limits.services import (
+    Requester,
+    public_booking_admit,
+    public_booking_record,
+)
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import (
     Booking,
@@ -151,17 +156,28 @@ def _email_on_commit(
 
 
 def booking_create(
-    *, event_type: EventType, start: datetime, invitee: Invitee, now: datetime | None = None
+    *,
+    event_type: EventType,
+    start: datetime,
+    invitee: Invitee,
+    requester: Requester | None = None,
+    now: datetime | None = None,
 ) -> Booking:
     """Book `start` for an invitee, or raise SlotUnavailable (BookingError for an event
-    type turned off meanwhile) saying why not."""
+    type turned off meanwhile) saying why not. A booking on the public page names its
+    `requester`: it is counted by the booking limits, and refused past one or when blocked
+    (BookingRefused, scheduling/limits)."""
     with transaction.atomic():
         _lock_host(event_type.host_id)
+        now = now or timezone.now()
+        if requester is not None:
+            public_booking_admit(
+                event_type=event_type, invitee_email=invitee.email, requester=requester, now=now
+            )
         if not EventType.objects.filter(pk=event_type.pk, is_active=True).exists():
             # Turned off since the page was loaded (its host may have left): checked under
             # the host's lock, which removing a member takes too.
             raise BookingError(NOT_BOOKABLE_MESSAGE)
-        now = now or timezone.now()
         problem = slot_problem_for(event_type=event_type, start=start, now=now)
         if problem is not None:
             raise SlotUnavailable(problem, group=event_type.is_group)
@@ -185,6 +201,10 @@ def booking_create(
         )
         booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
         booking.save()
+        if requester is not None:
+            public_booking_record(
+                event_type=event_type, invitee_email=invitee.email, requester=requester, now=now
+            )
         if booking.session_id is not None:
             group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.conferencing import seam
 from slotlink.scheduling.booking_forms import CancelForm
+from slotlink.scheduling.limits.refusals import KEPT as REFUSALS_KEPT
+from slotlink.scheduling.limits.selectors import refusal_summary, refusals_seen_by
 from slotlink.scheduling.locations import booking_link_for, booking_links, booking_ref
 from slotlink.scheduling.models import Booking
 from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
@@ -31,10 +33,16 @@ def booking_list(request: MemberRequest) -> HttpResponse:
         ]
     )
     links = booking_links(bookings)  # one conferencing lookup for the whole page
+    refused = refusals_seen_by(membership=request.membership, since=timezone.now() - REFUSALS_KEPT)
     return render(
         request,
         "scheduling/booking_list.html",
-        {"rows": [(booking, links[booking.id].for_host()) for booking in bookings], "past": past},
+        {
+            "rows": [(booking, links[booking.id].for_host()) for booking in bookings],
+            "past": past,
+            # A flood the booking limits held back, with a way to block who sent it.
+            "refusals": refusal_summary(refused),
+        },
     )
 
 

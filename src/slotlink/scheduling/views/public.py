@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
+from slotlink.accounts.throttle import client_address
 from slotlink.scheduling.booking_forms import BookingForm
+from slotlink.scheduling.limits.refusals import booking_refusal_record
+from slotlink.scheduling.limits.services import BookingRefused, Requester
+from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
-from slotlink.scheduling.models import Booking, BookingEvent
+from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import (
     invitee_link_note,
@@ -69,6 +73,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
     refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        requester = Requester(ip_address=client_address(request))
         try:
             booking = booking_create(
                 event_type=event_type,
@@ -80,7 +85,16 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
                     phone=data.get("phone", ""),
                     address=data.get("address", ""),
                 ),
+                requester=requester,
             )
+        except BookingRefused as refusal:
+            booking_refusal_record(
+                refused=refusal,
+                event_type=event_type,
+                invitee_email=data["email"],
+                requester=requester,
+            )
+            return _refused(request, event_type, refusal)
         except BookingError as error:  # the time was taken, or the event type turned off
             form.add_error(None, error.message)
             refused = error
@@ -110,6 +124,26 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         },
         status=409 if refused and refused.taken else 200,
     )
+
+
+def _refused(request: HttpRequest, event_type: EventType, refused: BookingRefused) -> HttpResponse:
+    """The booking page's own layout, saying why nothing was booked and when to try again:
+    429 past a limit (with Retry-After), 403 for a block."""
+    seconds = retry_seconds(refused, timezone.now())
+    response = render(
+        request,
+        "scheduling/booking_refused.html",
+        {
+            "event_type": event_type,
+            "location_text": public_location_text(event_type),
+            "reason": refusal_reason(refused, event_type),
+            "retry": retry_words(seconds) if seconds else "",
+        },
+        status=403 if seconds is None else 429,
+    )
+    if seconds is not None:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 @public

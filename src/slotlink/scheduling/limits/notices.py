@@ -1,0 +1,83 @@
+"""The host's email about refused bookings (scheduling/limits/refusals.py): built under
+core's notice claim (core/mail.py), so it is sent once, retried while the mail server
+refuses, and marks the refusals it told only once the server took it."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from slotlink.accounts.models import Membership, Organization, User
+from slotlink.core.mail import Notice
+from slotlink.core.tasks import enqueue_on_commit
+from slotlink.notifications.emails import ORGANIZATION_HEADER
+from slotlink.scheduling.limits.refusals import (
+    ADMINS,
+    refusal_audience,
+    refusal_audience_turn,
+)
+from slotlink.scheduling.limits.selectors import refusal_summary
+from slotlink.scheduling.limits.services import WINDOW
+
+
+def refusals_notice_key(*, organization_id: int, host_id: int) -> str:
+    return f"scheduling.booking-refusals.{organization_id}.{host_id}"
+
+
+def refusals_notice_builder(*, organization_id: int, host_id: int) -> Callable[[], Notice | None]:
+    return partial(_refusals_notice, organization_id, host_id)
+
+
+def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
+    refusal_audience_turn(organization_id=organization_id, host_id=host_id)
+    untold = refusal_audience(organization_id=organization_id, host_id=host_id).filter(
+        told_at__isnull=True
+    )
+    last_id = untold.order_by("-id").values_list("id", flat=True).first()
+    if last_id is None:
+        return None  # told already
+    summary = refusal_summary(untold.filter(id__lte=last_id))
+    organization = Organization.objects.get(pk=organization_id)
+    if host_id == ADMINS:
+        admins = Membership.objects.filter(
+            organization_id=organization_id, role=Membership.Role.ADMIN
+        )
+        recipients = list(admins.values_list("user__email", flat=True))
+    else:
+        recipients = [User.objects.get(pk=host_id).email]
+    context = {
+        "organization": organization,
+        "summary": summary,
+        "for_admins": host_id == ADMINS,
+        "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
+        "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Bookings refused on your booking pages ({organization.name})",
+        body=render_to_string("scheduling/email/bookings_refused.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        headers={ORGANIZATION_HEADER: str(organization_id)},
+    )
+    message.attach_alternative(
+        render_to_string("scheduling/email/bookings_refused.html", context), "text/html"
+    )
+
+    def told() -> None:
+        from slotlink.scheduling.tasks import booking_refusals_notice_send
+
+        refusal_audience_turn(organization_id=organization_id, host_id=host_id)
+        now = timezone.now()
+        untold.filter(id__lte=last_id).update(told_at=now)
+        if untold.exists():  # refused while this one was sent: told in an hour
+            enqueue_on_commit(
+                booking_refusals_notice_send.using(run_after=now + WINDOW),
+                organization_id,
+                host_id,
+            )
+
+    return Notice(message=message, told=told)

@@ -1,0 +1,139 @@
+"""Admitting a public booking, or refusing it for a block or a limit it would go past.
+
+`public_booking_admit` runs inside the booking's own transaction, after the host's lock:
+it takes the limits' turns (core/turns.py: the client address's, then the organization's,
+always in that order), counts the public bookings of the last hour, and raises
+BookingRefused past a limit. The booking then writes itself down (`public_booking_record`)
+in the same transaction, before the turns end: so bookings sent at once can't all pass on
+one count, and a booking refused for any other reason (the time was taken) counts for
+nothing, rolled back with it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from slotlink.core.turns import turn_take
+from slotlink.scheduling.limits.models import BookingBlock, LimitKind, PublicBooking
+from slotlink.scheduling.models import EventType
+
+WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who books on the public page: the client's address (None when it has none)."""
+
+    ip_address: str | None
+
+
+class BookingRefused(Exception):
+    """The booking was not made: `limit` says which limit (or block) refused it, and
+    `retry_at` when a try would pass that limit again (None for a block)."""
+
+    def __init__(self, limit: LimitKind, retry_at: datetime | None = None) -> None:
+        super().__init__(limit.value)
+        self.limit = limit
+        self.retry_at = retry_at
+
+    @property
+    def blocked(self) -> bool:
+        return self.retry_at is None
+
+
+def normalized_email(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
+def public_booking_admit(
+    *, event_type: EventType, invitee_email: str, requester: Requester, now: datetime
+) -> None:
+    """Raise BookingRefused if the organization blocked this address or email, or if this
+    booking would go past a limit; call inside the booking's transaction."""
+    address, email = requester.ip_address, normalized_email(invitee_email)
+    if address is not None:
+        turn_take(f"scheduling.booking-limits.address:{address}")
+    turn_take(f"scheduling.booking-limits.organization:{event_type.organization_id}")
+    _refuse_blocked(event_type.organization_id, address, email)
+    PublicBooking.objects.filter(created_at__lt=now - WINDOW).delete()
+    recent = PublicBooking.objects.filter(created_at__gte=now - WINDOW)
+    of_event_type = recent.filter(event_type_id=event_type.pk)
+    # A group session may fill within an hour: its event type's limits are at least that.
+    seats = event_type.seats_per_session if event_type.is_group else 0
+    limits: list[tuple[LimitKind, int, QuerySet[PublicBooking]]] = [
+        (
+            LimitKind.EMAIL,
+            settings.BOOKING_LIMIT_PER_EMAIL,
+            of_event_type.filter(invitee_email=email),
+        ),
+        (
+            LimitKind.EVENT_TYPE,
+            _at_least(settings.BOOKING_LIMIT_PER_EVENT_TYPE, seats),
+            of_event_type,
+        ),
+        (
+            LimitKind.ORGANIZATION,
+            _at_least(settings.BOOKING_LIMIT_PER_ORGANIZATION, seats),
+            recent.filter(organization_id=event_type.organization_id),
+        ),
+    ]
+    if address is not None:
+        limits.append(
+            (
+                LimitKind.ADDRESS,
+                settings.BOOKING_LIMIT_PER_ADDRESS,
+                recent.filter(ip_address=address),
+            )
+        )
+    passed_at = [
+        (again, kind)
+        for kind, allowed, rows in limits
+        if (again := _passes_again_at(rows, allowed)) is not None
+    ]
+    if passed_at:
+        retry_at, kind = max(passed_at)  # trying before the last of them is refused again
+        raise BookingRefused(kind, retry_at)
+
+
+def _at_least(limit: int, seats: int) -> int:
+    return max(limit, seats) if limit else 0
+
+
+def _refuse_blocked(organization_id: int, address: str | None, email: str) -> None:
+    blocks = BookingBlock.objects.filter(organization_id=organization_id)
+    if (
+        address is not None
+        and blocks.filter(kind=BookingBlock.Kind.ADDRESS, value=address).exists()
+    ):
+        raise BookingRefused(LimitKind.BLOCKED_ADDRESS)
+    if blocks.filter(kind=BookingBlock.Kind.EMAIL, value=email).exists():
+        raise BookingRefused(LimitKind.BLOCKED_EMAIL)
+
+
+def _passes_again_at(rows: QuerySet[PublicBooking], allowed: int) -> datetime | None:
+    """None while a booking is within `allowed` (0: no limit); else when enough of the
+    bookings counted have left the window for one more."""
+    if not allowed:
+        return None
+    count = rows.count()
+    if count < allowed:
+        return None
+    leaving: datetime = rows.order_by("created_at").values_list("created_at", flat=True)[
+        count - allowed
+    ]
+    return leaving + WINDOW
+
+
+def public_booking_record(
+    *, event_type: EventType, invitee_email: str, requester: Requester, now: datetime
+) -> None:
+    """Count a booking just made on the public page, in its transaction (see above)."""
+    PublicBooking.objects.create(
+        organization_id=event_type.organization_id,
+        event_type=event_type,
+        invitee_email=normalized_email(invitee_email),
+        ip_address=requester.ip_address,
+        created_at=now,
+    )
