@@ -345,3 +345,33 @@ def test_blocks_are_the_organizations_own(organization, host):
     assert "That isn't an internet address." in text(bad)
     assert organization.booking_blocks.count() == 1
     assert Client().get("/360/bookings/blocked").status_code == 302  # signed out: sign in
+
+
+def test_an_ipv6_client_counts_as_its_whole_64_network(organization, host, settings):
+    """A client with IPv6 has a /64 of addresses to take a new one from for each booking:
+    they count as one address, and blocking one of them blocks its /64. An IPv4 address
+    mapped into IPv6 counts as itself."""
+    settings.BOOKING_LIMIT_PER_ADDRESS = 2
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 6)
+    answers = [
+        post_booking(
+            event_type, start, email=f"victim{i}@example.test", address=f"2001:db8:1:2::{i}"
+        )
+        for i, start in enumerate(starts[:3])
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    neighbour = post_booking(
+        event_type, starts[2], email="victim3@example.test", address="2001:db8:1:3::1"
+    )
+    assert neighbour.status_code == 302
+    mapped = post_booking(
+        event_type, starts[3], email="victim4@example.test", address="::ffff:192.0.2.5"
+    )
+    assert mapped.status_code == 302
+    assert PublicBooking.objects.filter(ip_address="192.0.2.5").count() == 1
+    signed_in(host).post("/360/bookings/blocked", {"kind": "address", "value": "2001:db8:1:3::99"})
+    blocked = post_booking(
+        event_type, starts[4], email="victim5@example.test", address="2001:db8:1:3:ffff::7"
+    )
+    assert blocked.status_code == 403

@@ -6,6 +6,7 @@ from django.core.validators import validate_email, validate_ipv46_address
 
 from slotlink.core.text import HiddenControlsRefused
 from slotlink.scheduling.limits.models import BookingBlock
+from slotlink.scheduling.limits.services import address_counted
 
 BAD_ADDRESS = "That isn't an internet address. Copy it from the list of refused bookings."
 BAD_EMAIL = "That isn't an email address."
@@ -23,6 +24,8 @@ class BookingBlockForm(HiddenControlsRefused, forms.Form):
                 validate_ipv46_address(value)
             except ValidationError:
                 self.add_error("value", BAD_ADDRESS)
+            else:
+                value = address_counted(value) or value  # an IPv6 address: its /64
         elif kind == BookingBlock.Kind.EMAIL:
             value = value.lower()
             try:

@@ -9,6 +9,7 @@ one count, and a booking refused for any other reason (the time was taken) count
 nothing, rolled back with it.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,9 +25,24 @@ WINDOW = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Requester:
-    """Who books on the public page: the client's address (None when it has none)."""
+    """Who books on the public page: the client's address as the limits count it
+    (`address_counted`), None when it has none."""
 
     ip_address: str | None
+
+
+def address_counted(address: str | None) -> str | None:
+    """The address the limits and blocks count: an IPv6 address stands for its /64, since
+    one customer is handed at least that many (it could otherwise take a new address for
+    each booking); an IPv4 address, mapped into IPv6 or not, for itself."""
+    if address is None:
+        return None
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+    return str(ip)
 
 
 class BookingRefused(Exception):

@@ -15,7 +15,7 @@ from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
 from slotlink.scheduling.booking_forms import BookingForm
 from slotlink.scheduling.limits.refusals import booking_refusal_record
-from slotlink.scheduling.limits.services import BookingRefused, Requester
+from slotlink.scheduling.limits.services import BookingRefused, Requester, address_counted
 from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
@@ -73,7 +73,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
     refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        requester = Requester(ip_address=client_address(request))
+        requester = Requester(ip_address=address_counted(client_address(request)))
         try:
             booking = booking_create(
                 event_type=event_type,
