@@ -113,7 +113,7 @@ def page_section(runs: list[Run], *, machine: str, started_at: float, quick: boo
         "",
         f"Run {when}{' with `--quick`' if quick else ''}, {total / 60:.0f} minutes in all, "
         f"every benchmark in turn on one machine: {machine}. "
-        "Reproduce it all with `make bench` (20-30 minutes; `make bench "
+        "Reproduce it all with `make bench` (30-40 minutes; `make bench "
         "BENCH_ARGS=--quick` for shorter runs), or one benchmark with its command below. The "
         "sections after this one say what each benchmark does and how to read it.",
         "",
