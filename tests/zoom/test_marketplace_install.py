@@ -10,6 +10,7 @@ from django.test import Client
 
 from slotlink.zoom.models import ZoomConnection, ZoomUser
 from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.zoom.test_callbacks import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +47,15 @@ def test_a_signed_in_admin_confirms_a_marketplace_install_and_chooses_shared(
 def test_a_signed_out_person_signs_in_first_and_then_continues(
     zoom: ZoomSandbox, zoom_on, member_membership
 ):
-    """Arriving signed out, the person is sent to sign in and comes back to the same
-    callback, code included."""
+    """Arriving signed out, the person is sent to sign in; Zoom's answer waits in their
+    session (the sign-in URL names only where), and signing in continues with it."""
     redirect = zoom.marketplace_install(zoom.create_user()["id"])
     browser = Client()
     response = browser.get(callback_path(redirect))
     assert response.status_code == 302
-    assert response["Location"].startswith("/signin?next=")
-    assert "code%3D" in response["Location"]
-    browser.force_login(member_membership.user)
-    confirm = browser.get(callback_path(redirect))
+    assert response["Location"].startswith("/signin?next=/360/integrations/zoom/callback/resume/")
+    assert "code" not in response["Location"]
+    confirm = browser.get(sign_in(browser, response["Location"], member_membership.user.email))
     page = browser.get(confirm["Location"]).content.decode()
     assert "your own Zoom" in page
     assert "A shared org account" not in page

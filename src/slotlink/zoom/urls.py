@@ -15,6 +15,11 @@ urlpatterns = [
     path("360/integrations/zoom/connect", connect.connect, name="zoom-connect"),
     path("360/integrations/zoom/callback", connect.callback, name="zoom-callback"),
     path(
+        "360/integrations/zoom/callback/resume/<str:hold_id>",
+        connect.callback_resume,
+        name="zoom-callback-resume",
+    ),
+    path(
         "360/integrations/zoom/confirm/<int:authorization_id>",
         connect.confirm,
         name="zoom-confirm",

@@ -59,3 +59,19 @@ class ZoomAuthorization(models.Model):
 
     def __str__(self) -> str:
         return f"Zoom authorization by {self.user} ({self.role or 'role to choose'})"
+
+
+class ZoomCodeArrival(models.Model):
+    """A code Zoom sent back, and the browser that brought it (callbacks.py).
+
+    The first browser to bring a code owns it: the same code from any other browser (a
+    URL copied from a log, a Referer, a chat) is refused before it is exchanged. Digests
+    only: the code itself is a secret, and the browser's id is one too.
+    """
+
+    code_digest = models.CharField(max_length=64, unique=True)
+    browser_digest = models.CharField(max_length=64)
+    arrived_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Zoom code brought at {self.arrived_at:%Y-%m-%d %H:%M}"

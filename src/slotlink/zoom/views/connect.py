@@ -1,13 +1,17 @@
 """Connecting and disconnecting Zoom accounts: Connect buttons, Zoom's return, confirmations."""
 
 import logging
+from collections.abc import Callable, Mapping
+from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.accounts.access import ACCESS_ATTRIBUTE, MemberRequest, member_required
 from slotlink.zoom import selectors
 from slotlink.zoom.authorization import (
     AuthorizationProblem,
@@ -20,6 +24,12 @@ from slotlink.zoom.authorization import (
     pending_authorization,
 )
 from slotlink.zoom.authorization_refusals import WrongZoomAccount
+from slotlink.zoom.callbacks import (
+    CALLBACK_PARAMETERS,
+    callback_hold,
+    callback_take,
+    code_arrival_claim,
+)
 from slotlink.zoom.connections import zoom_connection_disconnect
 from slotlink.zoom.models import ZoomConnection
 from slotlink.zoom.views.pages import zoom_enabled_required, zoom_sign_out_url
@@ -90,19 +100,60 @@ def reconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
     return _go_to_zoom(request, connection.role, reconnection=connection)
 
 
-@member_required
+def _held_until_signed_in(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """member_required, except that a signed-out browser's answer from Zoom waits in its
+    session, and the browser is sent to sign in with a `next=` that names only where it
+    waits: the code and state never travel in a URL again (callbacks.py)."""
+    as_member = member_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            return as_member(request)
+        params = {k: request.GET[k] for k in CALLBACK_PARAMETERS if k in request.GET}
+        if not params:
+            return redirect_to_login(reverse("zoom"))
+        hold_id = callback_hold(session=request.session, params=params)
+        return redirect_to_login(reverse("zoom-callback-resume", args=[hold_id]))
+
+    setattr(wrapped, ACCESS_ATTRIBUTE, "member")
+    return wrapped
+
+
+@_held_until_signed_in
 @require_GET
 @zoom_enabled_required
 def callback(request: MemberRequest) -> HttpResponse:
     """Where Zoom sends the browser back, with `code` (and `state`, unless the install was
     started from the Zoom Marketplace), or with an error."""
-    code = request.GET.get("code", "")
-    if request.GET.get("error") or not code:
-        return _zoom_said_no(request)
+    return _zoom_returned(request, request.GET)
+
+
+@member_required
+@require_GET
+@zoom_enabled_required
+def callback_resume(request: MemberRequest, hold_id: str) -> HttpResponse:
+    """After signing in: the answer from Zoom this browser brought while signed out."""
     try:
-        if "state" in request.GET:
+        params = callback_take(session=request.session, hold_id=hold_id)
+    except AuthorizationProblem as problem:
+        return _problem(request, problem.message)
+    return _zoom_returned(request, params)
+
+
+def _zoom_returned(request: MemberRequest, params: Mapping[str, str]) -> HttpResponse:
+    code = params.get("code", "")
+    if params.get("error") or not code:
+        return _zoom_said_no(request, params)
+    try:
+        # Before the state is spent or the code exchanged: another browser's code is
+        # refused with neither (a leaked callback URL pasted elsewhere).
+        code_arrival_claim(code=code, session=request.session)
+        if "state" in params:
             result = authorization_complete(
-                state=request.GET["state"],
+                state=params["state"],
                 code=code,
                 membership=request.membership,
                 session_key=_session_key(request),
@@ -126,21 +177,21 @@ def callback(request: MemberRequest) -> HttpResponse:
     return redirect("integrations")
 
 
-def _zoom_said_no(request: MemberRequest) -> HttpResponse:
+def _zoom_said_no(request: MemberRequest, params: Mapping[str, str]) -> HttpResponse:
     """Zoom sent the browser back without a code. Its own words (`error_description`) go
     to the log, not the page: the page says what happened in ours, and what to do."""
-    error = request.GET.get("error", "")
+    error = params.get("error", "")
     log.info(
         "zoom.authorization.refused error=%r description=%r",
         error[:ZOOM_WORDS_LIMIT],
-        request.GET.get("error_description", "")[:ZOOM_WORDS_LIMIT],
+        params.get("error_description", "")[:ZOOM_WORDS_LIMIT],
     )
     if error != DECLINED:
         return render(request, "zoom/cannot_authorize.html", status=400)
     trip = None
-    if request.GET.get("state"):
+    if params.get("state"):
         trip = authorization_declined(
-            state=request.GET["state"],
+            state=params["state"],
             membership=request.membership,
             session_key=_session_key(request),
         )
