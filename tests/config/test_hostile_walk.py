@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from slotlink.accounts.access import ACCESS_ATTRIBUTE
 from slotlink.accounts.invitations import invitation_create
 from slotlink.accounts.models import Membership, User
+from slotlink.scheduling.limits.blocks import booking_block_add
 from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tokens import token_mint
 from slotlink.scheduling.views.public import CONFIRMATION_SALT
@@ -196,6 +197,10 @@ def world(db) -> World:
         ids.setdefault("booking_id", []).append(str(booking.id))
         assert seat.session_id is not None
         ids.setdefault("session_id", []).append(str(seat.session_id))
+        block = booking_block_add(
+            organization_id=organization.pk, kind="address", value="203.0.113.9", by=admin.user
+        )
+        ids.setdefault("block_id", []).append(str(block.id))
         slugs["organization_slug"].append(organization.slug)
         slugs["slug"].append(one_on_one.slug)
         if name == "Acme":

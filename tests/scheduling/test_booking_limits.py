@@ -12,6 +12,7 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
+from prometheus_client import REGISTRY
 
 from slotlink.scheduling.limits.models import PublicBooking
 from slotlink.scheduling.models import Booking, BookingToken, EventType, LocationKind
@@ -38,6 +39,10 @@ def post_booking(event_type: EventType, start, *, email: str, address: str = ATT
     )
 
 
+def refused_counted(limit: str) -> float:
+    return REGISTRY.get_sample_value("slotlink_bookings_refused_total", {"limit": limit}) or 0.0
+
+
 def text(response) -> str:
     return unescape(response.content.decode())
 
@@ -56,6 +61,7 @@ def test_a_flood_from_one_address_books_the_limit_and_the_rest_change_nothing(
     a 429 that says why and when to try again: no booking, no email, no Zoom meeting."""
     event_type = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
     starts = next_free_starts(event_type, 40)
+    counted_before = refused_counted("address")
     answers = [
         post_booking(event_type, start, email=f"victim{i}@example.test")
         for i, start in enumerate(starts)
@@ -73,6 +79,7 @@ def test_a_flood_from_one_address_books_the_limit_and_the_rest_change_nothing(
     assert "Please try again in about 60 minutes." in page
     assert event_type.title in page  # the booking page's own layout, with its summary
     assert 3590 <= int(refused["Retry-After"]) <= 3600
+    assert refused_counted("address") - counted_before == 30  # slotlink_bookings_refused_total
 
 
 def test_the_address_limit_counts_only_that_address_and_only_for_an_hour(
