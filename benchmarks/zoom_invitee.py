@@ -3,10 +3,11 @@ answer until the join link shows on the confirmation page.
 
 Starts `python -m slotlink run` itself (the supervisor `make run` starts: gunicorn, the
 niced task worker, the scheduler and the sandbox with its state file, demo data, emails
-into the demo's outbox) in a fresh data directory, on SQLite or the PostgreSQL database of
-`--database-url`. Then, through the product's services, an organization with Zoom on and a
-host whose own Zoom is connected (tokens the sandbox issued), with a 15-minute Zoom event
-type; the sandbox answers every Zoom call `--latency-ms` late (2 s).
+into the demo's outbox, or with `--mail-to-files` noted in files as zoom_mailbox.py does)
+in a fresh data directory, on SQLite or the PostgreSQL database of `--database-url`. Then,
+through the product's services, an organization with Zoom on and hosts whose own Zoom is
+connected (tokens the sandbox issued; Pro, or `--zoom-plan business`), each with a
+15-minute Zoom event type; the sandbox answers every Zoom call `--latency-ms` late (2 s).
 
 Each booking is made as a browser makes it: GET the booking page, POST the form, follow
 the redirect to the confirmation page, then ask for that page again as the page's own htmx
@@ -310,8 +311,9 @@ def step_lines(name: str, table: dict[str, list[float]]) -> list[Line]:
 def measure(args: argparse.Namespace, data_dir: Path, database_url: str) -> list[Line]:
     web_port, sandbox_port = free_port(), free_port()
     configure_environment(str(data_dir), database_url, web_port, sandbox_port)
-    for name in ("EMAIL_BACKEND", "BENCH_MAIL_DIR"):  # `make run`'s own: the demo's outbox
-        os.environ.pop(name, None)
+    if not args.mail_to_files:  # `make run`'s own: the demo's outbox
+        for name in ("EMAIL_BACKEND", "BENCH_MAIL_DIR"):
+            os.environ.pop(name, None)
     if args.zoom_plan == "business":  # Zoom's Business+ limits (REFERENCE §5), paced to
         os.environ["ZOOM_RATE_LIMITS"] = "light=80,medium=60"
     process = start_run(data_dir, web_port, sandbox_port)
@@ -388,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the hosts' Zoom plan; business also paces to its limits (ZOOM_RATE_LIMITS)",
     )
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between rounds")
+    parser.add_argument(
+        "--mail-to-files",
+        action="store_true",
+        help="emails noted in files (zoom_mailbox.py), not parsed into the demo's outbox",
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the data (and run.log) in DIR")
     results.json_option(parser)
     args = parser.parse_args(argv)
