@@ -1,8 +1,10 @@
 """`create_app`: the sandbox's routes, middleware and lifecycle in one Starlette app.
 
-Middleware order matters: the request log is outermost so it sees what faults did to a
-request; faults come next so an outage or a dropped response hits the real handlers. The
-control API's JSON-only check touches only `/_sandbox/`, which the other two leave alone.
+Middleware order matters: the Host check is outermost, so a request under a name that is
+not this machine's (hosts.py) reaches nothing; the request log comes next so it sees what
+faults did to a request; faults come next so an outage or a dropped response hits the
+real handlers. The control API's JSON-only check touches only `/_sandbox/`, which the
+other two leave alone.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from slotlink.sandbox.config import SandboxConfig
 from slotlink.sandbox.control_input import JsonOnlyControlMiddleware
 from slotlink.sandbox.errors import OAuthError, ZoomError, oauth_error_response, zoom_error_response
 from slotlink.sandbox.faults import FaultsMiddleware
+from slotlink.sandbox.hosts import LocalHostsOnlyMiddleware
 from slotlink.sandbox.requestlog import RequestLogMiddleware
 from slotlink.sandbox.runtime import Sandbox
 
@@ -194,9 +197,15 @@ def create_app(config: SandboxConfig) -> Starlette:
         finally:
             await sandbox.stop()
 
+    host_check = (
+        []
+        if config.allow_remote
+        else [Middleware(LocalHostsOnlyMiddleware, public_url=config.public_url)]
+    )
     app = Starlette(
         routes=[*API_ROUTES, *OAUTH_ROUTES, *PAGE_ROUTES, *CONTROL_ROUTES],
         middleware=[
+            *host_check,
             Middleware(RequestLogMiddleware, log=sandbox.request_log),
             Middleware(
                 FaultsMiddleware,

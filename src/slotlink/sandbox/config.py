@@ -29,6 +29,7 @@ CLASSIC_DEFAULT_SCOPES = (
     "webinar:read webinar:write report:read:admin"
 )
 DEFAULT_SCOPES_BY_STYLE = {"granular": DEFAULT_SCOPES, "classic": CLASSIC_DEFAULT_SCOPES}
+SWITCH_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class SandboxConfig:
     request_log_limit: int = 10_000
     # How long a "timeout" fault holds a request when the client never gives up.
     hang_seconds: float = 120.0
+    # Answer to any Host name (hosts.py), and listen beyond loopback (server.py).
+    allow_remote: bool = False
 
     @classmethod
     def from_env(
@@ -145,8 +148,12 @@ class SandboxConfig:
             ),
         )
         path = state_file if state_file is not None else env.get("SANDBOX_STATE_FILE", "")
+        allow_remote = text("SANDBOX_ALLOW_REMOTE", "0").lower()
+        if allow_remote not in SWITCH_VALUES:
+            raise ValueError(f"SANDBOX_ALLOW_REMOTE must be 1 or 0, not {allow_remote}.")
         return cls(
             app=app,
             state_file=Path(path) if path else None,
             public_url=text("SANDBOX_PUBLIC_URL", "") or None,
+            allow_remote=SWITCH_VALUES[allow_remote],
         )

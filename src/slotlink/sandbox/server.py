@@ -3,24 +3,27 @@
 Settings come from the environment the product also reads (ZOOM_CLIENT_ID,
 ZOOM_CLIENT_SECRET, ZOOM_REDIRECT_URI, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_WEBHOOK_URL) plus
 the sandbox's own (SANDBOX_PORT, SANDBOX_STATE_FILE, SANDBOX_APP_NAME,
-SANDBOX_ACCESS_TOKEN_TTL, SANDBOX_WEBHOOK_RETRY_SCALE, SANDBOX_PUBLIC_URL).
+SANDBOX_ACCESS_TOKEN_TTL, SANDBOX_WEBHOOK_RETRY_SCALE, SANDBOX_PUBLIC_URL,
+SANDBOX_ALLOW_REMOTE).
 
-It listens on this machine only unless told `--allow-remote`: nothing in the sandbox asks
-who is calling, so whoever can reach it can drive its control API.
+It listens on this machine only, and answers only to this machine's names (hosts.py),
+unless told `--allow-remote` (or SANDBOX_ALLOW_REMOTE=1): nothing in the sandbox asks who
+is calling, so whoever can reach it can drive its control API.
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import sys
+from dataclasses import replace
 
 import uvicorn
 
 from slotlink.sandbox.app import create_app
 from slotlink.sandbox.config import SandboxConfig
+from slotlink.sandbox.hosts import is_loopback
 
 log = logging.getLogger("slotlink.sandbox")
 
@@ -37,7 +40,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow a --host other machines can reach (the sandbox has no authentication)",
+        help="allow a --host other machines can reach, and any Host name in requests (the "
+        "sandbox has no authentication; default: SANDBOX_ALLOW_REMOTE)",
     )
     parser.add_argument(
         "--port",
@@ -58,18 +62,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name other than localhost may resolve to anything
-
-
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    if not args.allow_remote and not is_loopback(args.host):
+    config = SandboxConfig.from_env(state_file=args.state_file or "")
+    if args.allow_remote:
+        config = replace(config, allow_remote=True)
+    if not config.allow_remote and not is_loopback(args.host):
         print(
             f"slotlink sandbox: not listening on {args.host}. The sandbox checks no one's "
             "identity: anyone who can reach it could reset it, read the app's client secret "
@@ -82,15 +80,16 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    config = SandboxConfig.from_env(state_file=args.state_file or "")
     app = create_app(config)
     log.info(
-        "sandbox.starting url=http://%s:%d client_id=%s redirect_uri=%s state_file=%s",
+        "sandbox.starting url=http://%s:%d client_id=%s redirect_uri=%s state_file=%s "
+        "allow_remote=%s",
         args.host,
         args.port,
         config.app.client_id,
         config.app.redirect_uri,
         config.state_file,
+        config.allow_remote,
     )
     uvicorn.run(
         app,
