@@ -382,3 +382,22 @@ def test_an_ipv6_client_counts_as_its_whole_64_network(organization, host, setti
         event_type, starts[4], email="victim5@example.test", address="2001:db8:1:3:ffff::7"
     )
     assert blocked.status_code == 403
+
+
+def test_behind_a_proxy_each_client_is_counted_not_the_proxy(organization, host, settings):
+    """Behind the TLS proxy every request comes from the proxy: the limit counts the client
+    the proxy names last in X-Forwarded-For, whatever a client forged before it."""
+    settings.BEHIND_TLS_PROXY = True
+    settings.BOOKING_LIMIT_PER_ADDRESS = 1
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 3)
+    url = f"/book/{organization.slug}/{event_type.slug}"
+
+    def via_proxy(start, email: str, forwarded: str) -> int:
+        client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        data = {"start": start.isoformat(), "time_zone": "UTC", "name": "Ivy", "email": email}
+        return client.post(url, {**data, "phone": "+1 212 555 0100"}, secure=True).status_code
+
+    assert via_proxy(starts[0], "one@example.test", "198.51.100.1") == 302
+    assert via_proxy(starts[1], "two@example.test", "198.51.100.2") == 302
+    assert via_proxy(starts[2], "three@example.test", "192.0.2.200, 198.51.100.1") == 429
