@@ -35,6 +35,13 @@ def exchange(zoom_sandbox: ZoomSandbox, **form: str) -> httpx.Response:
     )
 
 
+def exchange_with_form_credentials(zoom_sandbox: ZoomSandbox, **form: str) -> httpx.Response:
+    """A token request carrying the client's id and secret as form fields
+    (client_secret_post) rather than HTTP Basic."""
+    client = {"client_id": zoom_sandbox.client_id, "client_secret": zoom_sandbox.client_secret}
+    return httpx.post(zoom_sandbox.token_url, data={**client, **form})
+
+
 def get_code(zoom_sandbox: ZoomSandbox, user: dict, **extra: str) -> str:
     with zoom_sandbox.browser() as browser:
         location = zoom_sandbox.authorize(

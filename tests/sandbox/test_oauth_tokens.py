@@ -11,7 +11,12 @@ from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
 
 from tests.fixtures.zoom_sandbox import ZoomSandbox
-from tests.sandbox.oauth_helpers import REDIRECT_URI, exchange, get_code
+from tests.sandbox.oauth_helpers import (
+    REDIRECT_URI,
+    exchange,
+    exchange_with_form_credentials,
+    get_code,
+)
 
 
 def test_authlib_completes_code_flow_with_pkce_and_refreshes(configured: ZoomSandbox) -> None:
@@ -348,14 +353,8 @@ def test_client_credentials_may_come_as_form_fields(configured: ZoomSandbox) -> 
     user = configured.create_user()
     code = get_code(configured, user)
     client = {"client_id": configured.client_id, "client_secret": configured.client_secret}
-    tokens = httpx.post(
-        configured.token_url,
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT_URI,
-            **client,
-        },
+    tokens = exchange_with_form_credentials(
+        configured, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
     )
     assert tokens.status_code == 200, tokens.text
     wrong = httpx.post(

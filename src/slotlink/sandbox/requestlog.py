@@ -3,7 +3,7 @@
 Tests and the demo read it at `GET /_sandbox/requests` to see exactly what the product
 sent and what "Zoom" answered, how long it took and what faults did to it (including the
 latency they added). Bodies are kept raw and decoded only when read, so logging costs the
-hot path next to nothing.
+hot path next to nothing; what is read has every secret's value redacted (redaction.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from slotlink.sandbox import times
 from slotlink.sandbox.faults import CONTROL_PREFIX
+from slotlink.sandbox.redaction import redact, redact_text
 
 TEXT_LIMIT = 4000
 
@@ -43,7 +44,7 @@ class Entry:
             "at": times.iso_ms(self.at),
             "method": self.method,
             "path": self.path,
-            "query": dict(parse_qsl(self.query, keep_blank_values=True)),
+            "query": redact(dict(parse_qsl(self.query, keep_blank_values=True))),
             "status": self.status,
             "request_body": _decode(self.request_body, self.request_type),
             "response_body": _decode(self.response_body, self.response_type),
@@ -146,9 +147,11 @@ def _decode(raw: bytes, content_type: str) -> Any:
     text = raw.decode("utf-8", errors="replace")
     if "json" in content_type:
         try:
-            return json.loads(text)
+            return redact(json.loads(text))
         except ValueError:
-            return text
-    if "x-www-form-urlencoded" in content_type:
-        return dict(parse_qsl(text, keep_blank_values=True))
+            pass
+    elif "x-www-form-urlencoded" in content_type:
+        return redact(dict(parse_qsl(text, keep_blank_values=True)))
+    # Redacted whole: cut first, a secret could lose the name that marks it.
+    text = redact_text(text)
     return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "…"
