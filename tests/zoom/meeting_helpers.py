@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.test import Client
 from slotlink.accounts.models import Membership, User
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
+from slotlink.zoom.meetings.drift import MARKER_PREFIX
 from slotlink.zoom.models import ZoomConnection, ZoomMeeting
 from tests.fixtures.task_queue import run_ready_tasks
 from tests.fixtures.zoom_sandbox import ZoomSandbox
@@ -116,12 +118,31 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def an_invitee(index: int) -> dict[str, str]:
+    """The `index`th invitee of a soak, with their own name: it is in the topic of their
+    meeting, by which the count finds each booking's meeting in Zoom."""
+    return {"email": f"i{index}@example.test", "name": f"Invitee {index}"}
+
+
+def marker_of(item: dict[str, Any]) -> str:
+    """The create marker slotlink wrote into a Zoom meeting's agenda ("" if none)."""
+    found = re.search(re.escape(MARKER_PREFIX) + r"(\w+)", str(item.get("agenda") or ""))
+    return found.group(1) if found else ""
+
+
 def assert_zoom_has_exactly_the_booked_meetings(zoom: ZoomSandbox) -> None:
     """Zoom's meetings are exactly those the live bookings want, each once and at its time:
-    no duplicate, no orphan, none missing; a cancelled one-on-one booking has none."""
-    in_zoom = [m for user in zoom.control.get("/users").json() for m in zoom.meetings(user["id"])]
+    no duplicate, no orphan, none missing; a cancelled one-on-one booking has none.
+
+    Counted in Zoom's own state, not only by the ids slotlink stored: every meeting in Zoom
+    carries the marker of the one create that made it, no marker twice; and each booking's
+    meeting is found in Zoom by its topic (the invitee's name; a group session's title and
+    start), once for a live booking, never for a cancelled one-on-one booking."""
+    in_zoom = zoom.meetings()
     by_id = {m["id"]: m for m in in_zoom}
-    assert not [i for i, n in Counter(m["id"] for m in in_zoom).items() if n > 1]
+    markers = Counter(marker_of(m) for m in in_zoom)
+    assert markers[""] == 0, "a meeting in Zoom that slotlink's create did not make"
+    assert [marker for marker, n in markers.items() if n > 1] == [], "one create, two meetings"
     wanted: dict[int, set[str]] = {}
     for booking in Booking.objects.filter(status=Booking.Status.CONFIRMED):
         meeting = ZoomMeeting.objects.get(bookings__booking_id=booking.id)
@@ -130,6 +151,30 @@ def assert_zoom_has_exactly_the_booked_meetings(zoom: ZoomSandbox) -> None:
         wanted.setdefault(meeting.zoom_meeting_id, set()).add(str(booking.id))
     orphans = set(by_id) - set(wanted)
     assert orphans == set(), [by_id[i]["agenda"] for i in orphans]
-    cancelled = Booking.objects.filter(status=Booking.Status.CANCELLED, session__isnull=True)
-    for booking in cancelled:
-        assert ZoomMeeting.objects.get(booking_id=booking.id).zoom_meeting_id is None
+    _assert_each_booking_once_in_zoom(in_zoom)
+
+
+def _assert_each_booking_once_in_zoom(in_zoom: list[dict[str, Any]]) -> None:
+    """Each booking's meeting, looked for in Zoom by what the booking put in it: a live
+    booking's exactly once, a cancelled one-on-one booking's never, a group session's once
+    while any of its seats is live and never after."""
+    group = set(
+        ZoomMeeting.objects.filter(group_session_id__isnull=False).values_list("topic", flat=True)
+    )
+    copies = Counter((m["topic"], m["start_time"] if m["topic"] in group else "") for m in in_zoom)
+    one_on_one = dict(
+        ZoomMeeting.objects.filter(booking_id__isnull=False).values_list("booking_id", "topic")
+    )
+    assert len(set(one_on_one.values())) == len(one_on_one), "give each invitee their own name"
+    live_sessions: dict[int, bool] = {}
+    for booking in Booking.objects.all():
+        live = booking.status == Booking.Status.CONFIRMED
+        if booking.session_id is None:
+            topic = one_on_one[booking.id]
+            assert copies[(topic, "")] == (1 if live else 0), (booking.id, topic, live)
+        else:
+            live_sessions[booking.session_id] = live_sessions.get(booking.session_id) or live
+    for session_id, live in live_sessions.items():
+        meeting = ZoomMeeting.objects.get(group_session_id=session_id)
+        found = copies[(meeting.topic, utc(meeting.start))]
+        assert found == (1 if live else 0), (session_id, meeting.topic, live)

@@ -32,6 +32,7 @@ from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
 from tests.zoom.factories import connected
 from tests.zoom.meeting_helpers import (
+    an_invitee,
     assert_zoom_has_exactly_the_booked_meetings,
     cancel,
     reschedule,
@@ -158,7 +159,7 @@ def test_three_workers_one_killed_mid_create_leave_exactly_the_booked_meetings(
         by_name = {worker.name: worker for worker in running}
         for index in range(BOOKINGS):
             event_type = rng.choice(event_types)
-            bookings.append(book(event_type, a_start(event_type), email=f"i{index}@example.test"))
+            bookings.append(book(event_type, a_start(event_type), **an_invitee(index)))
             roll = rng.random()
             victim = rng.choice(bookings)
             victim.refresh_from_db()
@@ -191,7 +192,7 @@ def test_three_workers_one_killed_mid_create_leave_exactly_the_booked_meetings(
     finished = orphan_tasks.filter(status="SUCCESSFUL").exclude(worker_ids__contains=[dead_worker])
     assert finished.exists()
     meeting = ZoomMeeting.objects.get(pk=orphaned_meeting)
-    assert meeting.state in ("synced", "unrouted")
+    assert meeting.state == "synced"
     assert meeting.lease_owner == ""
     # Rows the dead worker left RUNNING are harmless: each one's meeting is in line; and
     # once the worker has been silent long enough they go back in the queue, its alone.
@@ -210,7 +211,9 @@ def test_three_workers_one_killed_mid_create_leave_exactly_the_booked_meetings(
     assert {ids[-1] for ids in after_kill} - {dead_worker}
 
     # No meeting's calls overlap in time: one sync at a time, across all three workers.
-    for meeting_id, calls in zoom_calls_by_meeting(zoom).items():
+    by_meeting = zoom_calls_by_meeting(zoom)
+    assert len(by_meeting) >= len(zoom.meetings())  # each meeting in Zoom had its calls read
+    for meeting_id, calls in by_meeting.items():
         calls.sort()
         for earlier, later in pairwise(calls):
             assert earlier[1] <= later[0], (meeting_id, earlier, later)

@@ -9,23 +9,67 @@ import contextlib
 import os
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 
 from slotlink.scheduling.models import Booking
 from slotlink.scheduling.services.bookings import SlotUnavailable
-from slotlink.zoom.models import SyncLogEntry, ZoomRegistrant, ZoomRollout, ZoomWebinar
+from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
+from slotlink.zoom.models import (
+    SyncLogEntry,
+    ZoomRegistrant,
+    ZoomRollout,
+    ZoomUser,
+    ZoomWebinar,
+)
 from tests.factories import make_member
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
 from tests.zoom.factories import connected
-from tests.zoom.meeting_helpers import cancel, drain, reschedule
+from tests.zoom.meeting_helpers import cancel, drain, marker_of, reschedule
 from tests.zoom.test_webinars import webinar_event_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BOOKINGS = int(os.environ.get("SLOTLINK_WEBINAR_SOAK_BOOKINGS", "120"))
 SEED = 20261130
+
+
+def zoom_state(zoom: ZoomSandbox) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    return [(w, zoom.registrants(w["id"])) for w in zoom.webinars()]
+
+
+def assert_zoom_has_exactly_the_booked_registrations(zoom: ZoomSandbox) -> None:
+    """Every webinar in Zoom is a session's, made by one create (its marker once); each live
+    booking is registered and approved in its own session's webinar and in no other, with
+    the link slotlink stored; nobody else is approved (a cancelled booking's registration is
+    cancelled, or was never made). Zoom keeps one registrant per email in a webinar (the
+    same email again gets the same registration back), so "once" is counted across
+    webinars: by booking, as the (session, email) pairs approved in Zoom."""
+    in_zoom = {w["id"]: w for w in zoom.webinars()}
+    markers = Counter(marker_of(w) for w in in_zoom.values())
+    assert markers[""] == 0, "a webinar in Zoom that slotlink's create did not make"
+    assert [marker for marker, n in markers.items() if n > 1] == [], "one create, two webinars"
+    session_of = dict(
+        ZoomWebinar.objects.filter(zoom_webinar_id__in=in_zoom).values_list(
+            "zoom_webinar_id", "group_session_id"
+        )
+    )
+    assert set(in_zoom) == set(session_of), "a webinar in Zoom that no session owns"
+    assert len(set(session_of.values())) == len(session_of), "a session with two webinars"
+    approved = {
+        (session_of[webinar_id], registrant["email"]): registrant["join_url"]
+        for webinar_id in in_zoom
+        for registrant in zoom.registrants(webinar_id)
+        if registrant["status"] == "approved"
+    }
+    live = Booking.objects.filter(status=Booking.Status.CONFIRMED)
+    wanted = {(b.session_id, b.invitee_email): b for b in live}
+    assert set(approved) == set(wanted)
+    for key, booking in wanted.items():
+        registrant = ZoomRegistrant.objects.get(booking_id=booking.id, live=True)
+        assert approved[key] == registrant.join_url, booking.id
 
 
 def test_group_bookings_under_faults_end_with_exactly_the_right_registrants(
@@ -73,39 +117,22 @@ def test_group_bookings_under_faults_end_with_exactly_the_right_registrants(
         list(ZoomWebinar.objects.exclude(state="synced").values_list("id", "state", "problem"))
         == []
     )
-
-    in_zoom = {
-        w["id"]: w for user in zoom.control.get("/users").json() for w in zoom.webinars(user["id"])
-    }
-    approved: dict[int, list[dict]] = {
-        webinar_id: [r for r in zoom.registrants(webinar_id) if r["status"] == "approved"]
-        for webinar_id in in_zoom
-    }
-    for webinar_id, registrants in approved.items():
-        counts = Counter(r["email"] for r in registrants)
-        assert [e for e, n in counts.items() if n > 1] == [], f"duplicates in {webinar_id}"
+    # Counted before any reconcile: the sync alone must leave exactly these (the reconcile
+    # deletes webinars slotlink made that nothing wants, and would hide a duplicate).
     live = Booking.objects.filter(status=Booking.Status.CONFIRMED)
-    wanted = set()
-    for booking in live:
-        registrant = ZoomRegistrant.objects.select_related("webinar").get(
-            booking_id=booking.id, live=True
-        )
-        webinar = registrant.webinar
-        assert webinar.group_session_id == booking.session_id
-        assert webinar.zoom_webinar_id in in_zoom, f"missing webinar for {booking.id}"
-        theirs = [
-            r for r in approved[webinar.zoom_webinar_id] if r["email"] == booking.invitee_email
-        ]
-        assert len(theirs) == 1, booking.id
-        assert theirs[0]["join_url"] == registrant.join_url
-        wanted.add(webinar.zoom_webinar_id)
-    assert set(in_zoom) == wanted  # no orphan webinar
-    for booking in Booking.objects.filter(status=Booking.Status.CANCELLED):
-        for webinar_id, registrants in approved.items():
-            same = [r for r in registrants if r["email"] == booking.invitee_email]
-            session = ZoomWebinar.objects.filter(zoom_webinar_id=webinar_id).first()
-            if session is not None and session.group_session_id == booking.session_id:
-                assert same == [], f"cancelled booking {booking.id} still registered"
+    assert_zoom_has_exactly_the_booked_registrations(zoom)
+
+    # Then the hourly reconcile, once for every account, finds nothing to do: no orphan
+    # webinar to delete, none removed or moved in Zoom, no host to tell.
+    in_zoom = zoom_state(zoom)
+    before = SyncLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    accounts = list(ZoomUser.objects.values_list("id", "zoom_user_id"))
+    assert [zoom_user_reconcile(zoom_user_id=pk) for pk, _ in accounts] == [0] * len(accounts)
+    listed = SyncLogEntry.objects.filter(id__gt=before, action="webinar.list")
+    assert {(z, "ok") for _, z in accounts} == set(listed.values_list("zoom_user_id", "outcome"))
+    assert list(ZoomWebinar.objects.exclude(drift="").values_list("id", "drift")) == []
+    assert drain(rounds=200) == 0
+    assert zoom_state(zoom) == in_zoom
     assert live.count() > BOOKINGS // 3
     outcomes = Counter(SyncLogEntry.objects.values_list("outcome", flat=True))
     assert outcomes["unavailable"] > 5  # the faults really happened
