@@ -360,3 +360,13 @@ def test_the_django_admin_is_for_staff_only(member_membership):
     )
     assert b"match a staff account" in answer.content
     assert SignInFailure.objects.count() == 1
+
+
+def test_the_limits_are_settings(settings, member_membership):
+    """An operator sets how many wrong passwords are free and the longest wait
+    (SLOTLINK_SIGNIN_FREE_FAILURES, SLOTLINK_SIGNIN_MAX_WAIT_SECONDS)."""
+    settings.SIGN_IN_FREE_FAILURES = 1
+    settings.SIGN_IN_MAX_WAIT_SECONDS = 1
+    email = member_membership.user.email
+    wrong(email)
+    assert b"Try again in 1 second." in right(email).content

@@ -1,5 +1,6 @@
 """Forms for signing in and managing members."""
 
+import logging
 from typing import Any
 
 from django import forms
@@ -16,6 +17,8 @@ from slotlink.accounts.throttle import (
     sign_in_wait_message,
 )
 from slotlink.core.text import HiddenControlsRefused
+
+log = logging.getLogger("slotlink.accounts")
 
 
 class SignInForm(AuthenticationForm):
@@ -43,6 +46,12 @@ class SignInForm(AuthenticationForm):
         )
         if attempt.wait:
             # Checked before the password, so a waiting guesser learns nothing from trying.
+            log.warning(
+                "accounts.signin.throttled address=%s known_browser=%s wait=%s",
+                attempt.ip_address,
+                bool(attempt.device),
+                attempt.wait,
+            )
             raise ValidationError(sign_in_wait_message(attempt.wait), code="throttled")
         try:
             cleaned = super().clean()

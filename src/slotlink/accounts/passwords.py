@@ -54,14 +54,16 @@ THROTTLED = (
 def reset_request_allowed(*, email: str, ip_address: str | None, device: str = "") -> bool:
     since = timezone.now() - WINDOW
     recent = PasswordResetRequest.objects.filter(created_at__gte=since)
+    per_place = settings.RESET_LIMIT_PER_EMAIL_AND_ADDRESS
     if device:
         # The owner's own browser: only its own requests count, never a stranger's.
-        return recent.filter(email=email, device=device).count() < PER_EMAIL_AND_ADDRESS
-    if recent.filter(email=email, ip_address=ip_address, device="").count() >= (
-        PER_EMAIL_AND_ADDRESS
-    ):
+        return recent.filter(email=email, device=device).count() < per_place
+    if recent.filter(email=email, ip_address=ip_address, device="").count() >= per_place:
         return False
-    return ip_address is None or recent.filter(ip_address=ip_address).count() < PER_ADDRESS
+    return (
+        ip_address is None
+        or recent.filter(ip_address=ip_address).count() < settings.RESET_LIMIT_PER_ADDRESS
+    )
 
 
 def reset_request_record(*, email: str, ip_address: str | None, device: str = "") -> None:
@@ -89,6 +91,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         owner = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
         device = known_device(self.request, user_id=owner)
         if not reset_request_allowed(email=email, ip_address=address, device=device):
+            log.warning("accounts.password-reset.throttled address=%s", address)
             raise ValidationError(THROTTLED, code="throttled")
         reset_request_record(email=email, ip_address=address, device=device)
         return email
@@ -130,6 +133,7 @@ def password_reset_recipients(email: str) -> list[User]:
     """The accounts an email's reset goes to (Django's rule: active, with a usable
     password), less those sent one within the pause, which are marked sent now."""
     now = timezone.now()
+    pause = timedelta(seconds=settings.RESET_MAILBOX_PAUSE_SECONDS)
     users = [
         user
         for user in User.objects.filter(email__iexact=email, is_active=True)
@@ -138,8 +142,7 @@ def password_reset_recipients(email: str) -> list[User]:
     due = []
     for user in users:
         claimed = User.objects.filter(pk=user.pk).filter(
-            Q(password_reset_sent_at__isnull=True)
-            | Q(password_reset_sent_at__lt=now - MAILBOX_PAUSE)
+            Q(password_reset_sent_at__isnull=True) | Q(password_reset_sent_at__lt=now - pause)
         )
         if claimed.update(password_reset_sent_at=now):
             due.append(user)

@@ -2,6 +2,8 @@
 with the setup token from the web server's log) and self-service sign-up (only with
 SLOTLINK_ALLOW_SIGNUP)."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -27,6 +29,7 @@ from slotlink.accounts.signups import (
 from slotlink.accounts.throttle import client_address
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+log = logging.getLogger("slotlink.accounts")
 
 
 def _welcome(request: HttpRequest, created: NewOrganization) -> HttpResponse:
@@ -65,6 +68,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         address = client_address(request)
         if not sign_up_allowed(ip_address=address):
+            log.warning("accounts.signup.throttled address=%s", address)
             form.add_error(None, THROTTLED)
             return render(
                 request, "accounts/setup.html", {"form": form, "first_run": False}, status=429

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +34,6 @@ from slotlink.core.tasks import enqueue_on_commit
 log = logging.getLogger("slotlink.accounts")
 
 WINDOW = timedelta(days=1)
-PER_ADDRESS = 3
 LINK_LIFETIME = timedelta(days=1)
 THROTTLED = (
     "Too many organizations were started from your network today. Try again tomorrow, or "
@@ -54,7 +54,7 @@ def sign_up_allowed(*, ip_address: str | None) -> bool:
         return True  # nothing to count by; a proxy without the forwarded address
     since = timezone.now() - WINDOW
     tries = PendingSignUp.objects.filter(ip_address=ip_address, created_at__gte=since)
-    return tries.count() < PER_ADDRESS
+    return tries.count() < settings.SIGN_UP_LIMIT_PER_ADDRESS
 
 
 def sign_up_request(

@@ -36,13 +36,9 @@ from slotlink.core.turns import turn_take
 
 WINDOW = timedelta(hours=1)
 # Per email and address: free tries, then a wait that doubles with each failure.
-ADDRESS_FREE_FAILURES = 3
-ADDRESS_MAX_WAIT = timedelta(minutes=15)
 # Per email, across every address: many more free tries, then a short wait that grows by a
 # second per failure, capped: slow enough to make spraying guesses useless, short enough
 # that the owner is only ever delayed.
-EMAIL_FREE_FAILURES = 20
-EMAIL_MAX_WAIT = timedelta(seconds=30)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -74,17 +70,22 @@ def _recent(email: str, now: datetime) -> QuerySet[SignInFailure]:
 
 
 def _address_wait(failures: int) -> timedelta:
-    if failures < ADDRESS_FREE_FAILURES:
+    free = settings.SIGN_IN_FREE_FAILURES
+    if failures < free:
         return timedelta(0)
     # The exponent is capped before it is raised, so a huge count can't overflow anything.
-    exponent = min(failures - ADDRESS_FREE_FAILURES + 1, 20)
-    return min(timedelta(seconds=2**exponent), ADDRESS_MAX_WAIT)
+    exponent = min(failures - free + 1, 20)
+    return min(timedelta(seconds=2**exponent), timedelta(seconds=settings.SIGN_IN_MAX_WAIT_SECONDS))
 
 
 def _email_wait(failures: int) -> timedelta:
-    if failures < EMAIL_FREE_FAILURES:
+    free = settings.SIGN_IN_EMAIL_FREE_FAILURES
+    if failures < free:
         return timedelta(0)
-    return min(timedelta(seconds=failures - EMAIL_FREE_FAILURES + 1), EMAIL_MAX_WAIT)
+    return min(
+        timedelta(seconds=failures - free + 1),
+        timedelta(seconds=settings.SIGN_IN_EMAIL_MAX_WAIT_SECONDS),
+    )
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,34 @@ for _limit in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION"):
             f"SLOTLINK_BOOKING_LIMIT_PER_{_limit} must be 0 (no limit) or more."
         )
 
+# Sign-in, password reset and sign-up limits (docs/deploy.md, "Sign-in, reset and sign-up
+# limits", says what each does and what trips it). Wrong passwords per email and client
+# address (or per known browser) before that place waits, the wait doubling up to a cap;
+# per email across every place, a looser count and a short cap that only ever delays.
+SIGN_IN_FREE_FAILURES = env_int("SLOTLINK_SIGNIN_FREE_FAILURES", 3)
+SIGN_IN_MAX_WAIT_SECONDS = env_int("SLOTLINK_SIGNIN_MAX_WAIT_SECONDS", 15 * 60)
+SIGN_IN_EMAIL_FREE_FAILURES = env_int("SLOTLINK_SIGNIN_EMAIL_FREE_FAILURES", 20)
+SIGN_IN_EMAIL_MAX_WAIT_SECONDS = env_int("SLOTLINK_SIGNIN_EMAIL_MAX_WAIT_SECONDS", 30)
+# Password reset requests an hour, per email from one place and per client address; and one
+# reset email per account in this many seconds, however many ask.
+RESET_LIMIT_PER_EMAIL_AND_ADDRESS = env_int("SLOTLINK_RESET_LIMIT_PER_EMAIL_AND_ADDRESS", 3)
+RESET_LIMIT_PER_ADDRESS = env_int("SLOTLINK_RESET_LIMIT_PER_ADDRESS", 10)
+RESET_MAILBOX_PAUSE_SECONDS = env_int("SLOTLINK_RESET_MAILBOX_PAUSE_SECONDS", 5 * 60)
+# Sign-up tries a day per client address (with SLOTLINK_ALLOW_SIGNUP).
+SIGN_UP_LIMIT_PER_ADDRESS = env_int("SLOTLINK_SIGNUP_LIMIT_PER_ADDRESS", 3)
+for _name, _variable in {
+    "SIGN_IN_FREE_FAILURES": "SLOTLINK_SIGNIN_FREE_FAILURES",
+    "SIGN_IN_MAX_WAIT_SECONDS": "SLOTLINK_SIGNIN_MAX_WAIT_SECONDS",
+    "SIGN_IN_EMAIL_FREE_FAILURES": "SLOTLINK_SIGNIN_EMAIL_FREE_FAILURES",
+    "SIGN_IN_EMAIL_MAX_WAIT_SECONDS": "SLOTLINK_SIGNIN_EMAIL_MAX_WAIT_SECONDS",
+    "RESET_LIMIT_PER_EMAIL_AND_ADDRESS": "SLOTLINK_RESET_LIMIT_PER_EMAIL_AND_ADDRESS",
+    "RESET_LIMIT_PER_ADDRESS": "SLOTLINK_RESET_LIMIT_PER_ADDRESS",
+    "RESET_MAILBOX_PAUSE_SECONDS": "SLOTLINK_RESET_MAILBOX_PAUSE_SECONDS",
+    "SIGN_UP_LIMIT_PER_ADDRESS": "SLOTLINK_SIGNUP_LIMIT_PER_ADDRESS",
+}.items():
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_variable} must be 1 or more.")
+
 # --- Operations ---------------------------------------------------------------------------
 # The bearer token Prometheus sends to /metrics; without it /metrics is off (demo: local only).
 METRICS_TOKEN = env_str("SLOTLINK_METRICS_TOKEN")
