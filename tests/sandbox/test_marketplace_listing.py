@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.fixtures.zoom_sandbox import ZoomSandbox, form_token
 from tests.sandbox.oauth_helpers import REDIRECT_URI, code_from, exchange
 
 
-def csrf_of(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-def signed_in(browser: httpx.Client, user: dict, path: str) -> str:
+def signed_in(zoom_sandbox: ZoomSandbox, browser: httpx.Client, user: dict, path: str) -> str:
     """Open `path`, sign in where it sends us, and come back; returns the page's path."""
     first = browser.get(path)
     assert first.status_code == 302
     assert first.headers["location"].startswith("/signin?next=")
     next_path = parse_qs(urlsplit(first.headers["location"]).query)["next"][0]
-    back = browser.post(
-        "/signin", data={"email": user["email"], "password": user["password"], "next": next_path}
+    back = zoom_sandbox.sign_in(
+        browser, email=user["email"], password=user["password"], next_path=next_path
     )
     assert back.status_code == 303
     return str(back.headers["location"])
@@ -39,14 +32,14 @@ def test_adding_the_app_on_its_listing_redirects_with_a_code_only(
     user = configured.create_user()
     listing = f"/marketplace/apps/{configured.client_id}"
     with configured.browser() as browser:
-        assert signed_in(browser, user, listing) == listing
+        assert signed_in(configured, browser, user, listing) == listing
         page = browser.get(listing)
         assert page.status_code == 200
         assert ">Add</button>" in page.text
         assert "<code>meeting:write:meeting</code>" in page.text
         forged = browser.post(f"{listing}/install", data={"csrf_token": "forged"})
         assert forged.status_code == 403
-        added = browser.post(f"{listing}/install", data={"csrf_token": csrf_of(page)})
+        added = browser.post(f"{listing}/install", data={"csrf_token": form_token(page)})
         assert added.status_code == 302
         location = added.headers["location"]
         assert set(parse_qs(urlsplit(location).query)) == {"code"}
@@ -70,22 +63,22 @@ def test_the_listing_asks_for_pre_approval_where_the_account_requires_it(
     member = configured.create_user(account_id=admin["account_id"])
     listing = f"/marketplace/apps/{configured.client_id}"
     with configured.browser() as browser:
-        signed_in(browser, member, listing)
+        signed_in(configured, browser, member, listing)
         page = browser.get(listing)
         assert "You cannot authorize slotlink" in page.text
         assert "Request pre-approve" in page.text
-        refused = browser.post(f"{listing}/install", data={"csrf_token": csrf_of(page)})
+        refused = browser.post(f"{listing}/install", data={"csrf_token": form_token(page)})
         assert refused.status_code == 200
         assert "You cannot authorize slotlink" in refused.text
         requested = browser.post(
-            f"{listing}/request-preapproval", data={"csrf_token": csrf_of(page)}
+            f"{listing}/request-preapproval", data={"csrf_token": form_token(page)}
         )
         assert "Your request has been sent to your account admin." in requested.text
         requests = configured.control.get("/app-requests").json()
         assert [(r["user_id"], r["status"]) for r in requests] == [(member["id"], "pending")]
         configured.update_account(admin["account_id"], preapproved=True)
         page = browser.get(listing)
-        added = browser.post(f"{listing}/install", data={"csrf_token": csrf_of(page)})
+        added = browser.post(f"{listing}/install", data={"csrf_token": form_token(page)})
     assert added.status_code == 302
     assert added.headers["location"].startswith(f"{REDIRECT_URI}?code=")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.fixtures.zoom_sandbox import ZoomSandbox, form_token
 from tests.sandbox.oauth_helpers import (
     REDIRECT_URI,
     authorize_url,
@@ -44,15 +43,13 @@ def test_sign_in_then_consent_then_redirect_with_code_and_state(configured: Zoom
         assert first.headers["location"].startswith("/signin?next=")
         form = browser.get(first.headers["location"])
         assert "Sign In" in form.text
-        bad = browser.post(
-            "/signin", data={"email": user["email"], "password": "nope", "next": "/"}
-        )
+        login = {"email": user["email"], "csrf_token": form_token(form)}
+        bad = browser.post("/signin", data={**login, "password": "nope", "next": "/"})
         assert bad.status_code == 401
         assert "Incorrect email or password." in bad.text
         next_path = parse_qs(urlsplit(first.headers["location"]).query)["next"][0]
         signed_in = browser.post(
-            "/signin",
-            data={"email": user["email"], "password": user["password"], "next": next_path},
+            "/signin", data={**login, "password": user["password"], "next": next_path}
         )
         assert signed_in.status_code == 303
         consent = browser.get(signed_in.headers["location"])
@@ -60,7 +57,11 @@ def test_sign_in_then_consent_then_redirect_with_code_and_state(configured: Zoom
         assert user["email"] in consent.text
         allowed = browser.post(
             "/oauth/authorize/consent",
-            data={"authorize": urlsplit(url).query, "decision": "allow"},
+            data={
+                "authorize": urlsplit(url).query,
+                "decision": "allow",
+                "csrf_token": form_token(consent),
+            },
         )
     assert allowed.status_code == 302
     query = parse_qs(urlsplit(allowed.headers["location"]).query)
@@ -74,10 +75,14 @@ def test_declining_consent_redirects_with_access_denied(configured: ZoomSandbox)
     user = configured.create_user()
     url = authorize_url(configured)
     with configured.browser() as browser:
-        browser.post("/signin", data={"email": user["email"], "password": user["password"]})
+        configured.sign_in(browser, email=user["email"], password=user["password"])
         declined = browser.post(
             "/oauth/authorize/consent",
-            data={"authorize": urlsplit(url).query, "decision": "decline"},
+            data={
+                "authorize": urlsplit(url).query,
+                "decision": "decline",
+                "csrf_token": form_token(browser.get(url)),
+            },
         )
     query = parse_qs(urlsplit(declined.headers["location"]).query)
     assert query["error"] == ["access_denied"]
@@ -130,21 +135,20 @@ def test_pre_approval_flow(configured: ZoomSandbox) -> None:
     assert member["account_admin"] is False
     url = authorize_url(configured)
     with configured.browser() as browser:
-        browser.post("/signin", data={"email": member["email"], "password": member["password"]})
+        configured.sign_in(browser, email=member["email"], password=member["password"])
         blocked = browser.get(url)
         assert "location" not in blocked.headers
         assert "You cannot authorize slotlink" in blocked.text
         assert "Request pre-approve" in blocked.text
         requested = browser.post(
-            "/oauth/authorize/request-preapproval", data={"authorize": urlsplit(url).query}
+            "/oauth/authorize/request-preapproval",
+            data={"authorize": urlsplit(url).query, "csrf_token": form_token(blocked)},
         )
         assert "Your request has been sent to your account admin." in requested.text
         assert "You cannot authorize slotlink" in browser.get(url).text
 
         with configured.browser() as admin_browser:
-            admin_browser.post(
-                "/signin", data={"email": admin["email"], "password": admin["password"]}
-            )
+            configured.sign_in(admin_browser, email=admin["email"], password=admin["password"])
             listing = admin_browser.get("/marketplace/manage/app-requests")
             assert member["email"] in listing.text
             assert "Pre-approve" in listing.text
@@ -152,9 +156,7 @@ def test_pre_approval_flow(configured: ZoomSandbox) -> None:
             approve = f"/marketplace/manage/app-requests/{request_id}/approve"
             # Without the page's token (a form posted from another site): refused.
             assert admin_browser.post(approve).status_code == 403
-            token = re.search(r'name="csrf_token" value="([^"]+)"', listing.text)
-            assert token, listing.text
-            approved = admin_browser.post(approve, data={"csrf_token": token.group(1)})
+            approved = admin_browser.post(approve, data={"csrf_token": form_token(listing)})
             assert approved.status_code == 303
 
         consent = browser.get(url)
@@ -167,6 +169,50 @@ def test_members_cannot_see_app_requests(configured: ZoomSandbox) -> None:
     admin = configured.create_user(requires_preapproval=True)
     member = configured.create_user(account_id=admin["account_id"])
     with configured.browser() as browser:
-        browser.post("/signin", data={"email": member["email"], "password": member["password"]})
+        configured.sign_in(browser, email=member["email"], password=member["password"])
         page = browser.get("/marketplace/manage/app-requests")
     assert page.status_code == 403
+
+
+def test_a_sign_in_posted_from_another_site_signs_nobody_in(configured: ZoomSandbox) -> None:
+    """Login CSRF: another site's page posts the attacker's email and password to /signin
+    from the person's browser, with no token, a made-up one, or the token of the
+    attacker's own browser. Each answers 403 saying the form is out of date or from
+    another site, sets no session, and the next authorize still asks who is signing in."""
+    attacker = configured.create_user()
+    login = {"email": attacker["email"], "password": attacker["password"], "next": "/"}
+    with configured.browser() as attackers_browser:
+        attackers_token = form_token(attackers_browser.get("/signin"))
+    with configured.browser() as browser:
+        fresh = browser.post("/signin", data=login)
+        browser.get("/signin")  # the person once opened the sign-in page themselves
+        for token in ("made-up", attackers_token):
+            forged = browser.post("/signin", data={**login, "csrf_token": token})
+            assert forged.status_code == 403
+            assert "sent from another site" in forged.text
+            assert "_zm_ssid" not in forged.cookies
+        assert fresh.status_code == 403
+        assert "_zm_ssid" not in browser.cookies
+        assert browser.get(authorize_url(configured)).headers["location"].startswith("/signin")
+
+
+def test_consent_and_pre_approval_need_the_pages_token(configured: ZoomSandbox) -> None:
+    """Allow on the consent page and Request pre-approve, posted without the page's token,
+    answer 403: no code is issued and no request is made."""
+    user = configured.create_user()
+    admin = configured.create_user(requires_preapproval=True)
+    member = configured.create_user(account_id=admin["account_id"])
+    query = urlsplit(authorize_url(configured)).query
+    with configured.browser() as browser:
+        configured.sign_in(browser, email=user["email"], password=user["password"])
+        allow = browser.post(
+            "/oauth/authorize/consent", data={"authorize": query, "decision": "allow"}
+        )
+        assert allow.status_code == 403
+        assert "location" not in allow.headers
+        assert configured.authorized_apps(user["id"]) == []
+    with configured.browser() as browser:
+        configured.sign_in(browser, email=member["email"], password=member["password"])
+        asked = browser.post("/oauth/authorize/request-preapproval", data={"authorize": query})
+        assert asked.status_code == 403
+    assert configured.control.get("/app-requests").json() == []

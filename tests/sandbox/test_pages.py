@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.fixtures.zoom_sandbox import ZoomSandbox, form_token
 from tests.sandbox.conftest import Connected, WebhookReceiver, connect
 
 MEETING = {"topic": "Demo call", "type": 2, "start_time": "2030-01-01T10:00:00Z", "duration": 30}
@@ -20,16 +20,9 @@ MEETING = {"topic": "Demo call", "type": 2, "start_time": "2030-01-01T10:00:00Z"
 def signed_in(zoom_sandbox: ZoomSandbox, user: dict[str, Any]) -> Iterator[httpx.Client]:
     """A browser signed in to the sandbox as `user`."""
     with zoom_sandbox.browser() as browser:
-        login = {"email": user["email"], "password": user["password"]}
-        answer = browser.post("/signin", data=login)
+        answer = zoom_sandbox.sign_in(browser, email=user["email"], password=user["password"])
         assert answer.status_code == 303, answer.text
         yield browser
-
-
-def csrf_token(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
 
 
 def test_home_lists_the_sandbox_users(zoom_sandbox: ZoomSandbox, host: Connected) -> None:
@@ -61,7 +54,7 @@ def test_delete_button_deletes_and_notifies(
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
     with signed_in(zoom_sandbox, host.user) as browser:
-        token = csrf_token(browser.get(f"/u/{host.user['id']}"))
+        token = form_token(browser.get(f"/u/{host.user['id']}"))
         answer = browser.post(
             f"/u/{host.user['id']}/meetings/{meeting['id']}/delete", data={"csrf_token": token}
         )
@@ -77,7 +70,7 @@ def test_move_button_moves_and_notifies(
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     meeting = host.api.post("/users/me/meetings", json=MEETING).json()
     with signed_in(zoom_sandbox, host.user) as browser:
-        token = csrf_token(browser.get(f"/u/{host.user['id']}"))
+        token = form_token(browser.get(f"/u/{host.user['id']}"))
         answer = browser.post(
             f"/u/{host.user['id']}/meetings/{meeting['id']}/move",
             data={"start_time": "2030-01-03T08:30:00Z", "duration": "50", "csrf_token": token},
@@ -157,9 +150,7 @@ def test_added_apps_remove(
     zoom_sandbox.configure_app(webhook_url=webhook_receiver.url)
     with zoom_sandbox.browser() as browser:
         assert browser.get("/marketplace/manage/added-apps").status_code == 302
-        browser.post(
-            "/signin", data={"email": host.user["email"], "password": host.user["password"]}
-        )
+        zoom_sandbox.sign_in(browser, email=host.user["email"], password=host.user["password"])
         listing = browser.get("/marketplace/manage/added-apps")
         assert "slotlink" in listing.text
         assert "Remove" in listing.text
@@ -170,7 +161,7 @@ def test_added_apps_remove(
         assert host.api.get("/users/me").status_code == 200
         removed = browser.post(
             "/marketplace/manage/added-apps/remove",
-            data={"client_id": zoom_sandbox.client_id, "csrf_token": csrf_token(listing)},
+            data={"client_id": zoom_sandbox.client_id, "csrf_token": form_token(listing)},
         )
         assert removed.status_code == 303
         assert "You have not added any apps." in browser.get("/marketplace/manage/added-apps").text
@@ -210,7 +201,7 @@ def test_changing_a_meeting_in_zoom_needs_its_host_signed_in(
         assert "Delete</button>" not in page.text
         assert "Sign in as someone else" in page.text
         # A real token of the stranger's own session does not open someone else's meeting.
-        token = csrf_token(browser.get(f"/u/{stranger.user['id']}"))
+        token = form_token(browser.get(f"/u/{stranger.user['id']}"))
         for path in (delete, move):
             answer = browser.post(path, data={"csrf_token": token, "duration": "5"})
             assert answer.status_code == 403
@@ -232,7 +223,7 @@ def test_a_change_posted_without_the_pages_token_is_refused(
         assert browser.post(delete, data={"csrf_token": "guessed"}).status_code == 403
         # Another browser's token is no good either.
         with signed_in(zoom_sandbox, host.user) as other_browser:
-            other = csrf_token(other_browser.get(f"/u/{host.user['id']}"))
+            other = form_token(other_browser.get(f"/u/{host.user['id']}"))
         assert browser.post(delete, data={"csrf_token": other}).status_code == 403
     assert len(zoom_sandbox.meetings()) == 1
 
@@ -249,7 +240,7 @@ def test_an_account_admin_can_change_a_members_meeting(
         assert "Delete</button>" in page.text
         answer = admin.post(
             f"/u/{member.user['id']}/meetings/{meeting['id']}/delete",
-            data={"csrf_token": csrf_token(page)},
+            data={"csrf_token": form_token(page)},
         )
     assert answer.status_code == 303
     assert zoom_sandbox.meetings() == []

@@ -168,7 +168,7 @@ def test_the_consent_page_lists_the_requested_scopes(configured: ZoomSandbox) ->
     """The authorize page names every scope the app requests, as Zoom's consent does."""
     user = configured.create_user()
     with configured.browser() as browser:
-        browser.post("/signin", data={"email": user["email"], "password": user["password"]})
+        configured.sign_in(browser, email=user["email"], password=user["password"])
         consent = browser.get(authorize_url(configured))
     assert consent.status_code == 200
     for scope in DEFAULT_SCOPES.split():

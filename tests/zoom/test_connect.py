@@ -202,10 +202,7 @@ def test_a_zoom_account_needing_pre_approval_cannot_connect_until_approved(
     with zoom.browser() as browser:
         page = browser.get(started["Location"])
         if page.status_code == 302:
-            browser.post(
-                "/signin",
-                data={"email": user["email"], "password": user["password"], "next": "/"},
-            )
+            zoom.sign_in(browser, email=user["email"], password=user["password"])
             page = browser.get(started["Location"])
         assert "You cannot authorize" in page.text
     zoom.update_account(zoom_admin["account_id"], preapproved=True)

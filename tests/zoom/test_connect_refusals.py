@@ -15,7 +15,7 @@ from django.test import Client
 from slotlink.accounts.models import Membership
 from slotlink.zoom.models import ZoomAuthorization, ZoomConnection, ZoomUser
 from tests.factories import make_member, make_organization
-from tests.fixtures.zoom_sandbox import ZoomSandbox
+from tests.fixtures.zoom_sandbox import ZoomSandbox, form_token
 from tests.zoom.conftest import REDIRECT_URI
 from tests.zoom.factories import connected
 
@@ -26,7 +26,7 @@ ZOOM_DECLINE_WORDS = "The user declined to authorize the app."  # the sandbox's 
 
 def signed_in(zoom: ZoomSandbox, browser: httpx.Client, user: dict[str, Any]) -> None:
     """Sign the browser in to Zoom as `user`, as a person does before using any app."""
-    done = browser.post("/signin", data={"email": user["email"], "password": user["password"]})
+    done = zoom.sign_in(browser, email=user["email"], password=user["password"])
     assert done.status_code == 303, done.text
 
 
@@ -45,7 +45,11 @@ def declined_in_zoom(zoom: ZoomSandbox, started: str, user: dict[str, Any]) -> s
         assert 'value="decline"' in consent.text
         answer = browser.post(
             "/oauth/authorize/consent",
-            data={"authorize": urlsplit(started).query, "decision": "decline"},
+            data={
+                "authorize": urlsplit(started).query,
+                "decision": "decline",
+                "csrf_token": form_token(consent),
+            },
         )
     assert answer.status_code == 302
     return callback_path(answer.headers["location"])

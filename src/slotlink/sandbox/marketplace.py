@@ -17,7 +17,13 @@ from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.grants import app_remove
 from slotlink.sandbox.render import Safe, fragment, join, message_page, page
 from slotlink.sandbox.runtime import sandbox_of
-from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
+from slotlink.sandbox.sessions import (
+    csrf_ok,
+    csrf_token,
+    form_out_of_date,
+    signed_in_user,
+    to_sign_in,
+)
 
 log = logging.getLogger("slotlink.sandbox")
 
@@ -123,12 +129,3 @@ async def approve_app_request(request: Request) -> Response:
     sandbox.changed()
     log.info("sandbox.marketplace.preapproved account=%s", account.id)
     return RedirectResponse(APP_REQUESTS, status_code=303)
-
-
-def form_out_of_date(back_to: str) -> Response:
-    return message_page(
-        "Form out of date",
-        "This form is out of date or was sent from another site. Reload the page and try again.",
-        status=403,
-        link=back_to,
-    )

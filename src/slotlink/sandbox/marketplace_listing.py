@@ -19,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 
 from slotlink.sandbox.forms import form_fields
 from slotlink.sandbox.grants import code_issue
-from slotlink.sandbox.marketplace import form_out_of_date
 from slotlink.sandbox.preapproval import (
     cannot_authorize_page,
     needs_preapproval,
@@ -27,7 +26,14 @@ from slotlink.sandbox.preapproval import (
 )
 from slotlink.sandbox.render import fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
-from slotlink.sandbox.sessions import CSRF_FIELD, csrf_ok, csrf_token, signed_in_user, to_sign_in
+from slotlink.sandbox.sessions import (
+    CSRF_FIELD,
+    csrf_ok,
+    csrf_token,
+    form_out_of_date,
+    signed_in_user,
+    to_sign_in,
+)
 from slotlink.sandbox.state import User, grant_key
 
 log = logging.getLogger("slotlink.sandbox")

@@ -4,7 +4,8 @@
 gets a redirect, only an error page), then walks the signed-in user through:
 pre-approval when their account requires it ("You cannot authorize <app>" with
 "Request pre-approve"), consent the first time, and finally a redirect to the app with
-a 5-minute, single-use `code` and the `state` it was given.
+a 5-minute, single-use `code` and the `state` it was given. Every form here carries the
+browser's CSRF token (sessions.py), sign-in's included, and a post without it is refused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,8 +29,14 @@ from slotlink.sandbox.preapproval import (
 from slotlink.sandbox.render import fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.sessions import (
+    CSRF_FIELD,
+    csrf_ok,
+    csrf_token,
+    form_out_of_date,
     local_path,
+    set_browser_id,
     sign_in,
+    sign_in_csrf_token,
     sign_out,
     signed_in_user,
     to_sign_in,
@@ -141,7 +148,7 @@ async def authorize(request: Request) -> Response:
         return found
     auth, user = found
     if needs_preapproval(sandbox, user):
-        return cannot_authorize(sandbox, user, auth)
+        return cannot_authorize(sandbox, request, user, auth)
     if grant_key(user.id, sandbox.app.client_id) in sandbox.state.grants:
         # Zoom does not ask again for an app the user has already added.
         return issue_code(sandbox, user, auth)
@@ -154,16 +161,19 @@ async def authorize(request: Request) -> Response:
         again=auth.again,
         scopes=scopes,
         query=auth.query,
+        csrf=csrf_token(request),
     )
     return page(f"Authorize {sandbox.app.name}", body, signed_in_as=user.email)
 
 
-def cannot_authorize(sandbox: Sandbox, user: User, auth: AuthorizeRequest) -> Response:
+def cannot_authorize(
+    sandbox: Sandbox, request: Request, user: User, auth: AuthorizeRequest
+) -> Response:
     return cannot_authorize_page(
         sandbox,
         user,
         action="/oauth/authorize/request-preapproval",
-        fields={"authorize": auth.query},
+        fields={"authorize": auth.query, CSRF_FIELD: csrf_token(request)},
         again=auth.again,
     )
 
@@ -175,8 +185,10 @@ async def consent(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     auth, user = found
+    if not csrf_ok(request, form):
+        return form_out_of_date(auth.again)
     if needs_preapproval(sandbox, user):
-        return cannot_authorize(sandbox, user, auth)
+        return cannot_authorize(sandbox, request, user, auth)
     if form.get("decision") != "allow":
         log.info("sandbox.oauth.declined user=%s", user.id)
         return redirect_with(
@@ -197,20 +209,29 @@ async def request_preapproval(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     auth, user = found
+    if not csrf_ok(request, form):
+        return form_out_of_date(auth.again)
     preapproval_request(sandbox, user)
-    return cannot_authorize(sandbox, user, auth)
+    return cannot_authorize(sandbox, request, user, auth)
 
 
 async def signin_form(request: Request) -> Response:
     next_path = local_path(request.query_params.get("next"))
-    body = fragment("signin.html", next=next_path, email="", error="")
-    return page("Sign in", body)
+    token, new_browser = sign_in_csrf_token(request)
+    body = fragment("signin.html", next=next_path, email="", error="", csrf=token)
+    response = page("Sign in", body)
+    set_browser_id(response, new_browser)
+    return response
 
 
 async def signin(request: Request) -> Response:
     sandbox = sandbox_of(request)
     form = await form_fields(request)
     next_path = local_path(form.get("next"))
+    if not csrf_ok(request, form):
+        # Another site's form, or one from before a restart: nobody is signed in.
+        log.info("sandbox.signin.csrf-refused")
+        return form_out_of_date(f"/signin?next={quote(next_path, safe='')}")
     user = sandbox.state.user_by_email(form.get("email", ""))
     if user is None or not password_matches(form.get("password", ""), user.password_hash):
         body = fragment(
@@ -218,6 +239,7 @@ async def signin(request: Request) -> Response:
             next=next_path,
             email=form.get("email", ""),
             error="Incorrect email or password.",
+            csrf=csrf_token(request),
         )
         return page("Sign in", body, status=401)
     response = RedirectResponse(next_path, status_code=303)

@@ -24,7 +24,13 @@ from slotlink.sandbox.participants import attendance_record
 from slotlink.sandbox.render import Safe, escape, fragment, join, message_page, page
 from slotlink.sandbox.runtime import Sandbox, sandbox_of
 from slotlink.sandbox.scheduling import join_url, start_token_valid
-from slotlink.sandbox.sessions import csrf_ok, csrf_token, signed_in_user, to_sign_in
+from slotlink.sandbox.sessions import (
+    csrf_ok,
+    csrf_token,
+    form_out_of_date,
+    signed_in_user,
+    to_sign_in,
+)
 from slotlink.sandbox.state import Meeting, Scheduled, User, Webinar
 from slotlink.sandbox.webinars import (
     registered_count,
@@ -213,13 +219,7 @@ async def _change_request(
         )
     form = await form_fields(request)
     if not csrf_ok(request, form):
-        return message_page(
-            "Form out of date",
-            "This form is out of date or was sent from another site. Reload the page and "
-            "try again.",
-            status=403,
-            link=page_path,
-        )
+        return form_out_of_date(page_path)
     return viewer, item, form
 
 

@@ -6,6 +6,7 @@ through `sandbox_of(request)`. A reset puts everything back as it was at start-u
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -38,6 +39,9 @@ class Sandbox:
         self.request_log = RequestLog(config.request_log_limit)
         self.webhooks = WebhookSender(lambda: self.app)
         self.subscription = EventSubscription(self.webhooks, lambda: self.app)
+        # Signs the pages' CSRF tokens (sessions.py); never stored, so a restart ends the
+        # forms open at the time, and nothing outside this process can make a token.
+        self.csrf_key = secrets.token_bytes(32)
 
     def changed(self) -> None:
         """Call after every change to `state`, so the state file catches up."""
