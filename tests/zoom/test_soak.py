@@ -131,6 +131,7 @@ def test_bookings_under_faults_end_with_exactly_the_right_meetings(
 
     # Then the hourly reconcile, once for every account, finds nothing to do: no orphan to
     # delete, nothing removed or moved in Zoom, no create in flight, no host to tell.
+    assert list(ZoomMeeting.objects.exclude(create_marker="").values_list("id", flat=True)) == []
     in_zoom = zoom.meetings()
     before = SyncLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
     accounts = list(ZoomUser.objects.values_list("id", "zoom_user_id"))
