@@ -124,7 +124,7 @@ def test_bookings_under_faults_end_with_exactly_the_right_meetings(
     zoom.set_limits(per_second=ZOOM_PRO)
     run_dry()
     stuck = ZoomMeeting.objects.exclude(state__in=["synced", "unrouted"])
-    assert list(stuck.values_list("id", "state", "problem")) == []
+    assert list(stuck.values_list("id", "state", "problem_code", "problem_detail")) == []
     assert_zoom_has_exactly_the_booked_meetings(zoom)
     adoptions = SyncLogEntry.objects.filter(action="meeting.list").count()
     assert adoptions > 10  # lost creates were looked for (and, as counted, never made twice)

@@ -114,7 +114,11 @@ def test_group_bookings_under_faults_end_with_exactly_the_right_registrants(
     while drain(rounds=200):
         pass
     assert (
-        list(ZoomWebinar.objects.exclude(state="synced").values_list("id", "state", "problem"))
+        list(
+            ZoomWebinar.objects.exclude(state="synced").values_list(
+                "id", "state", "problem_code", "problem_detail"
+            )
+        )
         == []
     )
     # Counted before any reconcile: the sync alone must leave exactly these (the reconcile

@@ -19,6 +19,7 @@ from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
+from slotlink.zoom.problems import Problem
 
 log = logging.getLogger("slotlink.zoom")
 
@@ -42,13 +43,14 @@ def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
     UNROUTED (a switched-off organization routes nowhere)."""
     routed = selectors.route(organization_id=ref.organization_id, host_id=ref.host_id)
     if routed is None:
-        meeting.state, meeting.problem, meeting.present = ZoomMeeting.State.UNROUTED, "", False
+        meeting.state, meeting.present = ZoomMeeting.State.UNROUTED, False
+        meeting.problem_code, meeting.problem_detail = Problem.NONE, ""
         return
     meeting.connection_id = routed.connection_id
     meeting.zoom_user_id = routed.zoom_user_id
     meeting.present = True
     meeting.state = ZoomMeeting.State.PENDING
-    meeting.problem = ""
+    meeting.problem_code, meeting.problem_detail = Problem.NONE, ""
 
 
 def _sync_on_commit(meeting: ZoomMeeting) -> None:

@@ -16,17 +16,12 @@ from django.utils import timezone
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
 from slotlink.zoom.notices import MEETING_NOTICES, undelivered_said, zoom_notices_undelivered
+from slotlink.zoom.problems import CHECKLIST, Fix, problem_fix
 from slotlink.zoom.selectors import MeetingCheck, meeting_checks
 
 LABEL = "Zoom"
 CANCELLED = "This booking was cancelled."
 NOT_SET_UP = "No Zoom link: Zoom isn't set up for this organization yet."
-# The help article's "No link in the email" checklist, after the check that fails now.
-CHECKLIST = (
-    " A Zoom link needs all three: Zoom enabled for the organization by an admin, the event "
-    "type's location set to Zoom, and a connected Zoom account (the host's own, or a shared "
-    "org account)."
-)
 NOT_ENABLED = (
     "Zoom isn't enabled for this organization, so no Zoom meeting was created." + CHECKLIST
 )
@@ -129,7 +124,7 @@ def meeting_details(
 
 
 def _failure_action(meeting: ZoomMeeting) -> HostAction:
-    if "reconnect" in meeting.problem.lower():
+    if problem_fix(meeting.problem_code) == Fix.RECONNECT:
         return HostAction("Reconnect", reverse("zoom"))
     return _meeting_action(meeting, "Try again")
 

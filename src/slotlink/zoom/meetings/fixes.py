@@ -19,6 +19,7 @@ from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
 from slotlink.zoom.meetings.details import unrouted_reason
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
+from slotlink.zoom.problems import RECONNECT_FIXES, problem_fields
 
 Drift = ZoomMeeting.Drift
 
@@ -58,7 +59,7 @@ def row_fix(
         fields, done = changes(row)
         fields |= {
             "state": model.State.PENDING,
-            "problem": "",
+            **problem_fields(),
             "attempts": 0,
             "next_attempt_at": None,
             "host_told_at": None,
@@ -120,10 +121,12 @@ def meetings_retry_for(*, zoom_user_id: str) -> int:
     failed = ZoomMeeting.objects.filter(
         zoom_user_id=zoom_user_id,
         state=ZoomMeeting.State.FAILED,
-        problem__icontains="reconnect",
+        problem_code__in=RECONNECT_FIXES,
     )
     ids = list(failed.values_list("id", flat=True))
-    failed.update(state=ZoomMeeting.State.PENDING, problem="", host_told_at=None, attempts=0)
+    failed.update(
+        state=ZoomMeeting.State.PENDING, **problem_fields(), host_told_at=None, attempts=0
+    )
     for meeting_id in ids:
         enqueue_on_commit(zoom_meeting_sync, meeting_id)
     return len(ids)

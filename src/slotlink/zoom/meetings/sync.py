@@ -41,6 +41,7 @@ from slotlink.zoom.leases import leased, leased_done, leased_save
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.metrics import link_ready_observe
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.problems import Problem, problem_fields
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.timeparse import parse_time
 from slotlink.zoom.tokens import with_access_token
@@ -64,16 +65,16 @@ class SyncResult:
 
 
 class Wait(Exception):
-    def __init__(self, until: datetime, problem: str) -> None:
-        super().__init__(problem)
+    def __init__(self, until: datetime, problem: Problem, detail: str = "") -> None:
+        super().__init__(problem, detail)
         self.until = until
-        self.problem = problem
+        self.problem = problem_fields(problem, detail)
 
 
 class Fail(Exception):
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
+    def __init__(self, problem: Problem, detail: str = "") -> None:
+        super().__init__(problem, detail)
+        self.problem = problem_fields(problem, detail)
 
 
 def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
@@ -95,7 +96,7 @@ def _done(meeting: ZoomMeeting, owner: str, version: int, **fields: Any) -> bool
     """Save a step's result (`fields`). When it leaves the meeting as its bookings want it
     (nothing was asked of it since `version`), the same write marks it synced and gives it
     back: True."""
-    synced = {**fields, "state": State.SYNCED, "problem": "", "attempts": 0}
+    synced = {**fields, "state": State.SYNCED, **problem_fields(), "attempts": 0}
     if leased_done(meeting, owner, version=version, **synced):
         return True
     if fields:
@@ -109,7 +110,7 @@ def record_wait(row: Any, owner: str, wait: "Wait") -> SyncResult:
         row,
         owner,
         state=State.WAITING,
-        problem=wait.problem,
+        **wait.problem,
         attempts=row.attempts + 1,
         next_attempt_at=wait.until,
     )
@@ -143,23 +144,17 @@ def _steps(meeting_id: int, owner: str) -> SyncResult:
 def _zoom_user(meeting: ZoomMeeting | Any) -> ZoomUser:
     connection = meeting.connection
     if connection is None:
-        raise Fail(
-            "The Zoom account this meeting was on was disconnected from slotlink, so slotlink "
-            "can no longer change it. Change it in Zoom."
-        )
+        raise Fail(Problem.DISCONNECTED)
     zoom_user = connection.zoom_user
     if not zoom_user.is_connected:
-        raise Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.")
+        raise Fail(Problem.CONNECTION_BROKEN, zoom_user.email)
     if zoom_user.daily_cap_until and zoom_user.daily_cap_until > timezone.now():
-        raise Wait(zoom_user.daily_cap_until, _daily_cap_problem(zoom_user.daily_cap_until))
+        raise _daily_cap(zoom_user.daily_cap_until)
     return zoom_user
 
 
-def _daily_cap_problem(until: datetime) -> str:
-    return (
-        "Zoom's daily limit of 100 meeting changes for this account is used up; slotlink "
-        f"will make this change after {until:%Y-%m-%d %H:%M} UTC."
-    )
+def _daily_cap(until: datetime) -> Wait:
+    return Wait(until, Problem.DAILY_CAP, f"{until:%Y-%m-%d %H:%M}")
 
 
 def _call(meeting: ZoomMeeting, call: Any) -> Any:
@@ -186,20 +181,14 @@ def zoom_call(meeting: Any, call: Any, *, booking_id: int | None) -> Any:
     except ZoomRateLimited as limited:
         if limited.daily:
             ZoomUser.objects.filter(pk=zoom_user.pk).update(daily_cap_until=limited.retry_at)
-            raise Wait(limited.retry_at, _daily_cap_problem(limited.retry_at)) from None
-        raise Wait(
-            max(limited.retry_at, _backoff(meeting)), "Zoom asked slotlink to slow down; retrying."
-        ) from None
+            raise _daily_cap(limited.retry_at) from None
+        raise Wait(max(limited.retry_at, _backoff(meeting)), Problem.RATE_LIMITED) from None
     except ZoomUnavailable:
-        raise Wait(_backoff(meeting), "Zoom could not be reached; retrying.") from None
+        raise Wait(_backoff(meeting), Problem.UNREACHABLE) from None
     except ZoomUnauthorized:
-        raise Fail(f"The Zoom connection {zoom_user.email} is broken: reconnect it.") from None
+        raise Fail(Problem.CONNECTION_BROKEN, zoom_user.email) from None
     except ZoomScopeMissing as missing:
-        raise Fail(
-            "Zoom did not give slotlink permission for this ("
-            + ", ".join(missing.missing or ["a scope"])
-            + "): reconnect Zoom and allow every permission it asks for."
-        ) from None
+        raise Fail(Problem.SCOPE_MISSING, ", ".join(missing.missing or ["a scope"])) from None
 
 
 def _backoff(meeting: Any) -> datetime:
@@ -259,7 +248,7 @@ def _create(meeting: ZoomMeeting, owner: str) -> bool:
         )
     except ZoomRejected as refused:
         _save(meeting, owner, create_marker="")
-        raise Fail(f"Zoom refused to create the meeting: {refused.message}") from None
+        raise Fail(Problem.CREATE_REFUSED, refused.message) from None
     return _created(meeting, owner, created, version)
 
 
@@ -337,11 +326,9 @@ def _update(meeting: ZoomMeeting, owner: str) -> bool:
         )
     except ZoomNotFound:
         _save(meeting, owner, drift=ZoomMeeting.Drift.REMOVED, synced_version=version)
-        raise Fail(
-            "The Zoom meeting was removed in Zoom, so it could not be moved. Recreate it."
-        ) from None
+        raise Fail(Problem.REMOVED) from None
     except ZoomRejected as refused:
-        raise Fail(f"Zoom refused to move the meeting: {refused.message}") from None
+        raise Fail(Problem.MOVE_REFUSED, refused.message) from None
     return _done(
         meeting, owner, version, synced_version=version, synced_start=meeting.start, attempts=0
     )
@@ -365,7 +352,7 @@ def _delete(meeting: ZoomMeeting, owner: str) -> bool:
     except ZoomNotFound:
         pass  # already gone, which is what was wanted
     except ZoomRejected as refused:
-        raise Fail(f"Zoom refused to delete the meeting: {refused.message}") from None
+        raise Fail(Problem.DELETE_REFUSED, refused.message) from None
     return _done(
         meeting,
         owner,
@@ -376,11 +363,11 @@ def _delete(meeting: ZoomMeeting, owner: str) -> bool:
     )
 
 
-def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
+def _fail(meeting: ZoomMeeting, owner: str, problem: dict[str, str]) -> None:
     from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
 
     with transaction.atomic():
-        _save(meeting, owner, state=State.FAILED, problem=problem, next_attempt_at=None)
+        _save(meeting, owner, state=State.FAILED, **problem, next_attempt_at=None)
         if meeting.host_told_at is None:
             zoom_notice_enqueue(kind=NoticeKind.MEETING_FAILED, object_id=meeting.id)
         if not meeting.join_url:
@@ -390,4 +377,4 @@ def _fail(meeting: ZoomMeeting, owner: str, problem: str) -> None:
                 "booking_id", flat=True
             ):
                 seam.link_ready(booking_id)
-    log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem)
+    log.warning("zoom.meeting.failed meeting=%s problem=%s", meeting.id, problem["problem_code"])

@@ -14,14 +14,15 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Organization
 from slotlink.zoom.models.accounts import ZoomConnection
+from slotlink.zoom.problems import ProblemRow
 
 
-class ZoomMeeting(models.Model):
+class ZoomMeeting(ProblemRow):
     class State(models.TextChoices):
         PENDING = "pending", "Being synced with Zoom"
         SYNCED = "synced", "In sync with Zoom"
         WAITING = "waiting", "Waiting for Zoom"  # a rate limit or an outage: retried later
-        FAILED = "failed", "Failed"  # retrying cannot fix it; `problem` says what can
+        FAILED = "failed", "Failed"  # retrying cannot fix it; its problem says what can
         UNROUTED = "unrouted", "No Zoom account"  # no link: Zoom off, or no account resolved
 
     class Drift(models.TextChoices):
@@ -62,7 +63,6 @@ class ZoomMeeting(models.Model):
     create_marker = models.CharField(max_length=40, blank=True)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    problem = models.TextField(blank=True, help_text="For the host: why there is no link.")
     drift = models.CharField(max_length=10, choices=Drift.choices, blank=True, default="")
     drift_start = models.DateTimeField(null=True, blank=True)  # where Zoom moved it
     attempts = models.PositiveIntegerField(default=0)

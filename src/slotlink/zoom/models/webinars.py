@@ -14,9 +14,10 @@ from django.utils import timezone
 from slotlink.accounts.models import Organization
 from slotlink.zoom.models.accounts import ZoomConnection
 from slotlink.zoom.models.meetings import ZoomMeeting
+from slotlink.zoom.problems import ProblemRow
 
 
-class ZoomWebinar(models.Model):
+class ZoomWebinar(ProblemRow):
     class State(models.TextChoices):
         PENDING = "pending", "Being synced with Zoom"
         SYNCED = "synced", "In sync with Zoom"
@@ -50,7 +51,6 @@ class ZoomWebinar(models.Model):
     create_marker = models.CharField(max_length=40, blank=True)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    problem = models.TextField(blank=True)
     # Removed or moved by someone in Zoom, as for meetings: shown to the host, never undone
     # on its own.
     drift = models.CharField(
@@ -83,7 +83,7 @@ class ZoomWebinar(models.Model):
         return self.state == self.State.SYNCED and self.synced_version == self.version
 
 
-class ZoomRegistrant(models.Model):
+class ZoomRegistrant(ProblemRow):
     """One booking's registration for a webinar, and its personal join link."""
 
     class Attendance(models.TextChoices):
@@ -103,7 +103,6 @@ class ZoomRegistrant(models.Model):
     # An add whose answer was lost: look for the registrant before adding again, since Zoom
     # takes at most 3 adds a day for one registrant of one webinar.
     add_uncertain = models.BooleanField(default=False)
-    problem = models.TextField(blank=True)
     attendance = models.CharField(
         max_length=10, choices=Attendance.choices, blank=True, default=Attendance.UNKNOWN
     )
@@ -124,6 +123,6 @@ class ZoomRegistrant(models.Model):
     @property
     def in_sync(self) -> bool:
         if self.live:
-            return bool(self.registrant_id) and not self.problem
+            return bool(self.registrant_id) and not self.problem_code
         # An add whose answer was lost may have registered them: not done until looked for.
         return (not self.registrant_id and not self.add_uncertain) or self.cancelled_in_zoom

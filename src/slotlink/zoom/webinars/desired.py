@@ -14,23 +14,11 @@ from django.utils import timezone
 from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
-from slotlink.zoom.meetings.details import CHECKLIST
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
+from slotlink.zoom.problems import Problem, problem_fields
 
 log = logging.getLogger("slotlink.zoom")
 State = ZoomWebinar.State
-
-NOT_ENABLED = (
-    "Webinars on group bookings aren't enabled for this organization (Rollout card), so no "
-    "Zoom webinar was created."
-)
-NO_ACCOUNT = " ".join(
-    [
-        "No Zoom account was connected for this host (nor a shared org account),",
-        "so no Zoom webinar was created." + CHECKLIST,
-    ]
-)
-NO_LICENCE = "The Zoom account {email} has no webinar licence, so Zoom can't host a webinar on it."
 
 
 def _sync_on_commit(webinar: ZoomWebinar) -> None:
@@ -42,17 +30,23 @@ def _sync_on_commit(webinar: ZoomWebinar) -> None:
 def _route(webinar: ZoomWebinar, ref: BookingRef) -> None:
     rollout = selectors.zoom_rollout_for(organization_id=ref.organization_id)
     if not (rollout.enabled and rollout.webinars_enabled):
-        webinar.state, webinar.problem, webinar.present = State.UNROUTED, NOT_ENABLED, False
+        _unrouted(webinar, Problem.WEBINARS_OFF)
         return
     routed = selectors.route(
         organization_id=ref.organization_id, host_id=ref.host_id, rollout=rollout
     )
     if routed is None:
-        webinar.state, webinar.problem, webinar.present = State.UNROUTED, NO_ACCOUNT, False
+        _unrouted(webinar, Problem.WEBINAR_NO_ACCOUNT)
         return
     webinar.connection_id = routed.connection_id
     webinar.zoom_user_id = routed.zoom_user_id
-    webinar.present, webinar.state, webinar.problem = True, State.PENDING, ""
+    webinar.present, webinar.state = True, State.PENDING
+    webinar.problem_code, webinar.problem_detail = Problem.NONE, ""
+
+
+def _unrouted(webinar: ZoomWebinar, problem: Problem) -> None:
+    webinar.state, webinar.present = State.UNROUTED, False
+    webinar.problem_code, webinar.problem_detail = problem, ""
 
 
 def _webinar_for(ref: BookingRef, session_id: int) -> ZoomWebinar:
@@ -100,7 +94,7 @@ def _register(webinar: ZoomWebinar, ref: BookingRef) -> None:
             "first_name": (first or ref.invitee_email)[:100],
             "last_name": last[:100],
             "live": True,
-            "problem": "",
+            **problem_fields(),
         },
     )
 

@@ -47,8 +47,8 @@ from slotlink.zoom.models import (
     ZoomWebinar,
 )
 from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
+from slotlink.zoom.problems import Problem, problem_fields
 from slotlink.zoom.synclog import CallContext
-from slotlink.zoom.webinars.desired import NO_LICENCE
 from slotlink.zoom.webinars.drift import WEBINAR
 
 log = logging.getLogger("slotlink.zoom")
@@ -56,7 +56,6 @@ State = ZoomWebinar.State
 LICENCE_CODE = 200
 HOST_CANNOT_REGISTER = 3027
 MAX_STEPS = 40
-REMOVED_IN_ZOOM = "The Zoom webinar was removed in Zoom: Recreate webinar makes a new one."
 
 
 def webinar_sync(*, webinar_id: int) -> SyncResult:
@@ -79,13 +78,13 @@ def _steps(webinar_id: int, owner: str) -> SyncResult:
         try:
             if not _step_unless_gone(webinar, owner):
                 if webinar.state != State.SYNCED:
-                    _save(webinar, owner, state=State.SYNCED, problem="", attempts=0)
+                    _save(webinar, owner, state=State.SYNCED, **problem_fields(), attempts=0)
                 return SyncResult(in_sync=True)
         except Wait as wait:
             return record_wait(webinar, owner, wait)
         except Fail as failure:
             with transaction.atomic():
-                _save(webinar, owner, state=State.FAILED, problem=failure.problem)
+                _save(webinar, owner, state=State.FAILED, **failure.problem)
                 if webinar.host_told_at is None:
                     zoom_notice_enqueue(kind=NoticeKind.WEBINAR_FAILED, object_id=webinar.id)
                 # The links the bookings were promised won't come: their confirmations stop
@@ -104,7 +103,7 @@ def _step_unless_gone(webinar: ZoomWebinar, owner: str) -> bool:
     told once, and the sync fails: the bookings offer Recreate webinar, and nothing is
     recreated on its own."""
     if webinar.present and webinar.drift == ZoomMeeting.Drift.REMOVED:
-        raise Fail(REMOVED_IN_ZOOM)
+        raise Fail(Problem.WEBINAR_REMOVED)
     try:
         return _step(webinar, owner)
     except ZoomNotFound:
@@ -112,7 +111,7 @@ def _step_unless_gone(webinar: ZoomWebinar, owner: str) -> bool:
             raise  # a create's 404 is about the user, not the webinar
         with transaction.atomic():
             row_removed(WEBINAR, ZoomWebinar.objects.select_for_update().get(pk=webinar.pk))
-        raise Fail(REMOVED_IN_ZOOM) from None
+        raise Fail(Problem.WEBINAR_REMOVED) from None
 
 
 def _zoom(
@@ -143,7 +142,7 @@ def _step(webinar: ZoomWebinar, owner: str) -> bool:
         _save(webinar, owner, **fields)
         return True
     for registrant in webinar.registrants.all():
-        if not registrant.in_sync and not (registrant.live and registrant.problem):
+        if not registrant.in_sync and not (registrant.live and registrant.problem_code):
             _registrant_step(webinar, registrant)
             return True
     if not webinar.present and webinar.exists_in_zoom and not live:
@@ -182,7 +181,7 @@ def _create(webinar: ZoomWebinar, owner: str) -> None:
         if refused.code == LICENCE_CODE:
             _no_licence(webinar, owner)
             return
-        raise Fail(f"Zoom refused to create the webinar: {refused.message}") from None
+        raise Fail(Problem.WEBINAR_CREATE_REFUSED, refused.message) from None
     _save(
         webinar,
         owner,
@@ -221,9 +220,8 @@ def _no_licence(webinar: ZoomWebinar, owner: str) -> None:
     zoom_user = ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).first()
     email = zoom_user.email if zoom_user else "of this host"
     ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).update(webinar_licence=False)
-    problem = NO_LICENCE.format(email=email)
     if not webinar.fallback_to_meeting:
-        raise Fail(problem + " This event type does not fall back to a meeting.")
+        raise Fail(Problem.NO_LICENCE, email)
     from slotlink.zoom.tasks import zoom_meeting_sync
 
     with transaction.atomic():
@@ -246,7 +244,7 @@ def _no_licence(webinar: ZoomWebinar, owner: str) -> None:
             webinar,
             owner,
             state=State.FELL_BACK,
-            problem=problem + " A Zoom meeting is used instead.",
+            **problem_fields(Problem.NO_LICENCE_FELL_BACK, email),
         )
         enqueue_on_commit(zoom_meeting_sync, meeting.id)
     log.info("zoom.webinar.fell-back webinar=%s meeting=%s", webinar.id, meeting.id)
@@ -323,20 +321,17 @@ def _registrant_step(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> None:
     except ZoomRejected as refused:
         with transaction.atomic():
             ZoomRegistrant.objects.filter(pk=registrant.pk).update(
-                add_uncertain=False, problem=_registrant_problem(refused)
+                add_uncertain=False, **_registrant_problem(refused)
             )
             seam.link_ready(registrant.booking_id)  # no link will come: stop waiting for it
         return
     _registered(registrant, str(added["registrant_id"]), str(added.get("join_url") or ""))
 
 
-def _registrant_problem(refused: ZoomError) -> str:
+def _registrant_problem(refused: ZoomError) -> dict[str, str]:
     if refused.code == HOST_CANNOT_REGISTER:
-        return (
-            "The host can't register for their own Zoom webinar (Zoom error 3027): this "
-            "booking was made with the host's own email."
-        )
-    return f"Zoom refused to register this invitee: {refused.message}"
+        return problem_fields(Problem.HOST_REGISTERED)
+    return problem_fields(Problem.REGISTRATION_REFUSED, refused.message)
 
 
 def _find_registrant(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> bool:
@@ -359,7 +354,10 @@ def _find_registrant(webinar: ZoomWebinar, registrant: ZoomRegistrant) -> bool:
 def _registered(registrant: ZoomRegistrant, registrant_id: str, join_url: str) -> None:
     with transaction.atomic():
         ZoomRegistrant.objects.filter(pk=registrant.pk).update(
-            registrant_id=registrant_id, join_url=join_url, add_uncertain=False, problem=""
+            registrant_id=registrant_id,
+            join_url=join_url,
+            add_uncertain=False,
+            **problem_fields(),
         )
         if registrant.live:
             seam.link_ready(registrant.booking_id)
