@@ -11,14 +11,15 @@ CHROMIUM ?= /usr/bin/chromium
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Runtime dependencies only, pinned by constraints.txt.
-$(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+# Runtime dependencies only, pinned by constraints.txt, and the Zoom sandbox the demo runs
+# (its own distribution, zoom-sandbox/; a production install is `pip install .` alone).
+$(VENV)/.runtime: $(BIN)/python pyproject.toml zoom-sandbox/pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e . -e ./zoom-sandbox
 	touch $@
 
-# Runtime plus the test and quality tools.
+# Runtime plus the test and quality tools, and what the sandbox's own tests import.
 $(VENV)/.dev: $(VENV)/.runtime
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e './zoom-sandbox[test]'
 	touch $@
 
 run: $(VENV)/.runtime
@@ -27,8 +28,8 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev chromium lint typecheck pytest
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
-	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
+	$(BIN)/ruff check src tests zoom-sandbox $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests zoom-sandbox $(wildcard benchmarks)
 
 typecheck: $(VENV)/.dev
 	SLOTLINK_MODE=test $(BIN)/mypy

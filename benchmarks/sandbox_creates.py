@@ -1,6 +1,6 @@
 """How fast the Zoom sandbox starts and how many meeting creates per second it serves.
 
-Starts `python -m slotlink.sandbox` as a subprocess (state in memory, faults off, rate
+Starts `python -m zoom_sandbox` as a subprocess (state in memory, faults off, rate
 limits off), times start-up until `/_sandbox/health` answers, then has concurrent httpx
 clients, one per client process, create meetings for a fixed time. The sandbox must
 never be what limits the product's own benchmarks: the bar is under 2 s to start and
@@ -88,7 +88,7 @@ def start_sandbox(
         env["SANDBOX_STATE_FILE"] = state_file
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "slotlink.sandbox", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "zoom_sandbox", "--port", str(port), "--log-level", "warning"],
         env=env,
     )
     with httpx.Client() as client:

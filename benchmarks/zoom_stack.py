@@ -126,7 +126,7 @@ class Stack:
         self.sandbox = self._start(
             "sandbox",
             [
-                *(sys.executable, "-m", "slotlink.sandbox"),
+                *(sys.executable, "-m", "zoom_sandbox"),
                 *("--port", str(self.sandbox_port), "--log-level", "warning"),
             ],
         )

@@ -12,7 +12,7 @@ pytest_plugins = [
     "tests.fixtures.mail_text",  # before mail_server, which imports it
     "tests.fixtures.mail_server",
     "tests.fixtures.task_queue",
-    "tests.fixtures.zoom_sandbox",
+    "zoom_sandbox.pytest_plugin",
 ]
 
 # The SQLite test database is a file here, so real worker processes can open it too.

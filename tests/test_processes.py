@@ -60,8 +60,8 @@ class Demo(ChildProcess):
             started = descendants(self.process.pid)
             commands = [command_line(pid) for pid in started]
             if sum("gunicorn" in command for command in commands) == 1 + gunicorn_workers and all(
-                any(f"slotlink {name}" in command for command in commands)
-                for name in ("sandbox", "db_worker", "scheduler")
+                any(program in command for command in commands)
+                for program in ("zoom_sandbox", "slotlink db_worker", "slotlink scheduler")
             ):
                 return {identity(pid) for pid in started}
             time.sleep(0.1)

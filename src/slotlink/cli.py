@@ -1,8 +1,8 @@
 """The `slotlink` command.
 
-`slotlink run` starts the whole demo product, `slotlink sandbox` starts the Zoom sandbox
-alone, and every other sub-command is a Django management command (`slotlink migrate`,
-`slotlink db_worker`, `slotlink createsuperuser`, ...).
+`slotlink run` starts the whole demo product, and every other sub-command is a Django
+management command (`slotlink migrate`, `slotlink db_worker`, `slotlink createsuperuser`,
+...). The Zoom sandbox is a program of its own, `zoom-sandbox` (zoom-sandbox/README.md).
 """
 
 import os
@@ -16,11 +16,6 @@ def main(argv: list[str] | None = None) -> None:
         from slotlink.processes import run_demo
 
         sys.exit(run_demo(argv[2:]))
-    if command == "sandbox":
-        # The sandbox is a separate program; the product never imports it.
-        from slotlink.sandbox.server import main as sandbox_main
-
-        sys.exit(sandbox_main(argv[2:]))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
     from django.core.management import execute_from_command_line

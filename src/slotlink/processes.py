@@ -9,6 +9,7 @@ killed, they die with it (supervision.py), so nothing is left half-running.
 """
 
 import argparse
+import importlib.util
 import os
 import socket
 import sys
@@ -25,6 +26,9 @@ from slotlink.supervision import (
     children_wait_until_ready,
 )
 
+# The Zoom sandbox's program, run as a process of its own.
+SANDBOX_MODULE = "zoom_sandbox"
+
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
     from slotlink.demo_zoom import DemoZoomUser
@@ -38,6 +42,11 @@ def run_demo(argv: list[str]) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     args = parser.parse_args(argv)
+    # The sandbox is its own distribution (zoom-sandbox/), which a production install lacks;
+    # find_spec looks for it without importing it (the product never does).
+    if importlib.util.find_spec(SANDBOX_MODULE) is None:
+        print("The Zoom sandbox is not installed: run `make run`, or pip install ./zoom-sandbox.")
+        return 2
     # Everything the demo and its processes create (the database, its WAL files, the
     # sandbox's state) is for this user's eyes only.
     os.umask(0o077)
@@ -149,8 +158,7 @@ def _children(args: argparse.Namespace, *, data_dir: Path) -> list[Child]:
             [
                 sys.executable,
                 "-m",
-                "slotlink",
-                "sandbox",
+                SANDBOX_MODULE,
                 f"--port={args.sandbox_port}",
                 f"--state-file={data_dir / 'zoom-sandbox.json'}",
             ],

@@ -269,8 +269,8 @@ else:
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or _default_email_backend
 
 # --- Zoom ---------------------------------------------------------------------------------
-# In demo and test mode Zoom is the sandbox (`slotlink sandbox`); in production these point
-# at zoom.us and the credentials of your Zoom Marketplace app.
+# In demo and test mode Zoom is the sandbox (`zoom-sandbox`, which `slotlink run` starts);
+# in production these point at zoom.us and the credentials of your Zoom Marketplace app.
 _sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
 _zoom_demo_defaults = DEMO or TESTING
 ZOOM_OAUTH_BASE_URL = env_str("ZOOM_OAUTH_BASE_URL") or (
