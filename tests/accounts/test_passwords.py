@@ -14,7 +14,7 @@ from django.utils import timezone
 from slotlink.accounts.models import User
 from slotlink.accounts.services import user_update_profile
 from slotlink.accounts.tasks import NOTICE_ATTEMPTS, send_email_changed_notice
-from slotlink.notifications.emails import ORGANIZATION_HEADER
+from slotlink.core.mail import ORGANIZATION_HEADER
 from slotlink.notifications.models import OutboxEmail
 from tests.factories import PASSWORD, make_user
 from tests.fixtures.task_queue import queued_tasks

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from slotlink.notifications.emails import ORGANIZATION_HEADER
+from slotlink.core.mail import templated_message
 
 if TYPE_CHECKING:  # types only: invitations.py and signups.py import services.py, which
     # sends a notice here
@@ -27,27 +26,19 @@ if TYPE_CHECKING:  # types only: invitations.py and signups.py import services.p
 def invitation_email(*, sent: SentInvitation) -> EmailMultiAlternatives:
     invitation = sent.invitation
     inviter = invitation.invited_by
-    context = {
-        "organization": invitation.organization,
-        "inviter_name": inviter.get_full_name() if inviter else "An admin",
-        "role": invitation.get_role_display().lower(),
-        "accept_url": f"{settings.BASE_URL}{reverse('invitation', args=[sent.token])}",
-        "expires_at": invitation.expires_at,
-    }
-    message = EmailMultiAlternatives(
+    return templated_message(
         subject=f"Join {invitation.organization.name} on slotlink",
-        body=render_to_string("accounts/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
-        headers={
-            ORGANIZATION_HEADER: str(invitation.organization_id),
-            "Auto-Submitted": "auto-generated",
+        template="accounts/email/invitation",
+        context={
+            "organization": invitation.organization,
+            "inviter_name": inviter.get_full_name() if inviter else "An admin",
+            "role": invitation.get_role_display().lower(),
+            "accept_url": f"{settings.BASE_URL}{reverse('invitation', args=[sent.token])}",
+            "expires_at": invitation.expires_at,
         },
+        to=[invitation.email],
+        organization_id=invitation.organization_id,
     )
-    message.attach_alternative(
-        render_to_string("accounts/email/invitation.html", context), "text/html"
-    )
-    return message
 
 
 def invitation_email_send(*, sent: SentInvitation) -> str:
@@ -71,26 +62,18 @@ def email_changed_email(
 ) -> EmailMultiAlternatives:
     """The notice to the address a person signed in with until `changed_at`: if someone
     else changed it, its owner learns of it there, and can tell an admin."""
-    context = {
-        "name": name,
-        "old_email": old_email,
-        "new_email": new_email,
-        "changed_at": changed_at,
-    }
-    headers = {"Auto-Submitted": "auto-generated"}
-    if organization_id is not None:
-        headers[ORGANIZATION_HEADER] = str(organization_id)
-    message = EmailMultiAlternatives(
+    return templated_message(
         subject="Your slotlink sign-in email was changed",
-        body=render_to_string("accounts/email/email_changed.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        template="accounts/email/email_changed",
+        context={
+            "name": name,
+            "old_email": old_email,
+            "new_email": new_email,
+            "changed_at": changed_at,
+        },
         to=[old_email],
-        headers=headers,
+        organization_id=organization_id,
     )
-    message.attach_alternative(
-        render_to_string("accounts/email/email_changed.html", context), "text/html"
-    )
-    return message
 
 
 def sign_up_email(*, prepared: SignUpEmail) -> EmailMultiAlternatives:
@@ -107,17 +90,12 @@ def sign_up_email(*, prepared: SignUpEmail) -> EmailMultiAlternatives:
         "signin_url": f"{settings.BASE_URL}{reverse('signin')}",
         "reset_url": f"{settings.BASE_URL}{reverse('password-reset')}",
     }
-    template = "signup_finish" if prepared.token else "signup_existing"
-    message = EmailMultiAlternatives(
-        subject=f"Finish starting {pending.name} on slotlink"
-        if prepared.token
-        else "You already have a slotlink account",
-        body=render_to_string(f"accounts/email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[pending.email],
-        headers={"Auto-Submitted": "auto-generated"},
+    if prepared.token:
+        subject = f"Finish starting {pending.name} on slotlink"
+        template = "accounts/email/signup_finish"
+    else:
+        subject = "You already have a slotlink account"
+        template = "accounts/email/signup_existing"
+    return templated_message(
+        subject=subject, template=template, context=context, to=[pending.email]
     )
-    message.attach_alternative(
-        render_to_string(f"accounts/email/{template}.html", context), "text/html"
-    )
-    return message

@@ -31,13 +31,12 @@ from django.utils.http import urlsafe_base64_encode
 from slotlink.accounts.devices import known_device
 from slotlink.accounts.models import Membership, PasswordResetRequest, User
 from slotlink.accounts.throttle import client_address
-from slotlink.notifications.emails import ORGANIZATION_HEADER
+from slotlink.core.mail import templated_message
 
 log = logging.getLogger("slotlink.accounts")
 
 SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
-TEXT_TEMPLATE = "accounts/email/password_reset.txt"
-HTML_TEMPLATE = "accounts/email/password_reset.html"
+TEMPLATE = "accounts/email/password_reset"  # .txt and .html
 
 WINDOW = timedelta(hours=1)
 PER_EMAIL_AND_ADDRESS = 3
@@ -113,20 +112,14 @@ def password_reset_email(user: User) -> EmailMultiAlternatives:
         "token": default_token_generator.make_token(user),
         "base_url": settings.BASE_URL,
     }
-    subject = "".join(render_to_string(SUBJECT_TEMPLATE, context).splitlines())
     membership = Membership.objects.filter(user=user).order_by("id").first()
-    headers = {"Auto-Submitted": "auto-generated"}
-    if membership is not None:
-        headers[ORGANIZATION_HEADER] = str(membership.organization_id)
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(TEXT_TEMPLATE, context),
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
-        headers=headers,
+    return templated_message(
+        subject="".join(render_to_string(SUBJECT_TEMPLATE, context).splitlines()),
+        template=TEMPLATE,
+        context=context,
+        to=[user.email],
+        organization_id=membership.organization_id if membership is not None else None,
     )
-    message.attach_alternative(render_to_string(HTML_TEMPLATE, context), "text/html")
-    return message
 
 
 def password_reset_recipients(email: str) -> list[User]:

@@ -3,13 +3,15 @@ email changes, sent once the change commits, the password reset email and a sign
 email; each retried while the mail server refuses it."""
 
 from datetime import datetime
+from functools import partial
 
 from django_tasks import task
 
 from slotlink.accounts.emails import email_changed_email, sign_up_email
 from slotlink.accounts.models import User
 from slotlink.accounts.passwords import password_reset_email, password_reset_recipients
-from slotlink.core.tasks import MAIL_ATTEMPTS, mail_retried_later
+from slotlink.core.mail import mail_task_run
+from slotlink.core.tasks import MAIL_ATTEMPTS
 
 NOTICE_ATTEMPTS = MAIL_ATTEMPTS
 
@@ -33,19 +35,16 @@ def send_email_changed_notice(
         changed_at=datetime.fromisoformat(changed_at),
         organization_id=organization_id,
     )
-    try:
-        message.send()
-    except OSError:  # the mail server (SMTP errors are OSErrors)
-        if not mail_retried_later(
-            send_email_changed_notice,
-            attempt,
-            user_id,
-            old_email,
-            new_email,
-            changed_at,
-            organization_id,
-        ):
-            raise
+    mail_task_run(
+        send_email_changed_notice,
+        attempt,
+        user_id,
+        old_email,
+        new_email,
+        changed_at,
+        organization_id,
+        send=message.send,
+    )
 
 
 @task()
@@ -53,12 +52,18 @@ def send_password_reset(email: str, attempt: int = 1) -> None:
     """The reset email for the accounts of `email` (none, for an address without one), sent
     from the worker so the page answers every address in the same time."""
     for user in password_reset_recipients(email):
-        try:
-            password_reset_email(user).send()
-        except OSError:  # the mail server (SMTP errors are OSErrors)
-            User.objects.filter(pk=user.pk).update(password_reset_sent_at=None)
-            if not mail_retried_later(send_password_reset, attempt, email):
-                raise
+        mail_task_run(
+            send_password_reset,
+            attempt,
+            email,
+            send=password_reset_email(user).send,
+            refused=partial(_reset_unsent, user.pk),
+        )
+
+
+def _reset_unsent(user_id: int) -> None:
+    """The mailbox pause counts only emails the server took."""
+    User.objects.filter(pk=user_id).update(password_reset_sent_at=None)
 
 
 @task()
@@ -71,8 +76,6 @@ def send_sign_up_email(pending_id: int, attempt: int = 1) -> None:
     prepared = sign_up_email_prepare(pending_id=pending_id)
     if prepared is None:
         return  # finished meanwhile
-    try:
-        sign_up_email(prepared=prepared).send()
-    except OSError:  # the mail server (SMTP errors are OSErrors)
-        if not mail_retried_later(send_sign_up_email, attempt, pending_id):
-            raise
+    mail_task_run(
+        send_sign_up_email, attempt, pending_id, send=sign_up_email(prepared=prepared).send
+    )

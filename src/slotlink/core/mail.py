@@ -1,4 +1,13 @@
-"""One email per problem, never lost: a notice is claimed, sent, then marked told.
+"""slotlink's one mail path: every email is built here, and sent here while the mail server
+refuses it.
+
+`templated_message` builds each email the same way: text and HTML parts from a pair of
+templates, the sender, `Auto-Submitted` (RFC 3834: no vacation auto-replies) and the
+organization it belongs to (`ORGANIZATION_HEADER`, which the demo outbox reads to show each
+organization its own mail). `mail_task_run` is an email task's body: the send, and the task
+queued again by core's retry rule (`mail_retried_later`) while the server refuses it.
+
+One email per problem, never lost: a notice is claimed, sent, then marked told.
 
 A notice (a host told their Zoom broke, their meeting failed, ...) is claimed under a key
 naming its object and problem, with a lease, just before it goes to the mail server. A
@@ -17,14 +26,17 @@ again (core/lost_tasks.py), takes the claim over: at least once, never lost.
 """
 
 import logging
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -32,6 +44,74 @@ from slotlink.core.models import MailClaim
 from slotlink.core.tasks import mail_retried_later
 
 log = logging.getLogger("slotlink.core")
+
+# Names the organization an email belongs to: the demo outbox shows it to that
+# organization's admins only (notifications/outbox.py).
+ORGANIZATION_HEADER = "X-Slotlink-Organization"
+
+T = TypeVar("T")
+
+
+def templated_message(
+    *,
+    subject: str,
+    template: str,
+    context: Mapping[str, object],
+    to: Sequence[str],
+    organization_id: int | None = None,
+    from_email: str | None = None,
+    reply_to: Sequence[str] = (),
+    tidy: bool = False,
+) -> EmailMultiAlternatives:
+    """An email whose text is `template`.txt and whose HTML alternative is `template`.html,
+    both rendered with `context`, from the configured sender (or `from_email`), marked
+    automatic and tagged with its organization when it has one. `tidy` folds the blank
+    lines template tags leave in the text."""
+    text = render_to_string(f"{template}.txt", dict(context))
+    headers = {"Auto-Submitted": "auto-generated"}
+    if organization_id is not None:
+        headers[ORGANIZATION_HEADER] = str(int(organization_id))
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=_tidy(text) if tidy else text,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to),
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", dict(context)), "text/html")
+    return message
+
+
+def _tidy(text: str) -> str:
+    """Template tags leave blank lines behind; a paragraph break is one blank line."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def mail_task_run(
+    task_: Task[Any, Any],
+    attempt: int,
+    *args: Any,
+    send: Callable[[], T],
+    refused: Callable[[], None] | None = None,
+    gave_up: Callable[[], None] | None = None,
+) -> T | None:
+    """An email task's body (`args` and `attempt` are the task's own, `attempt` last): run
+    `send`; when the mail server refuses (SMTP errors are OSErrors; bad data is not
+    retried), `refused` undoes what the send claimed and the task comes back by core's
+    retry rule, None meaning it will. After the last attempt `gave_up` runs and the refusal
+    is raised, so the task fails visibly."""
+    try:
+        return send()
+    except OSError:
+        if refused is not None:
+            refused()
+        if not mail_retried_later(task_, attempt, *args):
+            if gave_up is not None:
+                gave_up()
+            raise
+        return None
 
 
 @dataclass(frozen=True)
@@ -80,15 +160,15 @@ def notice_task_run(
     """A notice task's body: `notice_send`, retried by core's rule while the mail server
     refuses (`args` and `attempt` are the task's own, `attempt` last), and run again when
     the lease of another worker's claim ends (sent by then, or its worker died)."""
-    try:
-        outcome = notice_send(key=key, build=build)
-    except OSError:
-        if not mail_retried_later(task_, attempt, *args):
-            MailClaim.objects.filter(key=key, lease_until__isnull=True).update(gave_up=True)
-            log.error("mail.notice.undelivered key=%s attempts=%s", key, attempt)
-            raise
-        return
-    if outcome.busy_until is not None:
+
+    def undelivered() -> None:
+        MailClaim.objects.filter(key=key, lease_until__isnull=True).update(gave_up=True)
+        log.error("mail.notice.undelivered key=%s attempts=%s", key, attempt)
+
+    outcome = mail_task_run(
+        task_, attempt, *args, send=partial(notice_send, key=key, build=build), gave_up=undelivered
+    )
+    if outcome is not None and outcome.busy_until is not None:
         task_.using(run_after=outcome.busy_until).enqueue(*args, attempt)
 
 

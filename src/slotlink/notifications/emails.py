@@ -12,15 +12,14 @@ an event invitees register for (a webinar, each with a personal link) reads abou
 event, never the invitee's link, and where to start it as its host.
 """
 
-import re
 from email.headerregistry import Address
 from email.mime.text import MIMEText
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
+from slotlink.core.mail import templated_message
 from slotlink.notifications.formatting import (
     NAME_LIMIT,
     SUBJECT_NAME_LIMIT,
@@ -40,8 +39,6 @@ from slotlink.notifications.invites import (
     invite_method,
 )
 from slotlink.notifications.messages import Audience, BookingChange, BookingMessage, Person
-
-ORGANIZATION_HEADER = "X-Slotlink-Organization"
 
 _SUBJECT_PREFIXES = {
     Audience.INVITEE: {
@@ -103,24 +100,18 @@ def booking_email(*, message: BookingMessage, audience: Audience) -> EmailMultiA
     if message.change.host_only and audience != Audience.HOST:
         raise ValueError(f"{message.change} is told to the host only.")
     recipient, other = _parties(message, audience)
-    context = _context(message=message, audience=audience)
-    text = _tidy(render_to_string("notifications/email/booking.txt", context))
-    html = render_to_string("notifications/email/booking.html", context)
     invite = booking_invite(message=message, audience=audience).decode()
     method = invite_method(message=message, audience=audience)
-
-    headers = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no vacation auto-replies
-    if message.organization_id is not None:
-        headers[ORGANIZATION_HEADER] = str(int(message.organization_id))
-    email = EmailMultiAlternatives(
+    email = templated_message(
         subject=booking_subject(message=message, audience=audience),
-        body=text,
-        from_email=_from_address(on_behalf_of=other if audience == Audience.INVITEE else None),
+        template="notifications/email/booking",
+        context=_context(message=message, audience=audience),
         to=[_mailbox(recipient)],
+        organization_id=message.organization_id,
+        from_email=_from_address(on_behalf_of=other if audience == Audience.INVITEE else None),
         reply_to=[_mailbox(other)],
-        headers=headers,
+        tidy=True,
     )
-    email.attach_alternative(html, "text/html")
     # Django appends the charset; the method parameter is what Outlook keys on.
     email.attach_alternative(invite, f"text/calendar; method={method}")
     email.attach(_invite_attachment(invite, method))
@@ -258,9 +249,3 @@ def _invite_attachment(invite: str, method: str) -> MIMEText:
     part.set_param("name", FILENAME)
     part.add_header("Content-Disposition", "attachment", filename=FILENAME)
     return part
-
-
-def _tidy(text: str) -> str:
-    """Template tags leave blank lines behind; a paragraph break is one blank line."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

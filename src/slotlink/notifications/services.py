@@ -12,7 +12,8 @@ from django.db import transaction
 
 from slotlink.accounts.models import Organization
 from slotlink.core.ids import parse_id
-from slotlink.notifications.emails import ORGANIZATION_HEADER, booking_email
+from slotlink.core.mail import ORGANIZATION_HEADER
+from slotlink.notifications.emails import booking_email
 from slotlink.notifications.formatting import clip, one_line
 from slotlink.notifications.messages import Audience, BookingMessage
 from slotlink.notifications.models import OutboxAttachment, OutboxEmail

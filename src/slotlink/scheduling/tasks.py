@@ -15,13 +15,8 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
-from slotlink.core.mail import notice_task_run
-from slotlink.core.tasks import (
-    FIRST_MAIL_RETRY_AFTER,
-    MAIL_ATTEMPTS,
-    enqueue_on_commit,
-    mail_retried_later,
-)
+from slotlink.core.mail import mail_task_run, notice_task_run
+from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
@@ -42,20 +37,22 @@ FIRST_RETRY_AFTER = FIRST_MAIL_RETRY_AFTER
 def send_booking_email(
     booking_id: int, change: str, sequence: int, deadline: str = "", attempt: int = 1
 ) -> None:
-    try:
-        outcome = booking_email_send(
+    outcome = mail_task_run(
+        send_booking_email,
+        attempt,
+        booking_id,
+        change,
+        sequence,
+        deadline,
+        send=partial(
+            booking_email_send,
             booking_id=booking_id,
             change=BookingChange(change),
             sequence=sequence,
             deadline=datetime.fromisoformat(deadline) if deadline else None,
-        )
-    except OSError:  # the mail server (SMTP errors are OSErrors); bad data is not retried
-        if not mail_retried_later(
-            send_booking_email, attempt, booking_id, change, sequence, deadline
-        ):
-            raise
-        return
-    if outcome.retry_at is not None and outcome.deadline is not None:
+        ),
+    )
+    if outcome is not None and outcome.retry_at is not None and outcome.deadline is not None:
         send_booking_email.using(run_after=outcome.retry_at).enqueue(
             booking_id, change, sequence, outcome.deadline.isoformat(), attempt
         )
@@ -63,26 +60,31 @@ def send_booking_email(
 
 @task()
 def send_link_ready_email(booking_id: int, attempt: int = 1) -> None:
-    try:
-        booking_link_ready(booking_id=booking_id)
-    except OSError:
-        if not mail_retried_later(send_link_ready_email, attempt, booking_id):
-            raise
+    mail_task_run(
+        send_link_ready_email,
+        attempt,
+        booking_id,
+        send=partial(booking_link_ready, booking_id=booking_id),
+    )
 
 
 @task()
 def send_group_session_left_email(
     session_id: int, sequence: int, booking_id: int, attempt: int = 1
 ) -> None:
-    try:
-        group_session_left_email_send(
-            session_id=session_id, sequence=sequence, booking_id=booking_id
-        )
-    except OSError:
-        if not mail_retried_later(
-            send_group_session_left_email, attempt, session_id, sequence, booking_id
-        ):
-            raise
+    mail_task_run(
+        send_group_session_left_email,
+        attempt,
+        session_id,
+        sequence,
+        booking_id,
+        send=partial(
+            group_session_left_email_send,
+            session_id=session_id,
+            sequence=sequence,
+            booking_id=booking_id,
+        ),
+    )
 
 
 @task()
@@ -135,7 +137,5 @@ def link_ready_listener(booking_id: int) -> None:
 
 
 def _link_ready_email_now(booking_id: int) -> None:
-    try:
-        booking_link_ready(booking_id=booking_id)
-    except OSError:  # the mail server: retried as the task's first attempt would be
-        mail_retried_later(send_link_ready_email, 1, booking_id)
+    # A refusal is retried as the task's first attempt would be.
+    send_link_ready_email.func(booking_id)

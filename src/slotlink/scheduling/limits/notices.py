@@ -6,15 +6,12 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User
-from slotlink.core.mail import Notice
+from slotlink.core.mail import Notice, templated_message
 from slotlink.core.tasks import enqueue_on_commit
-from slotlink.notifications.emails import ORGANIZATION_HEADER
 from slotlink.scheduling.limits.refusals import (
     ADMINS,
     refusal_audience,
@@ -49,22 +46,18 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
         recipients = list(admins.values_list("user__email", flat=True))
     else:
         recipients = [User.objects.get(pk=host_id).email]
-    context = {
-        "organization": organization,
-        "summary": summary,
-        "for_admins": host_id == ADMINS,
-        "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
-        "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
-    }
-    message = EmailMultiAlternatives(
+    message = templated_message(
         subject=f"Bookings refused on your booking pages ({organization.name})",
-        body=render_to_string("scheduling/email/bookings_refused.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        template="scheduling/email/bookings_refused",
+        context={
+            "organization": organization,
+            "summary": summary,
+            "for_admins": host_id == ADMINS,
+            "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
+            "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
+        },
         to=recipients,
-        headers={ORGANIZATION_HEADER: str(organization_id)},
-    )
-    message.attach_alternative(
-        render_to_string("scheduling/email/bookings_refused.html", context), "text/html"
+        organization_id=organization_id,
     )
 
     def told() -> None:

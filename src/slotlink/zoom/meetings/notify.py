@@ -9,14 +9,12 @@ a run of failing retries sends one email. Each builder runs under the notice's c
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from slotlink.accounts.models import User
 from slotlink.conferencing.seam import ConferenceDetails
-from slotlink.core.mail import Notice
-from slotlink.notifications.emails import ORGANIZATION_HEADER
+from slotlink.core.mail import Notice, templated_message
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 
@@ -79,25 +77,20 @@ def problem_email(
     """The host's email about a meeting's (or webinar's) problem, with the booking to fix
     it on."""
     host = User.objects.get(pk=row.host_id)
-    context = {
-        "host": host,
-        "topic": row.topic,
-        "start": row.start,
-        "reason": details.reason,
-        "action": details.action.label if details.action else "",
-        "booking_url": f"{settings.BASE_URL}{reverse('booking-detail', args=[booking_id])}"
-        if booking_id
-        else f"{settings.BASE_URL}{reverse('bookings')}",
-        "about": about,
-    }
-    message = EmailMultiAlternatives(
+    return templated_message(
         subject=_subject(row.topic, about),
-        body=render_to_string("zoom/email/meeting_problem.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        template="zoom/email/meeting_problem",
+        context={
+            "host": host,
+            "topic": row.topic,
+            "start": row.start,
+            "reason": details.reason,
+            "action": details.action.label if details.action else "",
+            "booking_url": f"{settings.BASE_URL}{reverse('booking-detail', args=[booking_id])}"
+            if booking_id
+            else f"{settings.BASE_URL}{reverse('bookings')}",
+            "about": about,
+        },
         to=[host.email],
-        headers={ORGANIZATION_HEADER: str(row.organization_id)},
+        organization_id=row.organization_id,
     )
-    message.attach_alternative(
-        render_to_string("zoom/email/meeting_problem.html", context), "text/html"
-    )
-    return message
