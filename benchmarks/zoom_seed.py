@@ -82,9 +82,10 @@ def zoom_connect(
 def host_create(*, organization: Any, name: str, slots: int) -> Host:
     from slotlink.accounts.models import Membership
     from slotlink.accounts.services import membership_create, user_create
-    from slotlink.scheduling.models import EventType, LocationKind
+    from slotlink.scheduling.models import EventType
     from slotlink.scheduling.selectors import free_slots
     from slotlink.scheduling.services.event_types import availability_replace, event_type_create
+    from slotlink.zoom.locations import ZOOM
 
     user = user_create(
         email=f"{name}@{organization.slug}.test",
@@ -100,7 +101,7 @@ def host_create(*, organization: Any, name: str, slots: int) -> Host:
         slug=f"call-{name}",
         duration_minutes=15,
         kind=EventType.Kind.ONE_ON_ONE,
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
         minimum_notice_minutes=60,
         horizon_days=365,
     )

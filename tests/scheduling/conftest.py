@@ -14,7 +14,8 @@ from slotlink.conferencing.seam import (
     LinkStatus,
     link_comes_text,
 )
-from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.models import EventType
+from slotlink.zoom.locations import ZOOM, ZOOM_WEBINAR
 from tests.scheduling.builders import make_event_type, make_host
 
 
@@ -37,7 +38,7 @@ class RecordingProvider:
     the detail lookups (a list of bookings is one), and answers with the link status a test
     sets. Without a link it gives the host a reason and an action."""
 
-    location_kind: str = LocationKind.ZOOM
+    location_kind: str = ZOOM
     label: str = "Zoom"
     status: LinkStatus = LinkStatus.READY
     join_url: str = "https://zoom.example.test/j/123"
@@ -89,11 +90,11 @@ class RecordingProvider:
 def provider():
     """A registered test provider for Zoom locations, removed again afterwards."""
     recording = RecordingProvider()
-    previous = seam.provider_for(LocationKind.ZOOM)
+    previous = seam.provider_for(ZOOM)
     seam.register_provider(recording)
     yield recording
     if previous is None:
-        seam._providers.pop(LocationKind.ZOOM, None)
+        seam._providers.pop(ZOOM, None)
     else:
         seam.register_provider(previous)
 
@@ -101,7 +102,7 @@ def provider():
 @pytest.fixture
 def no_provider():
     """No conferencing provider for Zoom locations (the app registers the real one)."""
-    previous = seam._providers.pop(LocationKind.ZOOM, None)
+    previous = seam._providers.pop(ZOOM, None)
     yield
     if previous is not None:
         seam.register_provider(previous)
@@ -114,7 +115,7 @@ class WebinarProvider(RecordingProvider):
     says who attended (`attendance`, by booking id) and gives the host a start link
     (`start_url`, counted in `starts`) or, with `start_problem`, says why it can't."""
 
-    location_kind: str = LocationKind.ZOOM_WEBINAR
+    location_kind: str = ZOOM_WEBINAR
     label: str = "Zoom webinar"
     join_url: str = "https://zoom.example.test/w/987?tk=personal"
     public_text: str = "Zoom webinar (your personal link comes with your confirmation)"
@@ -151,10 +152,10 @@ def webinar_provider():
     """A registered test provider for Zoom webinar locations, in place of the real one (if
     any) until the test ends."""
     webinars = WebinarProvider()
-    previous = seam.provider_for(LocationKind.ZOOM_WEBINAR)
+    previous = seam.provider_for(ZOOM_WEBINAR)
     seam.register_provider(webinars)
     yield webinars
     if previous is None:
-        seam._providers.pop(LocationKind.ZOOM_WEBINAR, None)
+        seam._providers.pop(ZOOM_WEBINAR, None)
     else:
         seam.register_provider(previous)

@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
 from slotlink.scheduling.limits.models import PublicBooking
-from slotlink.scheduling.models import Booking, BookingToken, EventType, LocationKind
+from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tokens import token_mint
+from slotlink.zoom.locations import ZOOM
 from tests.factories import make_organization
 from tests.races import race
 from tests.scheduling.builders import make_event_type, make_host, next_free_starts, run_queued_tasks
@@ -59,7 +60,7 @@ def test_a_flood_from_one_address_books_the_limit_and_the_rest_change_nothing(
     """Issue 19 (4) as found: 40 POSTs from one address made 30 bookings and 30 emails to
     the addresses it chose. Now 10 are booked (the per-address limit), and the other 30 get
     a 429 that says why and when to try again: no booking, no email, no Zoom meeting."""
-    event_type = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
+    event_type = make_event_type(organization, host, location_kind=ZOOM)
     starts = next_free_starts(event_type, 40)
     counted_before = refused_counted("address")
     answers = [
@@ -299,7 +300,7 @@ def test_a_blocked_address_is_refused_and_changes_nothing_until_unblocked(
     """The host blocks the flood's address from the bookings page: its next booking gets a
     403 in the booking page's layout, nothing is booked, emailed or sent to Zoom; its earlier
     bookings stay; another address still books. Unblocked, it books again."""
-    event_type = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
+    event_type = make_event_type(organization, host, location_kind=ZOOM)
     starts = next_free_starts(event_type, 4)
     post_booking(event_type, starts[0], email="victim0@example.test")
     host_client = signed_in(host)

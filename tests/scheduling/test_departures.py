@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from slotlink.accounts.models import Membership, User
-from slotlink.scheduling.models import Booking, BookingEvent, EventType, LocationKind
+from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.services.bookings import BookingError, booking_create
+from slotlink.zoom.locations import ZOOM
 from tests.factories import make_member, make_organization
 from tests.scheduling.builders import (
     book,
@@ -119,7 +120,7 @@ def test_a_cancelled_zoom_booking_is_told_to_the_conferencing_provider(
     admin_client, organization, leaver, colleague, provider
 ):
     """Cancelling goes through the booking cancel, so the provider hears of it."""
-    event_type = make_event_type(organization, leaver.user, location_kind=LocationKind.ZOOM)
+    event_type = make_event_type(organization, leaver.user, location_kind=ZOOM)
     booking = book(event_type)
     remove(admin_client, leaver, {booking: "cancel"})
     assert ("cancelled", booking.id) in [(kind, ref.booking_id) for kind, ref in provider.calls]

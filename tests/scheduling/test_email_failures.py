@@ -18,9 +18,10 @@ from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.models import BookingToken, LocationKind
+from slotlink.scheduling.models import BookingToken
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import EMAIL_ATTEMPTS, FIRST_RETRY_AFTER, send_booking_email
+from slotlink.zoom.locations import ZOOM
 from tests.fixtures.task_queue import drop_queued_tasks
 from tests.notifications.smtp_server import closed_port
 from tests.scheduling.builders import book, make_event_type, run_queued_tasks
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def zoom_event_type(organization, host):
-    return make_event_type(organization, host, slug="zoom", location_kind=LocationKind.ZOOM)
+    return make_event_type(organization, host, slug="zoom", location_kind=ZOOM)
 
 
 def booked(event_type):

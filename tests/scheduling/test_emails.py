@@ -21,6 +21,7 @@ from slotlink.scheduling.models import BookingToken, LocationKind
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import send_booking_email
+from slotlink.zoom.locations import ZOOM
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import INVITEE_EMAIL, invite_facts, link_url, to, told
 
@@ -32,7 +33,7 @@ HOST_SENDS = "Your host will send you the meeting details."
 @pytest.fixture
 def zoom_event_type(organization, host):
     return make_event_type(
-        organization, host, slug="zoom", location_kind=LocationKind.ZOOM, description="Agenda"
+        organization, host, slug="zoom", location_kind=ZOOM, description="Agenda"
     )
 
 

@@ -20,11 +20,11 @@ from slotlink.scheduling.models import (
     EventType,
     GroupSession,
     GroupSessionEmail,
-    LocationKind,
 )
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
+from slotlink.zoom.locations import ZOOM
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import (
     change_of,
@@ -50,7 +50,7 @@ def group(organization, host, provider) -> EventType:
         title="Product tour",
         kind=EventType.Kind.GROUP,
         seats_per_session=8,
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
     )
 
 

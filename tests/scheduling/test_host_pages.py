@@ -13,8 +13,9 @@ from django.test import Client
 
 from slotlink.accounts.models import Membership
 from slotlink.scheduling.locations import booking_link_for
-from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType, LocationKind
+from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType
 from slotlink.scheduling.services.bookings import booking_cancel
+from slotlink.zoom.locations import ZOOM
 from tests.factories import make_member, make_organization
 from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks
 from tests.scheduling.builders import book, make_event_type, next_free_starts
@@ -330,7 +331,7 @@ def test_the_details_page_shows_invitee_time_in_the_hosts_zone_location_and_hist
     user = member_membership.user
     user.time_zone = "Asia/Kolkata"
     user.save()
-    zoom = make_event_type(organization, user, slug="zoom", location_kind=LocationKind.ZOOM)
+    zoom = make_event_type(organization, user, slug="zoom", location_kind=ZOOM)
     booking = book(zoom, name="Ivy Invitee", email="ivy@example.test")
     html = text(member_client.get(f"/360/bookings/{booking.id}"))
     kolkata = booking.start.astimezone(ZoneInfo("Asia/Kolkata"))
@@ -348,9 +349,7 @@ def test_a_zoom_booking_with_zoom_off_tells_its_host_why_there_is_no_link(
 ):
     """Zoom isn't set up for the organization: the booking stands and its details tell the
     host why it has no link (in the Zoom provider's words) and offer Enable Zoom →."""
-    zoom = make_event_type(
-        organization, member_membership.user, slug="zoom", location_kind=LocationKind.ZOOM
-    )
+    zoom = make_event_type(organization, member_membership.user, slug="zoom", location_kind=ZOOM)
     booking = book(zoom)
     reason = booking_link_for(booking).host_reason
     assert "Zoom" in reason

@@ -12,6 +12,7 @@ from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.models import Booking, LocationKind
 from slotlink.scheduling.services.emails import booking_email_send
+from slotlink.zoom.locations import ZOOM
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import invite_facts, link_in, to
 
@@ -108,7 +109,7 @@ def test_a_late_zoom_link_arrives_as_an_update_of_the_same_invite(
 ):
     """The confirmation says the link follows; the update is a REQUEST with the same UID, a
     higher SEQUENCE and the join link as the location."""
-    event_type = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
+    event_type = make_event_type(organization, host, location_kind=ZOOM)
     provider.status = LinkStatus.PENDING
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(event_type, email="ivy@example.test")

@@ -18,6 +18,7 @@ from slotlink.scheduling.services.bookings import booking_cancel, booking_resche
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.services.event_types import event_type_update
 from slotlink.scheduling.views.public import confirmation_url
+from slotlink.zoom.locations import ZOOM
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +35,17 @@ def text(response: HttpResponse) -> str:
 
 @pytest.fixture
 def zoom(organization, member_membership):
-    return make_event_type(
-        organization, member_membership.user, slug="zoom", location_kind=LocationKind.ZOOM
-    )
+    return make_event_type(organization, member_membership.user, slug="zoom", location_kind=ZOOM)
 
 
 def test_a_booking_keeps_its_location_when_the_event_type_changes(zoom, provider):
     """A Zoom booking whose event type switches to Phone stays Zoom: its link, and its
     cancel still reaches the Zoom provider, so its meeting is removed."""
     booking = book(zoom)
-    assert (booking.location_kind, booking.location_detail) == (LocationKind.ZOOM, "")
+    assert (booking.location_kind, booking.location_detail) == (ZOOM, "")
     event_type_update(event_type=zoom, location_kind=LocationKind.PHONE)
     booking.refresh_from_db()
-    assert booking.location_kind == LocationKind.ZOOM
+    assert booking.location_kind == ZOOM
     link = booking_link_for(booking)
     assert (link.location_text, link.join_url) == ("Zoom", "https://zoom.example.test/j/123")
     booking_cancel(booking=booking)
@@ -89,7 +88,7 @@ def booking_url(booking: Booking) -> str:
 @pytest.fixture
 def zoom_event_type(organization, host):
     return make_event_type(
-        organization, host, slug="zoom", location_kind=LocationKind.ZOOM, description="Agenda"
+        organization, host, slug="zoom", location_kind=ZOOM, description="Agenda"
     )
 
 
@@ -137,7 +136,7 @@ def test_bookings_of_one_group_session_reach_the_seam_with_that_session(
         kind=EventType.Kind.GROUP,
         seats_per_session=3,
         slug="zoom-group",
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
     )
     start = next_free_starts(group)[0]
     first = book(group, start, email="one@example.test")
@@ -158,7 +157,7 @@ def test_a_group_booking_moved_to_another_session_tells_the_seam_which_it_left(
         kind=EventType.Kind.GROUP,
         seats_per_session=3,
         slug="zoom-group",
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
     )
     first, later = next_free_starts(group, 3)[0], next_free_starts(group, 3)[2]
     booking = book(group, first)
@@ -174,7 +173,7 @@ def test_the_description_a_provider_gets_is_kept_within_2000_characters(
 ):
     """The event type's description and the invitee's answers, clipped for an agenda."""
     long = make_event_type(
-        organization, host, slug="long", location_kind=LocationKind.ZOOM, description="x" * 2000
+        organization, host, slug="long", location_kind=ZOOM, description="x" * 2000
     )
     book(long)
     ((_, ref),) = provider.calls

@@ -14,11 +14,12 @@ from django.utils import timezone
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.models import Booking, BookingToken, EventType, LocationKind
+from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.services.departures import booking_reassign
 from slotlink.scheduling.services.emails import booking_email_send
 from slotlink.scheduling.tasks import send_booking_email
 from slotlink.scheduling.tokens import booking_for_token
+from slotlink.zoom.locations import ZOOM
 from tests.fixtures.task_queue import queued_tasks
 from tests.scheduling.builders import (
     book,
@@ -240,7 +241,7 @@ def test_every_email_to_the_invitee_about_a_live_booking_has_working_manage_link
     and following them from the received email opens that booking's pages. An email's
     links keep working until the booking changes (the late link's update changes only the
     invite)."""
-    zoom = make_event_type(organization, host, slug="zoom", location_kind=LocationKind.ZOOM)
+    zoom = make_event_type(organization, host, slug="zoom", location_kind=ZOOM)
     provider.status = LinkStatus.PENDING
     booking = book(zoom)
     booking_email_send(

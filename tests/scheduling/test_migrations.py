@@ -5,11 +5,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from slotlink.scheduling.models import Booking, EventType, GroupSession, LocationKind
+from slotlink.zoom.locations import ZOOM, ZOOM_WEBINAR
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 
 BEFORE_LOCATION = ("scheduling", "0002_booking_email")
 BOOKING_LOCATION = ("scheduling", "0003_booking_location")
 SESSION_INVITE = ("scheduling", "0005_group_session_uid_required")
+BEFORE_PROVIDED_KINDS = ("scheduling", "0010_booking_limits")
+PROVIDED_KINDS = ("scheduling", "0011_location_kinds_from_providers")
 
 
 def migrate(target: tuple[str, str]) -> None:
@@ -40,12 +43,12 @@ def test_existing_bookings_get_their_event_types_location(organization, host):
         location_kind=LocationKind.CUSTOM_URL,
         location_detail="https://meet.example.com/r/1",
     )
-    zoom = make_event_type(organization, host, location_kind=LocationKind.ZOOM)
+    zoom = make_event_type(organization, host, location_kind=ZOOM)
     starts = next_free_starts(office, 6)[::2]
     made = {
         book(office, starts[0]).id: (LocationKind.IN_PERSON, "Acme HQ"),
         book(online, starts[1]).id: (LocationKind.CUSTOM_URL, "https://meet.example.com/r/1"),
-        book(zoom, starts[2]).id: (LocationKind.ZOOM, ""),
+        book(zoom, starts[2]).id: (ZOOM, ""),
     }
     latest = latest_scheduling_migration()
     try:
@@ -76,3 +79,37 @@ def test_existing_group_sessions_get_an_invite_of_their_own(organization, host):
     assert len(set(backfilled.values())) == 2
     assert all(uid.endswith("@127.0.0.1") for uid in backfilled.values())
     assert set(GroupSession.objects.values_list("sequence", flat=True)) == {0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_location_kinds_survive_kinds_coming_from_the_providers(organization, host):
+    """When the location kinds came to be registered by providers (no choices written into
+    the field), event types and bookings kept their stored kinds and details, each its own:
+    a Zoom one, a webinar attached to an existing webinar with its fallback, a phone call."""
+    zoom = make_event_type(organization, host, location_kind=ZOOM, slug="zoom")
+    webinar = make_event_type(
+        organization,
+        host,
+        slug="webinar",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=5,
+        location_kind=ZOOM_WEBINAR,
+        location_detail="81234567890",
+        fallback_to_meeting=True,
+    )
+    phone = make_event_type(organization, host, slug="phone", location_kind=LocationKind.PHONE)
+    starts = next_free_starts(zoom, 6)[::2]
+    for event_type, start in zip((zoom, webinar, phone), starts, strict=True):
+        book(event_type, start)
+    fields = ("id", "location_kind", "location_detail", "fallback_to_meeting")
+    event_types = set(EventType.objects.values_list(*fields))
+    bookings = set(Booking.objects.values_list(*fields))
+    latest = latest_scheduling_migration()
+    try:
+        migrate(BEFORE_PROVIDED_KINDS)
+        migrate(PROVIDED_KINDS)
+    finally:
+        migrate(latest)
+    assert set(EventType.objects.values_list(*fields)) == event_types
+    assert set(Booking.objects.values_list(*fields)) == bookings
+    assert {kind for _, kind, _, _ in bookings} == {ZOOM, ZOOM_WEBINAR, LocationKind.PHONE}

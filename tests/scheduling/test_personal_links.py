@@ -9,8 +9,9 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.views.public import confirmation_url
+from slotlink.zoom.locations import ZOOM, ZOOM_WEBINAR
 from tests.factories import make_member
 from tests.scheduling.builders import book, make_event_type, run_queued_tasks
 from tests.scheduling.mailbox import to
@@ -34,7 +35,7 @@ def seat(organization, member_membership, webinar_provider) -> Booking:
         title="Product tour",
         kind=EventType.Kind.GROUP,
         seats_per_session=10,
-        location_kind=LocationKind.ZOOM_WEBINAR,
+        location_kind=ZOOM_WEBINAR,
     )
     booking = book(event_type, name="Ivy Invitee", email="ivy@example.test")
     run_queued_tasks()
@@ -100,9 +101,7 @@ def test_a_shared_meeting_link_stays_on_the_hosts_page_with_no_start_button(
 ):
     """A Zoom meeting's link is the same for everyone: its host still sees it. Its provider
     gives no start link, so there is no button, and a forged click is told so."""
-    event_type = make_event_type(
-        organization, member_membership.user, location_kind=LocationKind.ZOOM
-    )
+    event_type = make_event_type(organization, member_membership.user, location_kind=ZOOM)
     booking = book(event_type)
     detail = text(member_client, f"/360/bookings/{booking.id}")
     assert provider.join_url in detail

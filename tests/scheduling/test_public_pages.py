@@ -12,6 +12,7 @@ from django.test import Client
 
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.scheduling.services.event_types import event_type_update
+from slotlink.zoom.locations import ZOOM
 from tests.factories import make_organization
 from tests.scheduling.builders import (
     STARTS_AFTER,
@@ -184,7 +185,7 @@ def test_the_form_asks_for_a_phone_or_an_address_only_when_the_location_needs_on
     """Phone calls ask for a number; "ask the invitee" asks where; others ask for neither."""
     phone = make_event_type(organization, host, slug="phone")
     ask = make_event_type(organization, host, slug="ask", location_kind=LocationKind.ASK_INVITEE)
-    zoom = make_event_type(organization, host, slug="zoom", location_kind=LocationKind.ZOOM)
+    zoom = make_event_type(organization, host, slug="zoom", location_kind=ZOOM)
 
     def fields(event_type: EventType) -> set[str]:
         html = client.get(page_url(event_type), {"tz": "UTC"}).content.decode()

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession, LocationKind
+from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
 from slotlink.scheduling.services.bookings import (
     BookingError,
     booking_cancel,
     group_session_cancel,
 )
+from slotlink.zoom.locations import ZOOM
 from tests.factories import make_member, make_organization
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import change_of, invite_facts, to
@@ -37,7 +38,7 @@ def group(organization, host, provider) -> EventType:
         title="Product webinar",
         kind=EventType.Kind.GROUP,
         seats_per_session=8,
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
     )
 
 

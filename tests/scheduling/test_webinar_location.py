@@ -13,10 +13,11 @@ from django.test import Client
 
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import ExistingEvent
-from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.event_types import event_type_create, event_type_update
 from slotlink.scheduling.views.public import confirmation_url
+from slotlink.zoom.locations import ZOOM, ZOOM_WEBINAR
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import to
 
@@ -77,7 +78,7 @@ def webinar(organization, member) -> EventType:
         slug="tour",
         kind=EventType.Kind.GROUP,
         seats_per_session=50,
-        location_kind=LocationKind.ZOOM_WEBINAR,
+        location_kind=ZOOM_WEBINAR,
         location_detail=ONBOARDING.reference,
         fallback_to_meeting=True,
     )
@@ -94,7 +95,7 @@ def test_zoom_webinar_is_a_location_of_group_event_types_only(member_client, web
 
     response = member_client.post("/360/events/new", general())
     assert response.status_code == 302
-    assert EventType.objects.get().location_kind == LocationKind.ZOOM_WEBINAR
+    assert EventType.objects.get().location_kind == ZOOM_WEBINAR
 
     refused = text(member_client.post("/360/events/new", general(kind="one_on_one", slug="1-1")))
     assert NEEDS_GROUP in refused
@@ -122,7 +123,7 @@ def test_a_group_webinar_cannot_become_one_on_one(member_client, webinar, webina
             host=webinar.host,
             title="Solo",
             slug="solo",
-            location_kind=LocationKind.ZOOM_WEBINAR,
+            location_kind=ZOOM_WEBINAR,
         )
 
 
@@ -191,7 +192,7 @@ def test_the_chosen_webinar_and_fallback_are_saved_and_shown_again(
         ),
     )
     event_type.refresh_from_db()
-    assert (event_type.location_kind, event_type.location_detail) == (LocationKind.ZOOM, "")
+    assert (event_type.location_kind, event_type.location_detail) == (ZOOM, "")
     assert event_type.fallback_to_meeting is False
 
 
@@ -239,7 +240,7 @@ def test_without_a_webinar_provider_the_editor_says_webinars_arent_set_up(
     member_client, monkeypatch
 ):
     """Until a provider serves Zoom webinars, the editor says so and points to settings."""
-    monkeypatch.delitem(seam._providers, LocationKind.ZOOM_WEBINAR, raising=False)
+    monkeypatch.delitem(seam._providers, ZOOM_WEBINAR, raising=False)
     html = location_partial(member_client, location_kind="zoom_webinar", kind="group")
     assert "Zoom webinars aren't set up for this organization yet." in html
     assert "Zoom settings →" in html
@@ -262,7 +263,7 @@ def test_a_booking_keeps_the_webinar_settings_it_was_booked_with(webinar, webina
     first, second = next_free_starts(webinar, 2)
     booking = book(webinar, first)
     assert (booking.location_kind, booking.location_detail, booking.fallback_to_meeting) == (
-        LocationKind.ZOOM_WEBINAR,
+        ZOOM_WEBINAR,
         ONBOARDING.reference,
         True,
     )

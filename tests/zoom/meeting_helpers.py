@@ -17,8 +17,9 @@ from django.conf import settings
 from django.test import Client
 
 from slotlink.accounts.models import Membership, User
-from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
+from slotlink.zoom.locations import ZOOM
 from slotlink.zoom.meetings.drift import MARKER_PREFIX
 from slotlink.zoom.models import ZoomConnection, ZoomMeeting
 from tests.fixtures.task_queue import run_ready_tasks
@@ -49,7 +50,7 @@ def zoom_event_type(membership: Membership, **fields: Any) -> EventType:
     return make_event_type(
         membership.organization,
         membership.user,
-        location_kind=LocationKind.ZOOM,
+        location_kind=ZOOM,
         title=fields.pop("title", "Intro call"),
         **fields,
     )

@@ -12,7 +12,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.models import EventType
+from slotlink.zoom.locations import ZOOM_WEBINAR
 from slotlink.zoom.models import ZoomMeeting, ZoomRollout
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, make_event_type, next_free_starts
@@ -262,7 +263,7 @@ def test_a_webinar_booking_page_promises_a_personal_link_only_when_a_webinar_wil
         organization,
         member_membership.user,
         slug="webinar",
-        location_kind=LocationKind.ZOOM_WEBINAR,
+        location_kind=ZOOM_WEBINAR,
         kind=EventType.Kind.GROUP,
         seats_per_session=50,
     )

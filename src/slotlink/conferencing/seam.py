@@ -25,6 +25,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from slotlink.conferencing.kinds import ProvidedLocation, register_location
+
 
 class LinkStatus(StrEnum):
     READY = "ready"  # join_url is the link to use
@@ -151,8 +153,12 @@ class IntegrationCard:
 
 
 class ConferencingProvider(Protocol):
-    location_kind: str  # the location kind it serves, e.g. "zoom"
-    label: str  # e.g. "Zoom"
+    location_kind: str  # the location kind it serves, e.g. "zoom" (`location.kind`)
+    label: str  # e.g. "Zoom" (`location.label`)
+    # The kind's words and rules (kinds.py): its label, what the host reads when no link
+    # will come, whether it needs a group, what a session shares, its description limit,
+    # the editor's words for attaching to existing events.
+    location: ProvidedLocation
 
     def booking_created(self, booking: BookingRef) -> bool:
         """Make the booking's link (in the booking's transaction; slow work goes to tasks).
@@ -210,7 +216,12 @@ _link_ready_listeners: list[Callable[[int], None]] = []
 
 
 def register_provider(provider: ConferencingProvider) -> None:
+    """The provider for its kind, and the kind's words and rules. A stand-in without words
+    of its own (a test's) keeps the words registered for the kind before it."""
     _providers[provider.location_kind] = provider
+    location = getattr(provider, "location", None)
+    if location is not None:
+        register_location(location)
 
 
 def provider_for(location_kind: str) -> ConferencingProvider | None:

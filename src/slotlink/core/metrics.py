@@ -1,15 +1,16 @@
 """Prometheus metrics: what slotlink counts as it works, and what `/metrics` reads at scrape.
 
-Counters and histograms are prometheus_client's, recorded where the work happens: the web
-processes (webhooks) and the workers (Zoom calls, syncs). Web and workers are separate
-processes, so a deployment sets `PROMETHEUS_MULTIPROC_DIR` to a directory that every
-slotlink process on the machine shares (`slotlink run` creates and empties
-`<data dir>/metrics`): each process writes its samples there and `/metrics` sums them
-(prometheus_client's multiprocess mode, chosen when that variable is set at start-up).
+Counters and histograms are prometheus_client's, each defined by the app that records it
+(e.g. zoom/metrics.py), where the work happens: the web processes (webhooks) and the
+workers (a provider's calls, syncs). Web and workers are separate processes, so a
+deployment sets `PROMETHEUS_MULTIPROC_DIR` to a directory that every slotlink process on
+the machine shares (`slotlink run` creates and empties `<data dir>/metrics`): each process
+writes its samples there and `/metrics` sums them (prometheus_client's multiprocess mode,
+chosen when that variable is set at start-up).
 
-Gauges of shared state (the task queue, broken Zoom connections) are not counted in any
-process: they are read from the database at scrape time by the collectors apps register
-with `register_scrape_gauges`, so they are the same whichever web process answers.
+Gauges of shared state (the task queue, a provider's broken connections) are not counted
+in any process: they are read from the database at scrape time by the collectors apps
+register with `register_scrape_gauges`, so they are the same whichever web process answers.
 """
 
 import os
@@ -19,7 +20,6 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
-    Histogram,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -29,40 +29,6 @@ from prometheus_client.registry import Collector
 from slotlink.core.selectors import queue_stats, workers_seen
 
 MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
-
-# Seconds, from a fast local Zoom call to a sync that waited out Zoom's timeout twice.
-DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120)
-# Booking committed → join link stored: seconds normally, minutes while Zoom is down.
-TIME_TO_LINK_BUCKETS = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 900, 3600)
-
-ZOOM_CALLS = Counter(
-    "slotlink_zoom_calls",
-    "Calls to Zoom's API and OAuth endpoints, by sync-log action and outcome.",
-    ["endpoint", "outcome"],
-)
-ZOOM_CALL_SECONDS = Histogram(
-    "slotlink_zoom_call_duration_seconds",
-    "How long each call to Zoom took, by sync-log action.",
-    ["endpoint"],
-    buckets=DURATION_BUCKETS,
-)
-ZOOM_SYNC_SECONDS = Histogram(
-    "slotlink_zoom_sync_duration_seconds",
-    "How long one run of a meeting's or webinar's sync task took.",
-    ["kind"],
-    buckets=DURATION_BUCKETS,
-)
-TIME_TO_LINK_SECONDS = Histogram(
-    "slotlink_time_to_link_seconds",
-    "From the booking's Zoom meeting being wanted (the booking's commit) to its join link "
-    "being stored.",
-    buckets=TIME_TO_LINK_BUCKETS,
-)
-WEBHOOK_EVENTS = Counter(
-    "slotlink_zoom_webhook_events",
-    "Zoom event notifications received at /zoom/webhook, by event and outcome.",
-    ["event", "outcome"],
-)
 
 BOOKINGS_REFUSED = Counter(
     "slotlink_bookings_refused",

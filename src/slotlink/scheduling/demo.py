@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from slotlink.accounts.demo import DemoAccounts
-from slotlink.scheduling.models import EventType, LocationKind
+from slotlink.scheduling.models import EventType, LocationKind, default_location_kind
 from slotlink.scheduling.services.event_types import event_type_create
 
 DEMO_EVENT_TYPES = [
@@ -14,7 +14,7 @@ DEMO_EVENT_TYPES = [
         "description": "A first 30 minutes to see whether we can help you.",
         "duration_minutes": 30,
         "kind": EventType.Kind.ONE_ON_ONE,
-        "location_kind": LocationKind.ZOOM,
+        "location_kind": None,  # the first provider's (a video call), read when made
         "minimum_notice_minutes": 60,
     },
     {
@@ -39,6 +39,7 @@ def demo_scheduling_seed(*, accounts: DemoAccounts) -> list[EventType]:
     event_types = []
     for spec in DEMO_EVENT_TYPES:
         fields = {key: value for key, value in spec.items() if key != "host"}
+        fields["location_kind"] = fields["location_kind"] or default_location_kind()
         existing = EventType.objects.filter(
             organization=accounts.organization, slug=fields["slug"]
         ).first()

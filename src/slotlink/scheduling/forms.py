@@ -15,14 +15,21 @@ from django.utils.text import slugify
 
 from slotlink.accounts.models import User
 from slotlink.conferencing import seam
+from slotlink.conferencing.kinds import (
+    ExistingEventWords,
+    ProvidedLocation,
+    provided_location,
+    provided_locations,
+)
 from slotlink.core.ids import parse_id
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
-    WEBINAR_NEEDS_GROUP,
     AvailabilityInterval,
     EventType,
     LocationKind,
+    default_location_kind,
+    location_kind_choices,
 )
 from slotlink.scheduling.timezones import time_zone_choices
 
@@ -31,11 +38,6 @@ UNAVAILABLE_VALUES = {value for value, _ in UNAVAILABLE_LOCATIONS}
 LOCATION_INPUTS = ",".join(
     f"[name={name}]"
     for name in ("location_kind", "location_detail", "host", "kind", "fallback_to_meeting")
-)
-NEW_WEBINAR_CHOICE = ("", "A new webinar for each session")
-UNKNOWN_WEBINAR = (
-    "That webinar isn't one of the host's on Zoom. Pick one from the list, or a new webinar "
-    "for each session."
 )
 
 
@@ -58,9 +60,17 @@ class LocationSelect(forms.Select):
             option["attrs"]["disabled"] = True
             option["attrs"]["title"] = f"Unavailable: it {UNAVAILABLE_REASON}"
             option["label"] = f"{option['label']} (unavailable)"
-        elif value == LocationKind.ZOOM_WEBINAR:
-            option["attrs"]["title"] = "For group event types: it holds many invitees."
+        elif (location := provided_location(str(value))) and location.option_title:
+            option["attrs"]["title"] = location.option_title
         return option
+
+
+def _location_help() -> str:
+    """The Location field's help: each provider's rule worth knowing before picking (e.g.
+    a kind only group event types may use), then why the calendar-based ones are out."""
+    rules = [location.editor_help for location in provided_locations() if location.editor_help]
+    unavailable = " and ".join(label for _, label in UNAVAILABLE_LOCATIONS)
+    return " ".join([*rules, f"{unavailable} are unavailable: each {UNAVAILABLE_REASON}."])
 
 
 class HostChoiceField(forms.ModelChoiceField):
@@ -98,17 +108,11 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
     host = HostChoiceField(queryset=User.objects.none(), empty_label=None)
     location_kind = forms.ChoiceField(
         label="Location",
-        choices=[*LocationKind.choices, *UNAVAILABLE_LOCATIONS],
+        choices=lambda: [*location_kind_choices(), *UNAVAILABLE_LOCATIONS],
         widget=LocationSelect(),
-        help_text=(
-            "A Zoom webinar is for group event types. Google Meet and Microsoft Teams are "
-            f"unavailable: each {UNAVAILABLE_REASON}."
-        ),
     )
     location_detail = forms.CharField(max_length=300, required=False, label="Address or link")
-    fallback_to_meeting = forms.BooleanField(
-        required=False, label=EventType._meta.get_field("fallback_to_meeting").verbose_name
-    )
+    fallback_to_meeting = forms.BooleanField(required=False)
 
     def __init__(
         self,
@@ -127,22 +131,33 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         self.event_type = event_type
         self.hosts = hosts
         self.default_host_id = default_host_id
+        self.fields["location_kind"].help_text = _location_help()
         _redraws_location(self.fields["location_kind"].widget)
-        _redraws_location(self.fields["kind"].widget)  # a webinar needs a group
+        _redraws_location(self.fields["kind"].widget)  # a location may need a group
         if hosts is None:
             del self.fields["host"]
         else:
             host_field = self.fields["host"]
             assert isinstance(host_field, forms.ModelChoiceField)
             host_field.queryset = hosts
-            _redraws_location(host_field.widget)  # another host has other webinars
-        if self.chosen_location_kind == LocationKind.ZOOM_WEBINAR:
-            self.fields["location_detail"] = self._webinar_field()
+            _redraws_location(host_field.widget)  # another host has other events
+        location = self.chosen_location
+        if location is not None and location.existing_events is not None:
+            self.fields["location_detail"] = self._existing_events_field(
+                location.kind, location.existing_events
+            )
+        if location is not None and location.fallback_label:
+            self.fields["fallback_to_meeting"].label = location.fallback_label
 
     @property
     def chosen_location_kind(self) -> str:
-        """The location chosen (posted, or initial); Zoom until one is."""
-        return str(self["location_kind"].value() or LocationKind.ZOOM)
+        """The location chosen (posted, or initial); the default until one is."""
+        return str(self["location_kind"].value() or default_location_kind())
+
+    @property
+    def chosen_location(self) -> ProvidedLocation | None:
+        """The provider's words and rules for the chosen location; None for our own kinds."""
+        return provided_location(self.chosen_location_kind)
 
     @cached_property
     def chosen_host_id(self) -> int:
@@ -154,32 +169,28 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
             return host_id
         return self.default_host_id
 
-    def _webinar_field(self) -> forms.ChoiceField:
-        """The webinar to attach to: the host's own, as their Zoom lists them, or a new one
-        per session. Anything else posted is refused."""
+    def _existing_events_field(self, kind: str, words: ExistingEventWords) -> forms.ChoiceField:
+        """The provider's event to attach to: the host's own, as the provider lists them,
+        or a new one per session. Anything else posted is refused."""
         events = seam.existing_events(
-            LocationKind.ZOOM_WEBINAR,
-            organization_id=self.organization_id,
-            host_id=self.chosen_host_id,
+            kind, organization_id=self.organization_id, host_id=self.chosen_host_id
         )
-        choices = [NEW_WEBINAR_CHOICE, *((event.reference, event.label) for event in events)]
+        choices = [("", words.new_choice), *((event.reference, event.label) for event in events)]
         current = self.event_type.location_detail if self.event_type is not None else ""
         if (
             current
             and self.event_type is not None
-            and self.event_type.location_kind == LocationKind.ZOOM_WEBINAR
+            and self.event_type.location_kind == kind
             and current not in {reference for reference, _ in choices}
         ):
-            # Saved before, and not listed now (Zoom unreachable, or it ended): keep it
-            # choosable, so saving other changes doesn't force a new choice.
-            choices.append(
-                (current, f"Webinar {current} (chosen before; Zoom doesn't list it now)")
-            )
+            # Saved before, and not listed now (the provider unreachable, or it ended): keep
+            # it choosable, so saving other changes doesn't force a new choice.
+            choices.append((current, words.kept.format(reference=current)))
         return forms.ChoiceField(
-            label="Webinar",
+            label=words.field_label,
             choices=choices,
             required=False,
-            error_messages={"invalid_choice": UNKNOWN_WEBINAR},
+            error_messages={"invalid_choice": words.unknown},
         )
 
     def clean_location_kind(self) -> str:
@@ -206,8 +217,9 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         else:
             data["seats_per_session"] = 1
         kind, detail = data.get("location_kind"), (data.get("location_detail") or "").strip()
-        if kind == LocationKind.ZOOM_WEBINAR and data.get("kind") != EventType.Kind.GROUP:
-            self.add_error("location_kind", WEBINAR_NEEDS_GROUP)
+        location = provided_location(kind or "")
+        if location and location.requires_group and data.get("kind") != EventType.Kind.GROUP:
+            self.add_error("location_kind", location.requires_group)
         if kind == LocationKind.IN_PERSON and not detail:
             self.add_error("location_detail", "Enter the address where you will meet.")
         elif kind == LocationKind.CUSTOM_URL:
@@ -216,11 +228,14 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
             except ValidationError:
                 self.add_error("location_detail", "Enter the meeting link, starting with https://.")
         elif kind not in (LocationKind.IN_PERSON, LocationKind.CUSTOM_URL):
-            # A webinar's detail is a choice its field already checked against the list.
-            detail = detail if kind == LocationKind.ZOOM_WEBINAR else ""
+            # An existing event is a choice its field already checked against the list.
+            attaches = location is not None and location.existing_events is not None
+            detail = detail if attaches else ""
         data["location_detail"] = detail
-        data["fallback_to_meeting"] = kind == LocationKind.ZOOM_WEBINAR and bool(
-            data.get("fallback_to_meeting")
+        data["fallback_to_meeting"] = (
+            location is not None
+            and bool(location.fallback_label)
+            and bool(data.get("fallback_to_meeting"))
         )
         return data
 

@@ -6,7 +6,7 @@ anyone has booked, describes the event type's (`public_location_text`).
 
 Every page, email and invite that shows a booking's link gets it from one place:
 `booking_link` (or `booking_links` for many bookings, one seam call for all of them).
-Conferencing locations (Zoom) get their link from the conferencing seam, never from a
+Conferencing locations (a provider's kind) get their link from the conferencing seam, never from a
 provider directly. Until a provider is registered for a kind, a booking still succeeds and
 its host is told why there is no link; the invitee is never told an admin's reason.
 """
@@ -17,22 +17,9 @@ from dataclasses import dataclass, replace
 from django.urls import reverse
 
 from slotlink.conferencing import seam
+from slotlink.conferencing.kinds import ProvidedLocation, provided_location
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
-from slotlink.scheduling.models import Booking, EventType, LocationKind
-
-# Kinds whose link a conferencing provider makes, each with the host's words for "no
-# provider".
-CONFERENCING_KINDS = {
-    LocationKind.ZOOM: "No Zoom link: Zoom isn't set up for this organization yet.",
-    LocationKind.ZOOM_WEBINAR: (
-        "No Zoom webinar link: Zoom webinars aren't set up for this organization yet."
-    ),
-}
-# The host's way out when a conferencing location gets no link: both lead to Integrations.
-HOST_ACTION_LABELS = {
-    LocationKind.ZOOM: "Connect Zoom →",
-    LocationKind.ZOOM_WEBINAR: "Zoom settings →",
-}
+from slotlink.scheduling.models import Booking, EventType, LocationKind, location_label
 
 # Listed in the editor's Location dropdown, but not selectable, with the reason.
 UNAVAILABLE_LOCATIONS = [
@@ -41,24 +28,8 @@ UNAVAILABLE_LOCATIONS = [
 ]
 UNAVAILABLE_REASON = "rides on a calendar connection, which slotlink doesn't have yet"
 
-ZOOM_NEEDS_ACCOUNT = (
-    "Zoom links require a connected Zoom account. Connect one, or pick a different location."
-)
-# The editor's words for each conferencing kind before any provider serves it.
-EDITOR_NO_PROVIDER = {
-    LocationKind.ZOOM: ZOOM_NEEDS_ACCOUNT,
-    LocationKind.ZOOM_WEBINAR: (
-        "Zoom webinars aren't set up for this organization yet. Ask an admin to turn them "
-        "on, or pick a different location."
-    ),
-}
-
 # What a provider may say of an invitee's attendance, as the host reads it.
 ATTENDANCE_LABELS = {"attended": "Attended", "no_show": "No-show"}
-
-# A provider puts the description in the meeting's agenda; Zoom takes at most 2000
-# characters.
-DESCRIPTION_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -82,7 +53,7 @@ class BookingLink:
     location_text: str
     join_url: str = ""
     passcode: str = ""
-    provider_name: str = ""  # the conferencing provider making the link ("Zoom"), if any
+    provider_name: str = ""  # the conferencing provider making the link, if any
     status: LinkStatus | None = None  # a conferencing link's status; None for other kinds
     invitee_note: str = ""
     host_reason: str = ""
@@ -137,37 +108,46 @@ def booking_ref(booking: Booking, *, previous_group_session_id: int | None = Non
 
 
 def _description(booking: Booking) -> str:
-    """The event type's description and what the invitee told the host, within the limit."""
+    """The event type's description and what the invitee told the host, within the
+    provider's limit (its agenda's), if it has one."""
     parts = [booking.event_type.description.strip()]
     if booking.invitee_phone:
         parts.append(f"Invitee's phone: {booking.invitee_phone}")
     if booking.invitee_address:
         parts.append(f"Invitee's address: {booking.invitee_address}")
     text = "\n\n".join(part for part in parts if part)
-    if len(text) > DESCRIPTION_LIMIT:
-        text = text[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
+    location = provided_location(booking.location_kind)
+    limit = location.description_limit if location is not None else None
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
     return text
 
 
-def _without_provider(kind: LocationKind) -> ConferenceDetails:
+def _without_provider(location: ProvidedLocation) -> ConferenceDetails:
+    """A provider's kind no provider serves now: its words for the host, who is led to
+    Integrations."""
     return ConferenceDetails(
-        location_text=kind.label,
+        location_text=location.label,
         status=LinkStatus.UNAVAILABLE,
-        reason=CONFERENCING_KINDS[kind],
-        action=HostAction(HOST_ACTION_LABELS[kind], reverse("integrations")),
+        reason=location.not_set_up,
+        action=HostAction(location.host_action_label, reverse("integrations")),
     )
 
 
 def conference_details_many(bookings: Iterable[Booking]) -> dict[int, ConferenceDetails]:
     """The conferencing details of the bookings that have a conferencing location, by
     booking id, with one seam call for all of them."""
-    conferencing = [booking for booking in bookings if booking.location_kind in CONFERENCING_KINDS]
+    conferencing = [
+        (booking, location)
+        for booking in bookings
+        if (location := provided_location(booking.location_kind)) is not None
+    ]
     details = seam.conference_details_many(
-        (booking.location_kind, booking_ref(booking)) for booking in conferencing
+        (booking.location_kind, booking_ref(booking)) for booking, _ in conferencing
     )
-    for booking in conferencing:
+    for booking, location in conferencing:
         if booking.id not in details:  # no provider serves the kind (yet)
-            details[booking.id] = _without_provider(LocationKind(booking.location_kind))
+            details[booking.id] = _without_provider(location)
     return details
 
 
@@ -182,7 +162,7 @@ def _location_text(booking: Booking) -> str:
         return "Online"  # the link itself is the join URL
     if kind == LocationKind.ASK_INVITEE:
         return booking.invitee_address
-    return LocationKind(kind).label
+    return location_label(kind)
 
 
 def booking_link(booking: Booking, details: ConferenceDetails | None) -> BookingLink:
@@ -224,11 +204,11 @@ def public_location_text(event_type: EventType) -> str:
     """What the booking page tells an invitee before they book. A conferencing location
     promises a link only when its provider says a booking made now would get one."""
     kind = event_type.location_kind
-    if kind in CONFERENCING_KINDS:
+    if (location := provided_location(kind)) is not None:
         text = seam.public_location_text(
             kind, organization_id=event_type.organization_id, host_id=event_type.host_id
         )
-        return text or seam.host_sends_text(LocationKind(kind).label)
+        return text or seam.host_sends_text(location.label)
     if kind == LocationKind.PHONE:
         return f"Phone call: {event_type.host.get_full_name()} will call you"
     if kind == LocationKind.IN_PERSON:
@@ -242,15 +222,17 @@ def editor_location_problem(
     *, location_kind: str, organization_id: int, host_id: int
 ) -> LocationProblem | None:
     """Why new bookings with this location would get no link right now, if they wouldn't."""
-    if location_kind not in CONFERENCING_KINDS:
+    location = provided_location(location_kind)
+    if location is None:
         return None
-    kind = LocationKind(location_kind)
-    if seam.provider_for(kind) is None:
-        message = EDITOR_NO_PROVIDER[kind]
+    if seam.provider_for(location_kind) is None:
+        message = location.editor_not_set_up
     else:
-        # The provider's own words: e.g. no connected account, webinars not turned on for
-        # the organization, or no webinar licence on the host's Zoom account.
-        message = seam.location_problem(kind, organization_id=organization_id, host_id=host_id)
+        # The provider's own words: e.g. no connected account, or the kind not turned on
+        # for the organization.
+        message = seam.location_problem(
+            location_kind, organization_id=organization_id, host_id=host_id
+        )
     if not message:
         return None
-    return LocationProblem(message, HOST_ACTION_LABELS[kind], reverse("integrations"))
+    return LocationProblem(message, location.host_action_label, reverse("integrations"))

@@ -6,15 +6,24 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.urls import reverse
 
+from slotlink.conferencing.kinds import provided_location
 from slotlink.notifications.messages import BookingChange, BookingMessage, Person, SessionInvite
-from slotlink.scheduling.locations import CONFERENCING_KINDS, BookingLink, booking_link_for
+from slotlink.scheduling.locations import BookingLink, booking_link_for
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession, LocationKind
 
-# Where every seat of a session meets the same way: one Zoom meeting for the session, the
-# host's own link, one address. Elsewhere each seat has its own (the invitee's phone or
-# place, a personal webinar link), which the host's event of the session doesn't carry: it
-# names the provider, if any, and no one's link.
-SHARED_LOCATIONS = {LocationKind.ZOOM, LocationKind.CUSTOM_URL, LocationKind.IN_PERSON}
+# Where every seat of a session meets the same way: the host's own link, one address, or a
+# provider's one event for the session (`shares_one_event_per_session`, e.g. a meeting).
+# Elsewhere each seat has its own (the invitee's phone or place, a personal webinar link),
+# which the host's event of the session doesn't carry: it names the provider, if any, and
+# no one's link.
+SHARED_LOCATIONS = {LocationKind.CUSTOM_URL, LocationKind.IN_PERSON}
+
+
+def _shares_one_event(location_kind: str) -> bool:
+    location = provided_location(location_kind)
+    if location is None:
+        return location_kind in SHARED_LOCATIONS
+    return location.shares_one_event_per_session
 
 
 def absolute_url(path: str) -> str:
@@ -97,7 +106,7 @@ def group_session_invite(
     """The host's event of a group session as it is now, at `sequence`. Read the SEQUENCE
     first: the seats read here are then never older than the SEQUENCE claims.
 
-    Where the bookings share one meeting (`SHARED_LOCATIONS`), its link is that of any
+    Where the bookings share one meeting (`_shares_one_event`), its link is that of any
     live one; `known_links` (by booking id) spares asking the seam again for a booking
     whose link the caller has.
     """
@@ -111,9 +120,9 @@ def group_session_invite(
     if source is None and live:
         source = live[0]
     link = None
-    if source is not None and source.location_kind in SHARED_LOCATIONS:
+    if source is not None and _shares_one_event(source.location_kind):
         link = known_links.get(source.id) or booking_link_for(source)
-    elif source is not None and source.location_kind in CONFERENCING_KINDS:
+    elif source is not None and provided_location(source.location_kind) is not None:
         provider = known_links.get(source.id) or booking_link_for(source)
         link = BookingLink(location_text=provider.location_text)
     return SessionInvite(

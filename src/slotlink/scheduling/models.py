@@ -14,18 +14,34 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from slotlink.conferencing.kinds import provided_location, provided_locations
 from slotlink.notifications.messages import Audience
-
-WEBINAR_NEEDS_GROUP = "A Zoom webinar is for group event types: it holds many invitees."
 
 
 class LocationKind(models.TextChoices):
-    ZOOM = "zoom", "Zoom"
-    ZOOM_WEBINAR = "zoom_webinar", "Zoom webinar"  # group event types only
+    """Scheduling's own location kinds; providers register theirs (conferencing/kinds.py)."""
+
     PHONE = "phone", "Phone call"
     IN_PERSON = "in_person", "In person (address)"
     CUSTOM_URL = "custom_url", "Custom URL"
     ASK_INVITEE = "ask_invitee", "Ask the invitee"
+
+
+def location_kind_choices() -> list[tuple[str, str]]:
+    """Every location kind, as stored and labelled: the providers' (in the order they
+    registered), then scheduling's own. Read when used, so the field holds no provider's."""
+    provided = [(location.kind, location.label) for location in provided_locations()]
+    return [*provided, *LocationKind.choices]
+
+
+def default_location_kind() -> str:
+    """A new event type's location: the first provider's kind, else a phone call."""
+    provided = provided_locations()
+    return provided[0].kind if provided else LocationKind.PHONE
+
+
+def location_label(kind: str) -> str:
+    return dict(location_kind_choices()).get(kind, kind)
 
 
 class EventType(models.Model):
@@ -50,15 +66,17 @@ class EventType(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     location_kind = models.CharField(
-        max_length=20, choices=LocationKind.choices, default=LocationKind.ZOOM
+        max_length=20, choices=location_kind_choices, default=default_location_kind
     )
-    # The address (in person) or link (custom URL) the host gave; for a Zoom webinar, the
-    # existing webinar to attach to ("" for a new one per session); empty for other kinds.
+    # The address (in person) or link (custom URL) the host gave; for a provider's kind that
+    # attaches to existing events (a webinar), the one to attach to ("" for a new one per
+    # session); empty for other kinds.
     location_detail = models.CharField(max_length=300, blank=True)
-    # Zoom webinar only: when the routed Zoom account has no webinar licence, bookings get a
-    # Zoom meeting instead of no link.
+    # Only for a provider's kind with a fallback (`ProvidedLocation.fallback_label`, e.g. a
+    # webinar on an account without the licence): bookings get a plain meeting, not no link.
     fallback_to_meeting = models.BooleanField(
-        "If the Zoom account has no webinar licence, use a Zoom meeting instead", default=False
+        "Fall back to a meeting when the provider can't make the location's event",
+        default=False,
     )
     minimum_notice_minutes = models.PositiveIntegerField(default=240)
     buffer_minutes = models.PositiveSmallIntegerField(default=0)
@@ -80,8 +98,9 @@ class EventType(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.location_kind == LocationKind.ZOOM_WEBINAR and not self.is_group:
-            raise ValidationError({"location_kind": WEBINAR_NEEDS_GROUP})
+        location = provided_location(self.location_kind)
+        if location is not None and location.requires_group and not self.is_group:
+            raise ValidationError({"location_kind": location.requires_group})
 
     @property
     def is_group(self) -> bool:
@@ -167,7 +186,7 @@ class Booking(models.Model):
     # Where it happens, copied from the event type when booked: editing the event type
     # changes only new bookings, and a Zoom booking stays Zoom through its cancel (so its
     # meeting is removed).
-    location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
+    location_kind = models.CharField(max_length=20, choices=location_kind_choices)
     location_detail = models.CharField(max_length=300, blank=True)
     fallback_to_meeting = models.BooleanField(default=False)  # see EventType's
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)

@@ -14,12 +14,9 @@ from slotlink.conferencing.seam import (
     link_comes_text,
 )
 from slotlink.zoom import selectors
+from slotlink.zoom.locations import MEETING, NEEDS_ACCOUNT
 from slotlink.zoom.meetings import desired, details
 from slotlink.zoom.models import ZoomMeeting
-
-NEEDS_ACCOUNT = (
-    "Zoom links require a connected Zoom account. Connect one, or pick a different location."
-)
 
 
 def _link_follows(meeting: ZoomMeeting) -> bool:
@@ -32,8 +29,9 @@ def _link_follows(meeting: ZoomMeeting) -> bool:
 
 
 class ZoomProvider:
-    location_kind = "zoom"
-    label = "Zoom"
+    location = MEETING
+    location_kind = MEETING.kind
+    label = MEETING.label
 
     def booking_created(self, booking: BookingRef) -> bool:
         return _link_follows(desired.meeting_for_booking_create(ref=booking))

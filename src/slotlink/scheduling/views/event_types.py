@@ -14,7 +14,7 @@ from slotlink.accounts.models import User
 from slotlink.scheduling.forms import EventTypeForm, EventTypeLimitsForm
 from slotlink.scheduling.locations import editor_location_problem
 from slotlink.scheduling.messages import absolute_url
-from slotlink.scheduling.models import WEBINAR_NEEDS_GROUP, EventType, LocationKind
+from slotlink.scheduling.models import EventType, LocationKind
 from slotlink.scheduling.selectors import event_types_for
 from slotlink.scheduling.services.event_types import (
     GENERAL_FIELDS,
@@ -26,7 +26,6 @@ from slotlink.scheduling.services.event_types import (
 DETAIL_LABELS: dict[str, str] = {
     LocationKind.IN_PERSON: "Address",
     LocationKind.CUSTOM_URL: "Meeting link",
-    LocationKind.ZOOM_WEBINAR: "Webinar",  # an existing one to attach to, or a new one
 }
 
 
@@ -40,15 +39,21 @@ def _hosts(request: MemberRequest) -> QuerySet[User] | None:
 
 
 def _location_context(request: MemberRequest, form: EventTypeForm) -> dict[str, Any]:
-    kind = form.chosen_location_kind
+    kind, location = form.chosen_location_kind, form.chosen_location
+    # The provider's words: an existing event to attach to (or a new one), a fallback, and
+    # a rule that the location needs a group event type.
+    existing_events = location.existing_events if location is not None else None
+    needs_group = location.requires_group if location is not None else ""
     return {
-        "detail_label": DETAIL_LABELS.get(kind, ""),
-        "is_webinar": kind == LocationKind.ZOOM_WEBINAR,
+        "detail_label": existing_events.field_label
+        if existing_events
+        else DETAIL_LABELS.get(kind, ""),
+        "existing_events": existing_events,
+        "offers_fallback": location is not None and bool(location.fallback_label),
         # Said as soon as the location is picked; a posted form says it as the field's error.
-        "webinar_needs_group": kind == LocationKind.ZOOM_WEBINAR
-        and form["kind"].value() != EventType.Kind.GROUP
-        and "location_kind" not in form.errors,
-        "webinar_needs_group_message": WEBINAR_NEEDS_GROUP,
+        "needs_group": needs_group
+        if form["kind"].value() != EventType.Kind.GROUP and "location_kind" not in form.errors
+        else "",
         "location_problem": editor_location_problem(
             location_kind=kind,
             organization_id=request.membership.organization_id,

@@ -9,6 +9,7 @@ from slotlink.conferencing.seam import (
     host_sends_text,
 )
 from slotlink.zoom import selectors
+from slotlink.zoom.locations import WEBINAR
 from slotlink.zoom.webinars import desired, details
 from slotlink.zoom.webinars.existing import host_webinars
 from slotlink.zoom.webinars.start import webinar_start_url
@@ -23,8 +24,9 @@ def _link_follows(booking: BookingRef) -> bool:
 
 
 class ZoomWebinarProvider:
-    location_kind = "zoom_webinar"
-    label = "Zoom webinar"
+    location = WEBINAR
+    location_kind = WEBINAR.kind
+    label = WEBINAR.label
 
     def booking_created(self, booking: BookingRef) -> bool:
         desired.webinar_for_booking_create(ref=booking)
