@@ -1,12 +1,12 @@
 # Two commands do all set-up on a fresh machine with python3 and make:
 #   make run   - the whole product (web, worker, Zoom sandbox) on SQLite with demo data
-#   make test  - lint, type check and the whole suite
+#   make test  - lint, type check, import contracts and the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint typecheck pytest chromium bench benchmarks lock clean
+.PHONY: run test lint typecheck contracts pytest chromium bench benchmarks lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(VENV)/.dev: $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/slotlink run
 
-test: $(VENV)/.dev chromium lint typecheck pytest
+test: $(VENV)/.dev chromium lint typecheck contracts pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests zoom-sandbox $(wildcard benchmarks)
@@ -33,6 +33,11 @@ lint: $(VENV)/.dev
 
 typecheck: $(VENV)/.dev
 	SLOTLINK_MODE=test $(BIN)/mypy
+
+# The import contracts in pyproject.toml: each app imports only the layers below it, and
+# the product never imports the sandbox.
+contracts: $(VENV)/.dev
+	$(BIN)/lint-imports
 
 pytest: $(VENV)/.dev
 	SLOTLINK_MODE=test $(BIN)/pytest $(PYTEST_ARGS)
@@ -64,4 +69,4 @@ lock: $(VENV)/.dev
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

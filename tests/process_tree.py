@@ -10,7 +10,7 @@ import signal
 import time
 from pathlib import Path
 
-from slotlink.processes import port_is_free
+from slotlink.shell.processes import port_is_free
 
 PROC = Path("/proc")
 

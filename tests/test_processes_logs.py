@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from slotlink.processes import database_description
+from slotlink.shell.processes import database_description
 from tests.ports import free_port
 from tests.test_processes import PASSWORD, Demo, sign_in
 

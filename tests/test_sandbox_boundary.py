@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from slotlink.processes import SANDBOX_MODULE, run_demo
+from slotlink.shell.processes import SANDBOX_MODULE, run_demo
 
 PRODUCT = Path(__file__).resolve().parents[1] / "src" / "slotlink"
 SANDBOX = SANDBOX_MODULE

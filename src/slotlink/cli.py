@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     command = argv[1] if len(argv) > 1 else ""
     if command == "run":
-        from slotlink.processes import run_demo
+        from slotlink.shell.processes import run_demo
 
         sys.exit(run_demo(argv[2:]))
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from slotlink.accounts.models import Membership, Organization, User
-from slotlink.core.demo import demo_seed
+from slotlink.shell.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

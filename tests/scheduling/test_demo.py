@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from slotlink.core.demo import demo_seed
 from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType
+from slotlink.shell.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from slotlink.accounts.access import MemberRequest, admin_required, member_required
 from slotlink.accounts.forms import RoleForm
 from slotlink.accounts.invitations import invitations_pending
+from slotlink.accounts.member_providers import member_statuses
 from slotlink.accounts.middleware import CURRENT_ORGANIZATION_SESSION_KEY
 from slotlink.accounts.models import Membership
 from slotlink.accounts.selectors import members_of, memberships_of_user
 from slotlink.accounts.services import membership_change_role
-from slotlink.conferencing.members import member_statuses
 from slotlink.core.ids import parse_id
 
 

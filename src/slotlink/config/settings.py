@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "slotlink.scheduling",
     "slotlink.notifications",
     "slotlink.zoom",
+    "slotlink.shell",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "slotlink.core.context_processors.shell",
+                "slotlink.shell.context_processors.shell",
             ],
         },
     },

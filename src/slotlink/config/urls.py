@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("slotlink.core.urls")),
+    path("", include("slotlink.shell.urls")),
     path("", include("slotlink.accounts.urls")),
     path("", include("slotlink.scheduling.urls")),
     path("360/", include("slotlink.conferencing.urls")),

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """The app shell: base templates, error pages, and helpers every other app uses."""
+    """Infrastructure every app uses (tasks, periodic jobs, mail, metrics, ids, encryption,
+    logs, health); it imports no app."""
 
     name = "slotlink.core"
     label = "core"

@@ -8,8 +8,8 @@ class ZoomConfig(AppConfig):
     label = "zoom"
 
     def ready(self) -> None:
+        from slotlink.accounts.member_providers import register_member_provider
         from slotlink.conferencing import seam
-        from slotlink.conferencing.members import register_member_provider
         from slotlink.core.metrics import register_scrape_gauges
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
         from slotlink.zoom.members import ZoomMembers

@@ -1,4 +1,4 @@
-"""Zoom on the members page and when a member leaves (the conferencing member seam).
+"""Zoom on the members page and when a member leaves (accounts' member providers).
 
 Each member's own Zoom is Connected, Connection broken, or none, in which case their
 bookings fall back to the org account. A member who leaves loses their own Zoom
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from slotlink.conferencing.members import MemberStatus
+from slotlink.accounts.member_providers import MemberStatus
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
 from slotlink.zoom.connections import zoom_connection_disconnect

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from slotlink.accounts import member_providers
 from slotlink.accounts.models import Membership, User
 from slotlink.accounts.services import membership_delete
-from slotlink.conferencing import members as conferencing_members
 from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
@@ -68,7 +68,7 @@ def member_departure(*, membership: Membership, now: datetime | None = None) -> 
         past_bookings=Booking.objects.filter(
             organization_id=organization_id, host_id=user_id, start__lte=now
         ).count(),
-        conferencing_notes=conferencing_members.departure_notes(
+        conferencing_notes=member_providers.departure_notes(
             organization_id=organization_id, user_id=user_id
         ),
         hosts=list(
@@ -178,7 +178,7 @@ def member_remove(
         EventType.objects.filter(organization_id=organization_id, host_id=user_id).update(
             is_active=False
         )
-        conferencing_members.member_leaving(
+        member_providers.member_leaving(
             organization_id=organization_id, user_id=user_id, successor_id=by.id
         )
         membership_delete(membership=membership)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slotlink.core.stop_signals import StopSignals
-from slotlink.supervision import (
+from slotlink.shell.supervision import (
     Child,
     children_start,
     children_stop,
@@ -31,7 +31,7 @@ SANDBOX_MODULE = "zoom_sandbox"
 
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
-    from slotlink.demo_zoom import DemoZoomUser
+    from slotlink.shell.demo_zoom import DemoZoomUser
 
 
 def run_demo(argv: list[str]) -> int:
@@ -69,8 +69,8 @@ def run_demo(argv: list[str]) -> int:
     from django.db import connections
 
     from slotlink.core.datafiles import data_dir_make_private
-    from slotlink.core.demo import demo_seed
-    from slotlink.demo_zoom import demo_zoom_users_seed
+    from slotlink.shell.demo import demo_seed
+    from slotlink.shell.demo_zoom import demo_zoom_users_seed
     from slotlink.zoom.scopes import REQUESTED
 
     data_dir_make_private(settings.DATA_DIR)

@@ -1,11 +1,12 @@
-"""The conferencing seam's member side: what a provider says and does about one person.
+"""The providers' side of a member: what a provider (conferencing today, calendars next)
+says and does about one person.
 
-Accounts and scheduling never import a provider. The members page asks each provider for
-its status of every member at once (`member_statuses`: one query per provider, not per
-member), and removing a member asks each provider what that means (`departure_notes`, for
-the confirmation page) and then tells it (`member_leaving`, inside the removal's
-transaction; a provider does its outside calls after the commit). Providers register here
-in their AppConfig, as they do on the booking side (seam.py).
+Accounts knows no provider, and imports none: providers sit above it and register here in
+their AppConfig, as they do on the booking side (conferencing/seam.py). The members page
+asks each provider for its status of every member at once (`member_statuses`: one query per
+provider, not per member), and removing a member asks each provider what that means
+(`departure_notes`, for the confirmation page) and then tells it (`member_leaving`, inside
+the removal's transaction; a provider does its outside calls after the commit).
 """
 
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from slotlink.core import views
+from slotlink.shell import views
 
 urlpatterns = [
     path("", views.root, name="root"),
