@@ -6,6 +6,7 @@ page's script only fills in the browser's time zone on the first visit.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -126,23 +127,63 @@ def build_picker(
         (now + timedelta(days=event_type.horizon_days)).astimezone(zone).date()
     )
     chosen_day = _parse_date(day)
-    shown = _parse_month(month) or (_month_start(chosen_day) if chosen_day else None)
-    explicit = shown is not None
-    shown = min(max(shown or this_month, this_month), last_month)
-    by_day = _slots_by_day(event_type, shown, zone, now, excluding)
-    if not explicit:
-        # First visit: open the first month that has a free slot.
-        for _ in range(MONTHS_TO_SEARCH):
-            if by_day or shown >= last_month:
-                break
-            shown = _next_month(shown)
-            by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    shown, by_day = _month_shown(
+        event_type,
+        asked=_parse_month(month) or (_month_start(chosen_day) if chosen_day else None),
+        first=this_month,
+        last=last_month,
+        zone=zone,
+        now=now,
+        excluding=excluding,
+    )
     if chosen_day not in by_day:
         chosen_day = min(by_day) if by_day else None
 
     def url(**params: str) -> str:
         return f"{path}?{urlencode({'tz': time_zone, **params})}"
 
+    return Picker(
+        time_zone=time_zone,
+        month=shown,
+        weeks=_weeks(shown, by_day, chosen_day=chosen_day, url=url),
+        previous_url=url(month=f"{_previous_month(shown):%Y-%m}") if shown > this_month else "",
+        next_url=url(month=f"{_next_month(shown):%Y-%m}") if shown < last_month else "",
+        selected_date=chosen_day,
+        slots=_slot_choices(by_day.get(chosen_day, []) if chosen_day else [], zone),
+    )
+
+
+def _month_shown(
+    event_type: EventType,
+    *,
+    asked: date | None,
+    first: date,
+    last: date,
+    zone: ZoneInfo,
+    now: datetime,
+    excluding: Booking | None,
+) -> tuple[date, dict[date, list[Slot]]]:
+    """The month to show, within the bookable months, and its free slots by day: the one
+    asked for, or on a first visit the first month that has a free slot."""
+    shown = min(max(asked or first, first), last)
+    by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    if asked is None:
+        for _ in range(MONTHS_TO_SEARCH):
+            if by_day or shown >= last:
+                break
+            shown = _next_month(shown)
+            by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    return shown, by_day
+
+
+def _weeks(
+    shown: date,
+    by_day: dict[date, list[Slot]],
+    *,
+    chosen_day: date | None,
+    url: Callable[..., str],
+) -> list[list[Day]]:
+    """The month's calendar: whole weeks, Monday first, each day with its free count."""
     weeks: list[list[Day]] = []
     cursor = shown - timedelta(days=shown.weekday())  # weeks start on Monday
     while cursor < _next_month(shown) or cursor.weekday() != 0:
@@ -159,23 +200,19 @@ def build_picker(
             )
         )
         cursor += timedelta(days=1)
-    day_slots = by_day.get(chosen_day, []) if chosen_day else []
+    return weeks
+
+
+def _slot_choices(day_slots: list[Slot], zone: ZoneInfo) -> list[SlotChoice]:
+    """The chosen day's free starts on the invitee's clock."""
     local_starts = [slot.start.astimezone(zone) for slot in day_slots]
     wall_times = [local.time() for local in local_starts]
-    return Picker(
-        time_zone=time_zone,
-        month=shown,
-        weeks=weeks,
-        previous_url=url(month=f"{_previous_month(shown):%Y-%m}") if shown > this_month else "",
-        next_url=url(month=f"{_next_month(shown):%Y-%m}") if shown < last_month else "",
-        selected_date=chosen_day,
-        slots=[
-            SlotChoice(
-                value=slot.start.astimezone(UTC).isoformat(),
-                # A wall time that happens twice that day (clocks go back) gets its zone.
-                label=_clock(local) + (f" {local.tzname()}" if wall_times.count(wall) > 1 else ""),
-                seats_left=slot.seats_left,
-            )
-            for slot, local, wall in zip(day_slots, local_starts, wall_times, strict=True)
-        ],
-    )
+    return [
+        SlotChoice(
+            value=slot.start.astimezone(UTC).isoformat(),
+            # A wall time that happens twice that day (clocks go back) gets its zone.
+            label=_clock(local) + (f" {local.tzname()}" if wall_times.count(wall) > 1 else ""),
+            seats_left=slot.seats_left,
+        )
+        for slot, local, wall in zip(day_slots, local_starts, wall_times, strict=True)
+    ]

@@ -35,13 +35,7 @@ if TYPE_CHECKING:
 
 
 def run_demo(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="slotlink run", description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument(
-        "--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8765"))
-    )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    args = parser.parse_args(argv)
+    args = _arguments(argv)
     # The sandbox is its own distribution (zoom-sandbox/), which a production install lacks;
     # find_spec looks for it without importing it (the product never does).
     if importlib.util.find_spec(SANDBOX_MODULE) is None:
@@ -50,12 +44,7 @@ def run_demo(argv: list[str]) -> int:
     # Everything the demo and its processes create (the database, its WAL files, the
     # sandbox's state) is for this user's eyes only.
     os.umask(0o077)
-
-    os.environ["SLOTLINK_MODE"] = "demo"
-    os.environ["SLOTLINK_TASK_BACKEND"] = "db"  # the demo's worker is `db_worker`, RQ or not
-    os.environ["PORT"] = str(args.port)
-    os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
+    _demo_environment_set(args)
     for port, variable in [(args.port, "PORT"), (args.sandbox_port, "SANDBOX_PORT")]:
         if not port_is_free(port):
             print(f"Port {port} is already in use. Stop what uses it, or set {variable}=<port>.")
@@ -65,13 +54,42 @@ def run_demo(argv: list[str]) -> int:
 
     django.setup()
     from django.conf import settings
+
+    accounts, database = _database_prepare()
+    children = _children(args, data_dir=settings.DATA_DIR)
+    _metrics_dir_reset(data_dir=settings.DATA_DIR)
+    os.environ.update(_sandbox_environment())
+    return _children_run(children, args, accounts, database=database)
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="slotlink run", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8765"))
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    return parser.parse_args(argv)
+
+
+def _demo_environment_set(args: argparse.Namespace) -> None:
+    """What this process and every child read: demo mode, the db worker, the ports."""
+    os.environ["SLOTLINK_MODE"] = "demo"
+    os.environ["SLOTLINK_TASK_BACKEND"] = "db"  # the demo's worker is `db_worker`, RQ or not
+    os.environ["PORT"] = str(args.port)
+    os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
+
+
+def _database_prepare() -> tuple["DemoAccounts", str]:
+    """Migrates the database and creates the demo data the first time; the demo's accounts
+    and the database in words."""
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
 
     from slotlink.core.datafiles import data_dir_make_private
     from slotlink.shell.demo import demo_seed
-    from slotlink.shell.demo_zoom import demo_zoom_users_seed
-    from slotlink.zoom.scopes import REQUESTED
 
     data_dir_make_private(settings.DATA_DIR)
     database = database_description(settings.DATABASES["default"])
@@ -79,18 +97,27 @@ def run_demo(argv: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     accounts = demo_seed(password=os.environ.get("SLOTLINK_DEMO_PASSWORD") or None)
     connections.close_all()
+    return accounts, database
 
-    children = _children(args, data_dir=settings.DATA_DIR)
-    # Web and worker processes count metrics into one directory that /metrics sums
-    # (core/metrics.py); its sample files are removed at each start, as prometheus_client
-    # requires (only those: the directory may be one the operator chose).
-    metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+
+def _metrics_dir_reset(*, data_dir: Path) -> None:
+    """Web and worker processes count metrics into one directory that /metrics sums
+    (core/metrics.py); its sample files are removed at each start, as prometheus_client
+    requires (only those: the directory may be one the operator chose)."""
+    metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or data_dir / "metrics")
     metrics_dir.mkdir(parents=True, exist_ok=True)
     for samples in metrics_dir.glob("*.db"):
         samples.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    # The sandbox registers the very Zoom app the product is configured with.
-    os.environ.update(
+
+
+def _sandbox_environment() -> dict[str, str]:
+    """The sandbox registers the very Zoom app the product is configured with."""
+    from django.conf import settings
+
+    from slotlink.zoom.scopes import REQUESTED
+
+    return dict(
         ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
         ZOOM_CLIENT_SECRET=settings.ZOOM_CLIENT_SECRET,
         ZOOM_REDIRECT_URI=settings.ZOOM_REDIRECT_URI,
@@ -103,6 +130,15 @@ def run_demo(argv: list[str]) -> int:
         # Zoom retries failed webhooks after 5, 20 and 60 minutes; seconds in the demo.
         SANDBOX_WEBHOOK_RETRY_SCALE=os.environ.get("SANDBOX_WEBHOOK_RETRY_SCALE", "0.01"),
     )
+
+
+def _children_run(
+    children: list[Child], args: argparse.Namespace, accounts: "DemoAccounts", *, database: str
+) -> int:
+    """Starts the children, seeds the sandbox's Zoom users once it answers, prints the
+    banner and supervises them until a signal or a death; stops them all whatever happens."""
+    from slotlink.shell.demo_zoom import demo_zoom_users_seed
+
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     exit_code = 1
     # From here on SIGINT and SIGTERM only count: the loops below look at them between
