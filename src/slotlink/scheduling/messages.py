@@ -2,6 +2,8 @@
 invite of a group booking's session for its host."""
 
 from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -46,22 +48,8 @@ def booking_message(
     is the invite the host gets instead of the booking's: for LEFT_SESSION, the session
     the booking left."""
     event_type, host = booking.event_type, booking.host
-    previous_start = None
-    if change == BookingChange.RESCHEDULED:
-        moved = booking.history.filter(
-            kind=BookingEvent.Kind.RESCHEDULED, sequence=booking.sequence
-        ).first()
-        previous_start = moved.previous_start if moved else None
-    elif change == BookingChange.LEFT_SESSION and session is not None:
-        previous_start = session.start
     cancelled = change == BookingChange.CANCELLED
     booking_url = absolute_url(reverse("booking-detail", args=[booking.id]))
-    action = link.host_action
-    action_url = ""
-    if action is not None:
-        # A link in an email can't post a form with a CSRF token: a POST action (such as
-        # "Recreate meeting") is a button on the booking's page, so the email links there.
-        action_url = booking_url if action.method.lower() == "post" else absolute_url(action.url)
     return BookingMessage(
         change=change,
         uid=booking.ical_uid,
@@ -76,25 +64,53 @@ def booking_message(
             email=booking.invitee_email,
             time_zone=booking.invitee_time_zone,
         ),
-        location_text=link.location_text,
-        join_url=link.join_url,
-        provider_name=link.provider_name,
-        passcode=link.passcode,
-        link_status_note="" if cancelled else link.invitee_note,
-        host_link_problem="" if cancelled else link.host_reason,
-        host_action_label=action.label if action and not cancelled else "",
-        host_action_url=action_url if not cancelled else "",
-        personal_link=link.personal,
-        host_start_label="" if cancelled else link.host_start_label,
+        **_link_words(link, cancelled=cancelled, booking_url=booking_url),
         reschedule_url=reschedule_url,
         cancel_url=cancel_url,
         booking_url=booking_url,
-        previous_start=previous_start,
+        previous_start=_previous_start(booking, change, session),
         cancel_reason=booking.cancel_reason if cancelled else "",
         cancelled_by_host=booking.cancelled_by_host if cancelled else False,
         organization_id=booking.organization_id,
         session=session,
     )
+
+
+def _previous_start(
+    booking: Booking, change: BookingChange, session: SessionInvite | None
+) -> datetime | None:
+    """The time a booking moved from: its reschedule's, or the start of the session left."""
+    if change == BookingChange.RESCHEDULED:
+        moved = booking.history.filter(
+            kind=BookingEvent.Kind.RESCHEDULED, sequence=booking.sequence
+        ).first()
+        return moved.previous_start if moved else None
+    if change == BookingChange.LEFT_SESSION and session is not None:
+        return session.start
+    return None
+
+
+def _link_words(link: BookingLink, *, cancelled: bool, booking_url: str) -> dict[str, Any]:
+    """What the message says of the booking's link: where, the link itself, and for a
+    booking that is not cancelled each party's note and the host's action."""
+    action = None if cancelled else link.host_action
+    action_url = ""
+    if action is not None:
+        # A link in an email can't post a form with a CSRF token: a POST action (such as
+        # "Recreate meeting") is a button on the booking's page, so the email links there.
+        action_url = booking_url if action.method.lower() == "post" else absolute_url(action.url)
+    return {
+        "location_text": link.location_text,
+        "join_url": link.join_url,
+        "provider_name": link.provider_name,
+        "passcode": link.passcode,
+        "link_status_note": "" if cancelled else link.invitee_note,
+        "host_link_problem": "" if cancelled else link.host_reason,
+        "host_action_label": action.label if action else "",
+        "host_action_url": action_url,
+        "personal_link": link.personal,
+        "host_start_label": "" if cancelled else link.host_start_label,
+    }
 
 
 def group_session_invite(

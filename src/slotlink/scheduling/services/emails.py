@@ -28,7 +28,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from slotlink.notifications.messages import Audience, BookingChange
+from slotlink.notifications.messages import Audience, BookingChange, BookingMessage
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import BookingLink, booking_link_for
 from slotlink.scheduling.messages import absolute_url, booking_message, group_session_invite
@@ -55,6 +55,8 @@ CHANGE_OF_EVENT = {
     BookingEvent.Kind.CANCELLED: BookingChange.CANCELLED,
     BookingEvent.Kind.REASSIGNED: BookingChange.NEW_HOST,
 }
+# The changes whose confirmation waits a short bound for the link being made.
+_NEW_TIME = (BookingChange.BOOKED, BookingChange.RESCHEDULED)
 
 
 @dataclass(frozen=True)
@@ -112,25 +114,70 @@ def booking_email_send(
     if not unsent:
         return EmailOutcome(sent=False)
     link = booking_link_for(booking)
-    pending = link.pending
-    # Wait for the link only while nobody has been told: once one party has the email, the
-    # other's (retried after the mail server refused it) goes as soon as it can.
-    nobody_told = len(unsent) == len(Audience)
-    if pending and nobody_told and change in (BookingChange.BOOKED, BookingChange.RESCHEDULED):
-        deadline = deadline or now + timedelta(seconds=settings.LINK_WAIT_SECONDS)
-        if now < deadline:
-            return EmailOutcome(
-                sent=False, retry_at=min(deadline, now + LINK_POLL_INTERVAL), deadline=deadline
-            )
+    waiting = _link_wait(link, change, unsent=unsent, deadline=deadline, now=now)
+    if waiting is not None:
+        return waiting
     with transaction.atomic():
-        claim = _claim(booking, sequence, change, awaiting_link=pending, join_url=link.join_url)
-        claimed = claim.audiences
-        tokens = {}
-        if Audience.INVITEE in claimed and change != BookingChange.CANCELLED:
-            for purpose in (BookingToken.Purpose.RESCHEDULE, BookingToken.Purpose.CANCEL):
-                tokens[purpose] = token_mint(booking=booking, purpose=purpose)
-    if not claimed:
+        claim = _claim(
+            booking, sequence, change, awaiting_link=link.pending, join_url=link.join_url
+        )
+        tokens = _tokens_mint(booking, change, claim.audiences)
+    if not claim.audiences:
         return EmailOutcome(sent=False)
+    message = _message(booking, change, link, claim=claim, tokens=tokens)
+    result = _send_claimed(booking, sequence, message, claim=claim, tokens=tokens)
+    result.raise_first_failure()
+    if _link_update_needed(booking, link):
+        # This was an email retried after the link arrived; the other party's said it follows.
+        return _send_link_update(booking, now)
+    return EmailOutcome(sent=bool(result.sent))
+
+
+def _link_wait(
+    link: BookingLink,
+    change: BookingChange,
+    *,
+    unsent: tuple[Audience, ...],
+    deadline: datetime | None,
+    now: datetime,
+) -> EmailOutcome | None:
+    """When to look again while a new time's link is still being made, up to the bound; None
+    to send now. Wait only while nobody has been told: once one party has the email, the
+    other's (retried after the mail server refused it) goes as soon as it can."""
+    nobody_told = len(unsent) == len(Audience)
+    if not (link.pending and nobody_told and change in _NEW_TIME):
+        return None
+    deadline = deadline or now + timedelta(seconds=settings.LINK_WAIT_SECONDS)
+    if now >= deadline:
+        return None
+    return EmailOutcome(
+        sent=False, retry_at=min(deadline, now + LINK_POLL_INTERVAL), deadline=deadline
+    )
+
+
+def _tokens_mint(
+    booking: Booking, change: BookingChange, claimed: tuple[Audience, ...]
+) -> dict[BookingToken.Purpose, str]:
+    """The invitee's reschedule and cancel links' tokens, by purpose, minted with the claim
+    of the invitee's email (a cancellation carries none)."""
+    if Audience.INVITEE not in claimed or change == BookingChange.CANCELLED:
+        return {}
+    return {
+        purpose: token_mint(booking=booking, purpose=purpose)
+        for purpose in (BookingToken.Purpose.RESCHEDULE, BookingToken.Purpose.CANCEL)
+    }
+
+
+def _message(
+    booking: Booking,
+    change: BookingChange,
+    link: BookingLink,
+    *,
+    claim: _Claim,
+    tokens: dict[BookingToken.Purpose, str],
+) -> BookingMessage:
+    """The change's message, with the invitee's links and the session invite claimed for
+    the host."""
     links = {
         purpose: absolute_url(reverse(f"booking-{purpose}", args=[token]))
         for purpose, token in tokens.items()
@@ -142,7 +189,7 @@ def booking_email_send(
             sequence=claim.session_sequence,
             known_links={booking.id: link},
         )
-    message = booking_message(
+    return booking_message(
         booking=booking,
         change=change,
         link=link,
@@ -150,20 +197,27 @@ def booking_email_send(
         cancel_url=links.get(BookingToken.Purpose.CANCEL, ""),
         session=session,
     )
+
+
+def _send_claimed(
+    booking: Booking,
+    sequence: int,
+    message: BookingMessage,
+    *,
+    claim: _Claim,
+    tokens: dict[BookingToken.Purpose, str],
+) -> BookingEmailsSent:
+    """Send the claimed emails; the claims of those the server took end as sent."""
     result = BookingEmailsSent(sent=())
     try:
-        result = booking_emails_send(message=message, audiences=claimed)
+        result = booking_emails_send(message=message, audiences=claim.audiences)
     finally:
         # Forget the emails that didn't go (all of them, if the message couldn't even be
         # rendered), so they can be sent again; and the links only they carried.
-        not_sent = [audience for audience in claimed if audience not in result.sent]
+        not_sent = [audience for audience in claim.audiences if audience not in result.sent]
         _release(booking, sequence, not_sent, tokens=list(tokens.values()))
         claims_sent(booking=booking, sequence=sequence, audiences=list(result.sent))
-    result.raise_first_failure()
-    if _link_update_needed(booking, link):
-        # This was an email retried after the link arrived; the other party's said it follows.
-        return _send_link_update(booking, now)
-    return EmailOutcome(sent=bool(result.sent))
+    return result
 
 
 def _claim(
