@@ -19,7 +19,7 @@ them, so only they see it. The host of such an event starts it as its host inste
 start link the provider gives on demand (`host_start_url`), fresh each time and never kept.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -212,7 +212,7 @@ class ProviderWithHostStart(ConferencingProvider, Protocol):
 
 
 _providers: dict[str, ConferencingProvider] = {}
-_link_ready_listeners: list[Callable[[int], None]] = []
+_link_ready_listeners: list["LinkReadyListener"] = []
 
 
 def register_provider(provider: ConferencingProvider) -> None:
@@ -316,16 +316,25 @@ def public_location_text(location_kind: str, *, organization_id: int, host_id: i
     return provider.public_location_text(organization_id=organization_id, host_id=host_id)
 
 
-def on_link_ready(listener: Callable[[int], None]) -> None:
+class LinkReadyListener(Protocol):
+    def __call__(self, booking_id: int, details: ConferenceDetails | None = None) -> None: ...
+
+
+def on_link_ready(listener: LinkReadyListener) -> None:
     """Scheduling registers here to hear when a booking's join link becomes ready late
     (after the confirmation went out), so it can send the updated invite."""
     if listener not in _link_ready_listeners:
         _link_ready_listeners.append(listener)
 
 
-def link_ready(booking_id: int) -> None:
+def link_ready(booking_id: int, details: ConferenceDetails | None = None) -> None:
     """A provider calls this (in its transaction) when a booking's link became ready or
     changed, or when a link it promised cannot be made; listeners act once it commits
-    (an email sent then, or a task written with it)."""
+    (an email sent then, or a task written with it). `details` are the booking's as the
+    provider has just stored them, so no listener asks for them again; a provider that
+    would have to read them back passes None, and the listener asks."""
     for listener in _link_ready_listeners:
-        listener(booking_id)
+        if details is None:
+            listener(booking_id)
+        else:
+            listener(booking_id, details)

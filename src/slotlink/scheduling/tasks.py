@@ -15,6 +15,7 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
+from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import mail_task_run, notice_task_run
 from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
@@ -60,11 +61,17 @@ def send_booking_email(
 
 @task()
 def send_link_ready_email(booking_id: int, attempt: int = 1) -> None:
+    _link_ready_email(booking_id, attempt)
+
+
+def _link_ready_email(
+    booking_id: int, attempt: int, details: ConferenceDetails | None = None
+) -> None:
     mail_task_run(
         send_link_ready_email,
         attempt,
         booking_id,
-        send=partial(booking_link_ready, booking_id=booking_id),
+        send=partial(booking_link_ready, booking_id=booking_id, details=details),
     )
 
 
@@ -118,9 +125,11 @@ def booking_email_sweep() -> None:
         send_group_session_left_email.enqueue(left.session_id, left.sequence, left.booking_id)
 
 
-def link_ready_listener(booking_id: int) -> None:
+def link_ready_listener(booking_id: int, details: ConferenceDetails | None = None) -> None:
     """Registered with the conferencing seam, called in the provider's transaction: a
-    link that became ready (or word that it won't come), emailed once that commits.
+    link that became ready (or word that it won't come), emailed once that commits. The
+    email sent right after the commit is built from the provider's `details`, when it
+    handed them over, instead of asking it again for what it has just stored.
 
     While the booking's latest change is still to be emailed, its email task is queued
     (a confirmation waits up to the bound for its link): the provider's process sends the
@@ -131,11 +140,7 @@ def link_ready_listener(booking_id: int) -> None:
     change was emailed (saying the link follows), the update that carries the link is
     a task, written with the link, since nothing else would send it."""
     if change_unemailed(booking_id=booking_id):
-        transaction.on_commit(partial(_link_ready_email_now, booking_id), robust=True)
+        # A refusal is retried as the task's first attempt would be.
+        transaction.on_commit(partial(_link_ready_email, booking_id, 1, details), robust=True)
     else:
         enqueue_on_commit(send_link_ready_email, booking_id)
-
-
-def _link_ready_email_now(booking_id: int) -> None:
-    # A refusal is retried as the task's first attempt would be.
-    send_link_ready_email.func(booking_id)

@@ -28,9 +28,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.notifications.messages import Audience, BookingChange, BookingMessage
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
-from slotlink.scheduling.locations import BookingLink, booking_link_for
+from slotlink.scheduling.locations import BookingLink, booking_link, booking_link_for
 from slotlink.scheduling.messages import absolute_url, booking_message, group_session_invite
 from slotlink.scheduling.models import (
     Booking,
@@ -102,10 +103,12 @@ def booking_email_send(
     sequence: int,
     deadline: datetime | None = None,
     now: datetime | None = None,
+    details: ConferenceDetails | None = None,
 ) -> EmailOutcome:
     """Email the change that produced `sequence` to each party that hasn't had it, unless a
     newer change overtook it. An email the mail server refuses doesn't stop the other; its
-    error is raised afterwards, so the task retries the one that is missing."""
+    error is raised afterwards, so the task retries the one that is missing. `details`:
+    what the provider just announced (`seam.link_ready`), so it isn't asked again."""
     now = now or timezone.now()
     booking = _load(booking_id)
     if booking is None or booking.sequence != sequence:
@@ -113,7 +116,7 @@ def booking_email_send(
     unsent = _unsent(booking, sequence)
     if not unsent:
         return EmailOutcome(sent=False)
-    link = booking_link_for(booking)
+    link = _link(booking, details)
     waiting = _link_wait(link, change, unsent=unsent, deadline=deadline, now=now)
     if waiting is not None:
         return waiting
@@ -129,7 +132,7 @@ def booking_email_send(
     result.raise_first_failure()
     if _link_update_needed(booking, link):
         # This was an email retried after the link arrived; the other party's said it follows.
-        return _send_link_update(booking, now)
+        return _send_link_update(booking, now, details)
     return EmailOutcome(sent=bool(result.sent))
 
 
@@ -283,7 +286,9 @@ def _link_update_needed(booking: Booking, link: BookingLink) -> bool:
     return len(told) == len(Audience) and not all(email.carries(link.join_url) for email in told)
 
 
-def _send_link_update(booking: Booking, now: datetime) -> EmailOutcome:
+def _send_link_update(
+    booking: Booking, now: datetime, details: ConferenceDetails | None
+) -> EmailOutcome:
     """Email both parties an update of the invite (a new SEQUENCE) that carries the link;
     a group booking's session has a new link too."""
     with transaction.atomic():
@@ -299,17 +304,26 @@ def _send_link_update(booking: Booking, now: datetime) -> EmailOutcome:
         change=BookingChange.LINK_READY,
         sequence=booking.sequence + 1,
         now=now,
+        details=details,
     )
 
 
-def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> EmailOutcome:
+def _link(booking: Booking, details: ConferenceDetails | None) -> BookingLink:
+    """The booking's link: from the details its provider announced, else asked for."""
+    return booking_link(booking, details) if details is not None else booking_link_for(booking)
+
+
+def booking_link_ready(
+    *, booking_id: int, now: datetime | None = None, details: ConferenceDetails | None = None
+) -> EmailOutcome:
     """The conferencing link became ready (or changed): send the confirmation that waits
-    for it, or an update of the invite that carries it."""
+    for it, or an update of the invite that carries it. `details`: the provider's, as it
+    announced them (`seam.link_ready`); None to ask for them."""
     now = now or timezone.now()
     booking = _load(booking_id)
     if booking is None or booking.is_cancelled:
         return EmailOutcome(sent=False)
-    link = booking_link_for(booking)
+    link = _link(booking, details)
     if not link.is_conferencing or link.pending:
         return EmailOutcome(sent=False)
     if _unsent(booking, booking.sequence):
@@ -323,7 +337,8 @@ def booking_link_ready(*, booking_id: int, now: datetime | None = None) -> Email
             sequence=booking.sequence,
             deadline=now,
             now=now,
+            details=details,
         )
     if not _link_update_needed(booking, link):
         return EmailOutcome(sent=False)  # the last emails already had this link
-    return _send_link_update(booking, now)
+    return _send_link_update(booking, now, details)

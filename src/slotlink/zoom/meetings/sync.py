@@ -38,6 +38,7 @@ from slotlink.zoom.errors import (
     ZoomUnavailable,
 )
 from slotlink.zoom.leases import leased, leased_done, leased_save
+from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.metrics import link_ready_observe
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
@@ -281,8 +282,11 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
         else:  # not yet at its time, or adopted only to be deleted: more steps to go
             done = False
             _save(meeting, owner, **result)
+        # What the bookings now show, handed over so that nothing reads it back; a drifted
+        # meeting's words also depend on its notices, so those are read by who shows them.
+        announced = None if meeting.drift else meeting_details(meeting, cancelled=False)
         for booking_id in live:
-            seam.link_ready(booking_id)
+            seam.link_ready(booking_id, announced)
     if first_link:  # a meeting made again (removed in Zoom) is not a booking's wait
         link_ready_observe(wanted_at=meeting.created_at, ready_at=ready_at)
     log.info("zoom.meeting.created meeting=%s zoom_id=%s", meeting.id, meeting.zoom_meeting_id)
