@@ -30,14 +30,15 @@ def production_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         problems.append(
             Error(
                 "SLOTLINK_BASE_URL is not set: set it to slotlink's public address, "
-                "e.g. https://book.example.com (links in emails and the Zoom redirect use it).",
+                "e.g. https://book.example.com (links in emails and providers' OAuth redirects "
+                "use it).",
                 id="core.E005",
             )
         )
     elif not settings.BASE_URL.startswith("https://"):
         problems.append(
             Warning(
-                "SLOTLINK_BASE_URL is not https: invitees' links and the Zoom OAuth redirect "
+                "SLOTLINK_BASE_URL is not https: invitees' links and providers' OAuth redirects "
                 "should use https in production.",
                 id="core.W001",
             )

@@ -10,7 +10,7 @@ from slotlink.core.stop_signals import StopSignals
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic jobs (Zoom sweep and reconcile) when they are due."
+    help = "Enqueue the periodic jobs the apps registered (e.g. a provider's sweep) when due."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between checks")
