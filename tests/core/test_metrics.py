@@ -11,7 +11,7 @@ import pytest
 from django.test import Client, override_settings
 
 from slotlink.zoom.models import WebhookEvent
-from slotlink.zoom.tasks import webhook_event_handle
+from slotlink.zoom.webhook_tasks import webhook_event_handle
 from tests.core.tasks_for_tests import write_marker
 from tests.fixtures.workers import database_url
 from tests.web_process import WebProcess
@@ -76,7 +76,12 @@ def test_a_counter_a_worker_records_is_served_by_the_web_processes(tmp_path):
     worker = subprocess.run(
         [sys.executable, "-m", "slotlink", "db_worker", "--batch", "--threads=1"],
         cwd=ROOT,
-        env={**os.environ, "SLOTLINK_MODE": "test", "PYTHONPATH": str(ROOT), **env},
+        env={
+            **os.environ,
+            "SLOTLINK_MODE": "test",
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -24,8 +24,8 @@ from django_tasks_db.models import DBTaskResult
 from slotlink.core.lost_tasks import lost_tasks_recover
 from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import SlotUnavailable
+from slotlink.zoom.meetings.tasks import zoom_sweep
 from slotlink.zoom.models import ZoomMeeting, ZoomRollout
-from slotlink.zoom.tasks import zoom_sweep
 from tests.factories import make_member
 from tests.fixtures.workers import WorkerProcess, worker_env
 from tests.fixtures.zoom_sandbox import ZoomSandbox

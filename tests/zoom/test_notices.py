@@ -32,9 +32,9 @@ from slotlink.zoom.models import (
     ZoomUser,
     ZoomWebinar,
 )
+from slotlink.zoom.notice_tasks import zoom_notice_send
 from slotlink.zoom.notices import UNDELIVERED
 from slotlink.zoom.synclog import CallContext
-from slotlink.zoom.tasks import zoom_notice_send
 from slotlink.zoom.tokens import with_access_token
 from slotlink.zoom.webinars.sync import webinar_sync
 from tests.fixtures.workers import WorkerProcess, worker_killed_mid_send

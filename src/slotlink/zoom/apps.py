@@ -12,6 +12,8 @@ class ZoomConfig(AppConfig):
         from slotlink.conferencing import seam
         from slotlink.core.metrics import register_scrape_gauges
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
+        from slotlink.zoom.connections import zoom_user_reconnected
+        from slotlink.zoom.meetings.fixes import meetings_retry_for
         from slotlink.zoom.members import ZoomMembers
         from slotlink.zoom.metrics import zoom_gauges
         from slotlink.zoom.provider import ZoomProvider
@@ -21,13 +23,16 @@ class ZoomConfig(AppConfig):
         seam.register_provider(ZoomWebinarProvider())
         register_member_provider(ZoomMembers())
         register_scrape_gauges(zoom_gauges)
+        # Here, so that connections.py (below meetings) imports nothing of meetings.
+        zoom_user_reconnected.connect(meetings_retry_for, dispatch_uid="zoom.meetings.retry")
         self._register_periodic_jobs()
 
     def _register_periodic_jobs(self) -> None:
         from datetime import timedelta
 
         from slotlink.core.periodic import register_periodic
-        from slotlink.zoom.tasks import zoom_attendance, zoom_reconcile, zoom_sweep
+        from slotlink.zoom.meetings.tasks import zoom_reconcile, zoom_sweep
+        from slotlink.zoom.webinars.tasks import zoom_attendance
 
         register_periodic("zoom.sweep", every=timedelta(minutes=1), task=zoom_sweep)
         # Each account is listed at most hourly; this only looks for accounts that are due.

@@ -7,19 +7,25 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from slotlink.accounts.models import Organization, User
 from slotlink.zoom import client
 from slotlink.zoom.client import TokenSet
 from slotlink.zoom.errors import ZoomError
-from slotlink.zoom.meetings.fixes import meetings_retry_for
 from slotlink.zoom.models import ZoomConnection, ZoomUser
+from slotlink.zoom.notice_tasks import zoom_notice_enqueue
+from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.synclog import CallContext
 
 log = logging.getLogger("slotlink.zoom")
 
 Role = ZoomConnection.Role
+# Sent with `zoom_user_id` in the transaction that stored a Zoom user's new tokens: the
+# meetings that failed for want of a connection try again (connected in apps.py, so that
+# this module, which the sync stands on, imports nothing of meetings).
+zoom_user_reconnected = Signal()
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def zoom_user_upsert(*, profile: ZoomProfile, tokens: TokenSet) -> ZoomUser:
         zoom_user.broken_at = None
         zoom_user.authorized_at = timezone.now()
         zoom_user.save()
-        meetings_retry_for(zoom_user_id=zoom_user.zoom_user_id)
+        zoom_user_reconnected.send(sender=ZoomUser, zoom_user_id=zoom_user.zoom_user_id)
     return zoom_user
 
 
@@ -146,8 +152,6 @@ def zoom_user_break(*, zoom_user: ZoomUser, reason: str) -> bool:
         zoom_user.broken_at = timezone.now()
     zoom_user.save()
     if was_connected:
-        from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
-
         for connection_id in zoom_user.connections.values_list("id", flat=True):
             zoom_notice_enqueue(kind=NoticeKind.CONNECTION_BROKEN, object_id=connection_id)
         log.warning("zoom.connection.broken zoom_user=%s", zoom_user.id)

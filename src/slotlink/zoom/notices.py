@@ -7,16 +7,14 @@ or None when there is nothing to tell (told already, or fixed meanwhile). Each o
 its own mark, so a run of failures sends one email per problem.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import replace
 from enum import StrEnum
-from functools import partial
 
 from django.utils import timezone
 
 from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import Notice, notices_undelivered
-from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom.emails import connection_broken_email
 from slotlink.zoom.models import ZoomConnection, ZoomUser
 
@@ -36,30 +34,8 @@ class NoticeKind(StrEnum):
 MEETING_NOTICES = (NoticeKind.MEETING_FAILED, NoticeKind.MEETING_DRIFT, NoticeKind.MEETING_UNROUTED)
 
 
-def zoom_notice_enqueue(*, kind: NoticeKind, object_id: int) -> None:
-    """Tell the host, once the caller's transaction commits (the task is written in it)."""
-    from slotlink.zoom.tasks import zoom_notice_send
-
-    enqueue_on_commit(zoom_notice_send, kind.value, object_id)
-
-
 def zoom_notice_key(*, kind: NoticeKind, object_id: int) -> str:
     return f"zoom.{kind.value}.{object_id}"
-
-
-def zoom_notice_builder(*, kind: NoticeKind, object_id: int) -> Callable[[], Notice | None]:
-    # Imported here: the builders read meetings/details.py, which reads this module.
-    from slotlink.zoom.meetings.notify import meeting_notice, webinar_notice
-
-    builders: dict[NoticeKind, Callable[[int], Notice | None]] = {
-        NoticeKind.CONNECTION_BROKEN: _connection_broken,
-        NoticeKind.MEETING_FAILED: partial(meeting_notice, about="failed"),
-        NoticeKind.MEETING_DRIFT: partial(meeting_notice, about="drift"),
-        NoticeKind.MEETING_UNROUTED: partial(meeting_notice, about="unrouted"),
-        NoticeKind.WEBINAR_DRIFT: partial(webinar_notice, about="drift"),
-        NoticeKind.WEBINAR_FAILED: partial(webinar_notice, about="failed"),
-    }
-    return partial(builders[kind], object_id)
 
 
 def zoom_notices_undelivered(
@@ -76,7 +52,7 @@ def undelivered_said(details: ConferenceDetails) -> ConferenceDetails:
     return replace(details, reason=f"{details.reason} {UNDELIVERED}")
 
 
-def _connection_broken(connection_id: int) -> Notice | None:
+def connection_broken_notice(connection_id: int) -> Notice | None:
     connection = (
         ZoomConnection.objects.select_for_update(of=("self",))
         .select_related("zoom_user", "owner", "organization")

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 
 from slotlink.accounts.models import Membership
 from slotlink.zoom.models import ZoomConnection, ZoomRollout, ZoomUser
+from slotlink.zoom.notices import NoticeKind, zoom_notices_undelivered
+from slotlink.zoom.scopes import missing_scopes
 
 Role = ZoomConnection.Role
 
@@ -23,9 +25,6 @@ def connection_rows(connections: Iterable[ZoomConnection]) -> list[dict[str, obj
     """Each connection as the Zoom page and the integrations card show it: the permissions
     Zoom did not grant, and whether the email that it broke never reached its owner (the
     mail server refused it to the end)."""
-    from slotlink.zoom.notices import NoticeKind, zoom_notices_undelivered
-    from slotlink.zoom.scopes import missing_scopes
-
     connections = list(connections)
     untold = zoom_notices_undelivered(
         kinds=[NoticeKind.CONNECTION_BROKEN],

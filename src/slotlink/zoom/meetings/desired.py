@@ -18,7 +18,10 @@ from django.utils import timezone
 from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
+from slotlink.zoom.meetings.tasks import zoom_meeting_sync
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
+from slotlink.zoom.notice_tasks import zoom_notice_enqueue
+from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem
 
 log = logging.getLogger("slotlink.zoom")
@@ -54,15 +57,11 @@ def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
 
 
 def _sync_on_commit(meeting: ZoomMeeting) -> None:
-    from slotlink.zoom.tasks import zoom_meeting_sync
-
     enqueue_on_commit(zoom_meeting_sync, meeting.id)
 
 
 def _tell_host_on_commit(meeting: ZoomMeeting) -> None:
     """The host learns at once that the booking has no Zoom meeting (once per meeting)."""
-    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
-
     zoom_notice_enqueue(kind=NoticeKind.MEETING_UNROUTED, object_id=meeting.id)
 
 

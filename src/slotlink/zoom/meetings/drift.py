@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.zoom.models import ZoomMeeting, ZoomUser, ZoomWebinar
+from slotlink.zoom.notice_tasks import zoom_notice_enqueue
+from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.timeparse import parse_time
 
 log = logging.getLogger("slotlink.zoom")
@@ -106,8 +108,6 @@ def _same_owner(row: Row, payload: Payload) -> bool:
 
 
 def _tell_host(kind: Kind, row: Row) -> None:
-    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
-
     zoom_notice_enqueue(kind=NoticeKind(kind.notice), object_id=row.id)
 
 

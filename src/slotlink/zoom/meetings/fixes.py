@@ -18,6 +18,7 @@ from django_tasks.base import Task
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
 from slotlink.zoom.meetings.details import unrouted_reason
+from slotlink.zoom.meetings.tasks import zoom_meeting_sync
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 from slotlink.zoom.problems import RECONNECT_FIXES, problem_fields
 
@@ -107,17 +108,14 @@ def _routed_now(meeting: ZoomMeeting) -> Changes:
 def meeting_fix(*, meeting_id: int) -> str:
     """Do what the booking's action offers; returns what was done, in words, or raises
     `FixRefused` (nothing changed) when it can't be done now."""
-    from slotlink.zoom.tasks import zoom_meeting_sync
-
     return row_fix(
         ZoomMeeting, meeting_id, sync=zoom_meeting_sync, noun="meeting", changes=_meeting_changes
     )
 
 
-def meetings_retry_for(*, zoom_user_id: str) -> int:
-    """A reconnected account: its meetings that failed for want of a connection try again."""
-    from slotlink.zoom.tasks import zoom_meeting_sync
-
+def meetings_retry_for(*, zoom_user_id: str, **signal: object) -> int:
+    """A reconnected account: its meetings that failed for want of a connection try again
+    (`connections.zoom_user_reconnected` calls it, with the signal's own arguments)."""
     failed = ZoomMeeting.objects.filter(
         zoom_user_id=zoom_user_id,
         state=ZoomMeeting.State.FAILED,

@@ -17,6 +17,7 @@ from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import Notice, templated_message
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
+from slotlink.zoom.webinars.details import drift_details, failed_details
 
 
 def _subject(topic: str, about: str) -> str:
@@ -50,8 +51,6 @@ def meeting_notice(meeting_id: int, *, about: str) -> Notice | None:
 def webinar_notice(webinar_id: int, *, about: str) -> Notice | None:
     """The meetings' notice for a session's webinar that failed, or was removed or moved in
     Zoom ("drift"): one email to its host, naming the webinar."""
-    from slotlink.zoom.webinars.details import drift_details, failed_details
-
     webinar = ZoomWebinar.objects.select_for_update().filter(pk=webinar_id).first()
     if webinar is None or webinar.host_told_at is not None:
         return None

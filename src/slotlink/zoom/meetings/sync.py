@@ -42,6 +42,8 @@ from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.metrics import link_ready_observe
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.notice_tasks import zoom_notice_enqueue
+from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem, problem_fields
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.timeparse import parse_time
@@ -368,8 +370,6 @@ def _delete(meeting: ZoomMeeting, owner: str) -> bool:
 
 
 def _fail(meeting: ZoomMeeting, owner: str, problem: dict[str, str]) -> None:
-    from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
-
     with transaction.atomic():
         _save(meeting, owner, state=State.FAILED, **problem, next_attempt_at=None)
         if meeting.host_told_at is None:

@@ -14,16 +14,16 @@ from django.utils import timezone
 from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import selectors
+from slotlink.zoom.meetings.desired import meeting_for_booking_cancel, meeting_for_booking_create
 from slotlink.zoom.models import ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.problems import Problem, problem_fields
+from slotlink.zoom.webinars.tasks import zoom_webinar_sync
 
 log = logging.getLogger("slotlink.zoom")
 State = ZoomWebinar.State
 
 
 def _sync_on_commit(webinar: ZoomWebinar) -> None:
-    from slotlink.zoom.tasks import zoom_webinar_sync
-
     enqueue_on_commit(zoom_webinar_sync, webinar.id)
 
 
@@ -114,8 +114,6 @@ def webinar_for_booking_create(*, ref: BookingRef) -> ZoomWebinar:
     webinar = _webinar_for(ref, ref.group_session_id)
     _want(webinar, ref)
     if webinar.state == State.FELL_BACK:
-        from slotlink.zoom.meetings.desired import meeting_for_booking_create
-
         meeting_for_booking_create(ref=ref)
         return webinar
     _register(webinar, ref)
@@ -132,8 +130,6 @@ def webinar_for_booking_cancel(*, ref: BookingRef) -> None:
         .first()
     )
     if registrant is None:
-        from slotlink.zoom.meetings.desired import meeting_for_booking_cancel
-
         meeting_for_booking_cancel(ref=ref)  # a session that fell back to a meeting
         return
     webinar = ZoomWebinar.objects.select_for_update().get(pk=registrant.webinar_id)

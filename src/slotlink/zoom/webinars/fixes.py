@@ -6,6 +6,7 @@ webinar removed or moved in Zoom stays so until the host asks.
 
 from slotlink.zoom.meetings.fixes import Changes, row_fix
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
+from slotlink.zoom.webinars.tasks import zoom_webinar_sync
 
 Drift = ZoomMeeting.Drift  # the same choices for webinars
 
@@ -31,8 +32,6 @@ def _webinar_changes(webinar: ZoomWebinar) -> Changes:
 
 def webinar_fix(*, webinar_id: int) -> str:
     """Do what the session's bookings offer; returns what was done, in words."""
-    from slotlink.zoom.tasks import zoom_webinar_sync
-
     return row_fix(
         ZoomWebinar, webinar_id, sync=zoom_webinar_sync, noun="webinar", changes=_webinar_changes
     )

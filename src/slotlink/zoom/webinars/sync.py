@@ -39,6 +39,7 @@ from slotlink.zoom.meetings.sync import (
     record_wait,
     zoom_call,
 )
+from slotlink.zoom.meetings.tasks import zoom_meeting_sync
 from slotlink.zoom.models import (
     ZoomMeeting,
     ZoomMeetingBooking,
@@ -46,7 +47,8 @@ from slotlink.zoom.models import (
     ZoomUser,
     ZoomWebinar,
 )
-from slotlink.zoom.notices import NoticeKind, zoom_notice_enqueue
+from slotlink.zoom.notice_tasks import zoom_notice_enqueue
+from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem, problem_fields
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.webinars.drift import WEBINAR
@@ -222,8 +224,6 @@ def _no_licence(webinar: ZoomWebinar, owner: str) -> None:
     ZoomUser.objects.filter(zoom_user_id=webinar.zoom_user_id).update(webinar_licence=False)
     if not webinar.fallback_to_meeting:
         raise Fail(Problem.NO_LICENCE, email)
-    from slotlink.zoom.tasks import zoom_meeting_sync
-
     with transaction.atomic():
         meeting = ZoomMeeting.objects.create(
             organization_id=webinar.organization_id,
