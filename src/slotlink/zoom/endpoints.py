@@ -5,6 +5,7 @@ REFERENCE §5); the transport, timeouts, typed errors and logging live in client
 only module that talks HTTP to Zoom.
 """
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from slotlink.zoom.client import api_call
@@ -62,6 +63,19 @@ def meeting_delete(*, access_token: str, context: CallContext, meeting_id: int) 
         action="meeting.delete",
         context=context,
     )
+
+
+def iter_pages(fetch: Callable[[str], dict[str, Any]], key: str) -> Iterator[dict[str, Any]]:
+    """Each item under `key` of every page of one list call, as Zoom pages it: `fetch`
+    gets the page's `next_page_token` ("" for the first) and returns the page. Pages are
+    asked for only as the items are read, so a caller that stops early asks for no more."""
+    page_token = ""
+    while True:
+        page = fetch(page_token)
+        yield from page.get(key) or []
+        page_token = str(page.get("next_page_token") or "")
+        if not page_token:
+            return
 
 
 def meetings_upcoming(

@@ -15,7 +15,7 @@ from django.db import models
 
 class Problem(models.TextChoices):
     NONE = "", "None"
-    # Any Zoom call (meetings/sync.py's call wrapper).
+    # Any Zoom call (the sync engine's call wrapper, sync/calls.py).
     DISCONNECTED = "disconnected", "Account disconnected from slotlink"
     CONNECTION_BROKEN = "connection_broken", "Connection broken"
     SCOPE_MISSING = "scope_missing", "Permission missing"

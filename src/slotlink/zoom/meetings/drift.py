@@ -27,11 +27,11 @@ from django.utils import timezone
 from slotlink.zoom.models import ZoomMeeting, ZoomUser, ZoomWebinar
 from slotlink.zoom.notice_tasks import zoom_notice_enqueue
 from slotlink.zoom.notices import NoticeKind
+from slotlink.zoom.sync.marker import MARKER_PREFIX, marker_of
 from slotlink.zoom.timeparse import parse_time
 
 log = logging.getLogger("slotlink.zoom")
 Drift = ZoomMeeting.Drift
-MARKER_PREFIX = "slotlink-ref:"
 Row = ZoomMeeting | ZoomWebinar
 Payload = dict[str, Any]
 
@@ -298,11 +298,4 @@ def meetings_compare(*, zoom_user_id: str, listed: list[dict[str, Any]]) -> list
 
 
 def _marker(item: dict[str, Any]) -> str:
-    agenda = str(item.get("agenda") or "")
-    if MARKER_PREFIX not in agenda:
-        return ""
-    return (
-        agenda.rsplit(MARKER_PREFIX, 1)[1].strip().split()[0]
-        if agenda.rsplit(MARKER_PREFIX, 1)[1].strip()
-        else ""
-    )
+    return marker_of(str(item.get("agenda") or ""))

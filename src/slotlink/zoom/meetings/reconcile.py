@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound
-from slotlink.zoom.leases import lease_length
 from slotlink.zoom.meetings.drift import meetings_compare
 from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.sync.leases import lease_length
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.tokens import with_access_token
 from slotlink.zoom.webinars.drift import webinars_compare
@@ -95,16 +95,14 @@ Lister = Callable[..., dict[str, Any]]
 
 def _listed(zoom_user_id: int, context: CallContext, lister: Lister, key: str) -> list[Any]:
     """Every page of one list call, as Zoom pages it (`next_page_token`)."""
-    listed: list[dict[str, Any]] = []
-    page_token = ""
-    while True:
-        page = with_access_token(
-            zoom_user_id=zoom_user_id, context=context, call=_page(lister, page_token)
+    return list(
+        endpoints.iter_pages(
+            lambda page_token: with_access_token(
+                zoom_user_id=zoom_user_id, context=context, call=_page(lister, page_token)
+            ),
+            key,
         )
-        listed += page.get(key) or []
-        page_token = str(page.get("next_page_token") or "")
-        if not page_token:
-            return listed
+    )
 
 
 def _page(lister: Lister, page_token: str) -> Callable[[str, CallContext], dict[str, Any]]:

@@ -11,17 +11,13 @@ until Zoom has what the booking wants:
 - Update: PATCH, so the join link stays the same.
 - Delete: a meeting that is gone already counts as deleted.
 
-Zoom being slow or down, or a rate limit, makes the meeting wait and retry with growing,
-jittered pauses (or until Zoom's own time, e.g. 00:00 UTC for the daily cap). What retrying
-cannot fix (a broken connection, a refused request) fails the meeting visibly: the booking
-says why and the host is told once.
+Zoom being slow or down, or a rate limit, makes the meeting wait and retry (the sync
+engine's rules, zoom/sync/). What retrying cannot fix (a broken connection, a refused
+request) fails the meeting visibly: the booking says why and the host is told once.
 """
 
 import logging
-import random
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -29,55 +25,27 @@ from django.utils import timezone
 
 from slotlink.conferencing import seam
 from slotlink.zoom import endpoints
-from slotlink.zoom.errors import (
-    ZoomNotFound,
-    ZoomRateLimited,
-    ZoomRejected,
-    ZoomScopeMissing,
-    ZoomUnauthorized,
-    ZoomUnavailable,
-)
-from slotlink.zoom.leases import leased, leased_done, leased_save
+from slotlink.zoom.errors import ZoomNotFound, ZoomRejected
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.meetings.passcodes import passcode_for
 from slotlink.zoom.metrics import link_ready_observe
-from slotlink.zoom.models import ZoomMeeting, ZoomUser
+from slotlink.zoom.models import ZoomMeeting
 from slotlink.zoom.notice_tasks import zoom_notice_enqueue
 from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem, problem_fields
-from slotlink.zoom.synclog import CallContext
+from slotlink.zoom.sync.calls import zoom_call, zoom_user_of
+from slotlink.zoom.sync.leases import leased, leased_done, leased_save
+from slotlink.zoom.sync.marker import agenda_marked, carries_marker, marker_new
+from slotlink.zoom.sync.outcomes import Fail, SyncResult, Wait, record_wait
 from slotlink.zoom.timeparse import parse_time
-from slotlink.zoom.tokens import with_access_token
 
 log = logging.getLogger("slotlink.zoom")
 
 MAX_STEPS = 6
-FIRST_PAUSE = timedelta(seconds=5)
-LONGEST_PAUSE = timedelta(minutes=15)
-MARKER_PREFIX = "slotlink-ref:"
 State = ZoomMeeting.State
 
 # Safe defaults from the help article, not editable per event type.
 MEETING_SETTINGS = {"waiting_room": True, "join_before_host": False}
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    in_sync: bool
-    retry_at: datetime | None = None
-
-
-class Wait(Exception):
-    def __init__(self, until: datetime, problem: Problem, detail: str = "") -> None:
-        super().__init__(problem, detail)
-        self.until = until
-        self.problem = problem_fields(problem, detail)
-
-
-class Fail(Exception):
-    def __init__(self, problem: Problem, detail: str = "") -> None:
-        super().__init__(problem, detail)
-        self.problem = problem_fields(problem, detail)
 
 
 def meeting_sync(*, meeting_id: int, owner: str | None = None) -> SyncResult:
@@ -107,19 +75,6 @@ def _done(meeting: ZoomMeeting, owner: str, version: int, **fields: Any) -> bool
     return False
 
 
-def record_wait(row: Any, owner: str, wait: "Wait") -> SyncResult:
-    """The row waits for Zoom (a rate limit, an outage) until `wait.until`."""
-    _save(
-        row,
-        owner,
-        state=State.WAITING,
-        **wait.problem,
-        attempts=row.attempts + 1,
-        next_attempt_at=wait.until,
-    )
-    return SyncResult(in_sync=False, retry_at=wait.until)
-
-
 def _steps(meeting_id: int, owner: str) -> SyncResult:
     for _ in range(MAX_STEPS):
         meeting = ZoomMeeting.objects.select_related("connection__zoom_user").get(pk=meeting_id)
@@ -144,60 +99,9 @@ def _steps(meeting_id: int, owner: str) -> SyncResult:
     return SyncResult(in_sync=False, retry_at=timezone.now())
 
 
-def _zoom_user(meeting: ZoomMeeting | Any) -> ZoomUser:
-    connection = meeting.connection
-    if connection is None:
-        raise Fail(Problem.DISCONNECTED)
-    zoom_user = connection.zoom_user
-    if not zoom_user.is_connected:
-        raise Fail(Problem.CONNECTION_BROKEN, zoom_user.email)
-    if zoom_user.daily_cap_until and zoom_user.daily_cap_until > timezone.now():
-        raise _daily_cap(zoom_user.daily_cap_until)
-    return zoom_user
-
-
-def _daily_cap(until: datetime) -> Wait:
-    return Wait(until, Problem.DAILY_CAP, f"{until:%Y-%m-%d %H:%M}")
-
-
 def _call(meeting: ZoomMeeting, call: Any) -> Any:
     booking = meeting.booking_id or meeting.bookings.values_list("booking_id", flat=True).first()
     return zoom_call(meeting, call, booking_id=booking)
-
-
-def zoom_call(meeting: Any, call: Any, *, booking_id: int | None) -> Any:
-    """One Zoom call for a meeting or webinar (anything with its connection, organization
-    and attempts), its failures turned into waiting or failing."""
-    zoom_user = _zoom_user(meeting)
-    booking = booking_id
-    context = CallContext(
-        organization_id=meeting.organization_id,
-        connection_id=meeting.connection_id,
-        zoom_user_id=zoom_user.zoom_user_id,
-        zoom_email=zoom_user.email,
-        booking_id=booking,
-        attempt=meeting.attempts + 1,
-        zoom_account_id=zoom_user.zoom_account_id or zoom_user.zoom_user_id,
-    )
-    try:
-        return with_access_token(zoom_user_id=zoom_user.id, context=context, call=call)
-    except ZoomRateLimited as limited:
-        if limited.daily:
-            ZoomUser.objects.filter(pk=zoom_user.pk).update(daily_cap_until=limited.retry_at)
-            raise _daily_cap(limited.retry_at) from None
-        raise Wait(max(limited.retry_at, _backoff(meeting)), Problem.RATE_LIMITED) from None
-    except ZoomUnavailable:
-        raise Wait(_backoff(meeting), Problem.UNREACHABLE) from None
-    except ZoomUnauthorized:
-        raise Fail(Problem.CONNECTION_BROKEN, zoom_user.email) from None
-    except ZoomScopeMissing as missing:
-        raise Fail(Problem.SCOPE_MISSING, ", ".join(missing.missing or ["a scope"])) from None
-
-
-def _backoff(meeting: Any) -> datetime:
-    pause = min(LONGEST_PAUSE, FIRST_PAUSE * 2 ** min(meeting.attempts, 10))
-    jitter = random.uniform(0.5, 1.0)  # noqa: S311 - spreading retries, not a secret
-    return timezone.now() + pause * jitter
 
 
 def _step(meeting: ZoomMeeting, owner: str) -> bool:
@@ -217,9 +121,7 @@ def _step(meeting: ZoomMeeting, owner: str) -> bool:
 
 
 def _body(meeting: ZoomMeeting, marker: str = "") -> dict[str, Any]:
-    agenda = meeting.agenda
-    if marker:
-        agenda = f"{agenda}\n\n{MARKER_PREFIX}{marker}".strip()
+    agenda = agenda_marked(meeting.agenda, marker) if marker else meeting.agenda
     return {
         "topic": meeting.topic,
         "type": 2,
@@ -231,11 +133,11 @@ def _body(meeting: ZoomMeeting, marker: str = "") -> dict[str, Any]:
 
 
 def _create(meeting: ZoomMeeting, owner: str) -> bool:
-    marker = uuid.uuid4().hex
+    marker = marker_new()
     # Saved before the call: if the answer is lost, the next attempt looks for it.
     _save(meeting, owner, create_marker=marker, state=State.PENDING)
     body = _body(meeting, marker)
-    rules = _zoom_user(meeting).passcode_rules
+    rules = zoom_user_of(meeting).passcode_rules
     body["settings"] = dict(MEETING_SETTINGS)
     if rules is not None:
         body["password"] = passcode_for(rules)
@@ -298,22 +200,20 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
 def _adopt(meeting: ZoomMeeting, owner: str) -> bool | None:
     """Find the meeting a lost create made (it carries the marker) and keep it; None if
     there is none, else whether that was all (see `_created`)."""
-    needle = f"{MARKER_PREFIX}{meeting.create_marker}"
-    page_token = ""
-    while True:
-        page = _call(
+    upcoming = endpoints.iter_pages(
+        lambda page_token: _call(
             meeting,
-            lambda token, context, page_token=page_token: endpoints.meetings_upcoming(
+            lambda token, context: endpoints.meetings_upcoming(
                 access_token=token, context=context, page_token=page_token
             ),
-        )
-        for item in page.get("meetings") or []:
-            if needle in str(item.get("agenda") or ""):
-                log.info("zoom.meeting.adopted meeting=%s zoom_id=%s", meeting.id, item["id"])
-                return _created(meeting, owner, item, version=meeting.version)
-        page_token = str(page.get("next_page_token") or "")
-        if not page_token:
-            return None
+        ),
+        "meetings",
+    )
+    for item in upcoming:  # read page by page, only as far as the marked one
+        if carries_marker(item, meeting.create_marker):
+            log.info("zoom.meeting.adopted meeting=%s zoom_id=%s", meeting.id, item["id"])
+            return _created(meeting, owner, item, version=meeting.version)
+    return None
 
 
 def _update(meeting: ZoomMeeting, owner: str) -> bool:

@@ -4,16 +4,15 @@ from django_tasks import task
 
 from slotlink.zoom.meetings.reconcile import meetings_due, zoom_user_reconcile, zoom_users_due
 from slotlink.zoom.meetings.sync import meeting_sync
-from slotlink.zoom.metrics import sync_timed
+from slotlink.zoom.sync.outcomes import sync_task_run
 
 
 @task()
 def zoom_meeting_sync(meeting_id: int) -> None:
     """Bring a booking's Zoom meeting in line; come back when it must wait."""
-    with sync_timed("meeting"):
-        result = meeting_sync(meeting_id=meeting_id)
-    if result.retry_at is not None:
-        zoom_meeting_sync.using(run_after=result.retry_at).enqueue(meeting_id)
+    sync_task_run(
+        zoom_meeting_sync, meeting_id, kind="meeting", sync=lambda pk: meeting_sync(meeting_id=pk)
+    )
 
 
 @task()

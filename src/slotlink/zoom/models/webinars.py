@@ -9,15 +9,13 @@ invitees to it but never creates, moves or deletes it.
 """
 
 from django.db import models
-from django.utils import timezone
 
-from slotlink.accounts.models import Organization
 from slotlink.zoom.models.accounts import ZoomConnection
-from slotlink.zoom.models.meetings import ZoomMeeting
+from slotlink.zoom.models.synced import SyncedRow
 from slotlink.zoom.problems import ProblemRow
 
 
-class ZoomWebinar(ProblemRow):
+class ZoomWebinar(SyncedRow):
     class State(models.TextChoices):
         PENDING = "pending", "Being synced with Zoom"
         SYNCED = "synced", "In sync with Zoom"
@@ -26,45 +24,19 @@ class ZoomWebinar(ProblemRow):
         UNROUTED = "unrouted", "No Zoom account"
         FELL_BACK = "fell_back", "A Zoom meeting instead"  # no licence; the admin chose it
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     group_session_id = models.BigIntegerField(unique=True)
     event_type_id = models.BigIntegerField(db_index=True)
-    host_id = models.BigIntegerField()
     connection = models.ForeignKey(
         ZoomConnection, on_delete=models.SET_NULL, null=True, blank=True, related_name="webinars"
     )
-    zoom_user_id = models.CharField(max_length=64, blank=True)
     attached = models.BooleanField(default=False)
     fallback_to_meeting = models.BooleanField(default=False)
 
-    present = models.BooleanField(default=True)
-    topic = models.CharField(max_length=200)
-    agenda = models.TextField(blank=True)
-    start = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField()
-    time_zone = models.CharField(max_length=64, default="UTC")
-    version = models.PositiveIntegerField(default=1)
-
-    synced_version = models.PositiveIntegerField(default=0)
     zoom_webinar_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     zoom_uuid = models.CharField(max_length=100, blank=True)
-    create_marker = models.CharField(max_length=40, blank=True)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    # Removed or moved by someone in Zoom, as for meetings: shown to the host, never undone
-    # on its own.
-    drift = models.CharField(
-        max_length=10, choices=ZoomMeeting.Drift.choices, blank=True, default=""
-    )
-    drift_start = models.DateTimeField(null=True, blank=True)  # where Zoom moved it
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    lease_owner = models.CharField(max_length=40, blank=True)
-    host_told_at = models.DateTimeField(null=True, blank=True)
     attendance_read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="zoom_webinar_due")]

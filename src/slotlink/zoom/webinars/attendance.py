@@ -44,19 +44,16 @@ def attendance_read(*, webinar_id: int) -> str:
         return "This session has no Zoom webinar to read attendance from."
     zoom_user = webinar.connection.zoom_user
     context = connection_context(webinar.connection, organization_id=webinar.organization_id)
-    participants: list[dict[str, object]] = []
-    page_token = ""
+    pages = endpoints.iter_pages(
+        lambda page_token: with_access_token(
+            zoom_user_id=zoom_user.id,
+            context=context,
+            call=_participants_page(str(webinar.zoom_webinar_id), page_token),
+        ),
+        "participants",
+    )
     try:
-        while True:
-            page = with_access_token(
-                zoom_user_id=zoom_user.id,
-                context=context,
-                call=_participants_page(str(webinar.zoom_webinar_id), page_token),
-            )
-            participants += page.get("participants") or []
-            page_token = str(page.get("next_page_token") or "")
-            if not page_token:
-                break
+        participants = list(pages)
     except ZoomNotFound:
         return "Zoom has no attendance for this webinar yet (it may not have been held)."
     except ZoomError as error:

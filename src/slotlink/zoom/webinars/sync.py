@@ -1,6 +1,6 @@
 """Reconciling a group session's webinar and registrants with Zoom, exactly once.
 
-The meeting sync's rules (meetings/sync.py) with two more things to keep in sync:
+The sync engine's rules (zoom/sync/), as for meetings, with two more things to keep in sync:
 - the webinar itself: created with registration required and automatic approval, found
   again by its marker if the create's answer was lost, deleted when no booking is left
   (never for a webinar the event type attached to, which the host owns);
@@ -17,7 +17,6 @@ registration refused, the webinar failed), so the confirmation goes at once.
 
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -29,16 +28,7 @@ from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomError, ZoomNotFound, ZoomRejected
-from slotlink.zoom.leases import leased, leased_save
 from slotlink.zoom.meetings.drift import row_removed
-from slotlink.zoom.meetings.sync import (
-    MARKER_PREFIX,
-    Fail,
-    SyncResult,
-    Wait,
-    record_wait,
-    zoom_call,
-)
 from slotlink.zoom.meetings.tasks import zoom_meeting_sync
 from slotlink.zoom.models import (
     ZoomMeeting,
@@ -50,6 +40,10 @@ from slotlink.zoom.models import (
 from slotlink.zoom.notice_tasks import zoom_notice_enqueue
 from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem, problem_fields
+from slotlink.zoom.sync.calls import zoom_call
+from slotlink.zoom.sync.leases import leased, leased_save
+from slotlink.zoom.sync.marker import agenda_marked, carries_marker, marker_new
+from slotlink.zoom.sync.outcomes import Fail, SyncResult, Wait, record_wait
 from slotlink.zoom.synclog import CallContext
 from slotlink.zoom.webinars.drift import WEBINAR
 
@@ -119,7 +113,7 @@ def _step_unless_gone(webinar: ZoomWebinar, owner: str) -> bool:
 def _zoom(
     webinar: ZoomWebinar, call: Callable[[str, CallContext], Any], booking_id: int | None = None
 ) -> Any:
-    """One Zoom call with the meeting sync's waiting and failing rules."""
+    """One Zoom call with the sync engine's waiting and failing rules."""
     if booking_id is None:
         booking_id = webinar.registrants.values_list("booking_id", flat=True).first()
     return zoom_call(webinar, call, booking_id=booking_id)
@@ -159,7 +153,7 @@ def _step(webinar: ZoomWebinar, owner: str) -> bool:
 def _create(webinar: ZoomWebinar, owner: str) -> None:
     if webinar.create_marker and _adopt(webinar, owner):
         return
-    marker = uuid.uuid4().hex
+    marker = marker_new()
     _save(webinar, owner, create_marker=marker)
     body = {
         "topic": webinar.topic,
@@ -167,7 +161,7 @@ def _create(webinar: ZoomWebinar, owner: str) -> None:
         "start_time": _utc(webinar.start),
         "duration": webinar.duration_minutes,
         "timezone": webinar.time_zone,
-        "agenda": f"{webinar.agenda}\n\n{MARKER_PREFIX}{marker}".strip(),
+        "agenda": agenda_marked(webinar.agenda, marker),
         # Registration required, approved automatically: every invitee gets their own link.
         "settings": {"approval_type": 0, "registration_type": 1},
     }
@@ -196,13 +190,12 @@ def _create(webinar: ZoomWebinar, owner: str) -> None:
 
 
 def _adopt(webinar: ZoomWebinar, owner: str) -> bool:
-    needle = f"{MARKER_PREFIX}{webinar.create_marker}"
     page = _zoom(
         webinar,
         lambda token, context: endpoints.webinars_upcoming(access_token=token, context=context),
     )
     for item in page.get("webinars") or []:
-        if needle in str(item.get("agenda") or ""):
+        if carries_marker(item, webinar.create_marker):
             _save(
                 webinar,
                 owner,

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from slotlink.zoom.metrics import sync_timed
+from slotlink.zoom.sync.outcomes import sync_task_run
 from slotlink.zoom.webinars.attendance import attendance_due, attendance_read
 from slotlink.zoom.webinars.sync import webinar_sync
 
@@ -10,10 +10,9 @@ from slotlink.zoom.webinars.sync import webinar_sync
 @task()
 def zoom_webinar_sync(webinar_id: int) -> None:
     """Bring a group session's webinar and registrants in line; come back when it must wait."""
-    with sync_timed("webinar"):
-        result = webinar_sync(webinar_id=webinar_id)
-    if result.retry_at is not None:
-        zoom_webinar_sync.using(run_after=result.retry_at).enqueue(webinar_id)
+    sync_task_run(
+        zoom_webinar_sync, webinar_id, kind="webinar", sync=lambda pk: webinar_sync(webinar_id=pk)
+    )
 
 
 @task()
