@@ -46,8 +46,8 @@ def _queued_in_this_transaction(task: Task[Any, Any]) -> bool:
 
 
 def mail_retried_later(task_: Task[Any, Any], attempt: int, *args: Any) -> bool:
-    """Call from an email task's `except OSError` (the mail server's refusal): enqueue
-    `task_` again with `*args` and `attempt + 1` (its last argument) after a pause that
+    """Core's retry rule, which `core/mail.py: mail_task_run` applies when the mail server
+    refuses an email (an OSError): enqueue `task_` again with `*args` and `attempt + 1` (its last argument) after a pause that
     doubles with each attempt. False when the attempts are used up: the caller re-raises,
     so the task fails visibly."""
     if attempt >= MAIL_ATTEMPTS:
