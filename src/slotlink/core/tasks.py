@@ -47,9 +47,9 @@ def _queued_in_this_transaction(task: Task[Any, Any]) -> bool:
 
 def mail_retried_later(task_: Task[Any, Any], attempt: int, *args: Any) -> bool:
     """Core's retry rule, which `core/mail.py: mail_task_run` applies when the mail server
-    refuses an email (an OSError): enqueue `task_` again with `*args` and `attempt + 1` (its last argument) after a pause that
-    doubles with each attempt. False when the attempts are used up: the caller re-raises,
-    so the task fails visibly."""
+    refuses an email (an OSError): enqueue `task_` again with `*args` and `attempt + 1`
+    (its last argument) after a pause that doubles with each attempt. False when the
+    attempts are used up: the caller re-raises, so the task fails visibly."""
     if attempt >= MAIL_ATTEMPTS:
         return False
     log.warning("mail.retry task=%s attempt=%s", task_.name, attempt, exc_info=True)
