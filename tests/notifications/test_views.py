@@ -65,6 +65,21 @@ def test_an_email_shows_its_text_html_and_invite(demo, admin_client, organizatio
     assert '<a href="https://slotlink.example.com/r/reschedule-token"' in page  # clickable
 
 
+def test_an_emails_frame_may_show_its_inline_styles_and_nothing_more(
+    demo, admin_client, organization
+):
+    """The email's HTML shows in a frame that takes the page's Content-Security-Policy;
+    emails are styled inline (as mail clients need), so that page allows style attributes,
+    and still runs only slotlink's script files."""
+    to_invitee, _ = send_booking_emails(organization)
+    email_page = admin_client.get(f"/360/outbox/{to_invitee.id}")["Content-Security-Policy"]
+    assert "style-src-attr 'unsafe-inline'" in email_page
+    assert "script-src 'self';" in email_page
+    outbox = admin_client.get("/360/outbox")["Content-Security-Policy"]
+    assert "style-src 'self';" in outbox
+    assert "unsafe-inline" not in outbox
+
+
 def test_the_invite_downloads_as_a_file(demo, admin_client, organization):
     """The invite downloads as invite.ics, text/calendar, never rendered in the page."""
     to_invitee, _ = send_booking_emails(organization)

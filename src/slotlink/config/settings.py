@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from slotlink.config.env import env_bool, env_int, env_list, env_str
+from slotlink.config.env import env_bool, env_csp_sources, env_int, env_list, env_str
 from slotlink.core.logs import logging_config
 
 # Under pytest the mode defaults to `test`, so a bare `pytest` works as `make test` does.
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     # Before django_tasks_db: its `db_worker` (several tasks at once) replaces theirs.
     "slotlink.core",
     "django_tasks",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "slotlink.accounts.middleware.CurrentMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "slotlink.core.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "slotlink.config.urls"
@@ -228,6 +230,25 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages run only slotlink's own script and style files (no inline script, style or handler
+# anywhere: tests/core/test_csp.py walks the templates) and post forms only to slotlink,
+# plus the provider pages an app registers (core/csp.py). Framed by no one, except the
+# invitee's pages: by PUBLIC_FRAME_ANCESTORS (docs/deploy.md, "Content-Security-Policy").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+PUBLIC_PAGE_PREFIXES = ["/book/", "/booked/", "/booking/"]
+PUBLIC_FRAME_ANCESTORS = env_csp_sources("SLOTLINK_PUBLIC_FRAME_ANCESTORS", ["'self'"])
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the

@@ -4,6 +4,7 @@ Outside demo mode the pages do not exist (404 for everyone, signed in or not), b
 production mail goes out through SMTP and is not kept.
 """
 
+from csp.decorators import csp_update
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +26,9 @@ def outbox_list(request: MemberRequest) -> HttpResponse:
 
 @demo_only
 @admin_required
+# The email shows in a sandboxed srcdoc frame, which takes this page's policy: emails are
+# styled inline, as mail clients need. Scripts stay refused, and this page is demo-only.
+@csp_update({"style-src-attr": ["'unsafe-inline'"]})  # type: ignore[arg-type]
 def outbox_detail(request: MemberRequest, email_id: int) -> HttpResponse:
     email = get_object_or_404(
         outbox_emails_of(organization=request.membership.organization), id=email_id

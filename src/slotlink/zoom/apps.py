@@ -10,8 +10,10 @@ class ZoomConfig(AppConfig):
     def ready(self) -> None:
         from slotlink.accounts.member_providers import register_member_provider
         from slotlink.conferencing import seam
+        from slotlink.core.csp import register_form_targets
         from slotlink.core.metrics import register_scrape_gauges
         from slotlink.zoom import checks  # noqa: F401 - registers the zoom.* system checks
+        from slotlink.zoom.client import browser_origins
         from slotlink.zoom.connections import zoom_user_reconnected
         from slotlink.zoom.meetings.fixes import meetings_retry_for
         from slotlink.zoom.members import ZoomMembers
@@ -25,6 +27,7 @@ class ZoomConfig(AppConfig):
         register_scrape_gauges(zoom_gauges)
         # Here, so that connections.py (below meetings) imports nothing of meetings.
         zoom_user_reconnected.connect(meetings_retry_for, dispatch_uid="zoom.meetings.retry")
+        register_form_targets(browser_origins)
         self._register_periodic_jobs()
 
     def _register_periodic_jobs(self) -> None:

@@ -12,6 +12,7 @@ requests here, with the same timeouts and error mapping as every REST call.
 """
 
 import base64
+import ipaddress
 import json
 import re
 import threading
@@ -19,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
@@ -85,6 +87,26 @@ def authorize_url(*, state: str, code_verifier: str) -> str:
             code_challenge_method="S256",
         )
     )
+
+
+def browser_origins() -> list[str]:
+    """Where slotlink's forms send the browser in Zoom (the pages' CSP form-action): the
+    authorize page (Connect, Reconnect) and a start link (Start webinar as host), which
+    Zoom gives on its regional hosts (us02web.zoom.us) as well as on zoom.us."""
+    parts = urlsplit(settings.ZOOM_OAUTH_BASE_URL)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    host = parts.hostname or ""
+    if "." not in host or _is_ip_address(host):
+        return [origin]
+    return [origin, f"{parts.scheme}://*.{parts.netloc}"]
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def token_exchange(*, code: str, code_verifier: str | None, context: CallContext) -> TokenSet:

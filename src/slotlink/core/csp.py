@@ -1,0 +1,67 @@
+"""Every response carries a Content-Security-Policy (django-csp), so that markup an attacker
+gets onto a page can't run script, load from elsewhere or post a form off-site.
+
+The policy itself is in settings (CONTENT_SECURITY_POLICY). This middleware adds what
+settings can't know when they load:
+- where forms may send the browser besides slotlink (`form-action`): a provider's sign-in
+  and start pages, which an app names with `register_form_targets` (read per request, so
+  a changed setting counts at once);
+- who may frame the invitee's pages (`PUBLIC_FRAME_ANCESTORS` under
+  `PUBLIC_PAGE_PREFIXES`); every other page may be framed by no one.
+"""
+
+from collections.abc import Callable, Iterable
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+FormTargets = Callable[[], Iterable[str]]
+_form_targets: list[FormTargets] = []
+
+
+def register_form_targets(targets: FormTargets) -> None:
+    """Add origins slotlink's forms may lead the browser to (a POST answered with a
+    redirect there counts too); apps call this in `ready`."""
+    if targets not in _form_targets:
+        _form_targets.append(targets)
+
+
+def is_public_page(path: str) -> bool:
+    return path.startswith(tuple(settings.PUBLIC_PAGE_PREFIXES))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the form targets and framing above. Sits below
+    XFrameOptionsMiddleware, so an invitee's page can tell it which X-Frame-Options fits."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        targets = [origin for collect in _form_targets for origin in collect()]
+        if targets:
+            update["form-action"] = [*update.get("form-action", []), *targets]
+        parts.update = update
+        if is_public_page(request.path_info):
+            parts.replace = {
+                **(parts.replace or {}),
+                "frame-ancestors": settings.PUBLIC_FRAME_ANCESTORS,
+            }
+        return parts
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if is_public_page(request.path_info):
+            # Browsers obey frame-ancestors over X-Frame-Options; older ones read only the
+            # latter, which can say "this site" but can't name another.
+            ancestors = settings.PUBLIC_FRAME_ANCESTORS
+            if ancestors == ["'self'"]:
+                response["X-Frame-Options"] = "SAMEORIGIN"
+            elif ancestors != ["'none'"]:
+                response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        return super().process_response(request, response)
