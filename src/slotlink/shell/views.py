@@ -47,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The task queue's health: how much waits and for how long, what failed, who works."""
     return render(
         request,
-        "core/queue.html",
+        "shell/queue.html",
         {
             "stats": queue_stats(),
             "backend": task_backend_path(),
