@@ -17,6 +17,11 @@ the provider says what the booking page may promise (`public_location_text`).
 A link can be the invitee's own (`personal`, e.g. a webinar registrant's): it joins as
 them, so only they see it. The host of such an event starts it as its host instead, with a
 start link the provider gives on demand (`host_start_url`), fresh each time and never kept.
+
+A provider brings its location kinds with their words and rules (`location`, a
+`ProvidedLocation` of kinds.py): scheduling shows and applies them, and names no provider.
+A link made late is announced with the details just stored (`link_ready`), so nothing
+reads them back. Calendar providers register beside these (calendars.py).
 """
 
 from collections.abc import Iterable

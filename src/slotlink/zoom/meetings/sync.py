@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.conferencing import seam
+from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.zoom import endpoints
 from slotlink.zoom.errors import ZoomNotFound, ZoomRejected
 from slotlink.zoom.meetings.details import meeting_details
@@ -157,6 +158,18 @@ def _create(meeting: ZoomMeeting, owner: str) -> bool:
     return _created(meeting, owner, created, version)
 
 
+def _announced(meeting: ZoomMeeting, done: bool) -> ConferenceDetails | None:
+    """What the meeting's booking now shows, handed to `seam.link_ready` so that nothing
+    reads it back; None where only a read is sure. Only a one-on-one meeting given back
+    unchanged (`done`: nothing was asked of it since `live` was read, so its booking
+    neither left nor moved) is sure to be its booking's; a session's seat can move to
+    another session's meeting without a new version of this one. A drifted meeting's words
+    also depend on its notices, which are read by who shows them."""
+    if not done or meeting.group_session_id is not None or meeting.drift:
+        return None
+    return meeting_details(meeting, cancelled=False)
+
+
 def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version: int) -> bool:
     """Keep the meeting Zoom made (or that a lost create made); True if that was all its
     bookings wanted and the meeting was given back."""
@@ -186,9 +199,7 @@ def _created(meeting: ZoomMeeting, owner: str, created: dict[str, Any], version:
         else:  # not yet at its time, or adopted only to be deleted: more steps to go
             done = False
             _save(meeting, owner, **result)
-        # What the bookings now show, handed over so that nothing reads it back; a drifted
-        # meeting's words also depend on its notices, so those are read by who shows them.
-        announced = None if meeting.drift else meeting_details(meeting, cancelled=False)
+        announced = _announced(meeting, done)
         for booking_id in live:
             seam.link_ready(booking_id, announced)
     if first_link:  # a meeting made again (removed in Zoom) is not a booking's wait
