@@ -1,5 +1,8 @@
 """Admitting a public booking, or refusing it for a block or a limit it would go past.
 
+`public_booking_screen` refuses a blocked address or email before the booking's
+transaction begins: a block is no count that bookings sent at once could all pass, so it
+needs no turn, and reading it outside holds no lock (on SQLite, the one write lock) for it.
 `public_booking_admit` runs inside the booking's own transaction, after the host's lock:
 it takes the limits' turns (core/turns.py: the client address's, then the organization's,
 always in that order), counts the public bookings of the last hour, and raises
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from slotlink.core.turns import turn_take
 from slotlink.scheduling.limits.models import BookingBlock, LimitKind, PublicBooking
@@ -63,27 +66,42 @@ def normalized_email(email: str) -> str:
     return email.strip().lower()[:254]
 
 
+def public_booking_screen(
+    *, event_type: EventType, invitee_email: str, requester: Requester
+) -> None:
+    """Raise BookingRefused if the organization blocked this address or this email (the
+    address first); call before the booking's transaction, in one query."""
+    address, email = requester.ip_address, normalized_email(invitee_email)
+    wanted = Q(kind=BookingBlock.Kind.EMAIL, value=email)
+    if address is not None:
+        wanted |= Q(kind=BookingBlock.Kind.ADDRESS, value=address)
+    blocked = set(
+        BookingBlock.objects.filter(wanted, organization_id=event_type.organization_id).values_list(
+            "kind", flat=True
+        )
+    )
+    if BookingBlock.Kind.ADDRESS in blocked:
+        raise BookingRefused(LimitKind.BLOCKED_ADDRESS)
+    if BookingBlock.Kind.EMAIL in blocked:
+        raise BookingRefused(LimitKind.BLOCKED_EMAIL)
+
+
 def public_booking_admit(
     *, event_type: EventType, invitee_email: str, requester: Requester, now: datetime
 ) -> None:
-    """Raise BookingRefused if the organization blocked this address or email, or if this
-    booking would go past a limit; call inside the booking's transaction."""
+    """Raise BookingRefused if this booking would go past a limit; call inside the
+    booking's transaction. The limits that are on are counted in one query."""
     address, email = requester.ip_address, normalized_email(invitee_email)
+    organization_id = event_type.organization_id
     if address is not None:
         turn_take(f"scheduling.booking-limits.address:{address}")
-    turn_take(f"scheduling.booking-limits.organization:{event_type.organization_id}")
-    _refuse_blocked(event_type.organization_id, address, email)
+    turn_take(f"scheduling.booking-limits.organization:{organization_id}")
     PublicBooking.objects.filter(created_at__lt=now - WINDOW).delete()
-    recent = PublicBooking.objects.filter(created_at__gte=now - WINDOW)
-    of_event_type = recent.filter(event_type_id=event_type.pk)
+    of_event_type = Q(event_type_id=event_type.pk)
     # A group session may fill within an hour: its event type's limits are at least that.
     seats = event_type.seats_per_session if event_type.is_group else 0
-    limits: list[tuple[LimitKind, int, QuerySet[PublicBooking]]] = [
-        (
-            LimitKind.EMAIL,
-            settings.BOOKING_LIMIT_PER_EMAIL,
-            of_event_type.filter(invitee_email=email),
-        ),
+    limits = [
+        (LimitKind.EMAIL, settings.BOOKING_LIMIT_PER_EMAIL, of_event_type & Q(invitee_email=email)),
         (
             LimitKind.EVENT_TYPE,
             _at_least(settings.BOOKING_LIMIT_PER_EVENT_TYPE, seats),
@@ -92,21 +110,29 @@ def public_booking_admit(
         (
             LimitKind.ORGANIZATION,
             _at_least(settings.BOOKING_LIMIT_PER_ORGANIZATION, seats),
-            recent.filter(organization_id=event_type.organization_id),
+            Q(organization_id=organization_id),
         ),
     ]
     if address is not None:
         limits.append(
-            (
-                LimitKind.ADDRESS,
-                settings.BOOKING_LIMIT_PER_ADDRESS,
-                recent.filter(ip_address=address),
-            )
+            (LimitKind.ADDRESS, settings.BOOKING_LIMIT_PER_ADDRESS, Q(ip_address=address))
         )
+    limits = [(kind, allowed, rows) for kind, allowed, rows in limits if allowed]  # 0: none
+    if not limits:
+        return
+    recent = PublicBooking.objects.filter(created_at__gte=now - WINDOW)
+    # Every row counted is the organization's (its event types' too) or the address's.
+    scope = Q(organization_id=organization_id)
+    if address is not None:
+        scope |= Q(ip_address=address)
+    counts = recent.filter(scope).aggregate(
+        **{f"n_{kind.value}": Count("pk", filter=rows) for kind, _, rows in limits}
+    )
     passed_at = [
         (again, kind)
         for kind, allowed, rows in limits
-        if (again := _passes_again_at(rows, allowed)) is not None
+        if (again := _passes_again_at(recent.filter(rows), counts[f"n_{kind.value}"], allowed))
+        is not None
     ]
     if passed_at:
         retry_at, kind = max(passed_at)  # trying before the last of them is refused again
@@ -117,23 +143,9 @@ def _at_least(limit: int, seats: int) -> int:
     return max(limit, seats) if limit else 0
 
 
-def _refuse_blocked(organization_id: int, address: str | None, email: str) -> None:
-    blocks = BookingBlock.objects.filter(organization_id=organization_id)
-    if (
-        address is not None
-        and blocks.filter(kind=BookingBlock.Kind.ADDRESS, value=address).exists()
-    ):
-        raise BookingRefused(LimitKind.BLOCKED_ADDRESS)
-    if blocks.filter(kind=BookingBlock.Kind.EMAIL, value=email).exists():
-        raise BookingRefused(LimitKind.BLOCKED_EMAIL)
-
-
-def _passes_again_at(rows: QuerySet[PublicBooking], allowed: int) -> datetime | None:
-    """None while a booking is within `allowed` (0: no limit); else when enough of the
-    bookings counted have left the window for one more."""
-    if not allowed:
-        return None
-    count = rows.count()
+def _passes_again_at(rows: QuerySet[PublicBooking], count: int, allowed: int) -> datetime | None:
+    """None while a booking is within `allowed` (`count` of `rows` in the window); else
+    when enough of the bookings counted have left the window for one more."""
     if count < allowed:
         return None
     leaving: datetime = rows.order_by("created_at").values_list("created_at", flat=True)[

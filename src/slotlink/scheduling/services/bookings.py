@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import User
@@ -27,6 +27,7 @@ from slotlink.scheduling.limits.services import (
     Requester,
     public_booking_admit,
     public_booking_record,
+    public_booking_screen,
 )
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import (
@@ -94,7 +95,11 @@ class Invitee:
 
 
 def _lock_host(host_id: int) -> None:
-    """Serialize every write to this host's calendar, across processes and machines."""
+    """Serialize every write to this host's calendar, across processes and machines. A
+    database without row locks (SQLite) has already serialized them: its transactions
+    begin IMMEDIATE, holding its one write lock, so no query is needed there."""
+    if not connection.features.has_select_for_update:
+        return
     User.objects.select_for_update().filter(pk=host_id).values_list("pk", flat=True).first()
 
 
@@ -167,6 +172,10 @@ def booking_create(
     type turned off meanwhile) saying why not. A booking on the public page names its
     `requester`: it is counted by the booking limits, and refused past one or when blocked
     (BookingRefused, scheduling/limits)."""
+    if requester is not None:
+        public_booking_screen(
+            event_type=event_type, invitee_email=invitee.email, requester=requester
+        )
     with transaction.atomic():
         _lock_host(event_type.host_id)
         now = now or timezone.now()

@@ -1,0 +1,74 @@
+"""The public booking POST's queries, counted (issue 20: the POST must not get slower, and
+a count is no time): each query it adds is a round trip, and on SQLite most of them are
+made while holding the database's one write lock, which every other booking waits for.
+docs/benchmarks.md ("Issue 20") says what each query is for and what the count was."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from slotlink.scheduling.models import Booking, EventType, LocationKind
+from slotlink.zoom.models import ZoomMeeting
+from tests.scheduling.builders import make_event_type, make_host, next_free_starts
+from tests.zoom.meeting_helpers import ZoomHost
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The event type's read and the blocks' (before the transaction); the transaction's
+# begin and commit; the limits' expired rows deleted and the ones left counted; the event
+# type still on; the host's hours and bookings; the booking, its public-booking row, its
+# history entry and its email task written. PostgreSQL adds the host's row lock and the
+# limits' two turns (core/turns.py), which SQLite's one write lock makes needless.
+ZOOM_OFF = {"sqlite": 13, "postgresql": 16}
+# Zoom adds: the organization's rollout, the host's connection, the meeting, its link to
+# the booking and its sync task.
+ZOOM_ON = {vendor: count + 5 for vendor, count in ZOOM_OFF.items()}
+
+
+def post_booking(event_type: EventType, start, email: str):
+    return Client(REMOTE_ADDR="203.0.113.5").post(
+        f"/book/{event_type.organization.slug}/{event_type.slug}",
+        {
+            "start": start.isoformat(),
+            "time_zone": "Europe/Berlin",
+            "name": "Ivy Invitee",
+            "email": email,
+            "phone": "+1 212 555 0100",
+        },
+    )
+
+
+def booked_in_counted_queries(event_type: EventType, django_assert_num_queries, count: int):
+    """A first booking (as on a server that has run a while), then the counted one."""
+    first, second = next_free_starts(event_type, 2)
+    assert post_booking(event_type, first, "ivy@example.test").status_code == 302
+    with django_assert_num_queries(count):
+        response = post_booking(event_type, second, "ivy.two@example.test")
+    assert response.status_code == 302
+    return Booking.objects.get(start=second, event_type=event_type)
+
+
+def test_a_public_booking_without_zoom_takes_thirteen_queries_on_sqlite(
+    organization, django_assert_num_queries
+):
+    """A booking of a phone event type, limits on (their defaults): 13 queries on SQLite,
+    16 on PostgreSQL, with its email task written in its transaction."""
+    event_type = make_event_type(
+        organization, make_host(organization), location_kind=LocationKind.PHONE
+    )
+    booking = booked_in_counted_queries(
+        event_type, django_assert_num_queries, ZOOM_OFF[connection.vendor]
+    )
+    assert booking.invitee_email == "ivy.two@example.test"
+
+
+def test_a_public_booking_with_zoom_takes_five_queries_more(
+    host: ZoomHost, django_assert_num_queries
+):
+    """A booking of a Zoom event type whose host has Zoom connected: the same queries and
+    five of Zoom's, and its meeting is waiting for the worker to make it."""
+    booking = booked_in_counted_queries(
+        host.event_type, django_assert_num_queries, ZOOM_ON[connection.vendor]
+    )
+    meeting = ZoomMeeting.objects.get(bookings__booking_id=booking.id)
+    assert meeting.state == ZoomMeeting.State.PENDING
