@@ -72,17 +72,15 @@ def public_booking_screen(
     """Raise BookingRefused if the organization blocked this address or this email (the
     address first); call before the booking's transaction, in one query."""
     address, email = requester.ip_address, normalized_email(invitee_email)
-    wanted = Q(kind=BookingBlock.Kind.EMAIL, value=email)
-    if address is not None:
-        wanted |= Q(kind=BookingBlock.Kind.ADDRESS, value=address)
+    values = [email] if address is None else [address, email]
     blocked = set(
-        BookingBlock.objects.filter(wanted, organization_id=event_type.organization_id).values_list(
-            "kind", flat=True
-        )
+        BookingBlock.objects.filter(organization_id=event_type.organization_id, value__in=values)
+        .order_by()
+        .values_list("kind", "value")
     )
-    if BookingBlock.Kind.ADDRESS in blocked:
+    if address is not None and (BookingBlock.Kind.ADDRESS, address) in blocked:
         raise BookingRefused(LimitKind.BLOCKED_ADDRESS)
-    if BookingBlock.Kind.EMAIL in blocked:
+    if (BookingBlock.Kind.EMAIL, email) in blocked:
         raise BookingRefused(LimitKind.BLOCKED_EMAIL)
 
 
