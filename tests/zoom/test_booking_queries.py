@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # history entry and its email task written. PostgreSQL adds the host's row lock and the
 # limits' two turns (core/turns.py), which SQLite's one write lock makes needless.
 ZOOM_OFF = {"sqlite": 13, "postgresql": 16}
-# Zoom adds: the organization's rollout, the host's connection, the meeting, its link to
-# the booking and its sync task.
-ZOOM_ON = {vendor: count + 5 for vendor, count in ZOOM_OFF.items()}
+# Zoom adds: the host's account, routed with the organization's switches in one query
+# (zoom/selectors.py), the meeting, its link to the booking and its sync task.
+ZOOM_ON = {vendor: count + 4 for vendor, count in ZOOM_OFF.items()}
 
 
 def post_booking(event_type: EventType, start, email: str):
@@ -62,11 +62,11 @@ def test_a_public_booking_without_zoom_takes_thirteen_queries_on_sqlite(
     assert booking.invitee_email == "ivy.two@example.test"
 
 
-def test_a_public_booking_with_zoom_takes_five_queries_more(
+def test_a_public_booking_with_zoom_takes_four_queries_more(
     host: ZoomHost, django_assert_num_queries
 ):
     """A booking of a Zoom event type whose host has Zoom connected: the same queries and
-    five of Zoom's, and its meeting is waiting for the worker to make it."""
+    four of Zoom's, and its meeting is waiting for the worker to make it."""
     booking = booked_in_counted_queries(
         host.event_type, django_assert_num_queries, ZOOM_ON[connection.vendor]
     )

@@ -99,3 +99,15 @@ def test_nothing_routes_with_zoom_off_or_in_another_organization(
     ZoomRollout.objects.create(organization=organization, enabled=True)
     ZoomConnection.objects.filter(organization=organization).delete()
     assert route(organization_id=organization.id, host_id=member_membership.user_id) is None
+
+
+def test_nothing_routes_once_an_admin_turns_zoom_off(organization, rollout, member_membership):
+    """Zoom turned off after it was on (its switches kept, its accounts still connected):
+    nothing routes, whether the organization's switches are passed in or read."""
+    own = account(member_membership)
+    host = member_membership.user_id
+    assert route(organization_id=organization.id, host_id=host) == routed_to(own)
+    rollout.enabled = False
+    rollout.save()
+    assert route(organization_id=organization.id, host_id=host) is None
+    assert route(organization_id=organization.id, host_id=host, rollout=rollout) is None

@@ -102,16 +102,21 @@ class Route:
     zoom_user_id: str
 
 
-# The routing in one statement. A booking request routes its meeting, and on the hot path
-# the ORM's building of this query (or of the two or three plain ones it replaces) cost the
-# request about 10 times what running it does (1.2-2 ms against 0.12-0.19 ms, measured
-# with the test client on the 2-CPU benchmark machine).
+# The routing in one statement, the organization's switches with it (Zoom on, and the
+# Default Zoom account when multi-account routing is on). A booking request routes its
+# meeting, and on the hot path the ORM's building of this query (or of the two or three
+# plain ones it replaces) cost the request about 10 times what running it does (1.2-2 ms
+# against 0.12-0.19 ms, measured with the test client on the 2-CPU benchmark machine).
 _ROUTE_SQL = """
 SELECT c.id, u.zoom_user_id
-FROM zoom_zoomconnection c JOIN zoom_zoomuser u ON u.id = c.zoom_user_id
-WHERE c.organization_id = %s AND u.status = %s
+FROM zoom_zoomconnection c
+  JOIN zoom_zoomuser u ON u.id = c.zoom_user_id
+  JOIN zoom_zoomrollout r ON r.organization_id = c.organization_id
+WHERE c.organization_id = %s AND r.enabled AND u.status = %s
   AND ((c.role = %s AND c.owner_id = %s) OR c.role = %s)
-ORDER BY CASE WHEN c.role = %s THEN 0 WHEN c.id = %s THEN 1 ELSE 2 END, c.created_at, c.id
+ORDER BY CASE WHEN c.role = %s THEN 0
+  WHEN r.multi_account_routing AND c.id = r.default_connection_id THEN 1 ELSE 2 END,
+  c.created_at, c.id
 LIMIT 1
 """
 
@@ -121,12 +126,11 @@ def route(
 ) -> Route | None:
     """Where a new booking's meeting goes (the help article's routing): the host's own
     connected Zoom; else, with multi-account routing on, the Default Zoom account; else
-    the first connected org account; else none. Broken connections are skipped. Pass the
-    organization's `rollout` when it is already read. Ids only: no tokens are read."""
-    rollout = rollout or zoom_rollout_for(organization_id=organization_id)
-    if not rollout.enabled:
+    the first connected org account; else none (Zoom off, or no rollout row: none). Broken
+    connections are skipped. Pass the organization's `rollout` when it is already read: off,
+    no query is made. Ids only: no tokens are read."""
+    if rollout is not None and not rollout.enabled:
         return None
-    default = rollout.default_connection_id if rollout.multi_account_routing else None
     with connection.cursor() as cursor:
         cursor.execute(
             _ROUTE_SQL,
@@ -137,7 +141,6 @@ def route(
                 host_id,
                 Role.ORG.value,
                 Role.PERSONAL.value,
-                default,
             ],
         )
         chosen = cursor.fetchone()
