@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
+from tests.csp import policy_of
 from tests.factories import make_organization
 from tests.fixtures.browser import a_whole_day, csp_violation
 from tests.scheduling.builders import make_event_type, make_host
@@ -31,13 +32,6 @@ def broken_view(request):
 
 # This module is also a URL map: slotlink's, and a page with a bug.
 urlpatterns = [path("broken", broken_view), path("", include("slotlink.config.urls"))]
-
-
-def policy_of(response) -> dict[str, list[str]]:
-    header = response["Content-Security-Policy"]
-    return {
-        directive: sources for directive, *sources in (part.split() for part in header.split(";"))
-    }
 
 
 @pytest.fixture
