@@ -18,7 +18,6 @@ Prints p50/p95 per email kind and their ratio.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,10 +28,10 @@ import httpx
 from benchmarks import results
 from benchmarks.ports import free_port
 from benchmarks.scheduling_booking import (
-    ROOT,
     Phase,
     csrf_token,
     run_phase,
+    stack_env,
     start_stack,
     wait_until_up,
 )
@@ -88,18 +87,7 @@ def merged(name: str, phases: list[Phase]) -> Phase:
 
 def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[Phase]:
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_URL", "SLOTLINK_"))
-    } | {
-        "SLOTLINK_MODE": "demo",
-        "SLOTLINK_DATA_DIR": data_dir,
-        "PORT": str(port),
-        "DJANGO_SETTINGS_MODULE": "slotlink.config.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        **NO_RESET_LIMITS,
-    }
+    env = stack_env(data_dir, port, NO_RESET_LIMITS)
     if args.database_url:
         env["DATABASE_URL"] = database_url
     subprocess.run(

@@ -298,9 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failures else 0
 
 
-def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[Phase]:
-    port = free_port()
-    env = {
+def stack_env(data_dir: str, port: int, extra: dict[str, str]) -> dict[str, str]:
+    """The environment of the stack's processes: demo mode in `data_dir`, this checkout's
+    code, none of the caller's slotlink settings or database, and `extra`."""
+    return {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DATABASE_URL", "SLOTLINK_"))
@@ -311,9 +312,14 @@ def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[
         "DJANGO_SETTINGS_MODULE": "slotlink.config.settings",
         # This checkout's code first (the virtualenv's may be another checkout's).
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        # Every booking comes from this one address, far past the public limits.
-        **BOOKING_LIMITS_OFF,
+        **extra,
     }
+
+
+def measure(args: argparse.Namespace, data_dir: str, database_url: str) -> list[Phase]:
+    port = free_port()
+    # Every booking comes from this one address, far past the public limits.
+    env = stack_env(data_dir, port, BOOKING_LIMITS_OFF)
     if args.database_url:  # else the demo's SQLite file in the data directory
         env["DATABASE_URL"] = database_url
     slots_file = str(Path(data_dir) / "starts.json")
