@@ -30,6 +30,7 @@ from benchmarks.ports import free_port
 from benchmarks.scheduling_booking import (
     Phase,
     csrf_token,
+    print_phases,
     run_phase,
     stack_env,
     start_stack,
@@ -143,10 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.seconds:g} s per email kind; latency from each request's due time"
     )
     print(f"\n{setup}\n")
-    print("| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|")
-    for phase in (account, no_account):
-        print(phase.row())
+    print_phases([account, no_account])
     print(f"\naccount / no account: p50 {ratio50:.2f}, p95 {ratio95:.2f}")
     results.write(
         results.Result(

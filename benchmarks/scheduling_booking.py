@@ -116,6 +116,13 @@ def prepare(slots_file: str) -> None:
     Path(slots_file).write_text(json.dumps(starts))
 
 
+def print_phases(phases: list[Phase]) -> None:
+    print("| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for phase in phases:
+        print(phase.row())
+
+
 def wait_until_up(url: str) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
@@ -268,10 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{setup}; {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}\n"
     )
-    print("| phase | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|")
-    for phase in phases:
-        print(phase.row())
+    print_phases(phases)
     failures = [error for phase in phases for error in phase.errors]
     results.write(
         results.Result(

@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.zoom.locations import MEETING
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
 from slotlink.zoom.notices import MEETING_NOTICES, undelivered_said, zoom_notices_undelivered
 from slotlink.zoom.problems import CHECKLIST, Fix, problem_fix
 from slotlink.zoom.selectors import MeetingCheck, meeting_checks
 
-LABEL = "Zoom"
+LABEL = MEETING.label
 CANCELLED = "This booking was cancelled."
-NOT_SET_UP = "No Zoom link: Zoom isn't set up for this organization yet."
 NOT_ENABLED = (
     "Zoom isn't enabled for this organization, so no Zoom meeting was created." + CHECKLIST
 )
@@ -82,7 +82,7 @@ def meeting_details(
     """`check` is the meeting's host's checks as they stand (`selectors.meeting_checks`),
     when the caller read them for many; read here if an UNROUTED meeting needs them."""
     if meeting is None:
-        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=NOT_SET_UP)
+        return ConferenceDetails(LABEL, LinkStatus.UNAVAILABLE, reason=MEETING.not_set_up)
     if cancelled:
         return ConferenceDetails(
             LABEL, LinkStatus.UNAVAILABLE, reason="This booking was cancelled."

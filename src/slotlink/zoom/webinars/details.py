@@ -9,12 +9,13 @@ from functools import partial
 from django.urls import reverse
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.zoom.locations import WEBINAR
 from slotlink.zoom.meetings.details import details_many as meeting_details_many
 from slotlink.zoom.meetings.details import when_utc
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.notices import NoticeKind, undelivered_said, zoom_notices_undelivered
 
-LABEL = "Zoom webinar"
+LABEL = WEBINAR.label
 CANCELLED = "This booking was cancelled."
 START_LABEL = "Start webinar as host"
 State = ZoomWebinar.State
