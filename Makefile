@@ -14,7 +14,7 @@ $(BIN)/python:
 # Runtime dependencies only, pinned by constraints.txt, and the Zoom sandbox the demo runs
 # (its own distribution, zoom-sandbox/; a production install is `pip install .` alone).
 $(VENV)/.runtime: $(BIN)/python pyproject.toml zoom-sandbox/pyproject.toml constraints.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e . -e ./zoom-sandbox
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[demo]' -e ./zoom-sandbox
 	touch $@
 
 # Runtime plus the test and quality tools, and what the sandbox's own tests import.

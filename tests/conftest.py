@@ -9,6 +9,7 @@ from tests.factories import make_member, make_organization
 
 pytest_plugins = [
     "tests.fixtures.browser",
+    "tests.fixtures.caldav_servers",
     "tests.fixtures.mail_text",  # before mail_server, which imports it
     "tests.fixtures.mail_server",
     "tests.fixtures.task_queue",
