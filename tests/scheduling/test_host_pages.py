@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from slotlink.accounts.models import Membership
 from slotlink.scheduling.locations import booking_link_for
 from slotlink.scheduling.models import AvailabilityInterval, Booking, EventType
+from slotlink.scheduling.selectors import free_slots
 from slotlink.scheduling.services.bookings import booking_cancel
 from slotlink.zoom.locations import ZOOM
 from tests.factories import make_member, make_organization
@@ -284,18 +286,63 @@ def test_weekly_hours_are_saved_in_the_hosts_zone(member_client, member_membersh
     assert 'value="09:00-12:00, 13:00-17:30"' in html
 
 
+def test_weekly_hours_read_as_written_and_show_as_24_hour_ranges(
+    member_client, member_membership, organization
+):
+    """ "9-5", "9am-5pm", "0900-1700", an en dash and "until midnight" are saved as the
+    ranges a person means, shown back in 24-hour form, and a range ending 24:00 offers
+    slots up to midnight on the public page."""
+    response = member_client.post(
+        "/360/availability",
+        {
+            "time_zone": "Europe/Berlin",
+            "monday": "9-5",
+            "tuesday": "9am-5pm",
+            "wednesday": "0900-1200, 1pm\u20135pm",
+            "thursday": "9:30\u201417:15",
+            "friday": "6pm until midnight",
+        },
+    )
+    assert response.status_code == 302
+    user = member_membership.user
+    rows = AvailabilityInterval.objects.filter(host=user).values_list("weekday", "start", "end")
+    assert list(rows) == [
+        (0, time(9), time(17)),
+        (1, time(9), time(17)),
+        (2, time(9), time(12)),
+        (2, time(13), time(17)),
+        (3, time(9, 30), time(17, 15)),
+        (4, time(18), time(0)),
+    ]
+    html = text(member_client.get("/360/availability"))
+    assert 'value="09:00-12:00, 13:00-17:00"' in html
+    assert 'value="18:00-24:00"' in html
+    event_type = make_event_type(organization, user, always_open=False, slug="late")
+    now = timezone.now()
+    slots = free_slots(event_type=event_type, since=now, until=now + timedelta(days=8), now=now)
+    berlin = ZoneInfo("Europe/Berlin")
+    fridays = [
+        f"{slot.start.astimezone(berlin):%H:%M}"
+        for slot in slots
+        if slot.start.astimezone(berlin).weekday() == 4
+    ]
+    assert fridays[-1] == "23:30"
+
+
 @pytest.mark.parametrize(
     ("monday", "error"),
     [
-        ("9 to 5", "“9 to 5” isn't a time range."),
-        ("17:00-09:00", "the end must be after the start"),
-        ("09:00-12:00, 11:00-13:00", "Two of these time ranges overlap."),
-        ("09:00-24:00", "isn't a time of day (the day ends at 23:59)"),
+        ("9 to lunch", "Couldn't read “lunch” as a time."),
+        ("17:00-09:00", "Read “17:00-09:00” as 17:00 until 09:00, but the end must come after"),
+        ("9-12, 11-13", "Read “9-12” and “11-13” as ranges that overlap."),
+        ("9-25", "Read “9-25” as 09:00 until 25:00, but a day ends at 24:00."),
         ("x" * 201, "Ensure this value has at most 200 characters"),
     ],
 )
-def test_weekly_hours_errors_say_how_to_fix_them(member_client, member_membership, monday, error):
-    """Bad ranges are refused with an explanation, and the hours stay as they were."""
+def test_weekly_hours_errors_say_what_was_understood(
+    member_client, member_membership, monday, error
+):
+    """Bad ranges are refused with what was read, and the hours stay as they were."""
     response = member_client.post(
         "/360/availability", {"time_zone": "Europe/Berlin", "monday": monday}
     )

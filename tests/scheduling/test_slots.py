@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slotlink.scheduling.slots import (
+    END_OF_DAY,
     BusyTime,
     SlotProblem,
     SlotRules,
@@ -210,6 +211,24 @@ def test_zones_with_half_hour_changes_and_midnight_changes():
     assert local_times(starts, ZoneInfo("America/Sao_Paulo")) == ["01:00-0200", "01:30-0200"]
 
 
+def test_hours_until_midnight_offer_the_days_last_slot():
+    """A range ending 24:00 (stored as END_OF_DAY) is open until midnight: 23:30 is the last
+    start of a 30-minute event, and nothing of the next day is opened."""
+    evening = rules(weekly=(WeeklyInterval(2, time(22), END_OF_DAY),))
+    starts = day_of(evening, date(2026, 6, 10))  # a Wednesday
+    assert local_times(starts) == ["22:00+0200", "22:30+0200", "23:00+0200", "23:30+0200"]
+    assert day_of(evening, date(2026, 6, 11)) == []
+
+
+def test_hours_until_a_midnight_the_clocks_skip_end_at_the_jump():
+    """São Paulo, 3 November 2018: clocks jumped from 24:00 to 01:00, so 22:00-24:00 holds
+    its two hours and the next day's 01:00 stays closed."""
+    zone = ZoneInfo("America/Sao_Paulo")
+    evening = rules(time_zone=zone, weekly=(WeeklyInterval(5, time(22), END_OF_DAY),))
+    starts = day_of(evening, date(2018, 11, 3))
+    assert local_times(starts, zone) == ["22:00-0300", "22:30-0300", "23:00-0300", "23:30-0300"]
+
+
 # --- Property: the slots are exactly what a minute-by-minute reading of the rules gives ----
 
 
@@ -261,10 +280,10 @@ def weekly_hours(draw: st.DrawFn) -> tuple[WeeklyInterval, ...]:
     for weekday in range(7):
         count = draw(st.integers(0, 2))
         points = sorted(
-            draw(st.sets(st.integers(0, 24 * 12 - 1), min_size=2 * count, max_size=2 * count))
+            draw(st.sets(st.integers(0, 24 * 12), min_size=2 * count, max_size=2 * count))
         )
         for start, end in zip(points[::2], points[1::2], strict=True):
-            as_time = lambda five_minutes: time(five_minutes // 12, five_minutes % 12 * 5)  # noqa: E731
+            as_time = lambda five_minutes: time(five_minutes // 12 % 24, five_minutes % 12 * 5)  # noqa: E731
             intervals.append(WeeklyInterval(weekday, as_time(start), as_time(end)))
     return tuple(intervals)
 
@@ -278,7 +297,12 @@ def oracle_starts(
     def open_at(instant: datetime) -> bool:
         local = instant.astimezone(r.time_zone)
         wall = local.time().replace(tzinfo=None)
-        return any(i.weekday == local.weekday() and i.start <= wall < i.end for i in r.weekly)
+        return any(
+            i.weekday == local.weekday()
+            and i.start <= wall
+            and (wall < i.end or i.end == END_OF_DAY)
+            for i in r.weekly
+        )
 
     scan_from, scan_to = since - timedelta(days=1), until + timedelta(days=1)
     stretches, current = [], None

@@ -1,9 +1,6 @@
-"""Forms of the host pages: the event type editor's tabs and the weekly hours."""
+"""Forms of the host pages: the event type editor's tabs (weekly hours: availability_forms)."""
 
-import re
-from datetime import time
 from functools import cached_property
-from itertools import pairwise
 from typing import Any
 
 from django import forms
@@ -25,13 +22,11 @@ from slotlink.core.ids import parse_id
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
-    AvailabilityInterval,
     EventType,
     LocationKind,
     default_location_kind,
     location_kind_choices,
 )
-from slotlink.scheduling.timezones import time_zone_choices
 
 UNAVAILABLE_VALUES = {value for value, _ in UNAVAILABLE_LOCATIONS}
 # The editor redraws the location details (htmx) when any of these changes.
@@ -280,73 +275,3 @@ class EventTypeLimitsForm(HiddenControlsRefused, forms.Form):
     is_active = forms.BooleanField(
         label="Bookable: the public booking page is live", required=False
     )
-
-
-WEEKDAYS = [(day.value, day.label.lower(), day.label) for day in AvailabilityInterval.Weekday]
-INTERVAL_PATTERN = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-\u2013]\s*(\d{1,2})(?::(\d{2}))?$")
-INTERVALS_HELP = "Like 09:00-12:00, 13:00-17:00. Leave empty when you're unavailable."
-
-
-def _parse_time(hours: str, minutes: str | None) -> time:
-    hour, minute = int(hours), int(minutes or 0)
-    if hour > 23 or minute > 59:
-        raise ValidationError(
-            f"{hours}:{minutes or '00'} isn't a time of day (the day ends at 23:59)."
-        )
-    return time(hour, minute)
-
-
-def parse_intervals(text: str) -> list[tuple[time, time]]:
-    """'09:00-12:00, 13:00-17:00' as sorted, non-overlapping (start, end) pairs."""
-    intervals = []
-    for part in filter(None, (piece.strip() for piece in text.split(","))):
-        match = INTERVAL_PATTERN.match(part)
-        if not match:
-            raise ValidationError(f"“{part}” isn't a time range. {INTERVALS_HELP}")
-        start, end = _parse_time(*match.group(1, 2)), _parse_time(*match.group(3, 4))
-        if end <= start:
-            raise ValidationError(f"In “{part}” the end must be after the start.")
-        intervals.append((start, end))
-    intervals.sort()
-    for (_, end), (start, _) in pairwise(intervals):
-        if start < end:
-            raise ValidationError("Two of these time ranges overlap. Merge them into one.")
-    return intervals
-
-
-def format_intervals(intervals: list[tuple[time, time]]) -> str:
-    return ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in intervals)
-
-
-class AvailabilityForm(HiddenControlsRefused, forms.Form):
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for _, name, label in WEEKDAYS:
-            self.fields[name] = forms.CharField(
-                label=label,
-                max_length=200,
-                required=False,
-                widget=forms.TextInput(attrs={"placeholder": "Unavailable"}),
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        for _, name, _ in WEEKDAYS:
-            if name in data:
-                try:
-                    data[name] = parse_intervals(data[name])
-                except ValidationError as error:
-                    self.add_error(name, error)
-        return data
-
-    def weekly_intervals(self) -> list[tuple[int, time, time]]:
-        return [
-            (weekday, start, end)
-            for weekday, name, _ in WEEKDAYS
-            for start, end in self.cleaned_data[name]
-        ]
-
-    def day_fields(self) -> list[forms.BoundField]:
-        return [self[name] for _, name, _ in WEEKDAYS]

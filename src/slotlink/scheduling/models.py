@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from slotlink.conferencing.kinds import provided_location, provided_locations
 from slotlink.notifications.messages import Audience
+from slotlink.scheduling.hours_text import format_hours
+from slotlink.scheduling.slots import END_OF_DAY
 
 
 class LocationKind(models.TextChoices):
@@ -108,7 +110,8 @@ class EventType(models.Model):
 
 
 class AvailabilityInterval(models.Model):
-    """One stretch of a weekday when a host takes meetings, in the host's time zone."""
+    """One stretch of a weekday when a host takes meetings, in the host's time zone. An end
+    of 00:00 is the midnight that ends the day (24:00), which a time field can't hold."""
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0
@@ -129,13 +132,14 @@ class AvailabilityInterval(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="availability_end_after_start"
+                condition=models.Q(end__gt=models.F("start")) | models.Q(end=END_OF_DAY),
+                name="availability_end_after_start",
             )
         ]
         ordering = ["weekday", "start"]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {format_hours([(self.start, self.end)])}"
 
 
 class GroupSession(models.Model):

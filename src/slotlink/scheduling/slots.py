@@ -10,6 +10,9 @@ spring-forward night lasts two hours, and on a fall-back night a range ending at
 open until the first 02:30, closed during the repeated hour's second half, then open again
 from the second 02:00 to the second 02:30. Slots step through each stretch in real minutes,
 so none repeats and none is lost.
+
+An interval's end of 00:00 (`END_OF_DAY`) is the midnight that ends its day, "until 24:00":
+no interval can end at its day's first instant.
 """
 
 from collections.abc import Iterable, Iterator
@@ -20,6 +23,7 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 MAX_STEP = timedelta(minutes=30)
+END_OF_DAY = time(0)  # as an interval's end: the midnight after its day
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ def wall_interval_to_utc(
     one stretch, none when the clocks skip it all, two when part of it happens twice."""
     wall_start = datetime.combine(day, start, tzinfo=UTC)  # the wall clock, read as UTC
     wall_end = datetime.combine(day, end, tzinfo=UTC)
+    if end == END_OF_DAY:
+        wall_end += timedelta(days=1)
     offset = datetime.combine(day, start).replace(tzinfo=zone).utcoffset()
     assert offset is not None
     stretches = []

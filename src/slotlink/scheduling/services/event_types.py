@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
 from slotlink.scheduling.models import AvailabilityInterval, EventType, GroupSession
+from slotlink.scheduling.slots import END_OF_DAY
 
 # A new host can be booked right away: weekdays 9 to 5 in their own time zone.
 DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
@@ -109,7 +110,7 @@ def availability_replace(
         for weekday, start, end in intervals
     ]
     for row in rows:
-        if row.end <= row.start:
+        if row.end <= row.start and row.end != END_OF_DAY:
             raise ValidationError(f"{row}: the end must be after the start.")
     AvailabilityInterval.objects.filter(host=host).delete()
     AvailabilityInterval.objects.bulk_create(rows)

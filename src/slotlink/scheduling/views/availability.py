@@ -5,7 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.scheduling.forms import WEEKDAYS, AvailabilityForm, format_intervals
+from slotlink.scheduling.availability_forms import WEEKDAYS, AvailabilityForm
+from slotlink.scheduling.hours_text import format_hours
 from slotlink.scheduling.selectors import availability_of
 from slotlink.scheduling.services.event_types import availability_replace
 
@@ -15,7 +16,7 @@ def availability(request: MemberRequest) -> HttpResponse:
     intervals = list(availability_of(host=request.user))
     initial: dict[str, str] = {"time_zone": request.user.time_zone}
     for weekday, name, _ in WEEKDAYS:
-        initial[name] = format_intervals(
+        initial[name] = format_hours(
             [(row.start, row.end) for row in intervals if row.weekday == weekday]
         )
     form = AvailabilityForm(request.POST or None, initial=initial)
