@@ -149,13 +149,9 @@ WRITERS = {
     st.sampled_from(["-", " - ", "\u2013", " \u2014 ", " to ", " until "]),
     st.sampled_from([", ", "; ", " and ", " "]),
 )
-def test_hours_written_in_any_unambiguous_style_read_back_the_same(
-    ranges, style, dash, separator
-):
+def test_hours_written_in_any_unambiguous_style_read_back_the_same(ranges, style, dash, separator):
     """Ranges written with am/pm, compact or dotted 24-hour times, any dash and any list
     separator read back as the same ranges."""
     write = WRITERS[style]
-    text = separator.join(
-        f"{write(start, False)}{dash}{write(end, True)}" for start, end in ranges
-    )
+    text = separator.join(f"{write(start, False)}{dash}{write(end, True)}" for start, end in ranges)
     assert parse_minutes(text) == ranges
