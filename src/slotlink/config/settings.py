@@ -207,6 +207,11 @@ for _name, _variable in {
 # The bearer token Prometheus sends to /metrics; without it /metrics is off (demo: local only).
 METRICS_TOKEN = env_str("SLOTLINK_METRICS_TOKEN")
 
+# --- Outbound HTTP to addresses users type (core/outbound.py) ------------------------------
+# Calendar servers on loopback or a private network (the demo's own, a LAN's Nextcloud) are
+# refused unless the operator allows them; cloud metadata addresses are refused always.
+ALLOW_PRIVATE_NETWORKS = env_bool("SLOTLINK_ALLOW_PRIVATE_NETWORKS", default=DEMO)
+
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "signin"
