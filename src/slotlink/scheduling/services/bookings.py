@@ -37,7 +37,11 @@ from slotlink.scheduling.models import (
     EventType,
     GroupSession,
 )
-from slotlink.scheduling.selectors import live_session_bookings, slot_problem_for
+from slotlink.scheduling.selectors import (
+    bookable_slot_rules_for,
+    live_session_bookings,
+    slot_problem_for,
+)
 from slotlink.scheduling.services.group_sessions import group_session_bump
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
@@ -183,11 +187,12 @@ def booking_create(
             public_booking_admit(
                 event_type=event_type, invitee_email=invitee.email, requester=requester, now=now
             )
-        if not EventType.objects.filter(pk=event_type.pk, is_active=True).exists():
-            # Turned off since the page was loaded (its host may have left): checked under
-            # the host's lock, which removing a member takes too.
+        # Turned off since the page was loaded (its host may have left)? Read with the
+        # host's hours, under the host's lock, which removing a member takes too.
+        rules = bookable_slot_rules_for(event_type=event_type, host=event_type.host)
+        if rules is None:
             raise BookingError(NOT_BOOKABLE_MESSAGE)
-        problem = slot_problem_for(event_type=event_type, start=start, now=now)
+        problem = slot_problem_for(event_type=event_type, start=start, now=now, rules=rules)
         if problem is not None:
             raise SlotUnavailable(problem, group=event_type.is_group)
         end = start + timedelta(minutes=event_type.duration_minutes)
