@@ -14,6 +14,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
+from slotlink.core.periodic import periodic_jobs
 from slotlink.scheduling.limits.models import PublicBooking
 from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tokens import token_mint
@@ -118,6 +119,23 @@ def test_parallel_posts_from_one_address_cannot_beat_the_count(organization):
     assert sorted(answers) == [302] * 10 + [429] * 10, answers  # type: ignore[type-var]
     assert Booking.objects.count() == 10
     assert PublicBooking.objects.count() == 10
+
+
+def test_public_bookings_past_their_hour_are_deleted_by_a_periodic_job(organization, host):
+    """The public bookings the limits count are kept an hour: a periodic job deletes the
+    older ones and keeps the rest; a booking deletes none itself."""
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 2)
+    assert post_booking(event_type, starts[0], email="victim1@example.test").status_code == 302
+    PublicBooking.objects.update(created_at=F("created_at") - timedelta(hours=1, seconds=1))
+    assert post_booking(event_type, starts[1], email="victim2@example.test").status_code == 302
+    assert PublicBooking.objects.count() == 2
+    (job,) = [job for job in periodic_jobs() if job.name == "scheduling.public-bookings-expire"]
+    assert job.every == timedelta(minutes=1)
+    job.task.call()
+    assert list(PublicBooking.objects.values_list("invitee_email", flat=True)) == [
+        "victim2@example.test"
+    ]
 
 
 def test_one_email_books_an_event_type_at_most_three_times_an_hour(organization, host):

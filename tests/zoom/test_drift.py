@@ -189,6 +189,7 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     jobs = [
         "core.lost-tasks",
         "scheduling.email-sweep",
+        "scheduling.public-bookings-expire",
         "zoom.attendance",
         "zoom.reconcile",
         "zoom.sweep",

@@ -12,9 +12,20 @@ class SchedulingConfig(AppConfig):
 
         from slotlink.conferencing import seam
         from slotlink.core.periodic import register_periodic
-        from slotlink.scheduling.tasks import booking_email_sweep, link_ready_listener
+        from slotlink.scheduling.tasks import (
+            booking_email_sweep,
+            link_ready_listener,
+            public_bookings_expire_run,
+        )
 
         seam.on_link_ready(link_ready_listener)
         register_periodic(
             "scheduling.email-sweep", every=timedelta(minutes=1), task=booking_email_sweep
+        )
+        # The limits count only the last hour's public bookings; the rows past it go here,
+        # not in the booking, which would run it while holding its host's lock.
+        register_periodic(
+            "scheduling.public-bookings-expire",
+            every=timedelta(minutes=1),
+            task=public_bookings_expire_run,
         )

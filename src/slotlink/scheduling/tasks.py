@@ -5,7 +5,8 @@ again later: a confirmation waiting for its join link, or an email the mail serv
 take (retried with growing pauses; after the last attempt the task fails visibly), or one
 whose worker died mid-send (the email sweep, every minute). The host's update of a group
 session a booking left is an email of its own, and so is the host's hourly word of bookings
-the limits refused (core's notice path).
+the limits refused (core's notice path). The public bookings the limits count are deleted
+once past their hour, every minute.
 """
 
 import logging
@@ -13,12 +14,14 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import mail_task_run, notice_task_run
 from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.limits.services import public_bookings_expire
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
     change_unemailed,
@@ -108,6 +111,12 @@ def booking_refusals_notice_send(organization_id: int, host_id: int, attempt: in
         key=refusals_notice_key(organization_id=organization_id, host_id=host_id),
         build=refusals_notice_builder(organization_id=organization_id, host_id=host_id),
     )
+
+
+@task()
+def public_bookings_expire_run() -> None:
+    """The booking limits' public bookings older than their hour, deleted (every minute)."""
+    public_bookings_expire(now=timezone.now())
 
 
 @task()

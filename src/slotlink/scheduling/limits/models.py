@@ -19,8 +19,9 @@ class LimitKind(models.TextChoices):
 
 
 class PublicBooking(models.Model):
-    """A booking made on the public page, with where it came from; kept an hour, for the
-    limits to count (the address is kept nowhere else)."""
+    """A booking made on the public page, with where it came from; kept an hour (deleted
+    within the minute after, by a periodic job), for the limits to count (the address is
+    kept nowhere else)."""
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="+"

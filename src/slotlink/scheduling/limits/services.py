@@ -9,7 +9,9 @@ always in that order), counts the public bookings of the last hour, and raises
 BookingRefused past a limit. The booking then writes itself down (`public_booking_record`)
 in the same transaction, before the turns end: so bookings sent at once can't all pass on
 one count, and a booking refused for any other reason (the time was taken) counts for
-nothing, rolled back with it.
+nothing, rolled back with it. Rows that have left the hour are deleted by a periodic job
+(`public_bookings_expire`), not by the booking: each statement a booking runs is made while
+holding its host's lock, which every booking of that host waits for.
 """
 
 import ipaddress
@@ -94,7 +96,6 @@ def public_booking_admit(
     if address is not None:
         turn_take(f"scheduling.booking-limits.address:{address}")
     turn_take(f"scheduling.booking-limits.organization:{organization_id}")
-    PublicBooking.objects.filter(created_at__lt=now - WINDOW).delete()
     of_event_type = Q(event_type_id=event_type.pk)
     # A group session may fill within an hour: its event type's limits are at least that.
     seats = event_type.seats_per_session if event_type.is_group else 0
@@ -150,6 +151,15 @@ def _passes_again_at(rows: QuerySet[PublicBooking], count: int, allowed: int) ->
         count - allowed
     ]
     return leaving + WINDOW
+
+
+def public_bookings_expire(*, now: datetime) -> int:
+    """Delete the public bookings that have left the window (the limits count only the
+    last hour's, so a row kept a little longer counts for nothing); the periodic job
+    `scheduling.public-bookings-expire` calls this, outside any booking's transaction and
+    turns. Returns how many were deleted."""
+    deleted, _ = PublicBooking.objects.filter(created_at__lt=now - WINDOW).delete()
+    return deleted
 
 
 def public_booking_record(
