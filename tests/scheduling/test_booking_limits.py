@@ -121,6 +121,35 @@ def test_parallel_posts_from_one_address_cannot_beat_the_count(organization):
     assert PublicBooking.objects.count() == 10
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"ADDRESS": 10, "EMAIL": 0, "EVENT_TYPE": 0, "ORGANIZATION": 0},
+        {"ADDRESS": 0, "EMAIL": 0, "EVENT_TYPE": 0, "ORGANIZATION": 10},
+    ],
+    ids=["address-only", "organization-only"],
+)
+def test_parallel_posts_cannot_beat_the_one_limit_that_is_on(organization, settings, limits):
+    """With only the address's limit on, or only the organization's, twenty POSTs at once
+    from one address over five hosts book exactly that limit's ten: the limit that is on
+    takes its turn though the other is off."""
+    for name, allowed in limits.items():
+        setattr(settings, f"BOOKING_LIMIT_PER_{name}", allowed)
+    event_types = [
+        make_event_type(organization, make_host(organization), slug=f"host-{n}") for n in range(5)
+    ]
+    starts = next_free_starts(event_types[0], 4)
+
+    def post(i: int) -> int:
+        event_type, start = event_types[i % 5], starts[i // 5]
+        return post_booking(event_type, start, email=f"victim{i}@example.test").status_code
+
+    answers = race(20, post)
+    assert sorted(answers) == [302] * 10 + [429] * 10, answers  # type: ignore[type-var]
+    assert Booking.objects.count() == 10
+
+
 def test_public_bookings_past_their_hour_are_deleted_by_a_periodic_job(organization, host):
     """The public bookings the limits count are kept an hour: a periodic job deletes the
     older ones and keeps the rest; a booking deletes none itself."""

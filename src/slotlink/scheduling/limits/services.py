@@ -4,14 +4,15 @@
 transaction begins: a block is no count that bookings sent at once could all pass, so it
 needs no turn, and reading it outside holds no lock (on SQLite, the one write lock) for it.
 `public_booking_admit` runs inside the booking's own transaction, after the host's lock:
-it takes the limits' turns (core/turns.py: the client address's, then the organization's,
-always in that order), counts the public bookings of the last hour, and raises
-BookingRefused past a limit. The booking then writes itself down (`public_booking_record`)
-in the same transaction, before the turns end: so bookings sent at once can't all pass on
-one count, and a booking refused for any other reason (the time was taken) counts for
-nothing, rolled back with it. Rows that have left the hour are deleted by a periodic job
-(`public_bookings_expire`), not by the booking: each statement a booking runs is made while
-holding its host's lock, which every booking of that host waits for.
+it takes the turns of the limits that are on (core/turns.py: the client address's, then the
+organization's, always in that order, in one statement), counts the public bookings of the
+last hour, and raises BookingRefused past a limit. The booking then writes itself down
+(`public_booking_record`) in the same transaction, before the turns end: so bookings sent
+at once can't all pass on one count, and a booking refused for any other reason (the time
+was taken) counts for nothing, rolled back with it. Rows that have left the hour are
+deleted by a periodic job (`public_bookings_expire`), not by the booking: each statement
+a booking runs is made while holding its host's lock, which every booking of that host
+waits for.
 """
 
 import ipaddress
@@ -93,9 +94,6 @@ def public_booking_admit(
     booking's transaction. The limits that are on are counted in one query."""
     address, email = requester.ip_address, normalized_email(invitee_email)
     organization_id = event_type.organization_id
-    if address is not None:
-        turn_take(f"scheduling.booking-limits.address:{address}")
-    turn_take(f"scheduling.booking-limits.organization:{organization_id}")
     of_event_type = Q(event_type_id=event_type.pk)
     # A group session may fill within an hour: its event type's limits are at least that.
     seats = event_type.seats_per_session if event_type.is_group else 0
@@ -118,7 +116,16 @@ def public_booking_admit(
         )
     limits = [(kind, allowed, rows) for kind, allowed, rows in limits if allowed]  # 0: none
     if not limits:
-        return
+        return  # nothing is counted, so no count needs a turn
+    # Only the address's limit counts across organizations; the others count within this
+    # one. Both turns are taken in one call (one statement on PostgreSQL), address first.
+    kinds = {kind for kind, _, _ in limits}
+    turns = []
+    if LimitKind.ADDRESS in kinds:
+        turns.append(f"scheduling.booking-limits.address:{address}")
+    if kinds - {LimitKind.ADDRESS}:
+        turns.append(f"scheduling.booking-limits.organization:{organization_id}")
+    turn_take(*turns)
     recent = PublicBooking.objects.filter(created_at__gte=now - WINDOW)
     # Every row counted is the organization's (its event types' too) or the address's.
     scope = Q(organization_id=organization_id)
