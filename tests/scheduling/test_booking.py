@@ -74,9 +74,15 @@ def test_a_host_is_busy_across_all_their_event_types(organization, host, event_t
     including the larger buffer."""
     other = make_event_type(organization, host, slug="long", duration_minutes=60, buffer_minutes=15)
     # Midday in the host's zone, so the hour before stays inside the day's hours whenever
-    # the test runs (they end at 23:59).
+    # the test runs (they end at 23:59), and far enough ahead that the earliest time tried
+    # below has not passed (run at 10:44 in Berlin, today's noon is too close).
     berlin = ZoneInfo("Europe/Berlin")
-    start = next(s for s in next_free_starts(event_type, 48) if s.astimezone(berlin).hour == 12)
+    earliest = timezone.now() + timedelta(hours=2)
+    start = next(
+        s
+        for s in next_free_starts(event_type, 96)
+        if s.astimezone(berlin).hour == 12 and s - timedelta(hours=1, minutes=30) > earliest
+    )
     book(event_type, start)
     with pytest.raises(SlotUnavailable):
         book(other, start - timedelta(minutes=30))
