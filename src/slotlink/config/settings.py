@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "slotlink.scheduling",
     "slotlink.notifications",
     "slotlink.zoom",
+    "slotlink.calendars",
     "slotlink.shell",
 ]
 
