@@ -1,16 +1,29 @@
 """Calendar connections, the second kind of provider: busy times in, events out.
 
 A calendar provider registers here beside the conferencing providers (seam.py), from its
-app's `AppConfig.ready`; scheduling will ask it through this module only, as it asks a
-conferencing provider through the seam, with the same `BookingRef`. None is registered
-yet: nothing calls these until one is (issue 21).
+app's `AppConfig.ready`; scheduling asks it through this module only, as it asks a
+conferencing provider through the seam, with the same `BookingRef`.
+
+Scheduling asks two things of the host's calendars. The booking page reads their busy
+times from the provider's local copy (`busy_times`: a query, never a request to a
+calendar server while a page renders). The booking POST asks the servers themselves
+whether the chosen time is still free (`slot_recheck`), bounded by a short timeout, since
+the copy may be minutes old: a server that can't answer says "unchecked", never an error,
+so a server that is down never breaks a booking.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from slotlink.conferencing.seam import BookingRef
+
+log = logging.getLogger("slotlink.conferencing")
+
+# What a live look at the host's calendars found for a time: "unchecked" when a server
+# could not answer in time (down, slow, refusing the credentials).
+SlotCheck = Literal["free", "busy", "unchecked"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,16 @@ class CalendarProvider(Protocol):
     label: str  # the Integrations page's name for it, e.g. "CalDAV calendar"
 
     def busy_times(self, *, host_id: int, since: datetime, until: datetime) -> list[BusyTime]:
-        """The host's busy stretches between `since` and `until`, for the free slots."""
+        """The host's busy stretches overlapping [since, until), for the free slots: read
+        from the provider's local copy, never from the calendar server."""
+        ...
+
+    def slot_recheck(
+        self, *, host_id: int, start: datetime, end: datetime, timeout: float
+    ) -> SlotCheck:
+        """Whether the host's calendars are free in [start, end) now, asking their servers
+        and taking at most `timeout` seconds in all; "free" when the host has none.
+        Never raises: a server that can't answer makes it "unchecked"."""
         ...
 
     def event_written(self, booking: BookingRef) -> None:
@@ -44,3 +66,30 @@ def register_calendar_provider(provider: CalendarProvider) -> None:
 
 def calendar_providers() -> list[CalendarProvider]:
     return list(_calendar_providers.values())
+
+
+def busy_times(*, host_id: int, since: datetime, until: datetime) -> list[BusyTime]:
+    """The host's busy stretches in every connected calendar, from the providers' copies."""
+    return [
+        busy
+        for provider in _calendar_providers.values()
+        for busy in provider.busy_times(host_id=host_id, since=since, until=until)
+    ]
+
+
+def slot_recheck(*, host_id: int, start: datetime, end: datetime, timeout: float) -> SlotCheck:
+    """What every provider's servers say of [start, end): busy when any says busy, else
+    unchecked when any could not answer, else free. A provider that raises after all
+    counts as unchecked: the booking must not break over a calendar."""
+    answers: set[SlotCheck] = set()
+    for provider in _calendar_providers.values():
+        try:
+            answers.add(
+                provider.slot_recheck(host_id=host_id, start=start, end=end, timeout=timeout)
+            )
+        except Exception:
+            log.exception("conferencing.calendars.recheck-failed provider=%s", provider.name)
+            answers.add("unchecked")
+    if "busy" in answers:
+        return "busy"
+    return "unchecked" if "unchecked" in answers else "free"

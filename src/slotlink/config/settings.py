@@ -213,6 +213,18 @@ METRICS_TOKEN = env_str("SLOTLINK_METRICS_TOKEN")
 # refused unless the operator allows them; cloud metadata addresses are refused always.
 ALLOW_PRIVATE_NETWORKS = env_bool("SLOTLINK_ALLOW_PRIVATE_NETWORKS", default=DEMO)
 
+# --- Calendar connections (calendars/) ----------------------------------------------------
+# How long the booking POST waits for the host's calendar servers to say the chosen time is
+# still free; past it the booking is made and marked "calendar not checked" for the host.
+CALENDAR_RECHECK_SECONDS = env_int("SLOTLINK_CALENDAR_RECHECK_MS", 2000) / 1000
+# How old a connection's busy times may grow before the background refresh reads them
+# again (each calendar's ctag or sync token first: cheap when nothing changed).
+CALENDAR_REFRESH_SECONDS = env_int("SLOTLINK_CALENDAR_REFRESH_SECONDS", 5 * 60)
+if CALENDAR_RECHECK_SECONDS <= 0 or CALENDAR_REFRESH_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "SLOTLINK_CALENDAR_RECHECK_MS and SLOTLINK_CALENDAR_REFRESH_SECONDS must be 1 or more."
+    )
+
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "signin"

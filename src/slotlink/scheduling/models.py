@@ -201,6 +201,9 @@ class Booking(models.Model):
     invitee_time_zone = models.CharField(max_length=64)
     cancel_reason = models.TextField(max_length=500, blank=True)
     cancelled_by_host = models.BooleanField(default=False)
+    # Booked while the host's calendar servers could not say whether the time was free
+    # (down, slow, refusing): the host is shown it, to look for a clash themselves.
+    calendar_not_checked = models.BooleanField(default=False)
     # The calendar invite: one UID for the booking's life, SEQUENCE bumped on every change.
     # What each party was emailed of it is in `emails` (BookingEmail).
     ical_uid = models.CharField(max_length=255, unique=True)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Exists, Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
+from slotlink.conferencing import calendars
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.models import (
@@ -151,6 +152,17 @@ def _busy_and_seats(
     return busy, seats_left
 
 
+def calendar_busy_times(*, host_id: int, since: datetime, until: datetime) -> list[BusyTime]:
+    """The host's busy times in their connected calendars overlapping [since, until), from
+    the providers' local copies (a query each, no request to a calendar server). They take
+    the booked event type's buffer around them, as the host's bookings do."""
+    return [
+        BusyTime(start=busy.start, end=busy.end)
+        for busy in calendars.busy_times(host_id=host_id, since=since, until=until)
+        if busy.start < until and busy.end > since
+    ]
+
+
 def free_slots(
     *,
     event_type: EventType,
@@ -159,13 +171,17 @@ def free_slots(
     now: datetime,
     excluding: Booking | None = None,
 ) -> list[Slot]:
-    """Bookable slots of an event type in [since, until). When moving a booking, pass it as
+    """Bookable slots of an event type in [since, until), clear of the host's bookings and
+    of the busy times in their connected calendars. When moving a booking, pass it as
     `excluding`: the time around it is free to it (but its current start is no new time),
     and its host's calendar is the one that counts."""
     host = excluding.host if excluding is not None else event_type.host
     rules = slot_rules_for(event_type=event_type, host=host)
     busy, seats_left = _busy_and_seats(
         event_type=event_type, host=host, since=since, until=until, excluding=excluding
+    )
+    busy += calendar_busy_times(
+        host_id=host.pk, since=since - BUSY_MARGIN, until=until + BUSY_MARGIN
     )
     return [
         Slot(

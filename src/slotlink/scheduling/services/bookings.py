@@ -23,6 +23,7 @@ from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.calendar_recheck import calendar_recheck
 from slotlink.scheduling.limits.services import (
     Requester,
     public_booking_admit,
@@ -173,13 +174,19 @@ def booking_create(
     now: datetime | None = None,
 ) -> Booking:
     """Book `start` for an invitee, or raise SlotUnavailable (BookingError for an event
-    type turned off meanwhile) saying why not. A booking on the public page names its
+    type turned off meanwhile) saying why not; a time the host's own calendar filled
+    since the page was loaded is taken. A booking on the public page names its
     `requester`: it is counted by the booking limits, and refused past one or when blocked
     (BookingRefused, scheduling/limits)."""
     if requester is not None:
         public_booking_screen(
             event_type=event_type, invitee_email=invitee.email, requester=requester
         )
+    # The host's own calendars, asked live before the lock: no booking of the host waits
+    # on a calendar server. A meeting they added there meanwhile is a taken time.
+    calendar = calendar_recheck(event_type=event_type, start=start)
+    if calendar == "busy":
+        raise SlotUnavailable(SlotProblem.TAKEN)
     with transaction.atomic():
         _lock_host(event_type.host_id)
         now = now or timezone.now()
@@ -212,6 +219,7 @@ def booking_create(
             invitee_address=invitee.address,
             invitee_time_zone=invitee.time_zone,
             ical_uid=_new_ical_uid(),
+            calendar_not_checked=calendar == "unchecked",
         )
         booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
         booking.save()

@@ -1,0 +1,38 @@
+"""The booking POST's look at the host's own calendars, before it takes the host's lock.
+
+The booking page offered times from the calendar providers' local copies, which may be a
+few minutes old; a meeting the host put in their calendar since then must not be booked
+over. So the POST asks the calendar servers themselves, with a short timeout
+(`CALENDAR_RECHECK_SECONDS`), and outside the booking's transaction, so no other booking
+of the host waits on a calendar server. A server that can't answer in time leaves the
+time "unchecked": the copy decides, and a booking made on it is marked for the host.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from slotlink.conferencing import calendars
+from slotlink.conferencing.calendars import SlotCheck
+from slotlink.scheduling.models import EventType
+from slotlink.scheduling.selectors import calendar_busy_times
+
+
+def calendar_recheck(*, event_type: EventType, start: datetime) -> SlotCheck:
+    """Whether the host's calendars are free for a booking at `start`, with the event
+    type's buffer on both sides (as around busy times on the page): "busy" when a server
+    says so, or when none could answer and the local copy says so."""
+    buffer = timedelta(minutes=event_type.buffer_minutes)
+    since = start - buffer
+    until = start + timedelta(minutes=event_type.duration_minutes) + buffer
+    answer = calendars.slot_recheck(
+        host_id=event_type.host_id,
+        start=since,
+        end=until,
+        timeout=settings.CALENDAR_RECHECK_SECONDS,
+    )
+    if answer == "unchecked" and calendar_busy_times(
+        host_id=event_type.host_id, since=since, until=until
+    ):
+        return "busy"
+    return answer
