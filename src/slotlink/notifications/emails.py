@@ -168,6 +168,7 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "invitee_email": message.invitee.email,
         "when": long_when(message.start, message.end, time_zone=recipient.time_zone),
         "moved_from": moved_from,
+        **_moved_by_host(message, audience),
         "cancelled": cancelled,
         "cancelled_by": _cancelled_by(message, audience) if cancelled else "",
         "cancel_reason": message.cancel_reason if cancelled else "",
@@ -225,6 +226,23 @@ def _cancelled_by(message: BookingMessage, audience: Audience) -> str:
         return "You cancelled it."
     canceller = message.host if host_cancelled else message.invitee
     return f"{one_line(canceller.name) or canceller.email} cancelled it."
+
+
+def _moved_by_host(message: BookingMessage, audience: Audience) -> dict[str, str]:
+    """Who moved a booking its host (or an admin) moved, and their message to the invitee,
+    in each party's words; nothing when the invitee moved it (their own change)."""
+    if message.change != BookingChange.RESCHEDULED or not message.rescheduled_by_host:
+        return {"moved_by": "", "reschedule_message": "", "reschedule_message_label": ""}
+    host_name = one_line(message.host.name) or message.host.email
+    invitee_name = one_line(message.invitee.name) or message.invitee.email
+    for_host = audience == Audience.HOST
+    return {
+        "moved_by": "You moved it." if for_host else f"{host_name} moved it.",
+        "reschedule_message": message.reschedule_message,
+        "reschedule_message_label": (
+            f"Your message to {invitee_name}" if for_host else f"Message from {host_name}"
+        ),
+    }
 
 
 def _mailbox(person: Person) -> str:

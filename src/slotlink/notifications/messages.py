@@ -105,6 +105,10 @@ class BookingMessage:
     previous_start: datetime | None = None  # for "moved from ..." on reschedule
     cancel_reason: str = ""
     cancelled_by_host: bool = False
+    # A RESCHEDULED booking moved by its host (or an admin, as with cancelled_by_host),
+    # not by its invitee, and their words to the invitee ("" for none).
+    rescheduled_by_host: bool = False
+    reschedule_message: str = ""
     # The booking's organization: set on the emails (X-Slotlink-Organization) so the demo
     # outbox shows each organization its own mail. None when unknown.
     organization_id: int | None = None

@@ -1,4 +1,5 @@
-"""Forms invitees fill in: booking a time, moving it, cancelling it."""
+"""Forms invitees fill in: booking a time, moving it, cancelling it; and a host's move of a
+booking, with a message to its invitee."""
 
 import re
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.models import LocationKind
+from slotlink.scheduling.services.bookings import RESCHEDULE_MESSAGE_LIMIT
 from slotlink.scheduling.timezones import is_time_zone
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -104,4 +106,16 @@ class CancelForm(HiddenControlsRefused, forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HostRescheduleForm(RescheduleForm):
+    """The host's move: a free time from the picker, and words for the invitee's email."""
+
+    message = forms.CharField(
+        label="Message to the invitee (optional)",
+        max_length=RESCHEDULE_MESSAGE_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Goes into their email with the new time, for example why it moved.",
     )

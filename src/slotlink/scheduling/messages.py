@@ -2,7 +2,6 @@
 invite of a group booking's session for its host."""
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -68,7 +67,7 @@ def booking_message(
         reschedule_url=reschedule_url,
         cancel_url=cancel_url,
         booking_url=booking_url,
-        previous_start=_previous_start(booking, change, session),
+        **_moved(booking, change, session),
         cancel_reason=booking.cancel_reason if cancelled else "",
         cancelled_by_host=booking.cancelled_by_host if cancelled else False,
         organization_id=booking.organization_id,
@@ -76,18 +75,26 @@ def booking_message(
     )
 
 
-def _previous_start(
+def _moved(
     booking: Booking, change: BookingChange, session: SessionInvite | None
-) -> datetime | None:
-    """The time a booking moved from: its reschedule's, or the start of the session left."""
+) -> dict[str, Any]:
+    """The time a booking moved from (its reschedule's, or the start of the session left),
+    and, when its host or an admin moved it, that they did and their message."""
     if change == BookingChange.RESCHEDULED:
         moved = booking.history.filter(
             kind=BookingEvent.Kind.RESCHEDULED, sequence=booking.sequence
         ).first()
-        return moved.previous_start if moved else None
+        if moved is None:
+            return {"previous_start": None}
+        by_host = moved.actor_id is not None  # the invitee acts without an account
+        return {
+            "previous_start": moved.previous_start,
+            "rescheduled_by_host": by_host,
+            "reschedule_message": moved.reason if by_host else "",
+        }
     if change == BookingChange.LEFT_SESSION and session is not None:
-        return session.start
-    return None
+        return {"previous_start": session.start}
+    return {"previous_start": None}
 
 
 def _link_words(link: BookingLink, *, cancelled: bool, booking_url: str) -> dict[str, Any]:

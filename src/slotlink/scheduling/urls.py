@@ -8,6 +8,7 @@ from slotlink.scheduling.views import (
     event_types,
     manage,
     public,
+    reschedules,
     sessions,
 )
 
@@ -35,6 +36,11 @@ urlpatterns = [
         "360/bookings/<int:booking_id>/cancel",
         bookings.booking_host_cancel,
         name="booking-host-cancel",
+    ),
+    path(
+        "360/bookings/<int:booking_id>/reschedule",
+        reschedules.booking_host_reschedule,
+        name="booking-host-reschedule",
     ),
     path(
         "360/bookings/<int:booking_id>/start",

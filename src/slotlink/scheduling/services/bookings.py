@@ -62,6 +62,8 @@ SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
 LINK_EXPIRED_MESSAGE = "This link doesn't work anymore. Use the links in your latest email."
 SESSION_STARTED_MESSAGE = "This session has already started, so it can't be cancelled."
 SESSION_EMPTY_MESSAGE = "Every booking of this session is already cancelled."
+# What a host may tell the invitee of a move: kept as the history's reason.
+RESCHEDULE_MESSAGE_LIMIT = 500
 
 
 class BookingError(Exception):
@@ -265,11 +267,20 @@ def booking_reschedule(
     booking: Booking,
     start: datetime,
     link_token: str | None = None,
+    by: User | None = None,
+    message: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """Move the booking to `start` (the invitee's own change): same booking, new SEQUENCE,
-    and its old links stop working. Through an emailed link, pass its token: if the link
-    stopped working meanwhile, LinkExpired and nothing changes."""
+    """Move the booking to `start`: same booking, new SEQUENCE, and its old links stop
+    working. By its invitee (`by` None), through an emailed link: pass its token, and if the
+    link stopped working meanwhile, LinkExpired and nothing changes. Or by its host or an
+    admin (`by`), with an optional `message` the invitee's email carries. Either way only a
+    time free by the same rules as on the booking page is taken (hours, notice, horizon,
+    buffers, the host's other bookings, a session's seats): a host can't overbook."""
+    if len(message) > RESCHEDULE_MESSAGE_LIMIT:
+        raise BookingError(
+            f"The message to the invitee can be at most {RESCHEDULE_MESSAGE_LIMIT} characters."
+        )
     with transaction.atomic():
         _lock_host(booking.host_id)
         booking = _locked(booking)
@@ -290,7 +301,13 @@ def booking_reschedule(
         booking.sequence += 1
         booking.save(update_fields=["start", "end", "session", "sequence"])
         tokens_revoke(booking=booking)
-        _record(booking, BookingEvent.Kind.RESCHEDULED, actor=None, previous_start=previous_start)
+        _record(
+            booking,
+            BookingEvent.Kind.RESCHEDULED,
+            actor=by,
+            previous_start=previous_start,
+            reason=message if by is not None else "",
+        )
         link_follows = seam.booking_rescheduled(
             booking.location_kind,
             booking_ref(booking, previous_group_session_id=previous_session_id),
