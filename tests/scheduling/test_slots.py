@@ -1,4 +1,5 @@
-"""The slot rules, on plain values: weekly hours, bookings, buffers, notice, horizon, DST."""
+"""The slot rules, on plain values: weekly hours, time off and other hours on a date,
+bookings, buffers, notice, horizon, DST."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from slotlink.scheduling.slots import (
     END_OF_DAY,
     BusyTime,
+    DateHours,
     SlotProblem,
     SlotRules,
     WeeklyInterval,
@@ -50,6 +52,103 @@ def day_of(rules_: SlotRules, day: date, *, busy: tuple[BusyTime, ...] = ()) -> 
     since = wall_to_utc(day, time(), rules_.time_zone)
     until = wall_to_utc(day + timedelta(days=1), time(), rules_.time_zone)
     return free_starts(rules_, busy, since=since, until=until, now=since - timedelta(days=1))
+
+
+# --- Time off and other hours on a date ----------------------------------------------
+
+
+def test_a_day_off_has_no_slots_and_the_days_around_it_keep_theirs():
+    """A day off in the host's zone has no slot, whatever its weekly hours; the day before
+    and after keep every one, up to the midnight between them."""
+    off = rules(weekly=every_day(time(0), END_OF_DAY), days_off=frozenset({date(2026, 6, 10)}))
+    assert day_of(off, date(2026, 6, 10)) == []
+    assert len(day_of(off, date(2026, 6, 9))) == 48
+    assert len(day_of(off, date(2026, 6, 11))) == 48
+
+
+def test_a_day_off_is_the_hosts_date_not_the_utc_one():
+    """A day off in Tokyo starts at 15:00 UTC the evening before: the UTC day's morning is
+    still the host's previous day and keeps its slots."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    off = rules(
+        time_zone=tokyo,
+        weekly=every_day(time(0), END_OF_DAY),
+        days_off=frozenset({date(2026, 6, 10)}),
+    )
+    since = datetime(2026, 6, 9, tzinfo=UTC)
+    starts = free_starts(
+        off, (), since=since, until=since + timedelta(days=1), now=since - timedelta(days=1)
+    )
+    assert (starts[0], starts[-1]) == (since, datetime(2026, 6, 9, 14, 30, tzinfo=UTC))
+
+
+def test_a_holiday_range_has_no_slots_on_any_of_its_days():
+    """Every day of a range of days off is closed, the last one too."""
+    holiday = frozenset(date(2026, 12, 24) + timedelta(days=n) for n in range(3))
+    off = rules(days_off=holiday)
+    assert [day_of(off, day) for day in sorted(holiday)] == [[], [], []]
+    assert day_of(off, date(2026, 12, 27)) != []
+
+
+def test_other_hours_replace_their_dates_weekly_hours_only():
+    """Other hours on a date are that date's only hours, even on a weekday without any;
+    the same weekday a week later keeps its weekly hours."""
+    weekdays = tuple(WeeklyInterval(day, time(9), time(17)) for day in range(5))
+    saturday = date(2026, 6, 13)
+    other = rules(
+        weekly=weekdays,
+        overrides=(
+            DateHours(date(2026, 6, 10), time(13), time(14)),
+            DateHours(date(2026, 6, 10), time(20), time(21)),
+            DateHours(saturday, time(10), time(11)),
+        ),
+    )
+    assert local_times(day_of(other, date(2026, 6, 10))) == [
+        "13:00+0200",
+        "13:30+0200",
+        "20:00+0200",
+        "20:30+0200",
+    ]
+    assert local_times(day_of(other, saturday)) == ["10:00+0200", "10:30+0200"]
+    assert len(day_of(other, date(2026, 6, 17))) == 16
+
+
+def test_time_off_wins_over_other_hours_on_the_same_date():
+    """A date both off and with other hours has no slot."""
+    both = rules(
+        days_off=frozenset({date(2026, 6, 10)}),
+        overrides=(DateHours(date(2026, 6, 10), time(13), time(14)),),
+    )
+    assert day_of(both, date(2026, 6, 10)) == []
+
+
+def test_other_hours_on_a_spring_forward_date_follow_the_wall_clock():
+    """Berlin, 28 March 2027: clocks jump from 02:00 to 03:00, so other hours of
+    01:00-04:00 that day hold two hours of slots; a day off the following Sunday in
+    October, when 02:00-03:00 happens twice, has none."""
+    other = rules(
+        overrides=(DateHours(date(2027, 3, 28), time(1), time(4)),),
+        days_off=frozenset({date(2027, 10, 31)}),
+        horizon=timedelta(days=400),
+    )
+    starts = day_of(other, date(2027, 3, 28))
+    assert local_times(starts) == ["01:00+0100", "01:30+0100", "03:00+0200", "03:30+0200"]
+    assert day_of(other, date(2027, 10, 31)) == []
+
+
+def test_slot_problem_says_the_host_is_away_on_a_day_off():
+    """A start on a day off is refused as the host's day off, not as outside hours; a
+    start outside other hours on a date is outside hours."""
+    now = berlin(2026, 6, 9, 8)
+    dated = rules(
+        days_off=frozenset({date(2026, 6, 10)}),
+        overrides=(DateHours(date(2026, 6, 11), time(13), time(14)),),
+    )
+    assert slot_problem(dated, (), start=berlin(2026, 6, 10, 10), now=now) == SlotProblem.DAY_OFF
+    assert (
+        slot_problem(dated, (), start=berlin(2026, 6, 11, 10), now=now) == SlotProblem.OUTSIDE_HOURS
+    )
+    assert slot_problem(dated, (), start=berlin(2026, 6, 11, 13), now=now) is None
 
 
 # --- Weekly hours -----------------------------------------------------------------------

@@ -7,14 +7,15 @@ Another organization's objects are never returned, so views answer 404 for them.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
 from slotlink.conferencing import calendars
 from slotlink.notifications.messages import Audience
+from slotlink.scheduling.date_models import DateOverride, TimeOff
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.models import (
     AvailabilityInterval,
@@ -25,6 +26,7 @@ from slotlink.scheduling.models import (
 )
 from slotlink.scheduling.slots import (
     BusyTime,
+    DateHours,
     SlotProblem,
     SlotRules,
     WeeklyInterval,
@@ -70,34 +72,101 @@ def availability_of(*, host: User) -> QuerySet[AvailabilityInterval]:
     return AvailabilityInterval.objects.filter(host=host)
 
 
-def slot_rules_for(*, event_type: EventType, host: User) -> SlotRules:
+# The host's dates that can matter to slots in a UTC range: their local dates are at most a
+# day off the UTC ones, and slots.availability_windows looks a day either side.
+DATES_MARGIN = timedelta(days=2)
+
+
+def _dates_near(since: datetime, until: datetime) -> tuple[date, date]:
+    return since.date() - DATES_MARGIN, until.date() + DATES_MARGIN
+
+
+def slot_rules_for(
+    *, event_type: EventType, host: User, since: datetime, until: datetime
+) -> SlotRules:
+    """The slot rules of slots in [since, until): the host's weekly hours, and their time
+    off and other hours on the dates near that range only."""
     hours = AvailabilityInterval.objects.filter(host=host).values_list("weekday", "start", "end")
-    return _slot_rules(event_type, host, hours)
+    first, last = _dates_near(since, until)
+    time_off = TimeOff.objects.filter(host=host, last_day__gte=first, first_day__lte=last)
+    overrides = DateOverride.objects.filter(host=host, day__range=(first, last))
+    return _slot_rules(
+        event_type,
+        host,
+        hours,
+        days_off=_days_off(time_off.values_list("first_day", "last_day"), first, last),
+        overrides=overrides.values_list("day", "start", "end"),
+    )
 
 
-def bookable_slot_rules_for(*, event_type: EventType, host: User) -> SlotRules | None:
-    """The slot rules, or None if the event type is off now (or its host is gone): its
-    switch is read in the query that reads the host's hours. A booking asks this under the
-    host's lock, which removing a member takes too, so an event type turned off by a
-    departure that went first is seen here; one query fewer while every booking of the
-    host waits."""
+def bookable_slot_rules_for(
+    *, event_type: EventType, host: User, start: datetime
+) -> SlotRules | None:
+    """The slot rules of a booking at `start`, or None if the event type is off now (or its
+    host is gone): its switch, the host's weekly hours, and their time off and other hours
+    near `start` are read in one query. A booking asks this under the host's lock, which
+    removing a member takes too, so an event type turned off by a departure that went
+    first is seen here; one query while every booking of the host waits (the joins give
+    weekly ranges x time off x other hours rows: a few dozen at most, near one date)."""
+    first, last = _dates_near(start, start)
     rows = list(
         User.objects.filter(pk=host.pk)
-        .annotate(bookable=Exists(EventType.objects.filter(pk=event_type.pk, is_active=True)))
+        .annotate(
+            bookable=Exists(EventType.objects.filter(pk=event_type.pk, is_active=True)),
+            near_time_off=FilteredRelation(
+                "time_off",
+                condition=Q(time_off__last_day__gte=first, time_off__first_day__lte=last),
+            ),
+            near_overrides=FilteredRelation(
+                "date_overrides", condition=Q(date_overrides__day__range=(first, last))
+            ),
+        )
         .order_by()
         .values_list(
-            "bookable", "availability__weekday", "availability__start", "availability__end"
+            "bookable",
+            "availability__weekday",
+            "availability__start",
+            "availability__end",
+            "near_time_off__first_day",
+            "near_time_off__last_day",
+            "near_overrides__day",
+            "near_overrides__start",
+            "near_overrides__end",
         )
     )
     if not rows or not rows[0][0]:
         return None
     # In the order slot_rules_for reads them (AvailabilityInterval's: weekday, start).
-    hours = sorted((day, start, end) for _, day, start, end in rows if day is not None)
-    return _slot_rules(event_type, host, hours)
+    hours = sorted({row[1:4] for row in rows if row[1] is not None})
+    time_off = {row[4:6] for row in rows if row[4] is not None}
+    overrides = sorted({row[6:9] for row in rows if row[6] is not None})
+    return _slot_rules(
+        event_type,
+        host,
+        hours,
+        days_off=_days_off(time_off, first, last),
+        overrides=overrides,
+    )
+
+
+def _days_off(ranges: Iterable[tuple[date, date]], first: date, last: date) -> frozenset[date]:
+    """The dates in [first, last] that some (first day, last day) range covers."""
+    days: set[date] = set()
+    for range_first, range_last in ranges:
+        day = max(range_first, first)
+        while day <= min(range_last, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return frozenset(days)
 
 
 def _slot_rules(
-    event_type: EventType, host: User, hours: Iterable[tuple[int, time, time]]
+    event_type: EventType,
+    host: User,
+    hours: Iterable[tuple[int, time, time]],
+    *,
+    days_off: frozenset[date],
+    overrides: Iterable[tuple[date, time, time]],
 ) -> SlotRules:
     weekly = tuple(
         WeeklyInterval(weekday=weekday, start=start, end=end) for weekday, start, end in hours
@@ -109,6 +178,8 @@ def _slot_rules(
         buffer=timedelta(minutes=event_type.buffer_minutes),
         notice=timedelta(minutes=event_type.minimum_notice_minutes),
         horizon=timedelta(days=event_type.horizon_days),
+        days_off=days_off,
+        overrides=tuple(DateHours(day=day, start=start, end=end) for day, start, end in overrides),
     )
 
 
@@ -176,7 +247,7 @@ def free_slots(
     `excluding`: the time around it is free to it (but its current start is no new time),
     and its host's calendar is the one that counts."""
     host = excluding.host if excluding is not None else event_type.host
-    rules = slot_rules_for(event_type=event_type, host=host)
+    rules = slot_rules_for(event_type=event_type, host=host, since=since, until=until)
     busy, seats_left = _busy_and_seats(
         event_type=event_type, host=host, since=since, until=until, excluding=excluding
     )
@@ -208,7 +279,7 @@ def slot_problem_for(
     on the answer; pass the `rules` if they were read under it already."""
     host = excluding.host if excluding is not None else event_type.host
     if rules is None:
-        rules = slot_rules_for(event_type=event_type, host=host)
+        rules = slot_rules_for(event_type=event_type, host=host, since=start, until=start)
     busy, _ = _busy_and_seats(
         event_type=event_type,
         host=host,
@@ -224,7 +295,7 @@ def host_is_free(*, host: User, booking: Booking) -> bool:
     buffers of both event types) overlaps it. A seat in a session of the same group event
     type at the same start shares its time. Call it under the host's lock to act on it."""
     event_type = booking.event_type
-    rules = slot_rules_for(event_type=event_type, host=host)
+    rules = slot_rules_for(event_type=event_type, host=host, since=booking.start, until=booking.end)
     busy, _ = _busy_and_seats(
         event_type=event_type, host=host, since=booking.start, until=booking.end, excluding=booking
     )

@@ -13,10 +13,14 @@ so none repeats and none is lost.
 
 An interval's end of 00:00 (`END_OF_DAY`) is the midnight that ends its day, "until 24:00":
 no interval can end at its day's first instant.
+
+Dates are the host's too: a day off (`SlotRules.days_off`, the host's time off) has no
+slots whatever its weekly hours, and a date with other hours (`SlotRules.overrides`) has
+those instead of its weekday's. Time off wins over other hours on the same date.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import islice
@@ -29,6 +33,15 @@ END_OF_DAY = time(0)  # as an interval's end: the midnight after its day
 @dataclass(frozen=True)
 class WeeklyInterval:
     weekday: int  # Monday is 0, as date.weekday()
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class DateHours:
+    """Hours on one date that replace its weekday's (a date override), in the host's zone."""
+
+    day: date
     start: time
     end: time
 
@@ -53,6 +66,10 @@ class SlotRules:
     buffer: timedelta = timedelta()
     notice: timedelta = timedelta()
     horizon: timedelta = timedelta(days=60)
+    # Dates in the host's zone. Read for the dates asked about only (see selectors), so a
+    # SlotRules is not a whole calendar: use it for the range it was read for.
+    days_off: frozenset[date] = field(default_factory=frozenset)
+    overrides: tuple[DateHours, ...] = ()
 
     @property
     def step(self) -> timedelta:
@@ -65,6 +82,7 @@ class SlotProblem(StrEnum):
     TOO_SOON = "too_soon"
     TOO_FAR = "too_far"
     OUTSIDE_HOURS = "outside_hours"
+    DAY_OFF = "day_off"
     TAKEN = "taken"
 
 
@@ -158,14 +176,19 @@ def availability_windows(
     zone = rules.time_zone
     first_day = since.astimezone(zone).date() - timedelta(days=1)
     last_day = until.astimezone(zone).date() + timedelta(days=1)
-    by_weekday: dict[int, list[WeeklyInterval]] = {}
+    by_weekday: dict[int, list[tuple[time, time]]] = {}
     for interval in rules.weekly:
-        by_weekday.setdefault(interval.weekday, []).append(interval)
+        by_weekday.setdefault(interval.weekday, []).append((interval.start, interval.end))
+    by_date: dict[date, list[tuple[time, time]]] = {}
+    for hours in rules.overrides:
+        by_date.setdefault(hours.day, []).append((hours.start, hours.end))
     windows: list[tuple[datetime, datetime]] = []
     day = first_day
     while day <= last_day:
-        for interval in by_weekday.get(day.weekday(), ()):
-            windows.extend(wall_interval_to_utc(day, interval.start, interval.end, zone))
+        if day not in rules.days_off:
+            ranges = by_date[day] if day in by_date else by_weekday.get(day.weekday(), ())
+            for start, end in ranges:
+                windows.extend(wall_interval_to_utc(day, start, end, zone))
         day += timedelta(days=1)
     # Merge before trimming: a stretch split by a clock change is still one stretch, and
     # its slots keep the rhythm of where it begins.
@@ -266,6 +289,8 @@ def slot_problem(
         return SlotProblem.TOO_FAR
     instant = timedelta(microseconds=1)
     if start not in candidate_starts(rules, since=start, until=start + instant, now=now):
+        if start.astimezone(rules.time_zone).date() in rules.days_off:
+            return SlotProblem.DAY_OFF
         return SlotProblem.OUTSIDE_HOURS
     if not _is_free(start, start + rules.duration, _blocked(rules, busy)):
         return SlotProblem.TAKEN

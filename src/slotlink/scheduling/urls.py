@@ -24,6 +24,18 @@ urlpatterns = [
         name="event-limits",
     ),
     path("360/availability", availability.availability, name="availability"),
+    path("360/availability/time-off", availability.time_off_add_view, name="time-off-add"),
+    path(
+        "360/availability/time-off/<int:time_off_id>/remove",
+        availability.time_off_remove_view,
+        name="time-off-remove",
+    ),
+    path("360/availability/dates", availability.date_override_add_view, name="date-override-add"),
+    path(
+        "360/availability/dates/<str:day>/remove",
+        availability.date_override_remove_view,
+        name="date-override-remove",
+    ),
     path("360/bookings", bookings.booking_list, name="bookings"),
     path("360/bookings/<int:booking_id>", bookings.booking_detail, name="booking-detail"),
     path("360/bookings/blocked", blocks.booking_blocks, name="booking-blocks"),

@@ -53,6 +53,10 @@ SLOT_MESSAGES = {
     SlotProblem.TOO_SOON: "That time is too soon to book. Please pick a later one.",
     SlotProblem.TOO_FAR: "That time is too far ahead to book yet. Please pick an earlier one.",
     SlotProblem.OUTSIDE_HOURS: "That time isn't available. Please pick one of the times shown.",
+    # The host's reason (their time off's name) is theirs: the invitee hears only that day.
+    SlotProblem.DAY_OFF: (
+        "The host is away that day and takes no meetings. Please pick a time on another day."
+    ),
     SlotProblem.TAKEN: "That time was just taken. Please pick another.",
 }
 NOT_BOOKABLE_MESSAGE = (
@@ -198,7 +202,7 @@ def booking_create(
             )
         # Turned off since the page was loaded (its host may have left)? Read with the
         # host's hours, under the host's lock, which removing a member takes too.
-        rules = bookable_slot_rules_for(event_type=event_type, host=event_type.host)
+        rules = bookable_slot_rules_for(event_type=event_type, host=event_type.host, start=start)
         if rules is None:
             raise BookingError(NOT_BOOKABLE_MESSAGE)
         problem = slot_problem_for(event_type=event_type, start=start, now=now, rules=rules)

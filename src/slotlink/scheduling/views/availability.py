@@ -1,26 +1,70 @@
-"""A host's weekly hours, in their own time zone."""
+"""A host's availability: weekly hours in their own time zone, time off and other hours on
+given dates. Only ever the signed-in host's own: another host's time off is a 404 here."""
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.accounts.models import User
 from slotlink.scheduling.availability_forms import WEEKDAYS, AvailabilityForm
+from slotlink.scheduling.availability_selectors import other_hours_of, time_off_of
+from slotlink.scheduling.date_forms import DateOverrideForm, TimeOffForm
 from slotlink.scheduling.hours_text import format_hours
 from slotlink.scheduling.selectors import availability_of
+from slotlink.scheduling.services.dates import (
+    date_override_remove,
+    date_override_set,
+    time_off_add,
+    time_off_remove,
+)
 from slotlink.scheduling.services.event_types import availability_replace
+
+
+def _today(host: User) -> date:
+    return timezone.now().astimezone(ZoneInfo(host.time_zone)).date()
+
+
+def _page(request: MemberRequest, **forms: Form) -> HttpResponse:
+    """The page, with the forms given (bound, with their errors) and fresh ones otherwise."""
+    host = request.user
+    today = _today(host)
+    if "form" not in forms:
+        intervals = list(availability_of(host=host))
+        initial: dict[str, str] = {"time_zone": host.time_zone}
+        for weekday, name, _ in WEEKDAYS:
+            initial[name] = format_hours(
+                [(row.start, row.end) for row in intervals if row.weekday == weekday]
+            )
+        forms["form"] = AvailabilityForm(initial=initial)
+    forms.setdefault("time_off_form", TimeOffForm(today=today))
+    forms.setdefault("override_form", DateOverrideForm(today=today))
+    context: dict[str, Any] = {
+        **forms,
+        "time_off": time_off_of(host=host, today=today),
+        "other_hours": [
+            (entry.day, format_hours(list(entry.hours)))
+            for entry in other_hours_of(host=host, today=today)
+        ],
+    }
+    invalid = any(form.is_bound and form.errors for form in forms.values())
+    return render(request, "scheduling/availability.html", context, status=400 if invalid else 200)
 
 
 @member_required
 def availability(request: MemberRequest) -> HttpResponse:
-    intervals = list(availability_of(host=request.user))
-    initial: dict[str, str] = {"time_zone": request.user.time_zone}
-    for weekday, name, _ in WEEKDAYS:
-        initial[name] = format_hours(
-            [(row.start, row.end) for row in intervals if row.weekday == weekday]
-        )
-    form = AvailabilityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _page(request)
+    form = AvailabilityForm(request.POST)
+    if form.is_valid():
         availability_replace(
             host=request.user,
             intervals=form.weekly_intervals(),
@@ -28,4 +72,74 @@ def availability(request: MemberRequest) -> HttpResponse:
         )
         messages.success(request, "Saved. Your booking pages show these hours from now on.")
         return redirect("availability")
-    return render(request, "scheduling/availability.html", {"form": form})
+    return _page(request, form=form)
+
+
+def _add_validation_error(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@member_required
+@require_POST
+def time_off_add_view(request: MemberRequest) -> HttpResponse:
+    form = TimeOffForm(request.POST, today=_today(request.user))
+    if form.is_valid():
+        try:
+            time_off = time_off_add(
+                host=request.user,
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            _add_validation_error(form, error)
+        else:
+            messages.success(request, f"Added time off: {time_off}. Invitees can't book you then.")
+            return redirect("availability")
+    return _page(request, time_off_form=form)
+
+
+@member_required
+@require_POST
+def time_off_remove_view(request: MemberRequest, time_off_id: int) -> HttpResponse:
+    time_off = get_object_or_404(time_off_of(host=request.user, today=date.min), pk=time_off_id)
+    time_off_remove(time_off=time_off)
+    messages.success(request, f"Removed time off: {time_off}. Your weekly hours apply again.")
+    return redirect("availability")
+
+
+@member_required
+@require_POST
+def date_override_add_view(request: MemberRequest) -> HttpResponse:
+    form = DateOverrideForm(request.POST, today=_today(request.user))
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+        try:
+            date_override_set(host=request.user, day=day, hours=form.cleaned_data["hours"])
+        except ValidationError as error:
+            _add_validation_error(form, error)
+        else:
+            hours = format_hours(form.cleaned_data["hours"])
+            messages.success(
+                request, f"On {day:%a} {day.day} {day:%b %Y} you take meetings {hours}."
+            )
+            return redirect("availability")
+    return _page(request, override_form=form)
+
+
+@member_required
+@require_POST
+def date_override_remove_view(request: MemberRequest, day: str) -> HttpResponse:
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    date_override_remove(host=request.user, day=parsed)
+    messages.success(
+        request, f"On {parsed:%a} {parsed.day} {parsed:%b %Y} your weekly hours apply again."
+    )
+    return redirect("availability")

@@ -1,0 +1,68 @@
+"""What a host keeps about particular dates: time off (a day, or a range with a name) and
+other hours on a date (a date override). Dates are the host's own, in their time zone, like
+their weekly hours (models.AvailabilityInterval).
+
+Time off belongs to the person: away is away, whichever event type is booked. Other hours
+on a date replace that date's weekly hours (slots.py says how the two combine).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from slotlink.scheduling.hours_text import format_hours
+from slotlink.scheduling.slots import END_OF_DAY
+
+
+class TimeOff(models.Model):
+    """Days the host takes no meetings, first to last day included (one day: both equal).
+    The name is the host's own ("Holiday"): invitees are never shown it."""
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off"
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="time_off_last_day_not_before_first",
+            )
+        ]
+        ordering = ["first_day", "id"]
+
+    def __str__(self) -> str:
+        days = f"{self.first_day}" if self.is_one_day else f"{self.first_day} to {self.last_day}"
+        return f"{self.name}: {days}" if self.name else days
+
+    @property
+    def is_one_day(self) -> bool:
+        return self.first_day == self.last_day
+
+
+class DateOverride(models.Model):
+    """One range of other hours on a date; a date may have several. An end of 00:00 is the
+    midnight that ends the day (24:00), as for weekly hours."""
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="date_overrides"
+    )
+    day = models.DateField()
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")) | models.Q(end=END_OF_DAY),
+                name="date_override_end_after_start",
+            )
+        ]
+        ordering = ["day", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {format_hours([(self.start, self.end)])}"
