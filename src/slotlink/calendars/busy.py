@@ -1,0 +1,195 @@
+"""The host's busy stretches, read from the iCalendar texts a CalDAV server sends.
+
+Pure functions: no database, no HTTP. The client (client.py) fetches the calendar objects
+of a time range as the server stores them, unexpanded; here each is expanded with
+`recurring-ical-events` (RRULE, RDATE, EXDATE, and instances overridden or cancelled by a
+RECURRENCE-ID) and turned into UTC stretches, clipped to the range asked, sorted and
+merged.
+
+What blocks, and how times are read:
+- all-day events (DATE values) block whole days on the host's wall, midnight to midnight
+  in the host's `zone`; floating times (no zone) and a TZID the calendar neither defines
+  nor the IANA database knows are read on the host's wall too;
+- a TZID is read with the VTIMEZONE the server sent when the IANA database lacks it (a
+  custom name), so a weekly event keeps its local time across a DST change;
+- an event with DURATION lasts that long; with neither DTEND nor DURATION, an all-day
+  start lasts one day and a date-time start is an instant, which blocks nothing;
+- transparent (TRANSP:TRANSPARENT) and cancelled (STATUS:CANCELLED) instances don't block,
+  nor do those the host declined (an ATTENDEE with one of `owner_emails` and
+  PARTSTAT=DECLINED). Each rule is read per instance, so one declined or cancelled
+  occurrence of a series leaves the others blocking.
+
+A server's calendar is outside our control: an object that can't be read is skipped and
+counted (`BusyRead.skipped`), never raised, so one broken event never hides the rest.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, NamedTuple
+
+import icalendar
+import recurring_ical_events
+
+# Floating times are compared with the asked range as if they were UTC by
+# recurring-ical-events; a margin wider than any zone's offset finds them all, and the
+# stretches are clipped to the range exactly afterwards.
+_MARGIN = timedelta(days=2)
+
+
+class Stretch(NamedTuple):
+    """A stretch of time the host is busy, aware UTC, `start` < `end`."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class BusyRead:
+    """What a calendar's objects say: the busy `stretches`, and how many objects were
+    `skipped` because they could not be read (for "2 events couldn't be read")."""
+
+    stretches: list[Stretch]
+    skipped: int
+
+
+def busy_stretches(
+    ics_texts: Iterable[str],
+    start: datetime,
+    end: datetime,
+    *,
+    zone: tzinfo,
+    owner_emails: Iterable[str] = (),
+) -> list[Stretch]:
+    """The busy stretches in [start, end) of these calendar objects (see `read_busy`)."""
+    return read_busy(ics_texts, start, end, zone=zone, owner_emails=owner_emails).stretches
+
+
+def read_busy(
+    ics_texts: Iterable[str],
+    start: datetime,
+    end: datetime,
+    *,
+    zone: tzinfo,
+    owner_emails: Iterable[str] = (),
+) -> BusyRead:
+    """The busy stretches in [start, end) of these calendar objects (one iCalendar text
+    each, as a calendar-query REPORT returns them), in the host's `zone`: UTC, clipped to
+    the range, sorted and merged; and the count of objects that could not be read."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("busy stretches need aware start and end datetimes")
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    owners = frozenset(_address(email) for email in owner_emails)
+    found: list[Stretch] = []
+    skipped = 0
+    if end <= start:
+        return BusyRead([], 0)
+    for text in ics_texts:
+        try:
+            components = icalendar.Calendar.from_ical(text, multiple=True)
+        except Exception:  # any parse failure is the server's, not ours
+            components = []
+        if not components:  # not iCalendar, or cut short before a component ended
+            skipped += 1
+            continue
+        for series in _series(components):
+            try:
+                stretches = list(_stretches(series, start, end, zone, owners))
+            except Exception:  # a broken series is skipped, not raised
+                skipped += 1
+                continue
+            found.extend(stretches)
+    return BusyRead(_merged(found), skipped)
+
+
+def _series(components: list[Any]) -> Iterator[icalendar.Calendar]:
+    """One calendar per event series (a UID with its overrides), each with the zones
+    and calendar properties it came with, so that a broken series is skipped alone.
+    CalDAV keeps one UID per object, so this is mostly the calendar as sent."""
+    for component in components:
+        if not isinstance(component, icalendar.Calendar):
+            # A bare VEVENT, as some servers answer: put it in a calendar.
+            calendar = icalendar.Calendar()
+            calendar.add_component(component)
+            component = calendar
+        events = [c for c in component.subcomponents if c.name == "VEVENT"]
+        uids = {str(event.get("UID", "")) for event in events}
+        if len(uids) <= 1:
+            if events:
+                yield component
+            continue
+        for uid in sorted(uids):
+            part = icalendar.Calendar()
+            part.update(component)  # the calendar's own properties (X-WR-TIMEZONE too)
+            for sub in component.subcomponents:
+                if sub.name == "VTIMEZONE" or (
+                    sub.name == "VEVENT" and str(sub.get("UID", "")) == uid
+                ):
+                    part.add_component(sub)
+            yield part
+
+
+def _stretches(
+    calendar: icalendar.Calendar,
+    start: datetime,
+    end: datetime,
+    zone: tzinfo,
+    owners: frozenset[str],
+) -> Iterator[Stretch]:
+    """The blocking occurrences of one series within [start, end), clipped."""
+    query = recurring_ical_events.of(calendar)
+    for occurrence in query.between(start - _MARGIN, end + _MARGIN):
+        if not _blocks(occurrence, owners):
+            continue
+        began = _utc(occurrence["DTSTART"].dt, zone)
+        ended = _utc(occurrence["DTEND"].dt, zone) if "DTEND" in occurrence else began
+        began, ended = max(began, start), min(ended, end)
+        if began < ended:
+            yield Stretch(began, ended)
+
+
+def _blocks(occurrence: icalendar.Event, owners: frozenset[str]) -> bool:
+    """Whether this instance makes the host busy."""
+    if str(occurrence.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+        return False
+    if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+        return False
+    if owners:
+        attendees = occurrence.get("ATTENDEE", [])
+        if not isinstance(attendees, list):
+            attendees = [attendees]
+        for attendee in attendees:
+            declined = str(attendee.params.get("PARTSTAT", "")).upper() == "DECLINED"
+            if declined and _address(str(attendee)) in owners:
+                return False
+    return True
+
+
+def _address(value: str) -> str:
+    """An email address as compared: without "mailto:", lower case."""
+    value = value.strip()
+    if value[:7].lower() == "mailto:":
+        value = value[7:]
+    return value.strip().lower()
+
+
+def _utc(value: date | datetime, zone: tzinfo) -> datetime:
+    """A DTSTART or DTEND value as an aware UTC datetime: a date is its midnight on the
+    host's wall, and a floating time is on the host's wall too."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def _merged(stretches: list[Stretch]) -> list[Stretch]:
+    """Sorted, with overlapping and touching stretches joined."""
+    merged: list[Stretch] = []
+    for stretch in sorted(stretches):
+        if merged and stretch.start <= merged[-1].end:
+            if stretch.end > merged[-1].end:
+                merged[-1] = Stretch(merged[-1].start, stretch.end)
+        else:
+            merged.append(stretch)
+    return merged
