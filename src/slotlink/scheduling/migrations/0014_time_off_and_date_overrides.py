@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0012_availability_until_midnight'),
+        ('scheduling', '0013_booking_calendar_not_checked'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
