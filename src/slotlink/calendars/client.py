@@ -22,8 +22,10 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from xml.sax.saxutils import escape
 
 from caldav.davclient import DAVClient
 from caldav.lib import error as caldav_error
@@ -518,3 +520,262 @@ def _color(value: str) -> str:
     """A color as #rrggbb from what servers send (Apple's "#RRGGBBAA" too), or "" for none."""
     match = re.fullmatch(r"#([0-9a-fA-F]{6})(?:[0-9a-fA-F]{2})?", value)
     return f"#{match.group(1).lower()}" if match else ""
+
+
+# Events.
+
+
+def events_between(
+    account: CalDAVAccount,
+    calendar_url: str,
+    start: datetime,
+    end: datetime,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    policy: AddressPolicy | None = None,
+) -> list[str]:
+    """The iCalendar texts of the calendar's events that touch [start, end) (aware
+    datetimes): one calendar-query REPORT with a time range. A recurring event comes
+    whole, its master with its rules and overridden instances, when any instance
+    touches the range; nothing is expanded here (busy.py does that)."""
+    query = CALENDAR_QUERY.format(start=_utc(start), end=_utc(end))
+    with _dav(
+        calendar_url, account.username, account.password, timeout=timeout, policy=policy
+    ) as c:
+        answer = c.report(calendar_url, query, depth=1)
+        _check_report(answer, calendar_url)
+        results = answer.parse_calendar_query()
+        texts = [r.calendar_data for r in results if r.status == 200 and r.calendar_data]
+        missing = [r.href for r in results if r.status == 200 and not r.calendar_data]
+        if missing:
+            texts += [ics for _, ics, _ in _multiget(c, calendar_url, missing)]
+        return texts
+
+
+CALENDAR_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
+    <C:time-range start="{start}" end="{end}"/>
+  </C:comp-filter></C:comp-filter></C:filter>
+</C:calendar-query>"""
+
+MULTIGET = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  {hrefs}
+</C:calendar-multiget>"""
+
+SYNC_COLLECTION = """<?xml version="1.0" encoding="utf-8"?>
+<D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:sync-token>{token}</D:sync-token>
+  <D:sync-level>1</D:sync-level>
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+</D:sync-collection>"""
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("events_between takes aware datetimes")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _check_report(answer: DAVResponse, url: str) -> None:
+    if answer.status >= 500:
+        raise _server_error(url, answer.status)
+    if answer.status != 207:
+        raise _missing_calendar(url, answer.status)
+
+
+def _multiget(client: DAVClient, calendar_url: str, hrefs: list[str]) -> list[tuple[str, str, str]]:
+    """(href, iCalendar text, etag) of the events at `hrefs` (a servers that leaves
+    calendar-data out of a query's or a sync's answer gives it here)."""
+    body = MULTIGET.format(hrefs="".join(f"<D:href>{escape(h)}</D:href>" for h in hrefs))
+    answer = client.report(calendar_url, body, depth=None)
+    _check_report(answer, calendar_url)
+    return [
+        (r.href, r.calendar_data, r.etag or "")
+        for r in answer.parse_calendar_query()
+        if r.status == 200 and r.calendar_data
+    ]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed in a calendar since a sync token: the events now there (href,
+    iCalendar text), the hrefs of those removed, and the token to ask with next time."""
+
+    changed: list[tuple[str, str]]
+    deleted: list[str]
+    sync_token: str
+
+
+# A server may answer a sync in pieces (RFC 6578 section 3.6); this many at most.
+MAX_SYNC_ROUNDS = 50
+
+
+def changes_since(
+    account: CalDAVAccount,
+    calendar_url: str,
+    sync_token: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    policy: AddressPolicy | None = None,
+) -> Changes:
+    """The calendar's changes since `sync_token` (RFC 6578 sync-collection; "" for
+    everything). Raises SyncTokenRefused when the server no longer accepts the token (or
+    doesn't do sync at all): the caller then reads the calendar in full."""
+    changed: dict[str, str] = {}
+    deleted: set[str] = set()
+    token = sync_token
+    with _dav(
+        calendar_url, account.username, account.password, timeout=timeout, policy=policy
+    ) as c:
+        where = calendar_url
+        for _ in range(MAX_SYNC_ROUNDS):
+            try:
+                answer = c.report(calendar_url, SYNC_COLLECTION.format(token=escape(token)), 0)
+            except caldav_error.AuthorizationError as refused:
+                if refused.status == 403 and any(
+                    "valid-sync-token" in p for p in refused.preconditions or []
+                ):
+                    raise SyncTokenRefused(_token_refused(calendar_url)) from None
+                raise
+            if answer.status in (400, 403, 409, 412, 501):
+                raise SyncTokenRefused(_token_refused(calendar_url))
+            _check_report(answer, calendar_url)
+            where = c.session.last_url or calendar_url  # type: ignore[attr-defined]
+            result = answer.parse_sync_collection()
+            missing = []
+            for item in result.changed:
+                href = urljoin(where, item.href)
+                if href.rstrip("/") == where.rstrip("/"):
+                    continue  # the calendar itself, which some servers list
+                deleted.discard(href)
+                if item.calendar_data:
+                    changed[href] = item.calendar_data
+                else:
+                    missing.append(item.href)
+            if missing:
+                for href, ics, _ in _multiget(c, calendar_url, missing):
+                    changed[urljoin(where, href)] = ics
+            for href in result.deleted:
+                changed.pop(urljoin(where, href), None)
+                deleted.add(urljoin(where, href))
+            if not result.sync_token:
+                raise SyncTokenRefused(_token_refused(calendar_url))
+            token = result.sync_token
+            if not result.truncated:
+                break
+        return Changes(sorted(changed.items()), sorted(deleted), token)
+
+
+def _token_refused(url: str) -> str:
+    return f"{_host(url)} didn't accept slotlink's sync token for this calendar."
+
+
+def event_url(calendar_url: str, uid: str) -> str:
+    """Where slotlink keeps the event with `uid`: <uid>.ics in the calendar."""
+    return _as_collection(calendar_url) + quote(uid, safe="@") + ".ics"
+
+
+def event_put(
+    account: CalDAVAccount,
+    calendar_url: str,
+    uid: str,
+    ics: str,
+    etag: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    policy: AddressPolicy | None = None,
+) -> str:
+    """Stores the event; its new ETag. Without `etag` it is created only if there is
+    none at its URL (If-None-Match: *), with one it replaces only that version (If-Match):
+    otherwise EventChanged, and nothing is written. So a retried create can't make a
+    second event, and a change never overwrites the host's own edit. (A create that timed
+    out after the server stored it comes back EventChanged on retry: compare with
+    event_get.)"""
+    url = event_url(calendar_url, uid)
+    condition = {"If-None-Match": "*"} if etag is None else {"If-Match": etag}
+    headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
+    with _dav(url, account.username, account.password, timeout=timeout, policy=policy) as c:
+        answer = c.put(url, ics, headers)
+        _check_write(answer, url, "store")
+        new_etag = answer.headers.get("ETag")
+        if new_etag:
+            return str(new_etag)
+        # Servers that change what was PUT may leave the ETag out (RFC 4791 5.3.4).
+        found = _get(c, url)
+        if found is None:
+            raise EventChanged(_changed_words(url))
+        return found[1]
+
+
+def event_get(
+    account: CalDAVAccount,
+    calendar_url: str,
+    uid: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    policy: AddressPolicy | None = None,
+) -> tuple[str, str] | None:
+    """(iCalendar text, ETag) of slotlink's event with `uid`, or None when it isn't
+    there (never written, or deleted by the host)."""
+    url = event_url(calendar_url, uid)
+    with _dav(url, account.username, account.password, timeout=timeout, policy=policy) as c:
+        return _get(c, url)
+
+
+def event_delete(
+    account: CalDAVAccount,
+    calendar_url: str,
+    uid: str,
+    etag: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    policy: AddressPolicy | None = None,
+) -> bool:
+    """Removes the event if it is still the version with `etag` (If-Match), else
+    EventChanged and nothing is removed. False when it was already gone."""
+    url = event_url(calendar_url, uid)
+    with _dav(url, account.username, account.password, timeout=timeout, policy=policy) as c:
+        answer = c.delete(url, {"If-Match": etag})
+        if answer.status == 404:
+            return False
+        _check_write(answer, url, "remove")
+        return True
+
+
+def _get(client: DAVClient, url: str) -> tuple[str, str] | None:
+    answer = client.request(url, "GET", "", {"Accept": "text/calendar"})
+    if answer.status in (404, 410):
+        return None
+    if answer.status >= 500:
+        raise _server_error(url, answer.status)
+    if answer.status != 200:
+        raise EventRefused(
+            f"{_host(url)} didn't give slotlink the event ({_status_words(answer.status)})."
+        )
+    etag = answer.headers.get("ETag")
+    if not etag:
+        props = client.propfind(url, _propfind([f"{DAV}getetag"]), depth=0)
+        found = _properties_of_first(client, props, url)
+        etag = _text(found[1].get(f"{DAV}getetag")) if found else ""
+    raw = answer._raw_body or answer._raw
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+    return text, str(etag)
+
+
+def _check_write(answer: DAVResponse, url: str, verb: str) -> None:
+    if answer.status == 412:
+        raise EventChanged(_changed_words(url))
+    if answer.status >= 500:
+        raise _server_error(url, answer.status)
+    if not 200 <= answer.status < 300:
+        raise EventRefused(
+            f"{_host(url)} refused to {verb} the event ({_status_words(answer.status)})."
+        )
+
+
+def _changed_words(url: str) -> str:
+    return f"The event at {url} was changed or removed in the calendar since slotlink wrote it."
