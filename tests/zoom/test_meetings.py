@@ -153,6 +153,58 @@ def test_a_reschedule_moves_the_same_meeting_and_keeps_its_link(zoom: ZoomSandbo
     assert [(r["method"]) for r in zoom.requests(path_prefix="/v2/meetings/")] == ["PATCH"]
 
 
+def test_a_host_reschedule_from_the_booking_page_moves_the_same_meeting(
+    zoom: ZoomSandbox, host: ZoomHost, member_client
+):
+    """The host moving the booking on its page PATCHes its meeting as the invitee's move
+    does: one update, no create or delete, the same join link, which the invitee's email
+    of the new time carries."""
+    first, later = next_free_starts(host.event_type, 3)[0], next_free_starts(host.event_type, 3)[2]
+    booking = book(host.event_type, first)
+    drain()
+    link = meeting_of(booking).join_url
+    zoom.control.delete("/requests")
+    moved = member_client.post(
+        f"/360/bookings/{booking.id}/reschedule",
+        {"start": later.isoformat(), "time_zone": "UTC", "message": "Moved for a clash."},
+    )
+    assert moved.status_code == 302
+    drain()
+    (meeting,) = sandbox_meetings(zoom, host.zoom_user)
+    assert meeting["start_time"] == utc(later)
+    assert meeting["join_url"] == link
+    assert [r["method"] for r in zoom.requests(path_prefix="/v2/meetings/")] == ["PATCH"]
+    assert [r["method"] for r in zoom.requests(path_prefix="/v2/users/")] == []
+    update = to(INVITEE_EMAIL)[-1]
+    assert update.subject.startswith("Updated:")
+    assert link in update.body
+    assert "Moved for a clash." in update.body
+
+
+def test_a_host_moving_one_seat_takes_it_to_the_new_sessions_meeting(
+    zoom: ZoomSandbox, host: ZoomHost, member_client
+):
+    """One seat of a group session moved by the host joins a meeting of its new session;
+    the old session's meeting stays, unchanged, for the seat left behind."""
+    group = zoom_workshop(host.membership)
+    first, later = next_free_starts(group, 3)[0], next_free_starts(group, 3)[2]
+    staying = book(group, first, email="a@example.test")
+    leaving = book(group, first, email="b@example.test")
+    drain()
+    (old,) = sandbox_meetings(zoom, host.zoom_user)
+    moved = member_client.post(
+        f"/360/bookings/{leaving.id}/reschedule",
+        {"start": later.isoformat(), "time_zone": "UTC", "message": ""},
+    )
+    assert moved.status_code == 302
+    drain()
+    meetings = {m["start_time"]: m for m in sandbox_meetings(zoom, host.zoom_user)}
+    assert set(meetings) == {utc(first), utc(later)}
+    assert meetings[utc(first)]["join_url"] == old["join_url"]
+    assert details(staying).join_url == old["join_url"]
+    assert details(leaving).join_url == meetings[utc(later)]["join_url"]
+
+
 def test_the_moment_the_link_was_stored_is_kept_through_later_changes(
     zoom: ZoomSandbox, host: ZoomHost
 ):
