@@ -449,3 +449,23 @@ def test_behind_a_proxy_each_client_is_counted_not_the_proxy(organization, host,
     assert via_proxy(starts[0], "one@example.test", "198.51.100.1") == 302
     assert via_proxy(starts[1], "two@example.test", "198.51.100.2") == 302
     assert via_proxy(starts[2], "three@example.test", "192.0.2.200, 198.51.100.1") == 429
+
+
+def test_with_every_limit_off_nothing_is_counted_and_a_limit_turned_on_counts_from_then(
+    organization, host, settings
+):
+    """With all four limits off (0) a public booking writes no row for them to count; a
+    limit turned on afterwards (a restart with new settings) counts the bookings made from
+    then on, and refuses past it as always."""
+    for name in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION"):
+        setattr(settings, f"BOOKING_LIMIT_PER_{name}", 0)
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 5)
+    for i, start in enumerate(starts[:2]):
+        assert post_booking(event_type, start, email=f"victim{i}@example.test").status_code == 302
+    assert Booking.objects.count() == 2
+    assert not PublicBooking.objects.exists()
+    settings.BOOKING_LIMIT_PER_ADDRESS = 1
+    assert post_booking(event_type, starts[2], email="victim2@example.test").status_code == 302
+    assert post_booking(event_type, starts[3], email="victim3@example.test").status_code == 429
+    assert PublicBooking.objects.count() == 1

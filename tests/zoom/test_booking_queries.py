@@ -6,6 +6,7 @@ docs/benchmarks.md ("Issue 20") says what each query is for and what the count w
 import pytest
 from django.db import connection
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from slotlink.scheduling.models import Booking, EventType, LocationKind
 from slotlink.zoom.models import ZoomMeeting
@@ -24,6 +25,9 @@ ZOOM_OFF = {"sqlite": 11, "postgresql": 13}
 # Zoom adds: the host's account, routed with the organization's switches in one query
 # (zoom/selectors.py), the meeting, its link to the booking and its sync task.
 ZOOM_ON = {vendor: count + 4 for vendor, count in ZOOM_OFF.items()}
+# With every booking limit off (as in the side-by-side benchmark): nothing is counted, so
+# no count, no public-booking row and (PostgreSQL) no turns (scheduling/limits/services.py).
+LIMITS_OFF = {"sqlite": ZOOM_OFF["sqlite"] - 2, "postgresql": ZOOM_OFF["postgresql"] - 3}
 
 
 def post_booking(event_type: EventType, start, email: str):
@@ -73,3 +77,20 @@ def test_a_public_booking_with_zoom_takes_four_queries_more(
     )
     meeting = ZoomMeeting.objects.get(bookings__booking_id=booking.id)
     assert meeting.state == ZoomMeeting.State.PENDING
+
+
+def test_a_public_booking_with_every_limit_off_takes_nine_queries_on_sqlite(
+    organization, settings, django_assert_num_queries
+):
+    """With all four booking limits off: 9 queries on SQLite (as at 793060a, which had no
+    limits), 10 on PostgreSQL; the booking and its email task are written as ever."""
+    for name in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION"):
+        setattr(settings, f"BOOKING_LIMIT_PER_{name}", 0)
+    event_type = make_event_type(
+        organization, make_host(organization), location_kind=LocationKind.PHONE
+    )
+    booking = booked_in_counted_queries(
+        event_type, django_assert_num_queries, LIMITS_OFF[connection.vendor]
+    )
+    assert booking.invitee_email == "ivy.two@example.test"
+    assert DBTaskResult.objects.filter(args_kwargs__args__0=booking.id).exists()

@@ -9,7 +9,8 @@ organization's, always in that order, in one statement), counts the public booki
 last hour, and raises BookingRefused past a limit. The booking then writes itself down
 (`public_booking_record`) in the same transaction, before the turns end: so bookings sent
 at once can't all pass on one count, and a booking refused for any other reason (the time
-was taken) counts for nothing, rolled back with it. Rows that have left the hour are
+was taken) counts for nothing, rolled back with it. With every limit off nothing is
+counted, turned or written down. Rows that have left the hour are
 deleted by a periodic job (`public_bookings_expire`), not by the booking: each statement
 a booking runs is made while holding its host's lock, which every booking of that host
 waits for.
@@ -169,10 +170,23 @@ def public_bookings_expire(*, now: datetime) -> int:
     return deleted
 
 
+def limits_on() -> bool:
+    """Whether any booking limit is on (0 turns one off)."""
+    return any(
+        getattr(settings, f"BOOKING_LIMIT_PER_{name}")
+        for name in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION")
+    )
+
+
 def public_booking_record(
     *, event_type: EventType, invitee_email: str, requester: Requester, now: datetime
 ) -> None:
-    """Count a booking just made on the public page, in its transaction (see above)."""
+    """Count a booking just made on the public page, in its transaction (see above). With
+    every limit off nothing counts it, so nothing is written: one statement fewer while
+    the host's lock is held. A limit turned on later (a restart with new settings) counts
+    the bookings made from then on."""
+    if not limits_on():
+        return
     PublicBooking.objects.create(
         organization_id=event_type.organization_id,
         event_type=event_type,
