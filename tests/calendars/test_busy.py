@@ -101,6 +101,18 @@ END:VTIMEZONE
 """
 
 
+def one_offset_zone(tzid: str, offset: str) -> str:
+    """A VTIMEZONE of one fixed offset, under any name."""
+    return (
+        f"BEGIN:VTIMEZONE\nTZID:{tzid}\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+        f"TZOFFSETFROM:{offset}\nTZOFFSETTO:{offset}\nEND:STANDARD\nEND:VTIMEZONE\n"
+    )
+
+
+def _at_nine_in(tzid: str, day: str) -> str:
+    return f"DTSTART;TZID={tzid}:{day}T090000\nDTEND;TZID={tzid}:{day}T100000"
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -277,6 +289,34 @@ SUMMARY:Regional sync
         [
             (utc(2027, 3, 22, 3, 30), utc(2027, 3, 22, 4, 30)),
             (utc(2027, 3, 29, 2, 30), utc(2027, 3, 29, 3, 30)),
+        ],
+    ),
+    Case(
+        "custom-zones-of-one-name",
+        "Two objects defining a custom zone of the same name differently (as Outlook names "
+        "every one 'Customized Time Zone') are each read with their own definition, their "
+        "EXDATEs too.",
+        (
+            calendar(
+                event("india@tests", _at_nine_in("Customized Time Zone", "20261210")),
+                one_offset_zone("Customized Time Zone", "+0530"),
+            ),
+            calendar(
+                event(
+                    "cairo@tests",
+                    _at_nine_in("Customized Time Zone", "20261211")
+                    + "\nRRULE:FREQ=DAILY;COUNT=3"
+                    + "\nEXDATE;TZID=Customized Time Zone:20261212T090000",
+                ),
+                one_offset_zone("Customized Time Zone", "+0200"),
+            ),
+        ),
+        utc(2026, 12, 9),
+        utc(2026, 12, 14),
+        [
+            (utc(2026, 12, 10, 3, 30), utc(2026, 12, 10, 4, 30)),
+            (utc(2026, 12, 11, 7), utc(2026, 12, 11, 8)),
+            (utc(2026, 12, 13, 7), utc(2026, 12, 13, 8)),
         ],
     ),
     Case(
@@ -511,3 +551,23 @@ def test_a_naive_range_is_refused():
     """The range asked must be aware datetimes: a naive one is a clear error."""
     with pytest.raises(ValueError, match="aware"):
         busy_stretches([], datetime(2026, 12, 9), utc(2026, 12, 12), zone=BERLIN)  # noqa: DTZ001
+
+
+def test_a_zone_an_object_names_but_does_not_define_is_read_on_the_hosts_wall():
+    """An object naming a custom zone it doesn't define reads on the host's wall, even
+    after another object defined a zone of that name (icalendar keeps such definitions
+    for the whole process; one host's calendar must not lend its zone to another's).
+    Radicale fills in the definition itself when it stores such an object, so this is
+    the text as written only."""
+    named = "Lent Zone"
+    lender = calendar(
+        event("lender@tests", _at_nine_in(named, "20261210")), one_offset_zone(named, "+0530")
+    )
+    borrower = calendar(event("borrower@tests", _at_nine_in(named, "20261211")))
+    start, end = utc(2026, 12, 9), utc(2026, 12, 12)
+    assert busy_stretches([lender], start, end, zone=BERLIN) == [
+        Stretch(utc(2026, 12, 10, 3, 30), utc(2026, 12, 10, 4, 30))
+    ]
+    assert busy_stretches([borrower], start, end, zone=BERLIN) == [
+        Stretch(utc(2026, 12, 11, 8), utc(2026, 12, 11, 9))
+    ]

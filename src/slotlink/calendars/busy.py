@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
@@ -94,6 +95,11 @@ def read_busy(
             continue
         for series in _series(components):
             try:
+                _read_zones_as_sent(series)
+            except Exception:  # a VTIMEZONE that can't be read: its series is skipped
+                skipped += 1
+                continue
+            try:
                 stretches = list(_stretches(series, start, end, zone, owners))
             except Exception:  # a broken series is skipped, not raised
                 skipped += 1
@@ -127,6 +133,50 @@ def _series(components: list[Any]) -> Iterator[icalendar.Calendar]:
                 ):
                     part.add_component(sub)
             yield part
+
+
+def _read_zones_as_sent(calendar: icalendar.Calendar) -> None:
+    """Re-reads the object's times in zones it defines itself, in place.
+
+    icalendar keeps a custom-named VTIMEZONE in one cache for the whole process, by name,
+    the first definition winning: one server's "Customized Time Zone" (as Outlook names
+    them all) would then be read with another's offsets, and an object naming a zone it
+    doesn't define would borrow one from someone else's calendar. So a time whose TZID
+    this object defines is read with its own definition, and one whose TZID neither it
+    nor the IANA database knows is read on the host's wall, like a floating time."""
+    own = {
+        str(vtimezone["TZID"]): vtimezone.to_tz(lookup_tzid=False)
+        for vtimezone in calendar.timezones
+        if "TZID" in vtimezone
+    }
+    for event in calendar.walk("VEVENT"):
+        for name in _ZONED:
+            found = event.get(name)
+            for prop in found if isinstance(found, list) else [found]:
+                if prop is None:
+                    continue
+                for value in getattr(prop, "dts", [prop]):
+                    tzid = value.params.get("TZID")
+                    if tzid is not None and not isinstance(_tz_of(value.dt), ZoneInfo):
+                        value.dt = _in_zone(value.dt, own.get(str(tzid)))
+
+
+# The properties whose times can name a TZID (PERIOD values of RDATE are pairs).
+_ZONED = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
+
+
+def _tz_of(value: object) -> tzinfo | None:
+    first = value[0] if isinstance(value, tuple) else value
+    return first.tzinfo if isinstance(first, datetime) else None
+
+
+def _in_zone(value: Any, zone: tzinfo | None) -> Any:
+    """The same wall time in `zone` (floating when None); a PERIOD pair's times too."""
+    if isinstance(value, tuple):
+        return tuple(_in_zone(part, zone) for part in value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=zone)
+    return value
 
 
 def _stretches(
