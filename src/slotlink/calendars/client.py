@@ -108,6 +108,10 @@ class _ServerError(ServerUnreachable):
     """The server answered, with a 5xx (discovery tries its other paths)."""
 
 
+class _DTDRefused(NotCalDAV):
+    """XML with a DTD: refused unparsed, and the server isn't probed further."""
+
+
 class EventRefused(CalendarError):
     """The server refused to store or remove the event (4xx other than the above)."""
 
@@ -180,7 +184,7 @@ class _OutboundSession:
         )
         self.last_url = answer.url
         if _looks_like_xml(answer) and re.search(rb"<!(DOCTYPE|ENTITY)", answer.body, re.I):
-            raise NotCalDAV(f"{_host(url)} sent XML with a DTD, which slotlink doesn't read.")
+            raise _DTDRefused(f"{_host(url)} sent XML with a DTD, which slotlink doesn't read.")
         return _Answer(answer)
 
     def close(self) -> None:
@@ -305,6 +309,8 @@ def discover(
         except _Forbidden as error:
             refused = error
             continue
+        except _DTDRefused:
+            raise
         except (_ServerError, NotCalDAV) as error:
             failed = error
             continue
