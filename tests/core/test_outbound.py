@@ -178,3 +178,10 @@ def test_a_closed_port_and_an_unknown_name_are_unreachable():
         fetch(f"http://127.0.0.1:{free_port()}/", PRIVATE_ALLOWED)
     with pytest.raises(Unreachable, match=r"no server called calendar\.invalid"):
         fetch("http://calendar.invalid/", PRIVATE_ALLOWED)
+
+
+def test_sessions_share_one_tls_context():
+    """The CA bundle is read once per process, not by each session: two sessions verify
+    with the same TLS context (reading it costs more than a small request)."""
+    with Outbound(policy=STRICT) as one, Outbound(policy=PRIVATE_ALLOWED) as other:
+        assert one._http._transport._pool._ssl_context is other._http._transport._pool._ssl_context

@@ -17,8 +17,10 @@ Failures come out as `OutboundError`s carrying words for the person who typed th
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -171,13 +173,21 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings, made once: reading the CA bundle takes ~100 ms,
+    which every session would otherwise pay (a calendar refresh is one small request).
+    An SSLContext is safe to share between threads and connections."""
+    return httpx.create_ssl_context()
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's transport on the guarded network layer. httpx does not take a network
     backend, so the connection pool it builds is replaced by one that does (same TLS
     settings, no proxies: a proxy would be the only address checked)."""
 
     def __init__(self, policy: AddressPolicy) -> None:
-        super().__init__(retries=0)
+        super().__init__(retries=0, verify=_tls_context())
         ssl_context = self._pool._ssl_context
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,
