@@ -190,6 +190,7 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
         "core.lost-tasks",
         "scheduling.email-sweep",
         "scheduling.public-bookings-expire",
+        "scheduling.reminders-send",
         "zoom.attendance",
         "zoom.reconcile",
         "zoom.sweep",

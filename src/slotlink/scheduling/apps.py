@@ -16,6 +16,7 @@ class SchedulingConfig(AppConfig):
             booking_email_sweep,
             link_ready_listener,
             public_bookings_expire_run,
+            reminders_send_run,
         )
 
         seam.on_link_ready(link_ready_listener)
@@ -28,4 +29,7 @@ class SchedulingConfig(AppConfig):
             "scheduling.public-bookings-expire",
             every=timedelta(minutes=1),
             task=public_bookings_expire_run,
+        )
+        register_periodic(
+            "scheduling.reminders-send", every=timedelta(minutes=1), task=reminders_send_run
         )

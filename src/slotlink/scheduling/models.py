@@ -352,8 +352,9 @@ class GroupSessionEmail(models.Model):
         return f"Session update (SEQUENCE {self.sequence}) to the host"
 
 
-# The booking limits' tables live with their code (scheduling/limits), time off and other
-# hours on a date in scheduling/date_models.py; imported here so Django finds them among the
-# app's models.
+# The booking limits' and the reminders' tables live with their code (scheduling/limits,
+# scheduling/reminders), time off and other hours on a date in scheduling/date_models.py;
+# imported here so Django finds them among the app's models.
 from slotlink.scheduling import date_models as _date_models  # noqa: E402, F401
 from slotlink.scheduling.limits import models as _limits_models  # noqa: E402, F401
+from slotlink.scheduling.reminders import models as _reminders_models  # noqa: E402, F401

@@ -6,7 +6,7 @@ take (retried with growing pauses; after the last attempt the task fails visibly
 whose worker died mid-send (the email sweep, every minute). The host's update of a group
 session a booking left is an email of its own, and so is the host's hourly word of bookings
 the limits refused (core's notice path). The public bookings the limits count are deleted
-once past their hour, every minute.
+once past their hour, every minute, and the reminders due are sent (each claimed once).
 """
 
 import logging
@@ -22,6 +22,8 @@ from slotlink.core.mail import mail_task_run, notice_task_run
 from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.limits.services import public_bookings_expire
+from slotlink.scheduling.reminders.sending import reminder_notice_builder, reminder_notice_key
+from slotlink.scheduling.reminders.services import reminders_claim_due
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
     change_unemailed,
@@ -117,6 +119,32 @@ def booking_refusals_notice_send(organization_id: int, host_id: int, attempt: in
 def public_bookings_expire_run() -> None:
     """The booking limits' public bookings older than their hour, deleted (every minute)."""
     public_bookings_expire(now=timezone.now())
+
+
+@task()
+def reminder_email_send(reminder_email_id: int, attempt: int = 1) -> None:
+    """One reminder email claimed by the job, sent on core's notice path (retried while
+    the mail server refuses; a second run of it sends nothing)."""
+    notice_task_run(
+        reminder_email_send,
+        attempt,
+        reminder_email_id,
+        key=reminder_notice_key(reminder_email_id),
+        build=reminder_notice_builder(reminder_email_id=reminder_email_id),
+    )
+
+
+@task()
+def reminders_send_run() -> None:
+    """The reminder emails due now, each claimed once and queued (every minute)."""
+    reminders_send_due(now=timezone.now())
+
+
+def reminders_send_due(*, now: datetime) -> list[int]:
+    """The job's work at `now` (a test passes its own clock): the ids claimed."""
+    return reminders_claim_due(
+        now=now, enqueue=lambda reminder_email_id: reminder_email_send.enqueue(reminder_email_id)
+    )
 
 
 @task()

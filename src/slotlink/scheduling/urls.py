@@ -8,6 +8,7 @@ from slotlink.scheduling.views import (
     event_types,
     manage,
     public,
+    reminders,
     reschedules,
     sessions,
 )
@@ -22,6 +23,16 @@ urlpatterns = [
         "360/events/<int:event_type_id>/limits",
         event_types.event_type_limits,
         name="event-limits",
+    ),
+    path(
+        "360/events/<int:event_type_id>/reminders",
+        reminders.event_type_reminders,
+        name="event-reminders",
+    ),
+    path(
+        "360/events/<int:event_type_id>/reminders/<int:reminder_id>/remove",
+        reminders.event_type_reminder_remove,
+        name="event-reminder-remove",
     ),
     path("360/availability", availability.availability, name="availability"),
     path("360/availability/time-off", availability.time_off_add_view, name="time-off-add"),

@@ -1,0 +1,93 @@
+"""The reminder emails: a booking coming up, told to its invitee and, if the host asked,
+to its host (a group session's host once per session, with its seats).
+
+A reminder carries no calendar invite (the booking's emails did; a reminder changes
+nothing in a calendar). It carries what the invitee needs then: the join link as it is now
+(their own, for a webinar), and their reschedule and cancel links; the host's carries the
+booking's page. Times are in the recipient's zone, as in every booking email.
+"""
+
+from django.core.mail import EmailMultiAlternatives
+
+from slotlink.core.mail import templated_message
+from slotlink.notifications.emails import _from_address, _mailbox, _parties, _provider
+from slotlink.notifications.formatting import (
+    SUBJECT_NAME_LIMIT,
+    SUBJECT_TITLE_LIMIT,
+    header_text,
+    long_when,
+    one_line,
+    short_when,
+    web_url,
+)
+from slotlink.notifications.messages import Audience, BookingMessage
+
+
+def reminder_email(*, message: BookingMessage, audience: Audience) -> EmailMultiAlternatives:
+    """The reminder one party of a booking receives before it starts, ready to send.
+    `message` is the booking as it is now; for a group session's host, with its
+    `session`."""
+    recipient, other = _parties(message, audience)
+    return templated_message(
+        subject=reminder_subject(message=message, audience=audience),
+        template="notifications/email/reminder",
+        context=_context(message=message, audience=audience),
+        to=[_mailbox(recipient)],
+        organization_id=message.organization_id,
+        from_email=_from_address(on_behalf_of=other if audience == Audience.INVITEE else None),
+        reply_to=[_mailbox(other)],
+        tidy=True,
+    )
+
+
+def reminder_subject(*, message: BookingMessage, audience: Audience) -> str:
+    recipient, other = _parties(message, audience)
+    title = header_text(message.title, SUBJECT_TITLE_LIMIT)
+    when = short_when(message.start, time_zone=recipient.time_zone)
+    if message.session is not None and audience == Audience.HOST:
+        return f"Reminder: {title} on {when}, {message.session.seats_booked}"
+    name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
+    return f"Reminder: {title} with {name} on {when}"
+
+
+def _headline(message: BookingMessage, audience: Audience, other_name: str) -> str:
+    title = one_line(message.title)
+    if audience == Audience.INVITEE:
+        return f"A reminder: your {title} with {other_name} is coming up."
+    if message.session is not None:
+        return f"A reminder: your {title} session is coming up."
+    if message.about_registration(audience):
+        return f"A reminder: your {_provider(message) or 'event'} “{title}” is coming up."
+    return f"A reminder: {title} with {other_name} is coming up."
+
+
+def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object]:
+    recipient, other = _parties(message, audience)
+    for_invitee = audience == Audience.INVITEE
+    session = message.session if not for_invitee else None
+    other_name = one_line(other.name) or other.email
+    # A session's host joins the meeting its seats share; a registrant's link is theirs.
+    join_url = web_url(session.join_url if session else message.join_url_for(audience))
+    return {
+        "for_invitee": for_invitee,
+        "greeting_name": one_line(recipient.name),
+        "headline": _headline(message, audience, other_name),
+        "other_name": other_name,
+        "invitee_name": one_line(message.invitee.name),
+        "invitee_email": message.invitee.email,
+        "when": long_when(message.start, message.end, time_zone=recipient.time_zone),
+        "seats": session.seats_booked if session else "",
+        "attendees": [
+            f"{one_line(person.name) or person.email} <{person.email}>"
+            for person in (session.attendees if session else ())
+        ],
+        "location_text": message.location_text,
+        "provider": _provider(message),
+        "join_url": join_url,
+        "passcode": message.passcode if join_url else "",
+        "link_status_note": "" if join_url or not for_invitee else message.link_status_note,
+        "host_start_label": "" if for_invitee else one_line(message.host_start_label),
+        "reschedule_url": web_url(message.reschedule_url) if for_invitee else "",
+        "cancel_url": web_url(message.cancel_url) if for_invitee else "",
+        "booking_url": "" if for_invitee else web_url(message.booking_url),
+    }

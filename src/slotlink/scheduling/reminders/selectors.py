@@ -1,0 +1,118 @@
+"""Which reminders an event type has, and which reminder emails are due now.
+
+A reminder `minutes_before` a booking's start is due from that moment until half its lead
+is gone (a 24-hour reminder the job could not send for a day of downtime is no reminder
+any more; a 1-hour one goes until half an hour before). It goes only for a booking that is
+confirmed, whose current start was set (booked, or moved there) before the reminder's
+time, and only if the reminder existed by then: a booking made 30 minutes before its
+start gets no 1-hour reminder, and a booking moved gets the reminders of its new start.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from slotlink.notifications.messages import Audience
+from slotlink.scheduling.models import Booking, BookingEvent, EventType
+from slotlink.scheduling.reminders.models import Reminder, ReminderEmail
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    key: str  # unique per recipient, reminder and start: the claim's
+    booking_id: int
+    session_id: int | None  # the group session, for its host's one reminder
+    audience: Audience
+    minutes_before: int
+    start: datetime
+
+
+def reminders_of(*, event_type: EventType) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(event_type=event_type)
+
+
+def reminder_key(
+    *,
+    audience: Audience,
+    minutes_before: int,
+    start: datetime,
+    booking_id: int,
+    session_id: int | None = None,
+) -> str:
+    """Who gets it, which reminder, which start: a session's host once per session."""
+    owner = f"session-{session_id}" if session_id is not None else f"booking-{booking_id}"
+    return f"{owner}:{audience}:{minutes_before}:{int(start.timestamp())}"
+
+
+def _start_set_at() -> Coalesce:
+    """When the booking got its current start: its last booked or rescheduled event."""
+    latest = BookingEvent.objects.filter(
+        booking=OuterRef("pk"),
+        kind__in=[BookingEvent.Kind.BOOKED, BookingEvent.Kind.RESCHEDULED],
+    ).order_by("-at", "-id")
+    return Coalesce(Subquery(latest.values("at")[:1]), F("created_at"))
+
+
+def _due_bookings(*, minutes_before: int, now: datetime) -> QuerySet[Booking]:
+    lead = timedelta(minutes=minutes_before)
+    return (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            start__lte=now + lead,
+            start__gte=now + lead / 2,
+            # One filter call: the same reminder row is matched on both conditions.
+            event_type__reminders__minutes_before=minutes_before,
+            event_type__reminders__created_at__lte=F("start") - lead,
+        )
+        .annotate(start_set_at=_start_set_at())
+        .filter(start_set_at__lte=F("start") - lead)
+        .order_by("start", "created_at", "id")
+    )
+
+
+def _due(booking: Booking, audience: Audience, minutes_before: int) -> DueReminder:
+    """The booking's reminder for `audience`; a group session's host's is the session's."""
+    session_id = booking.session_id if audience == Audience.HOST else None
+    return DueReminder(
+        key=reminder_key(
+            audience=audience,
+            minutes_before=minutes_before,
+            start=booking.start,
+            booking_id=booking.id,
+            session_id=session_id,
+        ),
+        booking_id=booking.id,
+        session_id=session_id,
+        audience=audience,
+        minutes_before=minutes_before,
+        start=booking.start,
+    )
+
+
+def reminders_due(*, now: datetime) -> list[DueReminder]:
+    """The reminder emails due at `now` and not yet claimed, each once: the invitee's of
+    each booking, the host's of each one-on-one booking and of each group session."""
+    due: list[DueReminder] = []
+    offsets = Reminder.objects.values_list("minutes_before", flat=True).distinct()
+    for minutes_before in sorted(set(offsets)):
+        to_host = set(
+            Reminder.objects.filter(minutes_before=minutes_before, to_host=True).values_list(
+                "event_type_id", flat=True
+            )
+        )
+        sessions_seen: set[int] = set()
+        for booking in _due_bookings(minutes_before=minutes_before, now=now):
+            due.append(_due(booking, Audience.INVITEE, minutes_before))
+            if booking.event_type_id not in to_host or booking.session_id in sessions_seen:
+                continue
+            if booking.session_id is not None:
+                sessions_seen.add(booking.session_id)
+            due.append(_due(booking, Audience.HOST, minutes_before))
+    claimed = set(
+        ReminderEmail.objects.filter(key__in=[reminder.key for reminder in due]).values_list(
+            "key", flat=True
+        )
+    )
+    return [reminder for reminder in due if reminder.key not in claimed]

@@ -1,0 +1,68 @@
+"""Writes of reminders: a host adds or removes an event type's reminders; the periodic job
+claims the reminder emails that are due and queues each once."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from slotlink.scheduling.models import EventType
+from slotlink.scheduling.reminders.models import MAX_PER_EVENT_TYPE, Reminder, ReminderEmail
+from slotlink.scheduling.reminders.selectors import reminders_due
+from slotlink.scheduling.reminders.words import lead_words
+
+log = logging.getLogger("slotlink.scheduling")
+
+
+@transaction.atomic
+def reminder_add(*, event_type: EventType, minutes_before: int, to_host: bool) -> Reminder:
+    """A reminder this long before each booking of the event type; ValidationError (and
+    nothing added) for a lead out of bounds, one the event type has, or one too many."""
+    reminder = Reminder(event_type=event_type, minutes_before=minutes_before, to_host=to_host)
+    reminder.full_clean(exclude=["event_type"], validate_unique=False)
+    # Under the event type's row lock: two adds at once can't pass the count together.
+    EventType.objects.select_for_update().filter(pk=event_type.pk).first()
+    existing = Reminder.objects.filter(event_type=event_type)
+    if existing.filter(minutes_before=minutes_before).exists():
+        raise ValidationError(f"There is a reminder {lead_words(minutes_before)} before already.")
+    if existing.count() >= MAX_PER_EVENT_TYPE:
+        raise ValidationError(
+            f"An event type has at most {MAX_PER_EVENT_TYPE} reminders. Remove one first."
+        )
+    reminder.save()
+    return reminder
+
+
+def reminder_remove(*, event_type: EventType, reminder_id: int) -> bool:
+    """Remove one of the event type's reminders; whether there was one. Emails of it
+    already claimed still go: they were due."""
+    deleted, _ = Reminder.objects.filter(event_type=event_type, pk=reminder_id).delete()
+    return bool(deleted)
+
+
+def reminders_claim_due(*, now: datetime, enqueue: Callable[[int], object]) -> list[int]:
+    """Claim each reminder email due at `now` (its row, under its unique key) and queue its
+    sending once this commits (`enqueue`, with the row's id). A key another job claimed
+    first is skipped: two jobs racing queue each email once. Returns the ids claimed."""
+    claimed = []
+    for due in reminders_due(now=now):
+        try:
+            with transaction.atomic():
+                row = ReminderEmail.objects.create(
+                    key=due.key,
+                    booking_id=due.booking_id,
+                    session_id=due.session_id,
+                    audience=due.audience,
+                    minutes_before=due.minutes_before,
+                    start=due.start,
+                    claimed_at=now,
+                )
+                transaction.on_commit(partial(enqueue, row.id))
+        except IntegrityError:
+            continue  # another job claimed it
+        claimed.append(row.id)
+        log.info("scheduling.reminder.claimed key=%s", due.key)
+    return claimed
