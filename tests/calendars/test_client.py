@@ -255,3 +255,21 @@ def test_a_delete_removes_only_the_version_slotlink_saw(caldav_server):
     assert hrefs(caldav_server, calendar) == []
     assert client.event_delete(account, calendar, uid, current) is False
     assert client.event_get(account, calendar, uid) is None
+
+
+def test_a_sync_names_slotlinks_events_by_their_event_url(caldav_server):
+    """An event slotlink wrote shows up in changes_since() under event_url(), however the
+    server spells its href (Radicale writes "@" as %40; a space is %20 or not), and so
+    does its removal."""
+    account = account_of(caldav_server)
+    calendar = caldav_server.new_calendar()
+    _, token = client.state(account, calendar)
+    uid = "booking 4@slotlink.test"
+    etag = client.event_put(
+        account, calendar, uid, event(uid, "20261215T100000Z", "20261215T110000Z")
+    )
+    added = client.changes_since(account, calendar, token)
+    assert [href for href, _ in added.changed] == [client.event_url(calendar, uid)]
+    client.event_delete(account, calendar, uid, etag)
+    removed = client.changes_since(account, calendar, added.sync_token)
+    assert removed.deleted == [client.event_url(calendar, uid)]

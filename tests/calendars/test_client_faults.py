@@ -127,3 +127,36 @@ def test_no_password_reaches_the_logs(caldav_server, caplog):
         basic = base64.b64encode(f"{caldav_server.username}:{password}".encode()).decode()
         assert password not in caplog.text
         assert basic not in caplog.text
+
+
+SYNC_WITHOUT_DATA = b"""<?xml version="1.0"?>
+<D:multistatus xmlns:D="DAV:"><D:response><D:href>/cal/a%20b.ics</D:href>
+<D:propstat><D:prop><D:getetag>"1"</D:getetag></D:prop>
+<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>
+<D:sync-token>token-2</D:sync-token></D:multistatus>"""
+
+MULTIGET_ANSWER = b"""<?xml version="1.0"?>
+<D:multistatus xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+<D:response><D:href>/cal/a%20b.ics</D:href><D:propstat><D:prop><D:getetag>"1"</D:getetag>
+<C:calendar-data>BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:ab\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n
+</C:calendar-data></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>
+</D:multistatus>"""
+
+
+def test_a_sync_without_calendar_data_fetches_the_events_by_multiget(private_allowed):
+    """A server that lists a sync's changes without their data (RFC 6578 lets it) gets a
+    calendar-multiget for them, with the hrefs as it wrote them, and the changes carry
+    the texts."""
+
+    def server(request: Seen) -> Reply:
+        answer = MULTIGET_ANSWER if b"calendar-multiget" in request.body else SYNC_WITHOUT_DATA
+        return Reply(207, answer, {"Content-Type": "application/xml"})
+
+    with local_http(server) as dav:
+        account = client.CalDAVAccount(dav.url, "ada", "secret")
+        changes = client.changes_since(account, dav.url + "cal/", "token-1")
+    assert [request.method for request in dav.seen] == ["REPORT", "REPORT"]
+    assert b"<D:href>/cal/a%20b.ics</D:href>" in dav.seen[1].body
+    assert [href for href, _ in changes.changed] == [dav.url + "cal/a%20b.ics"]
+    assert "UID:ab" in changes.changed[0][1]
+    assert changes.sync_token == "token-2"

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from caldav.davclient import DAVClient
@@ -596,7 +596,9 @@ def _check_report(answer: DAVResponse, url: str) -> None:
 def _multiget(client: DAVClient, calendar_url: str, hrefs: list[str]) -> list[tuple[str, str, str]]:
     """(href, iCalendar text, etag) of the events at `hrefs` (a servers that leaves
     calendar-data out of a query's or a sync's answer gives it here)."""
-    body = MULTIGET.format(hrefs="".join(f"<D:href>{escape(h)}</D:href>" for h in hrefs))
+    # caldav hands hrefs over decoded: quoted again to send.
+    quoted = (escape(quote(h, safe="/@")) for h in hrefs)
+    body = MULTIGET.format(hrefs="".join(f"<D:href>{h}</D:href>" for h in quoted))
     answer = client.report(calendar_url, body, depth=None)
     _check_report(answer, calendar_url)
     return [
@@ -654,7 +656,7 @@ def changes_since(
             result = answer.parse_sync_collection()
             missing = []
             for item in result.changed:
-                href = urljoin(where, item.href)
+                href = event_href(where, item.href)
                 if href.rstrip("/") == where.rstrip("/"):
                     continue  # the calendar itself, which some servers list
                 deleted.discard(href)
@@ -664,10 +666,10 @@ def changes_since(
                     missing.append(item.href)
             if missing:
                 for href, ics, _ in _multiget(c, calendar_url, missing):
-                    changed[urljoin(where, href)] = ics
+                    changed[event_href(where, href)] = ics
             for href in result.deleted:
-                changed.pop(urljoin(where, href), None)
-                deleted.add(urljoin(where, href))
+                changed.pop(event_href(where, href), None)
+                deleted.add(event_href(where, href))
             if not result.sync_token:
                 raise SyncTokenRefused(_token_refused(calendar_url))
             token = result.sync_token
@@ -681,8 +683,18 @@ def _token_refused(url: str) -> str:
 
 
 def event_url(calendar_url: str, uid: str) -> str:
-    """Where slotlink keeps the event with `uid`: <uid>.ics in the calendar."""
-    return _as_collection(calendar_url) + quote(uid, safe="@") + ".ics"
+    """Where slotlink keeps the event with `uid`: <uid>.ics in the calendar, written as
+    changes_since writes hrefs, so the two compare equal."""
+    return event_href(calendar_url, quote(uid, safe="@") + ".ics")
+
+
+def event_href(base: str, href: str) -> str:
+    """`href` made absolute against `base`, its path in one spelling: servers differ in
+    writing "@" as is or as %40 (and other characters likewise), so a path is decoded and
+    quoted again, keeping "/" and "@"."""
+    parts = urlsplit(urljoin(_as_collection(base), href))
+    path = quote(unquote(parts.path), safe="/@")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def event_put(
