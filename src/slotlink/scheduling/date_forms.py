@@ -70,3 +70,9 @@ class DateOverrideForm(_DatesForm):
         data = self.cleaned_data
         self._not_past("day")
         return data
+
+
+class ScheduleForm(HiddenControlsRefused, forms.Form):
+    prefix = "schedule"
+
+    name = forms.CharField(label="Schedule name", max_length=60)

@@ -1,9 +1,14 @@
-"""What a host keeps about particular dates: time off (a day, or a range with a name) and
-other hours on a date (a date override). Dates are the host's own, in their time zone, like
-their weekly hours (models.AvailabilityInterval).
+"""A host's schedules and what they keep about particular dates: time off (a day, or a range
+with a name) and other hours on a date (a date override). Dates are the host's own, in their
+time zone, like their weekly hours (models.AvailabilityInterval).
 
-Time off belongs to the person: away is away, whichever event type is booked. Other hours
-on a date replace that date's weekly hours (slots.py says how the two combine).
+A host may keep several named schedules ("Working hours", "Evenings"); each event type
+follows one. What belongs to a schedule and what to the person follows Cal.com, which hosts
+moving from it expect (Calendly keeps one set of hours per event type, and has no time off
+at all): weekly hours and other hours on a date belong to a schedule (evening hours moved
+on one date don't move the working day), while time off belongs to the person (away is
+away, whichever event type is booked). Other hours on a date replace that date's weekly
+hours of their schedule; slots.py says how time off and other hours combine.
 """
 
 from django.conf import settings
@@ -12,6 +17,32 @@ from django.utils import timezone
 
 from slotlink.scheduling.hours_text import format_hours
 from slotlink.scheduling.slots import END_OF_DAY
+
+
+class Schedule(models.Model):
+    """A named set of weekly hours and other hours on dates. Each host has one default (the
+    one new event types follow), made with their first hours."""
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+    )
+    name = models.CharField(max_length=60)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "name"], name="schedule_name_unique_per_host"),
+            models.UniqueConstraint(
+                fields=["host"],
+                condition=models.Q(is_default=True),
+                name="one_default_schedule_per_host",
+            ),
+        ]
+        ordering = ["-is_default", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TimeOff(models.Model):
@@ -51,6 +82,7 @@ class DateOverride(models.Model):
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="date_overrides"
     )
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
     day = models.DateField()
     start = models.TimeField()
     end = models.TimeField()

@@ -1,5 +1,7 @@
 """Demo event types for `make run`: Acme's hosts can be booked from their public pages."""
 
+from typing import Any
+
 from django.db import transaction
 
 from slotlink.accounts.demo import DemoAccounts
@@ -38,7 +40,7 @@ def demo_scheduling_seed(*, accounts: DemoAccounts) -> list[EventType]:
     hosts = {"admin": accounts.admin, "member": accounts.member}
     event_types = []
     for spec in DEMO_EVENT_TYPES:
-        fields = {key: value for key, value in spec.items() if key != "host"}
+        fields: dict[str, Any] = {key: value for key, value in spec.items() if key != "host"}
         fields["location_kind"] = fields["location_kind"] or default_location_kind()
         existing = EventType.objects.filter(
             organization=accounts.organization, slug=fields["slug"]

@@ -20,6 +20,7 @@ from slotlink.conferencing.kinds import (
 )
 from slotlink.core.ids import parse_id
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
+from slotlink.scheduling.date_models import Schedule
 from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
 from slotlink.scheduling.models import (
     EventType,
@@ -101,6 +102,15 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         help_text="Group event types only: how many invitees can book the same time.",
     )
     host = HostChoiceField(queryset=User.objects.none(), empty_label=None)
+    schedule = forms.ModelChoiceField(
+        queryset=Schedule.objects.none(),
+        required=False,
+        empty_label="The host's default schedule",
+        help_text="Whose hours invitees can book: schedules are kept on the Availability page.",
+        error_messages={
+            "invalid_choice": "Pick one of the host's own schedules (another host has theirs)."
+        },
+    )
     location_kind = forms.ChoiceField(
         label="Location",
         choices=lambda: [*location_kind_choices(), *UNAVAILABLE_LOCATIONS],
@@ -136,6 +146,11 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
             assert isinstance(host_field, forms.ModelChoiceField)
             host_field.queryset = hosts
             _redraws_location(host_field.widget)  # another host has other events
+        schedule_field = self.fields["schedule"]
+        assert isinstance(schedule_field, forms.ModelChoiceField)
+        schedule_field.queryset = Schedule.objects.filter(host_id=self.chosen_host_id)
+        if event_type is not None:
+            schedule_field.empty_label = None  # it has one (a form without it keeps it)
         location = self.chosen_location
         if location is not None and location.existing_events is not None:
             self.fields["location_detail"] = self._existing_events_field(

@@ -86,6 +86,10 @@ class EventType(models.Model):
         default=60, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     is_active = models.BooleanField(default=True)
+    # The host's schedule it follows (their default when made, and when its host changes).
+    schedule = models.ForeignKey(
+        "scheduling.Schedule", on_delete=models.PROTECT, related_name="event_types"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -122,8 +126,13 @@ class AvailabilityInterval(models.Model):
         SATURDAY = 5
         SUNDAY = 6
 
+    # The schedule's host, kept on each row: a host's hours are read by host (the booking's
+    # one query joins them from the host's row), and of one schedule.
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    schedule = models.ForeignKey(
+        "scheduling.Schedule", on_delete=models.CASCADE, related_name="weekly"
     )
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start = models.TimeField()

@@ -81,15 +81,26 @@ def _dates_near(since: datetime, until: datetime) -> tuple[date, date]:
     return since.date() - DATES_MARGIN, until.date() + DATES_MARGIN
 
 
+def _schedule_hours(event_type: EventType, host: User) -> Q:
+    """Which weekly hours and other hours count for `host` booked for `event_type`: its
+    schedule's, or the host's default schedule's when the booking's host is no longer
+    the event type's (a booking given to another host keeps its event type)."""
+    if event_type.host_id == host.pk:
+        return Q(schedule_id=event_type.schedule_id)
+    return Q(schedule__host=host, schedule__is_default=True)
+
+
 def slot_rules_for(
     *, event_type: EventType, host: User, since: datetime, until: datetime
 ) -> SlotRules:
-    """The slot rules of slots in [since, until): the host's weekly hours, and their time
-    off and other hours on the dates near that range only."""
-    hours = AvailabilityInterval.objects.filter(host=host).values_list("weekday", "start", "end")
+    """The slot rules of slots in [since, until): the weekly hours of the event type's
+    schedule, the host's time off and the schedule's other hours on the dates near that
+    range only."""
+    schedule = _schedule_hours(event_type, host)
+    hours = AvailabilityInterval.objects.filter(schedule).values_list("weekday", "start", "end")
     first, last = _dates_near(since, until)
     time_off = TimeOff.objects.filter(host=host, last_day__gte=first, first_day__lte=last)
-    overrides = DateOverride.objects.filter(host=host, day__range=(first, last))
+    overrides = DateOverride.objects.filter(schedule, day__range=(first, last))
     return _slot_rules(
         event_type,
         host,
@@ -103,30 +114,39 @@ def bookable_slot_rules_for(
     *, event_type: EventType, host: User, start: datetime
 ) -> SlotRules | None:
     """The slot rules of a booking at `start`, or None if the event type is off now (or its
-    host is gone): its switch, the host's weekly hours, and their time off and other hours
-    near `start` are read in one query. A booking asks this under the host's lock, which
-    removing a member takes too, so an event type turned off by a departure that went
-    first is seen here; one query while every booking of the host waits (the joins give
-    weekly ranges x time off x other hours rows: a few dozen at most, near one date)."""
+    host is gone): its switch, the weekly hours of its schedule, the host's time off and
+    the schedule's other hours near `start` are read in one query. A booking asks this
+    under the host's lock, which removing a member takes too, so an event type turned off
+    by a departure that went first is seen here; one query while every booking of the
+    host waits (the joins give weekly ranges x time off x other hours rows: a few dozen at
+    most, near one date). The schedule is the one the event type named when read."""
     first, last = _dates_near(start, start)
+    schedule_id = event_type.schedule_id
     rows = list(
         User.objects.filter(pk=host.pk)
         .annotate(
             bookable=Exists(EventType.objects.filter(pk=event_type.pk, is_active=True)),
+            schedule_hours=FilteredRelation(
+                "availability", condition=Q(availability__schedule_id=schedule_id)
+            ),
             near_time_off=FilteredRelation(
                 "time_off",
                 condition=Q(time_off__last_day__gte=first, time_off__first_day__lte=last),
             ),
             near_overrides=FilteredRelation(
-                "date_overrides", condition=Q(date_overrides__day__range=(first, last))
+                "date_overrides",
+                condition=Q(
+                    date_overrides__schedule_id=schedule_id,
+                    date_overrides__day__range=(first, last),
+                ),
             ),
         )
         .order_by()
         .values_list(
             "bookable",
-            "availability__weekday",
-            "availability__start",
-            "availability__end",
+            "schedule_hours__weekday",
+            "schedule_hours__start",
+            "schedule_hours__end",
             "near_time_off__first_day",
             "near_time_off__last_day",
             "near_overrides__day",

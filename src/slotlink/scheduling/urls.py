@@ -10,6 +10,7 @@ from slotlink.scheduling.views import (
     public,
     reminders,
     reschedules,
+    schedules,
     sessions,
 )
 
@@ -35,6 +36,22 @@ urlpatterns = [
         name="event-reminder-remove",
     ),
     path("360/availability", availability.availability, name="availability"),
+    path("360/availability/schedules", schedules.schedule_new, name="schedule-new"),
+    path(
+        "360/availability/schedules/<int:schedule_id>/rename",
+        schedules.schedule_rename_view,
+        name="schedule-rename",
+    ),
+    path(
+        "360/availability/schedules/<int:schedule_id>/default",
+        schedules.schedule_default_view,
+        name="schedule-default",
+    ),
+    path(
+        "360/availability/schedules/<int:schedule_id>/delete",
+        schedules.schedule_delete_view,
+        name="schedule-delete",
+    ),
     path("360/availability/time-off", availability.time_off_add_view, name="time-off-add"),
     path(
         "360/availability/time-off/<int:time_off_id>/remove",

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from slotlink.accounts.models import User
-from slotlink.scheduling.date_models import DateOverride, TimeOff
+from slotlink.scheduling.date_models import DateOverride, Schedule, TimeOff
 from slotlink.scheduling.hours_text import format_hours
+from slotlink.scheduling.services.schedules import default_schedule_of
 from slotlink.scheduling.slots import END_OF_DAY
 
 # A holiday, not a sabbatical: a longer absence is better said by turning event types off.
@@ -70,10 +71,15 @@ def time_off_remove(*, time_off: TimeOff) -> None:
 
 @transaction.atomic
 def date_override_set(
-    *, host: User, day: date, hours: Sequence[tuple[time, time]]
+    *,
+    host: User,
+    day: date,
+    hours: Sequence[tuple[time, time]],
+    schedule: Schedule | None = None,
 ) -> list[DateOverride]:
-    """Other hours on `day` for `host`, replacing any they had set for it. At least one
-    range; ranges must not overlap (hours_text refuses them as typed; this for any caller)."""
+    """Other hours on `day` in one of the host's schedules (their default if not given),
+    replacing any it had for that day. At least one range; ranges must not overlap
+    (hours_text refuses them as typed; this for any caller)."""
     if not hours:
         raise ValidationError(
             {
@@ -90,12 +96,22 @@ def date_override_set(
     for (_, first_end), (second_start, _) in pairwise(ordered):
         if first_end == END_OF_DAY or second_start < first_end:
             raise ValidationError({"hours": f"{format_hours(ordered)}: these ranges overlap."})
-    DateOverride.objects.filter(host=host, day=day).delete()
+    schedule = _own(host, schedule)
+    DateOverride.objects.filter(schedule=schedule, day=day).delete()
     return DateOverride.objects.bulk_create(
-        DateOverride(host=host, day=day, start=start, end=end) for start, end in ordered
+        DateOverride(host=host, schedule=schedule, day=day, start=start, end=end)
+        for start, end in ordered
     )
 
 
-def date_override_remove(*, host: User, day: date) -> None:
-    """Back to the weekly hours on `day`."""
-    DateOverride.objects.filter(host=host, day=day).delete()
+def date_override_remove(*, host: User, day: date, schedule: Schedule | None = None) -> None:
+    """Back to the schedule's weekly hours on `day`."""
+    DateOverride.objects.filter(schedule=_own(host, schedule), day=day).delete()
+
+
+def _own(host: User, schedule: Schedule | None) -> Schedule:
+    if schedule is None:
+        return default_schedule_of(host=host)
+    if schedule.host_id != host.id:
+        raise ValidationError("Pick one of your own schedules.")
+    return schedule

@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
+from slotlink.accounts.models import Membership, Organization, User
+from slotlink.scheduling.date_models import Schedule
 from slotlink.scheduling.models import AvailabilityInterval, EventType, GroupSession
-from slotlink.scheduling.slots import END_OF_DAY
-
-# A new host can be booked right away: weekdays 9 to 5 in their own time zone.
-DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
+from slotlink.scheduling.services.schedules import (
+    DEFAULT_WEEKLY_HOURS,
+    default_schedule_of,
+    weekly_hours_replace,
+)
 
 # What a host edits, by editor tab; together, every field a host may write.
 GENERAL_FIELDS = [
@@ -51,32 +53,57 @@ def _check_fields(fields: dict[str, object]) -> None:
         raise TypeError(f"Not event type fields: {', '.join(sorted(unknown))}")
 
 
+def _schedule_for(host: User, schedule: Schedule | None) -> Schedule:
+    """The schedule given, which must be the host's, or the host's default (a host without
+    weekly hours gets the default ones in it)."""
+    if schedule is not None:
+        if schedule.host_id != host.id:
+            raise ValidationError({"schedule": "Pick one of the host's own schedules."})
+        return schedule
+    default = default_schedule_of(host=host)
+    if not AvailabilityInterval.objects.filter(host=host).exists():
+        weekly_hours_replace(schedule=default, intervals=DEFAULT_WEEKLY_HOURS)
+    return default
+
+
 @transaction.atomic
-def event_type_create(*, organization: Organization, host: User, **fields: object) -> EventType:
-    """A new event type; a host without weekly hours gets the default ones."""
+def event_type_create(
+    *,
+    organization: Organization,
+    host: User,
+    schedule: Schedule | None = None,
+    **fields: object,
+) -> EventType:
+    """A new event type, following `schedule` or the host's default one."""
     _check_fields(fields)
     _check_host(organization_id=organization.id, host=host)
-    event_type = EventType(organization=organization, host=host, **fields)
+    event_type = EventType(
+        organization=organization, host=host, schedule=_schedule_for(host, schedule), **fields
+    )
     if not event_type.is_group:
         event_type.seats_per_session = 1
     event_type.full_clean()
     event_type.save()
-    if not AvailabilityInterval.objects.filter(host=host).exists():
-        availability_replace(host=host, intervals=DEFAULT_WEEKLY_HOURS)
     return event_type
 
 
 @transaction.atomic
 def event_type_update(
-    *, event_type: EventType, host: User | None = None, **fields: object
+    *,
+    event_type: EventType,
+    host: User | None = None,
+    schedule: Schedule | None = None,
+    **fields: object,
 ) -> EventType:
-    """Change an event type. Existing bookings keep their host, time and location."""
+    """Change an event type. Existing bookings keep their host, time and location. A new
+    host brings their default schedule, unless one of theirs is given."""
     _check_fields(fields)
     if host is not None and host.id != event_type.host_id:
         _check_host(organization_id=event_type.organization_id, host=host)
         event_type.host = host
-        if not AvailabilityInterval.objects.filter(host=host).exists():
-            availability_replace(host=host, intervals=DEFAULT_WEEKLY_HOURS)
+        event_type.schedule = _schedule_for(host, schedule)
+    elif schedule is not None:
+        event_type.schedule = _schedule_for(event_type.host, schedule)
     for name, value in fields.items():
         setattr(event_type, name, value)
     if not event_type.is_group:
@@ -93,24 +120,13 @@ def event_type_update(
     return event_type
 
 
-@transaction.atomic
 def availability_replace(
     *,
     host: User,
     intervals: Iterable[tuple[int, time, time]],
     time_zone: str | None = None,
 ) -> None:
-    """Set a host's weekly hours (and, given, the time zone they are in)."""
-    if time_zone is not None and time_zone != host.time_zone:
-        validate_time_zone(time_zone)
-        host.time_zone = time_zone
-        host.save(update_fields=["time_zone"])
-    rows = [
-        AvailabilityInterval(host=host, weekday=weekday, start=start, end=end)
-        for weekday, start, end in intervals
-    ]
-    for row in rows:
-        if row.end <= row.start and row.end != END_OF_DAY:
-            raise ValidationError(f"{row}: the end must be after the start.")
-    AvailabilityInterval.objects.filter(host=host).delete()
-    AvailabilityInterval.objects.bulk_create(rows)
+    """Set the weekly hours of a host's default schedule (and, given, their time zone)."""
+    weekly_hours_replace(
+        schedule=default_schedule_of(host=host), intervals=intervals, time_zone=time_zone
+    )

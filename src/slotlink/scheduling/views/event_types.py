@@ -92,6 +92,7 @@ def event_type_new(request: MemberRequest) -> HttpResponse:
         event_type = event_type_create(
             organization=request.membership.organization,
             host=data.get("host") or request.user,
+            schedule=data.get("schedule"),
             **{name: data[name] for name in GENERAL_FIELDS},
         )
         messages.success(request, f"{event_type.title} is ready to be booked.")
@@ -117,13 +118,14 @@ def event_type_edit(request: MemberRequest, event_type_id: int) -> HttpResponse:
         default_host_id=event_type.host_id,
         event_type=event_type,
         initial={name: getattr(event_type, name) for name in GENERAL_FIELDS}
-        | {"host": event_type.host},
+        | {"host": event_type.host, "schedule": event_type.schedule_id},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         event_type_update(
             event_type=event_type,
             host=data.get("host") or event_type.host,
+            schedule=data.get("schedule"),
             **{name: data[name] for name in GENERAL_FIELDS},
         )
         messages.success(request, "Saved. New bookings use these settings.")

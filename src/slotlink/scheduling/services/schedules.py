@@ -1,0 +1,116 @@
+"""Writes about a host's named schedules: made, renamed, made the default, deleted, and the
+weekly hours each keeps. What a schedule holds and what the person does: date_models.py."""
+
+from collections.abc import Iterable
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from slotlink.accounts.models import User, validate_time_zone
+from slotlink.scheduling.date_models import Schedule
+from slotlink.scheduling.models import AvailabilityInterval
+from slotlink.scheduling.slots import END_OF_DAY
+
+DEFAULT_SCHEDULE_NAME = "Working hours"
+# A new host can be booked right away: weekdays 9 to 5 in their own time zone.
+DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
+
+
+def default_schedule_of(*, host: User) -> Schedule:
+    """The host's default schedule, made (without hours) if they have none yet."""
+    with transaction.atomic():
+        schedule = Schedule.objects.filter(host=host, is_default=True).first()
+        if schedule is None:
+            schedule = Schedule.objects.create(
+                host=host, name=_free_name(host, DEFAULT_SCHEDULE_NAME), is_default=True
+            )
+        return schedule
+
+
+def _free_name(host: User, name: str) -> str:
+    taken = set(Schedule.objects.filter(host=host).values_list("name", flat=True))
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} {n}", n + 1
+    return candidate
+
+
+def _name_taken(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": f"You already have a schedule named “{name}”. Pick another name."}
+    )
+
+
+def schedule_create(*, host: User, name: str) -> Schedule:
+    """A new schedule with weekdays 9 to 5, to edit from there."""
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            default_schedule_of(host=host)  # the first stays the default
+            schedule = Schedule.objects.create(host=host, name=name)
+    except IntegrityError:
+        raise _name_taken(name) from None
+    weekly_hours_replace(schedule=schedule, intervals=DEFAULT_WEEKLY_HOURS)
+    return schedule
+
+
+def schedule_rename(*, schedule: Schedule, name: str) -> Schedule:
+    schedule.name = name.strip()
+    try:
+        with transaction.atomic():
+            schedule.save(update_fields=["name"])
+    except IntegrityError:
+        raise _name_taken(schedule.name) from None
+    return schedule
+
+
+@transaction.atomic
+def schedule_make_default(*, schedule: Schedule) -> None:
+    """New event types follow it from now on; those made already keep theirs."""
+    Schedule.objects.filter(host_id=schedule.host_id, is_default=True).update(is_default=False)
+    Schedule.objects.filter(pk=schedule.pk).update(is_default=True)
+    schedule.is_default = True
+
+
+@transaction.atomic
+def schedule_delete(*, schedule: Schedule) -> None:
+    """Refused for the default, and while event types follow it (named, so the host knows
+    which to move)."""
+    if schedule.is_default:
+        raise ValidationError(
+            f"“{schedule.name}” is your default schedule. Make another one the default first."
+        )
+    titles = list(schedule.event_types.order_by("title").values_list("title", flat=True))
+    if titles:
+        raise ValidationError(
+            f"“{schedule.name}” is used by {', '.join(titles)}. Pick another schedule for "
+            f"{'it' if len(titles) == 1 else 'them'} first."
+        )
+    schedule.delete()
+
+
+@transaction.atomic
+def weekly_hours_replace(
+    *,
+    schedule: Schedule,
+    intervals: Iterable[tuple[int, time, time]],
+    time_zone: str | None = None,
+) -> None:
+    """Set a schedule's weekly hours (and, given, the time zone its host is in)."""
+    host = schedule.host
+    if time_zone is not None and time_zone != host.time_zone:
+        validate_time_zone(time_zone)
+        host.time_zone = time_zone
+        host.save(update_fields=["time_zone"])
+    rows = [
+        AvailabilityInterval(
+            host_id=schedule.host_id, schedule=schedule, weekday=weekday, start=start, end=end
+        )
+        for weekday, start, end in intervals
+    ]
+    for row in rows:
+        if row.end <= row.start and row.end != END_OF_DAY:
+            raise ValidationError(f"{row}: the end must be after the start.")
+    AvailabilityInterval.objects.filter(schedule=schedule).delete()
+    AvailabilityInterval.objects.bulk_create(rows)
