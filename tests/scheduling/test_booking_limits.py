@@ -469,3 +469,22 @@ def test_with_every_limit_off_nothing_is_counted_and_a_limit_turned_on_counts_fr
     assert post_booking(event_type, starts[2], email="victim2@example.test").status_code == 302
     assert post_booking(event_type, starts[3], email="victim3@example.test").status_code == 429
     assert PublicBooking.objects.count() == 1
+
+
+def test_an_address_and_an_email_blocked_by_one_organization_still_book_with_another(
+    organization, host
+):
+    """A block is the organization's own: the same address and email book another
+    organization's event type, and are refused by the one that blocked them."""
+    host_client = signed_in(host)
+    host_client.post("/360/bookings/blocked", {"kind": "address", "value": ATTACKER})
+    host_client.post("/360/bookings/blocked", {"kind": "email", "value": "victim@example.test"})
+    elsewhere = make_organization("Elsewhere")
+    theirs = make_event_type(elsewhere, make_host(elsewhere))
+    ours = make_event_type(organization, host)
+    answer = post_booking(theirs, next_free_starts(theirs)[0], email="victim@example.test")
+    assert answer.status_code == 302
+    refused = post_booking(ours, next_free_starts(ours)[0], email="victim@example.test")
+    assert refused.status_code == 403
+    assert Booking.objects.filter(event_type=theirs).count() == 1
+    assert not Booking.objects.filter(event_type=ours).exists()

@@ -16,6 +16,7 @@ from slotlink.accounts.models import Membership, User
 from slotlink.conferencing import calendars
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.date_models import DateOverride, TimeOff
+from slotlink.scheduling.limits.selectors import with_block_of
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.models import (
     AvailabilityInterval,
@@ -54,12 +55,19 @@ def event_types_for(*, membership: Membership) -> QuerySet[EventType]:
     return event_types.select_related("host")
 
 
-def public_event_type(*, organization_slug: str, slug: str) -> EventType | None:
-    return (
-        EventType.objects.select_related("host", "organization")
-        .filter(organization__slug=organization_slug, slug=slug, is_active=True)
-        .first()
+def public_event_type(
+    *, organization_slug: str, slug: str, blocks_of: tuple[str | None, str] | None = None
+) -> EventType | None:
+    """The event type the public may book; with `blocks_of` (an address as the limits count
+    it, and a lower-cased email) also its organization's block of them, in the same query
+    (`block_of_requester`, limits/selectors.py)."""
+    event_types = EventType.objects.select_related("host", "organization").filter(
+        organization__slug=organization_slug, slug=slug, is_active=True
     )
+    if blocks_of is not None:
+        address, email = blocks_of
+        event_types = with_block_of(event_types, address=address, email=email)
+    return event_types.first()
 
 
 def public_event_types(*, organization_slug: str) -> QuerySet[EventType]:

@@ -3,6 +3,8 @@
 `public_booking_screen` refuses a blocked address or email before the booking's
 transaction begins: a block is no count that bookings sent at once could all pass, so it
 needs no turn, and reading it outside holds no lock (on SQLite, the one write lock) for it.
+The booking page reads the blocks with the event type (`Requester.blocks`), so the screen
+makes no query of its own.
 `public_booking_admit` runs inside the booking's own transaction, after the host's lock:
 it takes the turns of the limits that are on (core/turns.py: the client address's, then the
 organization's, always in that order, in one statement), counts the public bookings of the
@@ -25,17 +27,35 @@ from django.db.models import Count, Q, QuerySet
 
 from slotlink.core.turns import turn_take
 from slotlink.scheduling.limits.models import BookingBlock, LimitKind, PublicBooking
+from slotlink.scheduling.limits.selectors import block_of
 from slotlink.scheduling.models import EventType
 
 WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
+class BlocksRead:
+    """What the organization blocks of a requester, read ahead with the booking's event
+    type (limits/selectors.py: `with_block_of`), for the email the booking page was sent
+    (lower-cased, as blocks are kept)."""
+
+    email: str
+    block: str | None  # BookingBlock.Kind: the address's block first; None for no block
+
+
+def blocks_read(event_type: EventType, *, email: str) -> BlocksRead:
+    """The blocks read with an event type by `with_block_of` for `email`."""
+    block: str | None = getattr(event_type, "block_of_requester")  # noqa: B009 - annotated
+    return BlocksRead(email=email, block=block)
+
+
+@dataclass(frozen=True)
 class Requester:
     """Who books on the public page: the client's address as the limits count it
-    (`address_counted`), None when it has none."""
+    (`address_counted`), None when it has none; and its blocks if they were read ahead."""
 
     ip_address: str | None
+    blocks: BlocksRead | None = None
 
 
 def address_counted(address: str | None) -> str | None:
@@ -74,17 +94,22 @@ def public_booking_screen(
     *, event_type: EventType, invitee_email: str, requester: Requester
 ) -> None:
     """Raise BookingRefused if the organization blocked this address or this email (the
-    address first); call before the booking's transaction, in one query."""
+    address first); call before the booking's transaction. No query when the requester's
+    blocks were read ahead for this email, else one."""
     address, email = requester.ip_address, normalized_email(invitee_email)
-    values = [email] if address is None else [address, email]
-    blocked = set(
-        BookingBlock.objects.filter(organization_id=event_type.organization_id, value__in=values)
-        .order_by()
-        .values_list("kind", "value")
-    )
-    if address is not None and (BookingBlock.Kind.ADDRESS, address) in blocked:
+    read = requester.blocks
+    if read is not None and read.email == email:
+        block = read.block
+    else:
+        block = (
+            block_of(address=address, email=email)
+            .filter(organization_id=event_type.organization_id)
+            .values_list("kind", flat=True)
+            .first()
+        )
+    if block == BookingBlock.Kind.ADDRESS:
         raise BookingRefused(LimitKind.BLOCKED_ADDRESS)
-    if (BookingBlock.Kind.EMAIL, email) in blocked:
+    if block == BookingBlock.Kind.EMAIL:
         raise BookingRefused(LimitKind.BLOCKED_EMAIL)
 
 

@@ -15,7 +15,13 @@ from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
 from slotlink.scheduling.booking_forms import BookingForm
 from slotlink.scheduling.limits.refusals import booking_refusal_record
-from slotlink.scheduling.limits.services import BookingRefused, Requester, address_counted
+from slotlink.scheduling.limits.services import (
+    BookingRefused,
+    Requester,
+    address_counted,
+    blocks_read,
+    normalized_email,
+)
 from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
@@ -62,10 +68,19 @@ def organization_page(request: HttpRequest, organization_slug: str) -> HttpRespo
 
 @public
 def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpResponse:
-    event_type = public_event_type(organization_slug=organization_slug, slug=slug)
+    posted = request.method == "POST"
+    # A booking's blocks are read with its event type, for the email as sent (the form may
+    # still refuse it): one query fewer for every booking.
+    address = address_counted(client_address(request)) if posted else None
+    sent_email = normalized_email(request.POST.get("email", "")) if posted else ""
+    event_type = public_event_type(
+        organization_slug=organization_slug,
+        slug=slug,
+        blocks_of=(address, sent_email) if posted else None,
+    )
     if event_type is None:
         raise Http404("No such event type.")
-    params = request.POST if request.method == "POST" else request.GET
+    params = request.POST if posted else request.GET
     form = BookingForm(
         request.POST if request.method == "POST" else None,
         location_kind=event_type.location_kind,
@@ -73,7 +88,10 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
     refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        requester = Requester(ip_address=address_counted(client_address(request)))
+        requester = Requester(
+            ip_address=address,
+            blocks=blocks_read(event_type, email=sent_email),
+        )
         try:
             booking = booking_create(
                 event_type=event_type,
