@@ -273,3 +273,17 @@ def test_a_sync_names_slotlinks_events_by_their_event_url(caldav_server):
     client.event_delete(account, calendar, uid, etag)
     removed = client.changes_since(account, calendar, added.sync_token)
     assert removed.deleted == [client.event_url(calendar, uid)]
+
+
+def test_a_calendar_removed_from_the_server_is_named_so(caldav_server):
+    """Once the host deletes a calendar on the server, reading it is NotCalDAV with words
+    saying it is gone, and the account lists its other calendars without it."""
+    account = account_of(caldav_server)
+    calendar = caldav_server.new_calendar()
+    caldav_server.delete(calendar)
+    with pytest.raises(NotCalDAV) as gone:
+        client.state(account, calendar)
+    assert gone.value.words == f"The calendar at {calendar} is no longer on 127.0.0.1."
+    with pytest.raises(NotCalDAV, match=r"is no longer on 127\.0\.0\.1"):
+        client.events_between(account, calendar, *WEEK_OF_DEC_14)
+    assert calendar not in {c.url for c in client.calendars(account)}

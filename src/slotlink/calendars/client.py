@@ -380,13 +380,14 @@ def _properties_of_first(
     client: DAVClient, answer: DAVResponse, url: str
 ) -> tuple[str, dict[str, Any]] | None:
     """(final URL, properties) of a Depth 0 PROPFIND's answer, or None when the answer
-    isn't a multistatus (a 404, a web page, a method not allowed)."""
+    isn't a multistatus (a 404, a web page, a method not allowed) or names nothing there
+    (a multistatus whose response is a 404, as Xandikos gives for a removed calendar)."""
     if answer.status >= 500:
         raise _server_error(url, answer.status)
     if answer.status != 207 or getattr(answer, "tree", None) is None:
         return None
     results = _propfind_results(answer)
-    if not results:
+    if not results or results[0].status == 404:
         return None
     where = client.session.last_url or url  # type: ignore[attr-defined]
     return where, results[0].properties
@@ -492,12 +493,21 @@ def state(
         )
         found = _properties_of_first(c, answer, calendar_url)
         if found is None:
-            raise _missing_calendar(calendar_url, answer.status)
+            raise _missing_calendar(calendar_url, _status_of(answer))
         _, properties = found
         return (
             _text(properties.get(f"{CALSERVER}getctag")),
             _text(properties.get(f"{DAV}sync-token")),
         )
+
+
+def _status_of(answer: DAVResponse) -> int:
+    """The answer's status, or its first response's when a multistatus holds one."""
+    if answer.status == 207 and getattr(answer, "tree", None) is not None:
+        results = _propfind_results(answer)
+        if results:
+            return results[0].status
+    return int(answer.status)
 
 
 def _missing_calendar(url: str, status: int) -> NotCalDAV:
