@@ -424,6 +424,42 @@ ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com
         owners=("ada@example.com",),
     ),
     Case(
+        "declined-one-instance",
+        "An instance of a series the host declined alone (an override with their "
+        "PARTSTAT=DECLINED) blocks nothing; the series' other instances still block.",
+        (
+            calendar(
+                event(
+                    "series@tests",
+                    """
+DTSTART:20261207T100000Z
+DTEND:20261207T110000Z
+RRULE:FREQ=WEEKLY;COUNT=3
+ORGANIZER:mailto:boss@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ada@example.com
+""",
+                )
+                + event(
+                    "series@tests",
+                    """
+RECURRENCE-ID:20261214T100000Z
+DTSTART:20261214T100000Z
+DTEND:20261214T110000Z
+ORGANIZER:mailto:boss@example.com
+ATTENDEE;PARTSTAT=DECLINED:mailto:ada@example.com
+""",
+                )
+            ),
+        ),
+        utc(2026, 12, 7),
+        utc(2026, 12, 28),
+        [
+            (utc(2026, 12, 7, 10), utc(2026, 12, 7, 11)),
+            (utc(2026, 12, 21, 10), utc(2026, 12, 21, 11)),
+        ],
+        owners=("ada@example.com",),
+    ),
+    Case(
         "duration",
         "An event with DURATION instead of DTEND lasts that long.",
         (calendar(event("dur@tests", "DTSTART:20261210T090000Z\nDURATION:PT45M")),),
@@ -571,3 +607,28 @@ def test_a_zone_an_object_names_but_does_not_define_is_read_on_the_hosts_wall():
     assert busy_stretches([borrower], start, end, zone=BERLIN) == [
         Stretch(utc(2026, 12, 11, 8), utc(2026, 12, 11, 9))
     ]
+
+
+def test_a_series_repeating_within_the_hour_is_skipped_and_counted():
+    """A series repeating more often than hourly (FREQ=MINUTELY or HOURLY, or a daily
+    rule listing more than 24 times a day), which no calendar app makes but an
+    invitation can ask for and which costs minutes to expand, is skipped and counted."""
+    every = [
+        ("minutely@tests", "DTSTART:20261201T000000Z\nDURATION:PT30S\nRRULE:FREQ=MINUTELY"),
+        ("hourly@tests", "DTSTART:20261201T000000Z\nDURATION:PT10M\nRRULE:FREQ=HOURLY"),
+        (
+            "by-minute@tests",
+            "DTSTART:20261201T090000Z\nDURATION:PT30S\n"
+            f"RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE={','.join(map(str, range(60)))}",
+        ),
+    ]
+    twice_a_day = calendar(
+        event(
+            "twice@tests",
+            "DTSTART:20261201T120000Z\nDURATION:PT30M\nRRULE:FREQ=DAILY;BYHOUR=12,15",
+        )
+    )
+    texts = [calendar(event(uid, lines)) for uid, lines in every] + [twice_a_day]
+    read = read_busy(texts, utc(2026, 12, 10, 9), utc(2026, 12, 10, 13), zone=BERLIN)
+    assert read.stretches == [Stretch(utc(2026, 12, 10, 12), utc(2026, 12, 10, 12, 30))]
+    assert read.skipped == len(every)

@@ -187,6 +187,8 @@ def _stretches(
     owners: frozenset[str],
 ) -> Iterator[Stretch]:
     """The blocking occurrences of one series within [start, end), clipped."""
+    for event in calendar.walk("VEVENT"):
+        _refuse_too_frequent(event)
     query = recurring_ical_events.of(calendar)
     for occurrence in query.between(start - _MARGIN, end + _MARGIN):
         if not _blocks(occurrence, owners):
@@ -196,6 +198,25 @@ def _stretches(
         began, ended = max(began, start), min(ended, end)
         if began < ended:
             yield Stretch(began, ended)
+
+
+# No calendar app repeats a meeting within the hour, but an invitation can ask for it,
+# and expanding one (from its first instance, maybe decades back) costs seconds to
+# minutes: such a series is skipped as unreadable.
+_TOO_FREQUENT = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})
+_MOST_A_DAY = 24
+
+
+def _refuse_too_frequent(event: icalendar.cal.Component) -> None:
+    """Raises ValueError when the event repeats more often than hourly."""
+    found = event.get("RRULE")
+    for rule in found if isinstance(found, list) else [found] if found is not None else []:
+        frequency = str((rule.get("FREQ") or [""])[0]).upper()
+        a_day = 1
+        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            a_day *= len(rule.get(part) or [None])
+        if frequency in _TOO_FREQUENT or a_day > _MOST_A_DAY:
+            raise ValueError(f"a rule repeating more often than hourly: {frequency}")
 
 
 def _blocks(occurrence: icalendar.Event, owners: frozenset[str]) -> bool:
