@@ -3,19 +3,19 @@
 Each rule is a case below (`CASES`): the objects as a host's own calendar client would
 store them, the range asked, and the UTC stretches that must come out. Every case is read
 twice: straight from the text written here, and after a round trip through each real
-CalDAV server (stored with PUT, read back with a calendar-query REPORT over the range),
-so the servers' own storage and serialization are part of what is checked.
+CalDAV server (stored with PUT, read back with the client's time-range calendar-query),
+so the servers' own storage and serialization, and the client's reading, are part of
+what is checked.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
-from slotlink.calendars.busy import Stretch, busy_stretches, read_busy
+from slotlink.calendars.busy import Stretch, busy_stretches, read_busy, server_query_range
+from slotlink.calendars.client import CalDAVAccount, events_between
 from tests.calendars.servers import CalDAVServer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -513,42 +513,18 @@ def test_each_rule_blocks_what_it_says(case: Case):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_each_rule_holds_after_a_real_server_stored_it(caldav_server: CalDAVServer, case: Case):
-    """Each case stored on a real CalDAV server and read back with a calendar-query
-    REPORT over its range blocks the same stretches as when read as written."""
+    """Each case stored on a real CalDAV server and read back by the client
+    (events_between: a time-range calendar-query REPORT over the case's range) blocks
+    the same stretches as when read as written."""
     calendar_url = caldav_server.new_calendar()
     for text in case.texts:
         caldav_server.put_ics(calendar_url, text)
-    texts = calendar_query(caldav_server, calendar_url, case.start, case.end)
+    texts = events_between(account_of(caldav_server), calendar_url, case.start, case.end)
     assert busy_of(case, texts) == case.expected
 
 
-# calendar-query (RFC 4791 7.8) with a time-range on the events: the objects with an
-# instance in the range, unexpanded, as the server stores them.
-CALENDAR_QUERY = """<?xml version="1.0" encoding="utf-8"?>
-<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-  <D:prop><D:getetag/><C:calendar-data/></D:prop>
-  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
-    <C:time-range start="{start}" end="{end}"/>
-  </C:comp-filter></C:comp-filter></C:filter>
-</C:calendar-query>"""
-
-
-def calendar_query(
-    server: CalDAVServer, calendar_url: str, start: datetime, end: datetime
-) -> list[str]:
-    """The iCalendar texts the server answers a time-range calendar-query with."""
-    stamp = "%Y%m%dT%H%M%SZ"
-    answer = httpx.request(
-        "REPORT",
-        calendar_url,
-        auth=(server.username, server.password),
-        headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-        content=CALENDAR_QUERY.format(start=start.strftime(stamp), end=end.strftime(stamp)),
-        timeout=30,
-    )
-    assert answer.status_code == 207, (answer.status_code, answer.text)
-    root = ElementTree.fromstring(answer.content)  # noqa: S314 (our own test server)
-    return [data.text or "" for data in root.iter("{urn:ietf:params:xml:ns:caldav}calendar-data")]
+def account_of(server: CalDAVServer) -> CalDAVAccount:
+    return CalDAVAccount(server.home_url, server.username, server.password)
 
 
 def test_unreadable_objects_are_skipped_and_counted():
@@ -632,3 +608,34 @@ def test_a_series_repeating_within_the_hour_is_skipped_and_counted():
     read = read_busy(texts, utc(2026, 12, 10, 9), utc(2026, 12, 10, 13), zone=BERLIN)
     assert read.stretches == [Stretch(utc(2026, 12, 10, 12), utc(2026, 12, 10, 12, 30))]
     assert read.skipped == len(every)
+
+
+@pytest.mark.parametrize(
+    ("zone", "lines", "expected"),
+    [
+        (
+            NEW_YORK,
+            "DTSTART:20261209T200000\nDTEND:20261209T210000",
+            [(utc(2026, 12, 10, 1), utc(2026, 12, 10, 2))],
+        ),
+        (
+            TOKYO,
+            "DTSTART;VALUE=DATE:20261211\nDTEND;VALUE=DATE:20261212",
+            [(utc(2026, 12, 10, 15), utc(2026, 12, 11))],
+        ),
+    ],
+    ids=["floating-evening-in-new-york", "all-day-in-tokyo"],
+)
+def test_events_at_the_ranges_edges_come_from_the_server_asked_for_the_wider_range(
+    caldav_server: CalDAVServer, zone: tzinfo, lines: str, expected: list
+):
+    """A floating or all-day event just inside the range on the host's wall, which a
+    server filtering as if in UTC puts just outside, comes back when the server is asked
+    for server_query_range, and blocks only what is inside the range."""
+    calendar_url = caldav_server.new_calendar()
+    caldav_server.put_ics(calendar_url, calendar(event("edge@tests", lines)))
+    start, end = utc(2026, 12, 10), utc(2026, 12, 11)
+    asked = server_query_range(start, end)
+    texts = events_between(account_of(caldav_server), calendar_url, *asked)
+    stretches = busy_stretches(texts, start, end, zone=zone)
+    assert [(s.start, s.end) for s in stretches] == expected

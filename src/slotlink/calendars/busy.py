@@ -36,6 +36,7 @@ import recurring_ical_events
 # recurring-ical-events; a margin wider than any zone's offset finds them all, and the
 # stretches are clipped to the range exactly afterwards.
 _MARGIN = timedelta(days=2)
+_SERVER_MARGIN = timedelta(days=1)  # more than any zone's offset from UTC (14 hours)
 
 
 class Stretch(NamedTuple):
@@ -52,6 +53,15 @@ class BusyRead:
 
     stretches: list[Stretch]
     skipped: int
+
+
+def server_query_range(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The range to ask a CalDAV server for (events_between) to read [start, end): a day
+    wider each side. Servers filter floating times and all-day dates as if they were UTC
+    (Radicale and Xandikos both do), so an evening event in New York's floating time or
+    a Tokyo all-day event at the range's edges would not come back; busy_stretches clips
+    the extra off again."""
+    return start - _SERVER_MARGIN, end + _SERVER_MARGIN
 
 
 def busy_stretches(
