@@ -28,6 +28,10 @@ class Schedule(models.Model):
     )
     name = models.CharField(max_length=60)
     is_default = models.BooleanField(default=False)
+    # False while its hours are the suggested ones a host's first event type was given
+    # (weekdays 9 to 5): they are used, so the event type can be booked, and the
+    # Availability page asks the host to confirm them until they save hours.
+    confirmed = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

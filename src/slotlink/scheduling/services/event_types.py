@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.scheduling.date_models import Schedule
-from slotlink.scheduling.models import AvailabilityInterval, EventType, GroupSession
+from slotlink.scheduling.models import EventType, GroupSession
 from slotlink.scheduling.services.schedules import (
-    DEFAULT_WEEKLY_HOURS,
     default_schedule_of,
+    suggested_hours_use,
     weekly_hours_replace,
 )
 
@@ -55,15 +55,12 @@ def _check_fields(fields: dict[str, object]) -> None:
 
 def _schedule_for(host: User, schedule: Schedule | None) -> Schedule:
     """The schedule given, which must be the host's, or the host's default (a host without
-    weekly hours gets the default ones in it)."""
+    weekly hours gets the suggested ones in it, to confirm: suggested_hours_use)."""
     if schedule is not None:
         if schedule.host_id != host.id:
             raise ValidationError({"schedule": "Pick one of the host's own schedules."})
         return schedule
-    default = default_schedule_of(host=host)
-    if not AvailabilityInterval.objects.filter(host=host).exists():
-        weekly_hours_replace(schedule=default, intervals=DEFAULT_WEEKLY_HOURS)
-    return default
+    return suggested_hours_use(host=host)
 
 
 @transaction.atomic

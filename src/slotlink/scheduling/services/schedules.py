@@ -13,8 +13,19 @@ from slotlink.scheduling.models import AvailabilityInterval
 from slotlink.scheduling.slots import END_OF_DAY
 
 DEFAULT_SCHEDULE_NAME = "Working hours"
-# A new host can be booked right away: weekdays 9 to 5 in their own time zone.
+# The hours suggested to a new host, in their own time zone: weekdays 9 to 5. The
+# Availability page shows them until the host confirms them (Schedule.confirmed).
 DEFAULT_WEEKLY_HOURS = [(weekday, time(9), time(17)) for weekday in range(5)]
+
+
+def suggested_hours_use(*, host: User) -> Schedule:
+    """The host's default schedule; a host without weekly hours gets the suggested ones in
+    it, unconfirmed, so an event type of theirs can be booked while the Availability page
+    asks them to confirm. Hours they saved (or confirmed) stay as they are."""
+    schedule = default_schedule_of(host=host)
+    if not AvailabilityInterval.objects.filter(host=host).exists():
+        weekly_hours_replace(schedule=schedule, intervals=DEFAULT_WEEKLY_HOURS, confirmed=False)
+    return schedule
 
 
 def default_schedule_of(*, host: User) -> Schedule:
@@ -96,8 +107,10 @@ def weekly_hours_replace(
     schedule: Schedule,
     intervals: Iterable[tuple[int, time, time]],
     time_zone: str | None = None,
+    confirmed: bool = True,
 ) -> None:
-    """Set a schedule's weekly hours (and, given, the time zone its host is in)."""
+    """Set a schedule's weekly hours (and, given, the time zone its host is in). Hours a
+    host sets are confirmed; only suggested_hours_use sets them unconfirmed."""
     host = schedule.host
     if time_zone is not None and time_zone != host.time_zone:
         validate_time_zone(time_zone)
@@ -114,3 +127,6 @@ def weekly_hours_replace(
             raise ValidationError(f"{row}: the end must be after the start.")
     AvailabilityInterval.objects.filter(schedule=schedule).delete()
     AvailabilityInterval.objects.bulk_create(rows)
+    if schedule.confirmed != confirmed:
+        schedule.confirmed = confirmed
+        schedule.save(update_fields=["confirmed"])

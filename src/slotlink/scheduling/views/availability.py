@@ -35,7 +35,11 @@ from slotlink.scheduling.services.dates import (
     time_off_add,
     time_off_remove,
 )
-from slotlink.scheduling.services.schedules import default_schedule_of, weekly_hours_replace
+from slotlink.scheduling.services.schedules import (
+    DEFAULT_WEEKLY_HOURS,
+    default_schedule_of,
+    weekly_hours_replace,
+)
 
 
 def _today(host: User) -> date:
@@ -69,12 +73,19 @@ def availability_page(request: MemberRequest, **forms: Form) -> HttpResponse:
     host = request.user
     today = _today(host)
     schedule = _schedule(request)
+    # A host with no schedule yet is shown the suggested hours to confirm (nothing is
+    # written until they do); one whose first event type was given them, those hours.
+    suggested = schedule is None or not schedule.confirmed
     if "form" not in forms:
-        intervals = list(weekly_hours_of(schedule=schedule)) if schedule else []
+        intervals = (
+            [(row.weekday, row.start, row.end) for row in weekly_hours_of(schedule=schedule)]
+            if schedule
+            else DEFAULT_WEEKLY_HOURS
+        )
         initial: dict[str, str] = {"time_zone": host.time_zone}
         for weekday, name, _ in WEEKDAYS:
             initial[name] = format_hours(
-                [(row.start, row.end) for row in intervals if row.weekday == weekday]
+                [(start, end) for day, start, end in intervals if day == weekday]
             )
         forms["form"] = AvailabilityForm(initial=initial)
     forms.setdefault("time_off_form", TimeOffForm(today=today))
@@ -87,6 +98,7 @@ def availability_page(request: MemberRequest, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         **forms,
         "schedule": schedule,
+        "suggested": suggested,
         "schedules": schedules_of(host=host),
         "query": query,
         "time_off": time_off_of(host=host, today=today),

@@ -95,7 +95,15 @@ def event_type_new(request: MemberRequest) -> HttpResponse:
             schedule=data.get("schedule"),
             **{name: data[name] for name in GENERAL_FIELDS},
         )
-        messages.success(request, f"{event_type.title} is ready to be booked.")
+        ready = f"{event_type.title} is ready to be booked"
+        if event_type.schedule.confirmed:
+            messages.success(request, f"{ready}.")
+        else:
+            messages.success(
+                request,
+                f"{ready} during the suggested hours, weekdays 9:00 to 17:00 in "
+                f"{event_type.host.time_zone}. Confirm or change them on Availability.",
+            )
         return redirect("event-edit", event_type_id=event_type.id)
     return render(
         request,
