@@ -1,7 +1,8 @@
 """A host moves a booking from its page: only to a free time by the booking page's rules,
 with an optional message; the invitee is emailed the old and new time, the message and
 working manage links, the host gets a copy, and the old links stop working. Who may do it is
-who may cancel it: the host, or an admin of the organization."""
+who may cancel it: the host, or an admin of the organization. Of a group session, one seat
+moves alone, or the whole session with every seat."""
 
 from datetime import timedelta
 from html import unescape
@@ -11,12 +12,14 @@ from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
 
-from slotlink.scheduling.models import Booking, BookingEvent, EventType
+from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
 from slotlink.scheduling.services.bookings import (
     RESCHEDULE_MESSAGE_LIMIT,
     BookingError,
+    booking_cancel,
     booking_reschedule,
 )
+from slotlink.scheduling.services.session_moves import group_session_reschedule
 from slotlink.scheduling.tasks import send_booking_email
 from tests.factories import make_member, make_organization
 from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks
@@ -339,3 +342,161 @@ def test_the_host_moves_one_seat_to_a_new_session_or_one_with_room(
     assert "That session just filled up. Please pick another time." in text(full)
     bob.refresh_from_db()
     assert bob.start == second
+
+
+# --- Group sessions: the whole session ---------------------------------------------------
+
+
+@pytest.fixture
+def workshop(organization, member_membership) -> EventType:
+    return make_event_type(
+        organization,
+        member_membership.user,
+        slug="workshop",
+        title="Workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+    )
+
+
+def session_page(booking: Booking) -> str:
+    return f"/360/sessions/{booking.session_id}/reschedule"
+
+
+def move_session(client: Client, booking: Booking, start, message: str = "") -> HttpResponse:
+    return client.post(
+        session_page(booking), {"start": start.isoformat(), "time_zone": "UTC", "message": message}
+    )
+
+
+def test_the_host_moves_a_whole_session_and_each_invitee_is_told_once(
+    client, member_client, workshop
+):
+    """Every live seat moves with the session, which stays one session (same row, same
+    invite UID, a higher SEQUENCE); a cancelled seat stays behind. Each invitee gets one
+    email with the new time, the message and working links; their old links stop
+    working; the history of each names the host."""
+    first, later = next_free_starts(workshop, 5)[0], next_free_starts(workshop, 5)[4]
+    ivy = book(workshop, first, email=INVITEE_EMAIL)
+    emails_sent(ivy, "booked")
+    old_reschedule = link_in(to(INVITEE_EMAIL)[-1], "reschedule")
+    bob = book(workshop, first, email="bob@example.test", name="Bob Second")
+    gone = book(workshop, first, email="gone@example.test")
+    booking_cancel(booking=gone)
+    session = GroupSession.objects.get()
+    detail = text(member_client.get(f"/360/bookings/{ivy.id}"))
+    assert f'href="{session_page(ivy)}"' in detail
+    page_html = text(member_client.get(session_page(ivy), {"tz": "UTC", "date": later.date()}))
+    assert "Ivy Invitee · ivy@example.test · " in page_html
+    assert f'href="/360/bookings/{bob.id}/reschedule"' in page_html  # one seat alone
+    assert f'value="{later.isoformat()}"' in page_html
+
+    mail.outbox.clear()
+    response = move_session(member_client, ivy, later, MESSAGE)
+    assert response.status_code == 302
+    assert "Moved the session: 2 bookings, each invitee told." in text(
+        member_client.get(response["Location"])
+    )
+    moved = GroupSession.objects.get()
+    assert (moved.pk, moved.ical_uid, moved.start) == (session.pk, session.ical_uid, later)
+    assert moved.sequence > session.sequence
+    for booking in (ivy, bob):
+        booking.refresh_from_db()
+        assert (booking.start, booking.sequence, booking.session_id) == (later, 1, session.pk)
+        event = booking.history.get(kind=BookingEvent.Kind.RESCHEDULED)
+        assert (event.actor_name, event.reason, event.previous_start) == (
+            "Max Member",
+            MESSAGE,
+            first,
+        )
+        emails_sent(booking, "rescheduled")
+    gone.refresh_from_db()
+    assert gone.start == first
+
+    for address in (INVITEE_EMAIL, "bob@example.test"):
+        (email,) = to(address)
+        assert invite_facts(email)["start"] == later
+        assert f"Message from Max Member: {MESSAGE}" in email.body
+        assert "Reschedule Workshop" in text(client.get(link_in(email, "reschedule")))
+    assert client.get(old_reschedule).status_code == 404
+
+
+def test_a_session_is_never_moved_onto_another_sessions_time(member_client, workshop):
+    """A start where the event type has another session is not offered, and posting it is
+    refused in words; nothing moves."""
+    first, other = next_free_starts(workshop, 5)[0], next_free_starts(workshop, 5)[4]
+    ivy = book(workshop, first, email=INVITEE_EMAIL)
+    book(workshop, other, email="bob@example.test")
+    page_html = text(member_client.get(session_page(ivy), {"tz": "UTC", "date": other.date()}))
+    assert f'value="{other.isoformat()}"' not in page_html
+    assert f'value="{first.isoformat()}"' not in page_html  # where it is now is no move
+    response = move_session(member_client, ivy, other)
+    assert "The event type has another session at that time." in text(response)
+    ivy.refresh_from_db()
+    assert (ivy.start, ivy.sequence) == (first, 0)
+
+
+def test_a_session_move_keeps_to_the_hosts_free_time_and_changes_nothing_when_refused(
+    member_client, organization, member_membership
+):
+    """A time the host is busy at (a booking of another event type) is refused with the
+    booking page's words (409); a time overlapping the session's own seats is free to it;
+    an over-long message or a started session is refused; nothing moves."""
+    workshop = make_event_type(
+        organization,
+        member_membership.user,
+        slug="long-workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+        duration_minutes=60,  # its starts are half an hour apart: overlapping
+    )
+    starts = next_free_starts(workshop, 8)
+    ivy = book(workshop, starts[0], email=INVITEE_EMAIL)
+    bob = book(workshop, starts[0], email="bob@example.test")
+    other = make_event_type(organization, member_membership.user, slug="other")
+    book(other, starts[4], email="busy@example.test")
+    taken = move_session(member_client, ivy, starts[4])
+    assert taken.status_code == 409
+    assert "That time was just taken. Please pick another." in text(taken)
+    too_long = move_session(member_client, ivy, starts[2], "x" * (RESCHEDULE_MESSAGE_LIMIT + 1))
+    assert "Ensure this value has at most 500 characters" in text(too_long)
+    for booking in (ivy, bob):
+        booking.refresh_from_db()
+        assert (booking.start, booking.sequence) == (starts[0], 0)
+    with pytest.raises(BookingError, match="already started"):
+        group_session_reschedule(
+            session=GroupSession.objects.get(),
+            start=starts[2],
+            by=member_membership.user,
+            now=starts[0] + timedelta(minutes=1),
+        )
+    # Half an hour later overlaps the session's own time: free to it, as it moves away.
+    assert move_session(member_client, ivy, starts[1]).status_code == 302
+    bob.refresh_from_db()
+    assert bob.start == starts[1]
+
+
+def test_only_the_sessions_host_and_admins_may_move_it(
+    member_client, admin_client, organization, workshop
+):
+    """As for cancelling the session: a co-worker's session is 404 for a member, page and
+    POST; an admin may move it; another organization's is 404."""
+    colleague = make_member(organization, full_name="Cole League").user
+    theirs = make_event_type(
+        organization, colleague, slug="theirs", kind=EventType.Kind.GROUP, seats_per_session=2
+    )
+    first, later = next_free_starts(theirs, 3)[0], next_free_starts(theirs, 3)[2]
+    seat = book(theirs, first, email="their@example.test")
+    assert member_client.get(session_page(seat)).status_code == 404
+    assert move_session(member_client, seat, later).status_code == 404
+    seat.refresh_from_db()
+    assert seat.start == first
+    assert move_session(admin_client, seat, later).status_code == 302
+    seat.refresh_from_db()
+    assert seat.start == later
+    other = make_organization("Globex")
+    foreign_type = make_event_type(
+        other, make_member(other).user, slug="globex", kind=EventType.Kind.GROUP
+    )
+    foreign = book(foreign_type)
+    assert admin_client.get(session_page(foreign)).status_code == 404

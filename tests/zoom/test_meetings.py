@@ -205,6 +205,37 @@ def test_a_host_moving_one_seat_takes_it_to_the_new_sessions_meeting(
     assert details(leaving).join_url == meetings[utc(later)]["join_url"]
 
 
+def test_a_host_moving_a_whole_session_moves_its_meeting_once(
+    zoom: ZoomSandbox, host: ZoomHost, member_client
+):
+    """The host moving a whole group session PATCHes the session's one meeting, once, to
+    the new time: no create, no delete, the same join link for every seat, in each
+    invitee's email of the new time."""
+    group = zoom_workshop(host.membership)
+    first, later = next_free_starts(group, 5)[0], next_free_starts(group, 5)[4]
+    seats = [book(group, first, email=f"{name}@example.test") for name in ("a", "b", "c")]
+    drain()
+    (meeting,) = sandbox_meetings(zoom, host.zoom_user)
+    zoom.control.delete("/requests")
+    mail.outbox.clear()
+    moved = member_client.post(
+        f"/360/sessions/{seats[0].session_id}/reschedule",
+        {"start": later.isoformat(), "time_zone": "UTC", "message": "The room changed."},
+    )
+    assert moved.status_code == 302
+    drain()
+    (after,) = sandbox_meetings(zoom, host.zoom_user)
+    assert (after["id"], after["join_url"]) == (meeting["id"], meeting["join_url"])
+    assert after["start_time"] == utc(later)
+    calls = [(r["method"], r["path"]) for r in zoom.requests(path_prefix="/v2/")]
+    assert calls == [("PATCH", f"/v2/meetings/{meeting['id']}")]
+    for seat in seats:
+        assert details(seat).join_url == meeting["join_url"]
+        (email,) = to(seat.invitee_email)
+        assert meeting["join_url"] in email.body
+        assert "The room changed." in email.body
+
+
 def test_the_moment_the_link_was_stored_is_kept_through_later_changes(
     zoom: ZoomSandbox, host: ZoomHost
 ):

@@ -128,6 +128,30 @@ def test_rescheduling_moves_the_registration_to_the_other_sessions_webinar(zoom:
     assert details(stays).status == LinkStatus.READY
 
 
+def test_a_host_moving_a_whole_session_moves_its_webinar_once_and_keeps_each_link(
+    zoom: ZoomSandbox, host, member_client
+):
+    """The host moving a whole session PATCHes its webinar to the new time, once: no new
+    webinar, no registration made again, and each invitee keeps their personal link."""
+    first, later = next_free_starts(host.event_type, 5)[0], next_free_starts(host.event_type, 5)[4]
+    seats = [book(host.event_type, first, email=f"{n}@example.test") for n in ("a", "b")]
+    drain()
+    (webinar,) = webinars(zoom, host.zoom_user)
+    links = [details(seat).join_url for seat in seats]
+    zoom.control.delete("/requests")
+    moved = member_client.post(
+        f"/360/sessions/{seats[0].session_id}/reschedule",
+        {"start": later.isoformat(), "time_zone": "UTC", "message": ""},
+    )
+    assert moved.status_code == 302
+    drain()
+    (after,) = webinars(zoom, host.zoom_user)
+    assert (after["id"], after["start_time"]) == (webinar["id"], utc(later))
+    calls = [(r["method"], r["path"]) for r in zoom.requests(path_prefix="/v2/")]
+    assert calls == [("PATCH", f"/v2/webinars/{webinar['id']}")]
+    assert [details(seat).join_url for seat in seats] == links
+
+
 def test_a_lost_registration_answer_is_found_not_repeated(zoom: ZoomSandbox, host, settings):
     """Zoom takes at most 3 adds a day for one registrant: an add whose answer timed out is
     looked for in the webinar's registrants before adding again."""

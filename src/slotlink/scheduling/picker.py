@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.models import Booking, EventType, GroupSession
 from slotlink.scheduling.selectors import Slot, free_slots
 from slotlink.scheduling.slots import wall_to_utc
 from slotlink.scheduling.timezones import is_time_zone
@@ -99,13 +99,19 @@ def _slots_by_day(
     zone: ZoneInfo,
     now: datetime,
     excluding: Booking | None,
+    moving_session: GroupSession | None = None,
 ) -> dict[date, list[Slot]]:
     since = max(now, wall_to_utc(month, time(), zone))
     until = wall_to_utc(_next_month(month), time(), zone)
     by_day: dict[date, list[Slot]] = defaultdict(list)
     if since < until:
         for slot in free_slots(
-            event_type=event_type, since=since, until=until, now=now, excluding=excluding
+            event_type=event_type,
+            since=since,
+            until=until,
+            now=now,
+            excluding=excluding,
+            moving_session=moving_session,
         ):
             by_day[slot.start.astimezone(zone).date()].append(slot)
     return by_day
@@ -120,6 +126,7 @@ def build_picker(
     day: str = "",
     now: datetime,
     excluding: Booking | None = None,
+    moving_session: GroupSession | None = None,
 ) -> Picker:
     zone = ZoneInfo(time_zone)
     this_month = _month_start(now.astimezone(zone).date())
@@ -135,6 +142,7 @@ def build_picker(
         zone=zone,
         now=now,
         excluding=excluding,
+        moving_session=moving_session,
     )
     if chosen_day not in by_day:
         chosen_day = min(by_day) if by_day else None
@@ -162,17 +170,18 @@ def _month_shown(
     zone: ZoneInfo,
     now: datetime,
     excluding: Booking | None,
+    moving_session: GroupSession | None = None,
 ) -> tuple[date, dict[date, list[Slot]]]:
     """The month to show, within the bookable months, and its free slots by day: the one
     asked for, or on a first visit the first month that has a free slot."""
     shown = min(max(asked or first, first), last)
-    by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+    by_day = _slots_by_day(event_type, shown, zone, now, excluding, moving_session)
     if asked is None:
         for _ in range(MONTHS_TO_SEARCH):
             if by_day or shown >= last:
                 break
             shown = _next_month(shown)
-            by_day = _slots_by_day(event_type, shown, zone, now, excluding)
+            by_day = _slots_by_day(event_type, shown, zone, now, excluding, moving_session)
     return shown, by_day
 
 

@@ -218,9 +218,11 @@ def _busy_and_seats(
     since: datetime,
     until: datetime,
     excluding: Booking | None,
+    moving_session: GroupSession | None = None,
 ) -> tuple[list[BusyTime], dict[datetime, int]]:
     """The host's bookings near the range, across all their event types, and for a group
-    event type the seats left in each of its sessions there (by start)."""
+    event type the seats left in each of its sessions there (by start). The seats of a
+    `moving_session` are left out: they move with it."""
     bookings = Booking.objects.filter(
         host=host,
         status=Booking.Status.CONFIRMED,
@@ -229,6 +231,8 @@ def _busy_and_seats(
     )
     if excluding is not None:
         bookings = bookings.exclude(pk=excluding.pk)
+    if moving_session is not None:
+        bookings = bookings.exclude(session_id=moving_session.pk)
     rows = list(bookings.values_list("start", "end", "session_id", "event_type__buffer_minutes"))
     seats_left: dict[datetime, int] = {}
     open_sessions: set[int] = set()
@@ -269,16 +273,31 @@ def free_slots(
     until: datetime,
     now: datetime,
     excluding: Booking | None = None,
+    moving_session: GroupSession | None = None,
 ) -> list[Slot]:
     """Bookable slots of an event type in [since, until), clear of the host's bookings and
     of the busy times in their connected calendars. When moving a booking, pass it as
     `excluding`: the time around it is free to it (but its current start is no new time),
-    and its host's calendar is the one that counts."""
+    and its host's calendar is the one that counts. When moving a whole group session, pass
+    it as `moving_session`: its seats' time is free to it, and no start where the event type
+    has a session already (its own included) is offered: sessions are never merged."""
     host = excluding.host if excluding is not None else event_type.host
     rules = slot_rules_for(event_type=event_type, host=host, since=since, until=until)
     busy, seats_left = _busy_and_seats(
-        event_type=event_type, host=host, since=since, until=until, excluding=excluding
+        event_type=event_type,
+        host=host,
+        since=since,
+        until=until,
+        excluding=excluding,
+        moving_session=moving_session,
     )
+    sessions_at: set[datetime] = set()
+    if moving_session is not None:
+        sessions_at = set(
+            GroupSession.objects.filter(
+                event_type=event_type, start__gte=since, start__lt=until
+            ).values_list("start", flat=True)
+        )
     busy += calendar_busy_times(
         host_id=host.pk, since=since - BUSY_MARGIN, until=until + BUSY_MARGIN
     )
@@ -291,7 +310,8 @@ def free_slots(
             ),
         )
         for start in free_starts(rules, busy, since=since, until=until, now=now)
-        if excluding is None or start != excluding.start  # where it is now is no move
+        if (excluding is None or start != excluding.start)  # where it is now is no move
+        and start not in sessions_at
     ]
 
 
@@ -302,10 +322,14 @@ def slot_problem_for(
     now: datetime,
     excluding: Booking | None = None,
     rules: SlotRules | None = None,
+    moving_session: GroupSession | None = None,
+    host: User | None = None,
 ) -> SlotProblem | None:
     """Why `start` can't be booked right now, or None. Call it under the host's lock to act
-    on the answer; pass the `rules` if they were read under it already."""
-    host = excluding.host if excluding is not None else event_type.host
+    on the answer; pass the `rules` if they were read under it already. A whole session
+    moving (`moving_session`) leaves its own seats out; pass the `host` of its seats."""
+    if host is None:
+        host = excluding.host if excluding is not None else event_type.host
     if rules is None:
         rules = slot_rules_for(event_type=event_type, host=host, since=start, until=start)
     busy, _ = _busy_and_seats(
@@ -314,6 +338,7 @@ def slot_problem_for(
         since=start,
         until=start + rules.duration,
         excluding=excluding,
+        moving_session=moving_session,
     )
     return slot_problem(rules, busy, start=start, now=now)
 

@@ -93,6 +93,11 @@ urlpatterns = [
         name="member-remove",
     ),
     path("360/sessions/<int:session_id>/cancel", sessions.session_cancel, name="session-cancel"),
+    path(
+        "360/sessions/<int:session_id>/reschedule",
+        sessions.session_reschedule,
+        name="session-reschedule",
+    ),
     # Invitees
     path("book/<slug:organization_slug>", public.organization_page, name="book-organization"),
     path("book/<slug:organization_slug>/<slug:slug>", public.book, name="book"),

@@ -1,4 +1,6 @@
-"""Group sessions for hosts: cancelling a whole session at once, after a confirmation."""
+"""Group sessions for hosts: cancelling a whole session at once, after a confirmation, or
+moving it: the whole session to another free time, or (through each booking's own page)
+one seat."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,21 +10,32 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.scheduling.booking_forms import CancelForm
+from slotlink.scheduling.booking_forms import CancelForm, HostRescheduleForm
+from slotlink.scheduling.models import GroupSession
+from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import group_sessions_visible_to, live_session_bookings
 from slotlink.scheduling.services.bookings import (
     SESSION_STARTED_MESSAGE,
     BookingError,
     group_session_cancel,
 )
+from slotlink.scheduling.services.session_moves import (
+    SESSION_MOVE_STARTED_MESSAGE,
+    group_session_reschedule,
+)
+from slotlink.scheduling.timezones import time_zone_options
+
+
+def _session_or_404(request: MemberRequest, session_id: int) -> GroupSession:
+    return get_object_or_404(
+        group_sessions_visible_to(membership=request.membership), pk=session_id
+    )
 
 
 @member_required
 @require_http_methods(["GET", "POST"])  # GET asks to confirm; POST cancels
 def session_cancel(request: MemberRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(
-        group_sessions_visible_to(membership=request.membership), pk=session_id
-    )
+    session = _session_or_404(request, session_id)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -51,4 +64,65 @@ def session_cancel(request: MemberRequest, session_id: int) -> HttpResponse:
             "started_message": SESSION_STARTED_MESSAGE,
             "form": form,
         },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])  # GET shows the free times; POST moves the session
+def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
+    """Move every seat of the session to a free time, each invitee told once; or follow a
+    seat's link to move that booking alone. Who may is who may cancel the session."""
+    session = _session_or_404(request, session_id)
+    now = timezone.now()
+    posted = request.method == "POST"
+    params = request.POST if posted else request.GET
+    form = HostRescheduleForm(request.POST if posted else None)
+    refused: BookingError | None = None
+    if posted and form.is_valid():
+        try:
+            moved = group_session_reschedule(
+                session=session,
+                start=form.cleaned_data["start"],
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+            refused = error
+        else:
+            count = len(moved)
+            messages.success(
+                request,
+                f"Moved the session: {count} booking{pluralize(count)}, each invitee told.",
+            )
+            return redirect("booking-detail", booking_id=moved[0].id)
+    bookings = list(live_session_bookings(session=session).select_related("host"))
+    host = bookings[0].host if bookings else session.event_type.host
+    time_zone = picker_time_zone(
+        params.get("time_zone") or params.get("tz") or host.time_zone, session.event_type
+    )
+    picker = build_picker(
+        event_type=session.event_type,
+        path=request.path,
+        time_zone=time_zone,
+        month=params.get("month", ""),
+        day=params.get("date", ""),
+        now=now,
+        moving_session=session,
+    )
+    return render(
+        request,
+        "scheduling/session_reschedule.html",
+        {
+            "session": session,
+            "host": host,
+            "bookings": bookings,
+            "started": session.start <= now,
+            "started_message": SESSION_MOVE_STARTED_MESSAGE,
+            "picker": picker,
+            "form": form,
+            "chosen": "" if refused else params.get("start", ""),
+            "time_zone_options": time_zone_options(picker.time_zone),
+        },
+        status=409 if refused and refused.taken else 200,
     )

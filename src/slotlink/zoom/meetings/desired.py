@@ -134,16 +134,17 @@ def meeting_for_booking_reschedule(*, ref: BookingRef) -> ZoomMeeting:
     if link is None:
         # Booked before Zoom knew of it.
         return meeting_for_booking_create(ref=ref, new_booking=False)
-    if ref.group_session_id is not None and ref.group_session_id != ref.previous_group_session_id:
+    meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+    if ref.group_session_id is not None and meeting.group_session_id != ref.group_session_id:
         # Moved to another session: it joins that session's meeting, and its old one may
         # no longer be needed.
-        old = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
         new = _meeting_for(ref, ref.group_session_id)
         _want(new, ref)
         ZoomMeetingBooking.objects.filter(pk=link.pk).update(meeting=new, live=True)
-        _release(old)
+        _release(meeting)
         return new
-    meeting = ZoomMeeting.objects.select_for_update().get(pk=link.meeting_id)
+    # Still the meeting of its session, when the host moved the whole session: the
+    # session's meeting follows once, below; its other bookings find it moved already.
     if meeting.start == ref.start and meeting.duration_minutes == ref.duration_minutes:
         return meeting
     meeting.start = ref.start

@@ -140,8 +140,32 @@ def webinar_for_booking_cancel(*, ref: BookingRef) -> None:
 
 
 def webinar_for_booking_reschedule(*, ref: BookingRef) -> None:
-    """A booking moved to another session: its registration moves to that webinar."""
+    """A booking moved to another session: its registration moves to that webinar. A
+    session its host moved whole keeps its webinar and registrations: the webinar moves
+    with it, once (its other bookings find it moved already)."""
+    registrant = ZoomRegistrant.objects.filter(booking_id=ref.booking_id, live=True).first()
+    if registrant is not None:
+        webinar = ZoomWebinar.objects.select_for_update().get(pk=registrant.webinar_id)
+        if webinar.group_session_id == ref.group_session_id:
+            _follow_session(webinar, ref)
+            return
     if ref.previous_group_session_id == ref.group_session_id:
         return
     webinar_for_booking_cancel(ref=ref)
     webinar_for_booking_create(ref=ref)
+
+
+def _follow_session(webinar: ZoomWebinar, ref: BookingRef) -> None:
+    """The webinar's session has a new time: Zoom's webinar is updated to it (one made for
+    the session; one the host attached to is theirs, and its sync leaves its time alone)."""
+    if webinar.start == ref.start and webinar.duration_minutes == ref.duration_minutes:
+        return
+    webinar.start = ref.start
+    webinar.duration_minutes = ref.duration_minutes
+    webinar.updated_at = timezone.now()
+    if webinar.present:
+        webinar.version += 1
+        webinar.state = State.PENDING
+    webinar.save()
+    if webinar.present:
+        _sync_on_commit(webinar)
