@@ -8,9 +8,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, FilteredRelation, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
 from slotlink.conferencing import calendars
@@ -129,38 +131,12 @@ def bookable_slot_rules_for(
     host waits (the joins give weekly ranges x time off x other hours rows: a few dozen at
     most, near one date). The schedule is the one the event type named when read."""
     first, last = _dates_near(start, start)
-    schedule_id = event_type.schedule_id
-    rows = list(
-        User.objects.filter(pk=host.pk)
-        .annotate(
-            bookable=Exists(EventType.objects.filter(pk=event_type.pk, is_active=True)),
-            schedule_hours=FilteredRelation(
-                "availability", condition=Q(availability__schedule_id=schedule_id)
-            ),
-            near_time_off=FilteredRelation(
-                "time_off",
-                condition=Q(time_off__last_day__gte=first, time_off__first_day__lte=last),
-            ),
-            near_overrides=FilteredRelation(
-                "date_overrides",
-                condition=Q(
-                    date_overrides__schedule_id=schedule_id,
-                    date_overrides__day__range=(first, last),
-                ),
-            ),
-        )
-        .order_by()
-        .values_list(
-            "bookable",
-            "schedule_hours__weekday",
-            "schedule_hours__start",
-            "schedule_hours__end",
-            "near_time_off__first_day",
-            "near_time_off__last_day",
-            "near_overrides__day",
-            "near_overrides__start",
-            "near_overrides__end",
-        )
+    rows = _bookable_rows(
+        event_type_id=event_type.pk,
+        host_id=host.pk,
+        schedule_id=event_type.schedule_id,
+        first=first,
+        last=last,
     )
     if not rows or not rows[0][0]:
         return None
@@ -175,6 +151,43 @@ def bookable_slot_rules_for(
         days_off=_days_off(time_off, first, last),
         overrides=overrides,
     )
+
+
+def _bookable_rows(
+    *, event_type_id: int, host_id: int, schedule_id: int, first: date, last: date
+) -> list[tuple[Any, ...]]:
+    """bookable_slot_rules_for's one query: (bookable, weekday, start, end, time off's first
+    and last day, override's day, start, end), one row per combination, None where a join
+    found nothing. Written as SQL: built by the ORM (an Exists and three FilteredRelations)
+    it took about 2,300 Python calls of each booking while the host's lock was held, a
+    quarter of the whole POST's (benchmarks/side_by_side/booking_cpu.sh); this takes a few
+    dozen. tests/scheduling (test_schedules, test_dates, test_booking_queries) hold it to
+    the same answers."""
+    quote = connection.ops.quote_name
+
+    def table(model: type[models.Model]) -> str:
+        return quote(model._meta.db_table)
+
+    sql = (
+        f"SELECT EXISTS(SELECT 1 FROM {table(EventType)} e"  # noqa: S608 - names only
+        f" WHERE e.id = %s AND e.{quote('is_active')}),"
+        f" h.weekday, h.{quote('start')}, h.{quote('end')},"
+        f" t.first_day, t.last_day, o.day, o.{quote('start')}, o.{quote('end')}"
+        f" FROM {table(User)} u"
+        f" LEFT OUTER JOIN {table(AvailabilityInterval)} h"
+        f" ON h.host_id = u.id AND h.schedule_id = %s"
+        f" LEFT OUTER JOIN {table(TimeOff)} t"
+        f" ON t.host_id = u.id AND t.last_day >= %s AND t.first_day <= %s"
+        f" LEFT OUTER JOIN {table(DateOverride)} o"
+        f" ON o.host_id = u.id AND o.schedule_id = %s AND o.day BETWEEN %s AND %s"
+        f" WHERE u.id = %s"
+    )
+    day = connection.ops.adapt_datefield_value
+    params = [event_type_id, schedule_id, day(first), day(last)]
+    params += [schedule_id, day(first), day(last), host_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _days_off(ranges: Iterable[tuple[date, date]], first: date, last: date) -> frozenset[date]:
