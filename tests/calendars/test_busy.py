@@ -320,6 +320,31 @@ SUMMARY:Regional sync
         ],
     ),
     Case(
+        "windows-zone-name",
+        "A TZID by Windows' name (as Outlook and Exchange send, 'W. Europe Standard Time') "
+        "is read as the IANA zone it names, its daylight saving change included, even "
+        "with no VTIMEZONE sent.",
+        (
+            calendar(
+                event(
+                    "outlook@tests",
+                    """
+DTSTART;TZID=W. Europe Standard Time:20270322T090000
+DTEND;TZID=W. Europe Standard Time:20270322T100000
+RRULE:FREQ=WEEKLY;COUNT=2
+""",
+                ),
+            ),
+        ),
+        utc(2027, 3, 15),
+        utc(2027, 4, 5),
+        [
+            (utc(2027, 3, 22, 8), utc(2027, 3, 22, 9)),
+            (utc(2027, 3, 29, 7), utc(2027, 3, 29, 8)),
+        ],
+        zone=TOKYO,
+    ),
+    Case(
         "weekly-across-dst",
         "A weekly Monday 09:00 Berlin event keeps 09:00 on the wall across the late-March "
         "change: 08:00 UTC before it, 07:00 UTC after.",
@@ -639,3 +664,19 @@ def test_events_at_the_ranges_edges_come_from_the_server_asked_for_the_wider_ran
     texts = events_between(account_of(caldav_server), calendar_url, *asked)
     stretches = busy_stretches(texts, start, end, zone=zone)
     assert [(s.start, s.end) for s in stretches] == expected
+
+
+def test_an_rdate_period_blocks_that_period():
+    """An RDATE given as a PERIOD blocks that period, however long the series' own
+    instances are. (As written only: Radicale refuses to store a PERIOD RDATE, 400.)"""
+    text = calendar(
+        event(
+            "period@tests",
+            "DTSTART:20261207T100000Z\nDTEND:20261207T110000Z\n"
+            "RDATE;VALUE=PERIOD:20261209T150000Z/PT2H",
+        )
+    )
+    assert busy_stretches([text], utc(2026, 12, 7), utc(2026, 12, 14), zone=BERLIN) == [
+        Stretch(utc(2026, 12, 7, 10), utc(2026, 12, 7, 11)),
+        Stretch(utc(2026, 12, 9, 15), utc(2026, 12, 9, 17)),
+    ]
