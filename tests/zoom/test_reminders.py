@@ -14,7 +14,7 @@ from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book
 from tests.scheduling.test_reminders import remind, starts_after, with_reminder
 from tests.zoom.factories import connected
-from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, reschedule
+from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, reschedule, zoom_workshop
 from tests.zoom.test_webinars import webinar_event_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,3 +73,25 @@ def test_each_webinar_seat_is_reminded_with_its_own_registrant_link(
     assert "2 of 8 seats booked" in for_host.subject
     assert all(link not in for_host.body for link in links.values())
     assert "Start webinar as host" in for_host.body
+
+
+def test_a_workshops_seats_and_host_are_reminded_with_the_meeting_they_share(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """A group session on one Zoom meeting: each seat's invitee and the host (once, with
+    the seats) get the meeting's join link."""
+    workshop = zoom_workshop(host.membership)
+    with_reminder(workshop, 60, to_host=True)
+    (start,) = starts_after(workshop, 3 * HOUR)
+    for address in ("ivy@example.test", "bob@example.test"):
+        book(workshop, start, email=address)
+    drain()
+    mail.outbox.clear()
+    (meeting,) = zoom.meetings(host_id=host.zoom_user["id"])
+    emails = remind(start - 50 * timedelta(minutes=1))
+    addresses = {e.to[0].split("<")[1].rstrip(">") for e in emails}
+    assert len(emails) == 3
+    assert addresses == {"ivy@example.test", "bob@example.test", host.user.email}
+    assert all(meeting["join_url"] in email.body for email in emails)
+    (for_host,) = [e for e in emails if host.user.email in e.to[0]]
+    assert "2 of 5 seats booked" in for_host.subject

@@ -142,9 +142,7 @@ def reminders_send_run() -> None:
 
 def reminders_send_due(*, now: datetime) -> list[int]:
     """The job's work at `now` (a test passes its own clock): the ids claimed."""
-    return reminders_claim_due(
-        now=now, enqueue=lambda reminder_email_id: reminder_email_send.enqueue(reminder_email_id)
-    )
+    return reminders_claim_due(now=now, task=reminder_email_send)
 
 
 @task()

@@ -2,13 +2,14 @@
 claims the reminder emails that are due and queues each once."""
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django_tasks.base import Task
 
+from slotlink.core.tasks import enqueue_on_commit
 from slotlink.scheduling.models import EventType
 from slotlink.scheduling.reminders.models import MAX_PER_EVENT_TYPE, Reminder, ReminderEmail
 from slotlink.scheduling.reminders.selectors import reminders_due
@@ -43,10 +44,12 @@ def reminder_remove(*, event_type: EventType, reminder_id: int) -> bool:
     return bool(deleted)
 
 
-def reminders_claim_due(*, now: datetime, enqueue: Callable[[int], object]) -> list[int]:
+def reminders_claim_due(*, now: datetime, task: Task[Any, Any]) -> list[int]:
     """Claim each reminder email due at `now` (its row, under its unique key) and queue its
-    sending once this commits (`enqueue`, with the row's id). A key another job claimed
-    first is skipped: two jobs racing queue each email once. Returns the ids claimed."""
+    `task` (with the row's id) in the claim's transaction: on the database queue the two
+    commit together, so no crash between them leaves a claim nobody sends. A key another
+    job claimed first is skipped: two jobs racing queue each email once. Returns the ids
+    claimed."""
     claimed = []
     for due in reminders_due(now=now):
         try:
@@ -60,7 +63,7 @@ def reminders_claim_due(*, now: datetime, enqueue: Callable[[int], object]) -> l
                     start=due.start,
                     claimed_at=now,
                 )
-                transaction.on_commit(partial(enqueue, row.id))
+                enqueue_on_commit(task, row.id)
         except IntegrityError:
             continue  # another job claimed it
         claimed.append(row.id)
