@@ -680,3 +680,23 @@ def test_an_rdate_period_blocks_that_period():
         Stretch(utc(2026, 12, 7, 10), utc(2026, 12, 7, 11)),
         Stretch(utc(2026, 12, 9, 15), utc(2026, 12, 9, 17)),
     ]
+
+
+def test_instances_without_their_series_block_where_they_are():
+    """Instances of a series whose master isn't in the calendar (the host was invited to
+    single occurrences: only RECURRENCE-ID components) each block where they are. (As
+    written only: Radicale refuses to store an object without its master, 400.)"""
+    text = calendar(
+        event(
+            "orphans@tests",
+            "RECURRENCE-ID:20261210T090000Z\nDTSTART:20261210T110000Z\nDTEND:20261210T120000Z",
+        )
+        + event(
+            "orphans@tests",
+            "RECURRENCE-ID:20261217T090000Z\nDTSTART:20261217T090000Z\nDTEND:20261217T100000Z",
+        )
+    )
+    assert busy_stretches([text], utc(2026, 12, 7), utc(2026, 12, 21), zone=BERLIN) == [
+        Stretch(utc(2026, 12, 10, 11), utc(2026, 12, 10, 12)),
+        Stretch(utc(2026, 12, 17, 9), utc(2026, 12, 17, 10)),
+    ]
