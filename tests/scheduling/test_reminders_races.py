@@ -126,3 +126,23 @@ def test_two_worker_processes_given_every_reminder_twice_send_each_once(
         assert reminders_received(smtp_server, address) == 1, address
     assert reminders_received(smtp_server, host.email) == 3
     assert ReminderEmail.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_reminder_the_mail_server_refuses_comes_back_and_arrives_once(event_type, smtp_server):
+    """The mail server refuses the invitee's address: nothing arrives, the reminder is not
+    marked sent, and its task comes back later by core's rule; once the server takes it,
+    it arrives once and is marked sent."""
+    now, (booking, *_) = three_bookings(event_type)
+    smtp_server.refuse(booking.invitee_email)
+    reminders_send_due(now=now)
+    run_ready_tasks(rounds=100, only_due=True)
+    assert reminders_received(smtp_server, booking.invitee_email) == 0
+    row = ReminderEmail.objects.get(booking=booking, audience="invitee")
+    assert row.sent_at is None
+    retries = [t for t in queued_tasks() if t.name == REMINDER_TASK]
+    assert [t.args for t in retries] == [(row.id, 2)]
+    smtp_server.accept(booking.invitee_email)
+    run_ready_tasks(rounds=100, only_due=False)
+    assert reminders_received(smtp_server, booking.invitee_email) == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None
