@@ -12,13 +12,14 @@ from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.models import Booking, EventType, GroupSession
 from slotlink.scheduling.services.bookings import (
     BookingError,
     SlotUnavailable,
     booking_cancel,
     booking_reschedule,
 )
+from slotlink.scheduling.services.session_moves import group_session_reschedule
 from slotlink.scheduling.tasks import send_booking_email
 from tests.factories import make_organization
 from tests.races import race
@@ -216,3 +217,34 @@ def test_an_emailed_link_acts_once_however_many_use_it_at_once(setup, links):
     assert [r.args_kwargs["args"][1:3] for r in emails if r.args_kwargs["args"][2] > 0] == [
         [booking.history.last().kind, 1]
     ]
+
+
+def test_a_whole_session_moving_while_invitees_book_its_new_time_stays_one_session(setup):
+    """The host moves a session to a time four invitees book at the same moment: the moves
+    and bookings queue on the host's lock, so the time ends with one session, within its
+    seats, holding every booking there; each racer either succeeded or was refused in
+    words (never a database error)."""
+    organization, host = setup
+    group = make_event_type(organization, host, kind=EventType.Kind.GROUP, seats_per_session=4)
+    first, target = next_free_starts(group, 5)[0], next_free_starts(group, 5)[4]
+    seats = [book(group, first, email=f"seat{i}@example.test") for i in range(2)]
+    session = GroupSession.objects.get()
+
+    def act(i: int) -> object:
+        if i == 0:
+            return group_session_reschedule(session=session, start=target, by=host)
+        return book(group, target, email=f"racer{i}@example.test")
+
+    outcomes = race(5, act)
+    assert all(not isinstance(o, BaseException) or isinstance(o, BookingError) for o in outcomes), (
+        outcomes
+    )
+    at_target = GroupSession.objects.filter(event_type=group, start=target)
+    assert at_target.count() == 1
+    there = Booking.objects.filter(start=target, status="confirmed")
+    assert set(there.values_list("session_id", flat=True)) == {at_target.get().pk}
+    assert there.count() <= 4
+    moved = not isinstance(outcomes[0], BaseException)
+    assert moved == (
+        Booking.objects.filter(pk__in=[s.pk for s in seats], start=target).count() == 2
+    )

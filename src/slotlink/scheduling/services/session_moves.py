@@ -65,7 +65,7 @@ def group_session_reschedule(
         for host_id in sorted(hosts):
             _lock_host(host_id)
         session = (
-            GroupSession.objects.select_for_update()
+            GroupSession.objects.select_for_update(of=("self",))
             .select_related("event_type", "event_type__host")
             .get(pk=session.pk)
         )
