@@ -226,6 +226,25 @@ def test_the_event_type_editor_picks_the_schedule(member_client, member_membersh
     assert event_type.schedule == evenings
 
 
+def test_an_admin_giving_an_event_type_to_another_host_gives_it_their_default(
+    organization, member_membership, admin_client, admin_membership
+):
+    """The editor posts the schedule the event type followed; with a new host, it follows
+    the new host's default instead (their "Working hours"), not the old host's."""
+    member = member_membership.user
+    evenings = schedule_create(host=member, name="Evenings")
+    event_type = make_event_type(organization, member, always_open=False, slug="call")
+    event_type_update(event_type=event_type, schedule=evenings)
+    admin_hours = default_schedule_of(host=admin_membership.user)
+    response = admin_client.post(
+        f"/360/events/{event_type.id}",
+        general(host=admin_membership.user.id, slug="call", schedule=evenings.id),
+    )
+    assert response.status_code == 302
+    event_type.refresh_from_db()
+    assert (event_type.host, event_type.schedule) == (admin_membership.user, admin_hours)
+
+
 def test_a_co_worker_can_neither_see_nor_use_nor_edit_a_hosts_schedules(
     organization, member_membership
 ):

@@ -148,9 +148,13 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
             _redraws_location(host_field.widget)  # another host has other events
         schedule_field = self.fields["schedule"]
         assert isinstance(schedule_field, forms.ModelChoiceField)
-        schedule_field.queryset = Schedule.objects.filter(host_id=self.chosen_host_id)
+        # The chosen host's schedules; an admin giving the event type to another host posts
+        # the one it followed, which clean() drops (the new host brings their default).
+        hosts_schedules = {self.chosen_host_id}
         if event_type is not None:
             schedule_field.empty_label = None  # it has one (a form without it keeps it)
+            hosts_schedules.add(event_type.host_id)
+        schedule_field.queryset = Schedule.objects.filter(host_id__in=hosts_schedules)
         location = self.chosen_location
         if location is not None and location.existing_events is not None:
             self.fields["location_detail"] = self._existing_events_field(
@@ -212,6 +216,9 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
+        schedule = data.get("schedule")
+        if schedule is not None and schedule.host_id != self.chosen_host_id:
+            data["schedule"] = None
         if "title" in data and not data.get("slug"):
             data["slug"] = slugify(data["title"])[:60] or "event"
         slug = data.get("slug")
