@@ -390,6 +390,7 @@ def test_the_host_moves_a_whole_session_and_each_invitee_is_told_once(
     assert "Ivy Invitee · ivy@example.test · " in page_html
     assert f'href="/360/bookings/{bob.id}/reschedule"' in page_html  # one seat alone
     assert f'value="{later.isoformat()}"' in page_html
+    assert "Message to the invitees (optional)" in page_html
 
     mail.outbox.clear()
     response = move_session(member_client, ivy, later, MESSAGE)

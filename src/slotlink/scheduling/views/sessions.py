@@ -77,6 +77,7 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
     posted = request.method == "POST"
     params = request.POST if posted else request.GET
     form = HostRescheduleForm(request.POST if posted else None)
+    form.fields["message"].label = "Message to the invitees (optional)"
     refused: BookingError | None = None
     if posted and form.is_valid():
         try:
