@@ -195,6 +195,19 @@ def test_reschedule_can_overlap_its_own_old_time(event_type):
     assert booking_reschedule(booking=booking, start=starts[1]).start == starts[1]
 
 
+def test_an_hour_long_booking_moves_half_an_hour_into_its_own_time(organization, host):
+    """The booking being moved doesn't block itself: an hour-long booking moves 30 minutes
+    later, into the half hour it still holds, and the times around it are as before."""
+    event_type = make_event_type(organization, host, slug="hour", duration_minutes=60)
+    first, half_past = next_free_starts(event_type, 2)
+    assert half_past - first == timedelta(minutes=30)
+    booking = book(event_type, first)
+    moved = booking_reschedule(booking=booking, start=half_past)
+    assert (moved.start, moved.end) == (half_past, half_past + timedelta(hours=1))
+    with pytest.raises(SlotUnavailable):
+        book(event_type, first, email="other@example.test")
+
+
 def test_reschedule_into_a_taken_time_or_its_own_time_is_refused(event_type):
     """A taken time is refused as taken; the booking's own time asks for another."""
     first, second = next_free_starts(event_type, 2)

@@ -7,7 +7,7 @@ Another organization's objects are never returned, so views answer 404 for them.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -236,17 +236,13 @@ def _busy_and_seats(
     """The host's bookings near the range, across all their event types, and for a group
     event type the seats left in each of its sessions there (by start). The seats of a
     `moving_session` are left out: they move with it."""
-    bookings = Booking.objects.filter(
-        host=host,
-        status=Booking.Status.CONFIRMED,
-        start__lt=until + BUSY_MARGIN,
-        end__gt=since - BUSY_MARGIN,
+    rows = _booking_rows(
+        host_id=host.pk,
+        since=since - BUSY_MARGIN,
+        until=until + BUSY_MARGIN,
+        excluding_id=excluding.pk if excluding is not None else None,
+        moving_session_id=moving_session.pk if moving_session is not None else None,
     )
-    if excluding is not None:
-        bookings = bookings.exclude(pk=excluding.pk)
-    if moving_session is not None:
-        bookings = bookings.exclude(session_id=moving_session.pk)
-    rows = list(bookings.values_list("start", "end", "session_id", "event_type__buffer_minutes"))
     seats_left: dict[datetime, int] = {}
     open_sessions: set[int] = set()
     if event_type.is_group:
@@ -266,6 +262,48 @@ def _busy_and_seats(
         for start, end, session_id, buffer_minutes in rows
     ]
     return busy, seats_left
+
+
+def _booking_rows(
+    *,
+    host_id: int,
+    since: datetime,
+    until: datetime,
+    excluding_id: int | None,
+    moving_session_id: int | None,
+) -> list[tuple[datetime, datetime, int | None, int]]:
+    """(start, end, session, the event type's buffer in minutes) of the host's confirmed
+    bookings overlapping [since, until], in start order; but `excluding_id` and the
+    bookings of `moving_session_id`. Written as SQL: built by the ORM it took about 1,400
+    Python calls of each booking while the host's lock was held (booking_cpu.sh)."""
+    quote = connection.ops.quote_name
+    start, end = quote("start"), quote("end")
+    sql = (
+        f"SELECT b.{start}, b.{end}, b.session_id, e.buffer_minutes"  # noqa: S608 - names only
+        f" FROM {quote(Booking._meta.db_table)} b"
+        f" INNER JOIN {quote(EventType._meta.db_table)} e ON e.id = b.event_type_id"
+        f" WHERE b.host_id = %s AND b.status = %s AND b.{start} < %s AND b.{end} > %s"
+    )
+    instant = connection.ops.adapt_datetimefield_value
+    params: list[Any] = [host_id, Booking.Status.CONFIRMED.value, instant(until), instant(since)]
+    if excluding_id is not None:
+        sql += " AND b.id <> %s"
+        params.append(excluding_id)
+    if moving_session_id is not None:  # a booking of no session stays
+        sql += " AND (b.session_id IS NULL OR b.session_id <> %s)"
+        params.append(moving_session_id)
+    sql += f" ORDER BY b.{start}, b.id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # SQLite hands back the UTC instants it keeps without their zone.
+        return [
+            (_utc(row_start), _utc(row_end), session_id, buffer_minutes)
+            for row_start, row_end, session_id, buffer_minutes in cursor.fetchall()
+        ]
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def calendar_busy_times(*, host_id: int, since: datetime, until: datetime) -> list[BusyTime]:
