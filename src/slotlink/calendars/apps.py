@@ -6,3 +6,9 @@ class CalendarsConfig(AppConfig):
 
     name = "slotlink.calendars"
     label = "calendars"
+
+    def ready(self) -> None:
+        from slotlink.calendars.provider import CalDAVProvider
+        from slotlink.conferencing.calendars import register_calendar_provider
+
+        register_calendar_provider(CalDAVProvider())

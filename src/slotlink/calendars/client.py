@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
+import httpx
 from caldav.davclient import DAVClient
 from caldav.lib import error as caldav_error
 from caldav.response import DAVResponse, PropfindResult
@@ -331,20 +332,26 @@ def _typed(address: str) -> tuple[str, str]:
     address stands for its domain; any user:password@ in a URL is dropped (the form's
     fields are what counts)."""
     typed = address.strip()
+    unusable = NotCalDAV(f"“{typed}” isn't a server address slotlink can use.")
     if "://" not in typed:
         if "@" in typed and "/" not in typed:
             typed = typed.rsplit("@", 1)[1]
         typed = "https://" + typed
-    parts = urlsplit(typed)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise NotCalDAV(f"“{address.strip()}” isn't a server address slotlink can use.")
     try:
-        port = parts.port
+        parts = urlsplit(typed)  # ValueError: an unclosed IPv6 bracket
+        port = parts.port  # ValueError: a port that is no number
     except ValueError:
-        raise NotCalDAV(f"“{address.strip()}” isn't a server address slotlink can use.") from None
+        raise unusable from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise unusable
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     netloc = host if port is None else f"{host}:{port}"
-    return urlunsplit((parts.scheme, netloc, "", "", "")), parts.path
+    origin = urlunsplit((parts.scheme, netloc, "", "", ""))
+    try:
+        httpx.URL(origin + parts.path)  # a host name with no IDNA form, a control character
+    except httpx.InvalidURL:
+        raise unusable from None
+    return origin, parts.path
 
 
 def _calendar_home(client: DAVClient, url: str) -> str | None:

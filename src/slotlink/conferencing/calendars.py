@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from slotlink.conferencing.seam import BookingRef
+from slotlink.conferencing.seam import BookingRef, IntegrationCard
 
 log = logging.getLogger("slotlink.conferencing")
 
@@ -49,6 +49,11 @@ class CalendarProvider(Protocol):
         """Whether the host's calendars are free in [start, end) now, asking their servers
         and taking at most `timeout` seconds in all; "free" when the host has none.
         Never raises: a server that can't answer makes it "unchecked"."""
+        ...
+
+    def integration_card(self, *, organization_id: int, user_id: int) -> IntegrationCard | None:
+        """The card this person sees in the Calendars section of the Integrations page,
+        with their own connections only; None hides the provider."""
         ...
 
     def event_written(self, booking: BookingRef) -> None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("360/", include("slotlink.conferencing.urls")),
     path("360/", include("slotlink.notifications.urls")),
     path("", include("slotlink.zoom.urls")),
+    path("", include("slotlink.calendars.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,55 @@
+"""Reading calendar connections: only ever the owner's own, and the busy stretches of the
+calendars they ticked."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from slotlink.calendars.models import BusyStretch, CalendarConnection, ConnectedCalendar
+
+
+def connections_of(*, organization_id: int, owner_id: int) -> QuerySet[CalendarConnection]:
+    """The host's own connections in this organization, with their calendars. Nobody else's:
+    not a co-worker's, and not for an admin either."""
+    return (
+        CalendarConnection.objects.filter(organization_id=organization_id, owner_id=owner_id)
+        .prefetch_related(Prefetch("calendars", queryset=ConnectedCalendar.objects.all()))
+        .order_by("created_at", "id")
+    )
+
+
+def connection_of(
+    *, organization_id: int, owner_id: int, connection_id: int
+) -> CalendarConnection | None:
+    return (
+        connections_of(organization_id=organization_id, owner_id=owner_id)
+        .filter(id=connection_id)
+        .first()
+    )
+
+
+def target_calendar_of(*, host_id: int) -> ConnectedCalendar | None:
+    """The one calendar the host's bookings are added to, if they picked one."""
+    return (
+        ConnectedCalendar.objects.select_related("connection")
+        .filter(host_id=host_id, is_target=True)
+        .first()
+    )
+
+
+def has_busy_calendars(*, host_id: int) -> bool:
+    return ConnectedCalendar.objects.filter(host_id=host_id, is_busy=True).exists()
+
+
+def busy_stretches_of(
+    *, host_id: int, since: datetime, until: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The host's cached busy stretches overlapping [since, until), from ticked calendars
+    only, in start order."""
+    return list(
+        BusyStretch.objects.filter(
+            host_id=host_id, calendar__is_busy=True, start__lt=until, end__gt=since
+        )
+        .order_by("start", "end")
+        .values_list("start", "end")
+    )
