@@ -101,6 +101,23 @@ def test_the_invitee_is_reminded_once_at_its_time_with_links_that_work(event_typ
     assert remind(start - timedelta(minutes=31)) == []
 
 
+def test_the_bookings_page_lists_the_reminders_that_went(event_type, host, member_client):
+    """Its host reads on the booking's page which reminders went, to whom and when; a
+    co-worker of the organization can't open the page."""
+    with_reminder(event_type, 60, to_host=True)
+    (start,) = starts_after(event_type, 3 * HOUR)
+    booking = booked(event_type, start)
+    client = Client()
+    client.force_login(host)
+    page = unescape(client.get(f"/360/bookings/{booking.id}").content.decode())
+    assert "Reminders sent" not in page
+    remind(start - 50 * timedelta(minutes=1))
+    page = unescape(client.get(f"/360/bookings/{booking.id}").content.decode())
+    assert "1 hour before, to the invitee" in page
+    assert "1 hour before, to the host" in page
+    assert member_client.get(f"/360/bookings/{booking.id}").status_code == 404
+
+
 def test_the_host_is_reminded_too_when_asked_in_their_own_zone(event_type, host):
     """The host's reminder names the invitee and links the booking's page, never the
     invitee's manage links."""

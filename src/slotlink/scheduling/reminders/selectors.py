@@ -11,12 +11,13 @@ start gets no 1-hour reminder, and a booking moved gets the reminders of its new
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.reminders.models import Reminder, ReminderEmail
+from slotlink.scheduling.reminders.words import lead_words
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,33 @@ class DueReminder:
 
 def reminders_of(*, event_type: EventType) -> QuerySet[Reminder]:
     return Reminder.objects.filter(event_type=event_type)
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    lead: str  # e.g. "1 hour"
+    to: str  # "the invitee" or "the host"
+    sent_at: datetime
+
+
+def reminders_sent(*, booking: Booking) -> list[SentReminder]:
+    """The reminders of the booking's current start that went, for its page: the
+    invitee's, and the host's (of its session, for a group booking)."""
+    host_rows = Q(session_id=booking.session_id) if booking.session_id else Q(booking=booking)
+    rows = ReminderEmail.objects.filter(
+        (Q(booking=booking, audience=Audience.INVITEE) | (host_rows & Q(audience=Audience.HOST))),
+        start=booking.start,
+        sent_at__isnull=False,
+    ).order_by("sent_at", "id")
+    return [
+        SentReminder(
+            lead=lead_words(row.minutes_before),
+            to=f"the {row.audience}",
+            sent_at=row.sent_at,
+        )
+        for row in rows
+        if row.sent_at is not None
+    ]
 
 
 def reminder_key(

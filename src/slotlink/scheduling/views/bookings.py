@@ -18,6 +18,7 @@ from slotlink.scheduling.limits.refusals import KEPT as REFUSALS_KEPT
 from slotlink.scheduling.limits.selectors import refusal_summary, refusals_seen_by
 from slotlink.scheduling.locations import booking_link_for, booking_links, booking_ref
 from slotlink.scheduling.models import Booking
+from slotlink.scheduling.reminders.selectors import reminders_sent
 from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
 
@@ -70,6 +71,7 @@ def booking_detail(
             and request.user.id == booking.host_id
             and not booking.is_cancelled,
             "history": booking.history.select_related("actor"),
+            "reminders_sent": reminders_sent(booking=booking),
             "others": others,
             "can_cancel": not booking.is_cancelled and booking.start > now,
             # The whole session, while it is ahead and anyone is still booked into it.
