@@ -4,9 +4,14 @@ connection leaves behind (nothing)."""
 
 from __future__ import annotations
 
+import base64
+import io
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import connection as db
 
 from slotlink.calendars.client import CalDAVAccount, CredentialsRefused, calendars
@@ -100,6 +105,41 @@ def test_the_password_is_encrypted_in_the_database(caldav_server: CalDAVServer, 
     assert raw
     assert caldav_server.password not in raw
     assert "horse" not in raw
+    assert CalendarConnection.objects.get().password == caldav_server.password
+
+
+def test_the_password_is_in_no_log(caldav_server: CalDAVServer, member_membership, caplog):
+    """Connecting, a refused password and Reconnect log at every level without the
+    password, plain or in a Basic authorization header."""
+    caplog.set_level(logging.DEBUG)
+    connection = connect(caldav_server, member_membership)
+    with pytest.raises(CredentialsRefused):
+        calendar_connection_reconnect(connection=connection, password="a wrong secret")
+    calendar_connection_reconnect(connection=connection, password=caldav_server.password)
+    assert caplog.records
+    basic = base64.b64encode(f"{caldav_server.username}:{caldav_server.password}".encode())
+    logged = "\n".join(
+        [
+            caplog.text,
+            *(repr(r.args) for r in caplog.records),
+            *(repr(r.__dict__) for r in caplog.records),
+        ]
+    )
+    for secret in [caldav_server.password, "a wrong secret", basic.decode()]:
+        assert secret not in logged
+
+
+def test_rotating_the_keys_re_encrypts_the_password(
+    caldav_server: CalDAVServer, member_membership, settings
+):
+    """After a new key is put first, `rotate_encryption_keys` re-encrypts the stored
+    password, which still reads back once the old key is dropped."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.ENCRYPTION_KEYS = [old]
+    connect(caldav_server, member_membership)
+    settings.ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    settings.ENCRYPTION_KEYS = [new]
     assert CalendarConnection.objects.get().password == caldav_server.password
 
 
