@@ -9,15 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from slotlink.scheduling.date_models import DateOverride, TimeOff
 from slotlink.scheduling.models import Booking, EventType
-from slotlink.scheduling.selectors import free_slots
+from slotlink.scheduling.selectors import bookable_slot_rules_for, free_slots, slot_rules_for
 from slotlink.scheduling.services.bookings import SlotUnavailable, booking_reschedule
 from slotlink.scheduling.services.dates import date_override_set, time_off_add
+from slotlink.scheduling.services.schedules import weekly_hours_replace
 from slotlink.scheduling.slots import SlotProblem, wall_to_utc
 from tests.factories import make_member
 from tests.scheduling.builders import book, make_event_type, make_host
@@ -292,3 +295,29 @@ def test_a_co_worker_neither_sees_nor_removes_a_hosts_dates(organization, member
     assert TimeOff.objects.filter(host=member).count() == 1
     assert DateOverride.objects.filter(host=member).count() == 1
     assert re.search(r"time-off/\d+/remove", html) is None
+
+
+def test_the_bookings_one_query_adds_up_its_rows_rather_than_multiplying_them(organization):
+    """Under the host's lock the booking reads its rules in one query: with 14 weekly
+    ranges, 2 time off and 6 other hours' ranges near the start it returns 23 rows (one
+    for the event type's switch), not the 168 of a join of the three, and the same rules
+    as the reads of the booking page."""
+    host = make_host(organization)
+    event_type = make_event_type(organization, host, always_open=False)
+    weekly = [(d, time(9), time(12)) for d in range(7)] + [
+        (d, time(13), time(17)) for d in range(7)
+    ]
+    weekly_hours_replace(schedule=event_type.schedule, intervals=weekly)
+    start = at(berlin_day(3), 10)
+    time_off_add(host=host, first_day=berlin_day(2), last_day=berlin_day(2))
+    time_off_add(host=host, first_day=berlin_day(5), last_day=berlin_day(12))
+    for day in (berlin_day(3), berlin_day(4)):
+        hours = [(time(8), time(9)), (time(10), time(11)), (time(14), time(15))]
+        date_override_set(host=host, day=day, hours=hours)
+    with CaptureQueriesContext(connection) as queries:
+        rules = bookable_slot_rules_for(event_type=event_type, host=host, start=start)
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(query["sql"])
+        assert len(cursor.fetchall()) == 23
+    assert rules == slot_rules_for(event_type=event_type, host=host, since=start, until=start)

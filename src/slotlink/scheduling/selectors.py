@@ -128,8 +128,8 @@ def bookable_slot_rules_for(
     the schedule's other hours near `start` are read in one query. A booking asks this
     under the host's lock, which removing a member takes too, so an event type turned off
     by a departure that went first is seen here; one query while every booking of the
-    host waits (the joins give weekly ranges x time off x other hours rows: a few dozen at
-    most, near one date). The schedule is the one the event type named when read."""
+    host waits (one row for each weekly range, time off and other hours' range: see
+    _bookable_rows). The schedule is the one the event type named when read."""
     first, last = _dates_near(start, start)
     rows = _bookable_rows(
         event_type_id=event_type.pk,
@@ -138,28 +138,51 @@ def bookable_slot_rules_for(
         first=first,
         last=last,
     )
-    if not rows or not rows[0][0]:
+    if not rows or rows[0][0] != BOOKABLE or not rows[0][1]:
         return None
+    hours: list[tuple[int, time, time]] = []
+    time_off: list[tuple[date, date]] = []
+    overrides: list[tuple[date, time, time]] = []
+    for kind, weekday, start_at, end_at, day, last_day in rows[1:]:
+        if kind == WEEKLY:
+            hours.append((weekday, _as_time(start_at), _as_time(end_at)))
+        elif kind == TIME_OFF:
+            time_off.append((_as_date(day), _as_date(last_day)))
+        else:
+            overrides.append((_as_date(day), _as_time(start_at), _as_time(end_at)))
     # In the order slot_rules_for reads them (AvailabilityInterval's: weekday, start).
-    hours = sorted({row[1:4] for row in rows if row[1] is not None})
-    time_off = {row[4:6] for row in rows if row[4] is not None}
-    overrides = sorted({row[6:9] for row in rows if row[6] is not None})
     return _slot_rules(
         event_type,
         host,
-        hours,
+        sorted(hours),
         days_off=_days_off(time_off, first, last),
-        overrides=overrides,
+        overrides=sorted(overrides),
     )
+
+
+# What each row of _bookable_rows is, and its order there.
+BOOKABLE, WEEKLY, TIME_OFF, OTHER_HOURS = range(4)
+
+
+def _as_date(value: date | str) -> date:
+    """A date as the driver gives it: typed (PostgreSQL), or text (SQLite, which types a
+    UNION's columns by its first SELECT's, here typed NULLs)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _as_time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
 
 
 def _bookable_rows(
     *, event_type_id: int, host_id: int, schedule_id: int, first: date, last: date
 ) -> list[tuple[Any, ...]]:
-    """bookable_slot_rules_for's one query: (bookable, weekday, start, end, time off's first
-    and last day, override's day, start, end), one row per combination, None where a join
-    found nothing. Written as SQL: built by the ORM (an Exists and three FilteredRelations)
-    it took about 2,300 Python calls of each booking while the host's lock was held, a
+    """bookable_slot_rules_for's one query: (kind, weekday or bookable, start, end, day,
+    last day) rows, the BOOKABLE one first (none when the host is gone), then one row per
+    weekly range, per time off near [first, last], per other hours' range there. A UNION
+    ALL, so the rows add up (a host with 21 weekly ranges, 2 time off and 9 other hours
+    near gives 33 rows, not the 378 of a join of the three). Written as SQL: built by the
+    ORM it took about 2,300 Python calls of each booking while the host's lock was held, a
     quarter of the whole POST's (benchmarks/side_by_side/booking_cpu.sh); this takes a few
     dozen. tests/scheduling (test_schedules, test_dates, test_booking_queries) hold it to
     the same answers."""
@@ -168,26 +191,30 @@ def _bookable_rows(
     def table(model: type[models.Model]) -> str:
         return quote(model._meta.db_table)
 
+    start, end = quote("start"), quote("end")
+    # The first SELECT's NULLs are cast: PostgreSQL types a UNION's columns from them.
     sql = (
-        f"SELECT EXISTS(SELECT 1 FROM {table(EventType)} e"  # noqa: S608 - names only
-        f" WHERE e.id = %s AND e.{quote('is_active')}),"
-        f" h.weekday, h.{quote('start')}, h.{quote('end')},"
-        f" t.first_day, t.last_day, o.day, o.{quote('start')}, o.{quote('end')}"
-        f" FROM {table(User)} u"
-        f" LEFT OUTER JOIN {table(AvailabilityInterval)} h"
-        f" ON h.host_id = u.id AND h.schedule_id = %s"
-        f" LEFT OUTER JOIN {table(TimeOff)} t"
-        f" ON t.host_id = u.id AND t.last_day >= %s AND t.first_day <= %s"
-        f" LEFT OUTER JOIN {table(DateOverride)} o"
-        f" ON o.host_id = u.id AND o.schedule_id = %s AND o.day BETWEEN %s AND %s"
-        f" WHERE u.id = %s"
+        f"SELECT {BOOKABLE}, CASE WHEN EXISTS(SELECT 1 FROM {table(EventType)} e"  # noqa: S608 - names only
+        f" WHERE e.id = %s AND e.{quote('is_active')}) THEN 1 ELSE 0 END,"
+        " CAST(NULL AS time), CAST(NULL AS time), CAST(NULL AS date), CAST(NULL AS date)"
+        f" FROM {table(User)} u WHERE u.id = %s"
+        f" UNION ALL SELECT {WEEKLY}, h.weekday, h.{start}, h.{end}, NULL, NULL"
+        f" FROM {table(AvailabilityInterval)} h WHERE h.schedule_id = %s"
+        f" UNION ALL SELECT {TIME_OFF}, NULL, NULL, NULL, t.first_day, t.last_day"
+        f" FROM {table(TimeOff)} t"
+        " WHERE t.host_id = %s AND t.last_day >= %s AND t.first_day <= %s"
+        f" UNION ALL SELECT {OTHER_HOURS}, NULL, o.{start}, o.{end}, o.day, NULL"
+        f" FROM {table(DateOverride)} o WHERE o.schedule_id = %s AND o.day BETWEEN %s AND %s"
     )
     day = connection.ops.adapt_datefield_value
-    params = [event_type_id, schedule_id, day(first), day(last)]
-    params += [schedule_id, day(first), day(last), host_id]
+    params = [event_type_id, host_id, schedule_id, host_id, day(first), day(last)]
+    params += [schedule_id, day(first), day(last)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]
+        rows = [tuple(row) for row in cursor.fetchall()]
+    # UNION ALL keeps each SELECT's rows together but promises no order between them.
+    rows.sort(key=lambda row: row[0])
+    return rows
 
 
 def _days_off(ranges: Iterable[tuple[date, date]], first: date, last: date) -> frozenset[date]:
