@@ -187,6 +187,7 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     first = periodic_run_due()
     second = periodic_run_due()
     jobs = [
+        "calendars.refresh",
         "core.lost-tasks",
         "scheduling.email-sweep",
         "scheduling.public-bookings-expire",

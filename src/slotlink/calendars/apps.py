@@ -8,7 +8,16 @@ class CalendarsConfig(AppConfig):
     label = "calendars"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from slotlink.calendars.provider import CalDAVProvider
+        from slotlink.calendars.tasks import calendars_refresh_due
         from slotlink.conferencing.calendars import register_calendar_provider
+        from slotlink.core.periodic import register_periodic
 
         register_calendar_provider(CalDAVProvider())
+        # Every minute, each connection whose busy times are CALENDAR_REFRESH_SECONDS old
+        # is refreshed in a task of its own (calendars/refresh.py).
+        register_periodic(
+            "calendars.refresh", every=timedelta(minutes=1), task=calendars_refresh_due
+        )

@@ -5,6 +5,7 @@ tokens (core/encryption.py) and never shown again. A connection's trouble is a c
 (problems.py) and the server's reason in words; it is connected when it has no code.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,6 +40,8 @@ class CalendarConnection(models.Model):
     told_at = models.DateTimeField(null=True, blank=True)
     # The last refresh that read the server without trouble.
     checked_at = models.DateTimeField(null=True, blank=True)
+    # The last refresh begun, good or not: the next is due a refresh period after it.
+    tried_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -64,6 +67,20 @@ class CalendarConnection(models.Model):
     @property
     def problem(self) -> str:
         return problem_words(self.problem_code)
+
+    @property
+    def stale_after(self) -> timedelta:
+        """The bound on the busy times' age shown to the host: the refresh reads them every
+        CALENDAR_REFRESH_SECONDS (picked up within a minute), so twice that is late."""
+        return 2 * timedelta(seconds=settings.CALENDAR_REFRESH_SECONDS)
+
+    @property
+    def stale_minutes(self) -> int:
+        return int(self.stale_after.total_seconds() // 60)
+
+    @property
+    def busy_times_stale(self) -> bool:
+        return self.checked_at is None or self.checked_at < timezone.now() - self.stale_after
 
     @property
     def asks_new_password(self) -> bool:

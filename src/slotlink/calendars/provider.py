@@ -4,7 +4,8 @@ and the Integrations page for the host's own connections."""
 
 from datetime import datetime
 
-from slotlink.calendars.selectors import busy_stretches_of, connections_of, has_busy_calendars
+from slotlink.calendars.recheck import slot_recheck
+from slotlink.calendars.selectors import busy_stretches_of, connections_of
 from slotlink.conferencing.calendars import BusyTime, SlotCheck
 from slotlink.conferencing.seam import BookingRef, IntegrationCard
 
@@ -23,12 +24,8 @@ class CalDAVProvider:
     def slot_recheck(
         self, *, host_id: int, start: datetime, end: datetime, timeout: float
     ) -> SlotCheck:
-        # The live look at the servers comes with the refresh work of issue 21; until then
-        # a host with ticked calendars has their booking marked "calendar not checked"
-        # (true: nothing asked the server), and a host without any is free.
-        if not has_busy_calendars(host_id=host_id):
-            return "free"
-        return "unchecked"
+        # The servers themselves, for the booking POST (calendars/recheck.py).
+        return slot_recheck(host_id=host_id, start=start, end=end, timeout=timeout)
 
     def integration_card(self, *, organization_id: int, user_id: int) -> IntegrationCard:
         connections = connections_of(organization_id=organization_id, owner_id=user_id)

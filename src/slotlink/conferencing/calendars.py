@@ -13,8 +13,9 @@ so a server that is down never breaks a booking.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from slotlink.conferencing.seam import BookingRef, IntegrationCard
@@ -63,6 +64,10 @@ class CalendarProvider(Protocol):
 
 
 _calendar_providers: dict[str, CalendarProvider] = {}
+# How far ahead a host's bookings reach (scheduling registers the reader in its
+# `AppConfig.ready`), so a provider keeps busy times as far ahead as slots are offered.
+_booking_horizon: list[Callable[[int], timedelta]] = []
+DEFAULT_HORIZON = timedelta(days=60)
 
 
 def register_calendar_provider(provider: CalendarProvider) -> None:
@@ -98,3 +103,13 @@ def slot_recheck(*, host_id: int, start: datetime, end: datetime, timeout: float
     if "busy" in answers:
         return "busy"
     return "unchecked" if "unchecked" in answers else "free"
+
+
+def on_booking_horizon(reader: Callable[[int], timedelta]) -> None:
+    """Scheduling tells how to read how far ahead a host's bookings may be made."""
+    _booking_horizon[:] = [reader]
+
+
+def booking_horizon(*, host_id: int) -> timedelta:
+    """How far ahead of now the host's event types may be booked (the furthest of them)."""
+    return _booking_horizon[0](host_id) if _booking_horizon else DEFAULT_HORIZON

@@ -10,8 +10,9 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from slotlink.conferencing import seam
+        from slotlink.conferencing import calendars, seam
         from slotlink.core.periodic import register_periodic
+        from slotlink.scheduling.selectors import booking_horizon_of
         from slotlink.scheduling.tasks import (
             booking_email_sweep,
             link_ready_listener,
@@ -20,6 +21,7 @@ class SchedulingConfig(AppConfig):
         )
 
         seam.on_link_ready(link_ready_listener)
+        calendars.on_booking_horizon(booking_horizon_of)
         register_periodic(
             "scheduling.email-sweep", every=timedelta(minutes=1), task=booking_email_sweep
         )

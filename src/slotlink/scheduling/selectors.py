@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
 from slotlink.conferencing import calendars
@@ -342,6 +342,14 @@ def calendar_busy_times(*, host_id: int, since: datetime, until: datetime) -> li
         for busy in calendars.busy_times(host_id=host_id, since=since, until=until)
         if busy.start < until and busy.end > since
     ]
+
+
+def booking_horizon_of(host_id: int) -> timedelta:
+    """How far ahead the host's bookable event types may be booked: the furthest."""
+    days = EventType.objects.filter(host_id=host_id, is_active=True).aggregate(
+        days=Max("horizon_days")
+    )["days"]
+    return timedelta(days=days or 0)
 
 
 def free_slots(

@@ -1,0 +1,30 @@
+"""The calendar refresh's tasks: the periodic job that hands out due connections, and one
+connection's refresh (calendars/refresh.py does the work)."""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from slotlink.calendars.refresh import (
+    connection_refresh,
+    connection_refresh_claim,
+    connections_due,
+)
+
+log = logging.getLogger("slotlink.calendars")
+
+
+@task()
+def calendars_refresh_due() -> None:
+    """Every minute: each connection due a refresh is claimed and refreshed in a task of
+    its own, so a slow server holds up only its own connection, on any worker."""
+    now = timezone.now()
+    for connection_id, tried_at in connections_due(now=now).values_list("id", "tried_at"):
+        if connection_refresh_claim(connection_id=connection_id, tried_at=tried_at, now=now):
+            calendar_connection_refresh.enqueue(connection_id)
+
+
+@task()
+def calendar_connection_refresh(connection_id: int) -> None:
+    connection_refresh(connection_id=connection_id)
