@@ -1,13 +1,16 @@
-"""Choices saved at the same moment: a host picking where bookings go in two connections
-at once (two tabs) ends with exactly one target and no error (on PostgreSQL, the host's
-calendars are locked while a choice is saved; SQLite's write lock serializes them)."""
+"""Connections and choices saved at the same moment (two tabs, a double click): a host
+picking where bookings go in two connections at once ends with exactly one target, and
+one account connected twice at once is stored once, with no error page (on PostgreSQL
+the host's calendars are locked while a choice is saved, and the unique constraint
+decides between connects; SQLite's write lock serializes both)."""
 
 from __future__ import annotations
 
 import pytest
 
-from slotlink.calendars.models import ConnectedCalendar
+from slotlink.calendars.models import CalendarConnection, ConnectedCalendar
 from slotlink.calendars.services.choices import calendar_choices_save
+from slotlink.calendars.services.connections import AlreadyConnected
 from tests.calendars.connecting import connect
 from tests.calendars.servers import CalDAVServer
 from tests.races import race
@@ -34,3 +37,25 @@ def test_targets_picked_at_once_in_two_connections_leave_one(
     outcomes = race(8, save)
     assert outcomes == [None] * 8
     assert ConnectedCalendar.objects.filter(is_target=True).count() == 1
+
+
+def test_one_account_connected_twice_at_once_is_stored_once(
+    caldav_server: CalDAVServer, member_membership
+):
+    """Four connects of the same account at once (tabs, a double click): one connection
+    is stored, with its calendars once, and the others are told it is already connected,
+    never an error page."""
+    caldav_server.new_calendar("Work")
+
+    def attempt(index: int) -> str:
+        try:
+            connect(caldav_server, member_membership)
+        except AlreadyConnected:
+            return "already"
+        return "connected"
+
+    outcomes = race(4, attempt)
+    assert sorted(map(str, outcomes)) == ["already"] * 3 + ["connected"]
+    (connection,) = CalendarConnection.objects.all()
+    urls = list(ConnectedCalendar.objects.values_list("url", flat=True))
+    assert len(urls) == len(set(urls)) == connection.calendars.count()

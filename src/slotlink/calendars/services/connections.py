@@ -4,7 +4,7 @@ and only an account it accepted is written (with the calendars it listed)."""
 import logging
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import Organization, User
@@ -17,7 +17,10 @@ log = logging.getLogger("slotlink.calendars")
 
 
 class AlreadyConnected(Exception):
-    words = "This calendar account is already connected: choose its calendars below it instead."
+    words = (
+        "This calendar account is already connected: choose its calendars on the Calendars "
+        "page instead."
+    )
 
 
 def problem_code_of(error: CalendarError) -> str:
@@ -47,20 +50,25 @@ def calendar_connection_create(
     `AlreadyConnected`) and writes nothing when the server does not take them."""
     account = client.discover(address, username, password)
     remote = client.calendars(account)
-    with transaction.atomic():
+    try:
+        with transaction.atomic():
+            # The unique constraint decides between two connects of one account at once
+            # (two tabs): the second is told, not shown an error page.
+            connection = CalendarConnection.objects.create(
+                organization=organization,
+                owner=owner,
+                label=label,
+                server_url=account.url,
+                username=username,
+                password=password,
+            )
+            _calendars_listed(connection, remote)
+    except IntegrityError:
         if CalendarConnection.objects.filter(
             organization=organization, owner=owner, server_url=account.url, username=username
         ).exists():
-            raise AlreadyConnected(AlreadyConnected.words)
-        connection = CalendarConnection.objects.create(
-            organization=organization,
-            owner=owner,
-            label=label,
-            server_url=account.url,
-            username=username,
-            password=password,
-        )
-        _calendars_listed(connection, remote)
+            raise AlreadyConnected(AlreadyConnected.words) from None
+        raise
     log.info("calendars.connection.created connection=%s calendars=%s", connection.id, len(remote))
     return connection
 
