@@ -7,7 +7,9 @@ settings can't know when they load:
   and start pages, which an app names with `register_form_targets` (read per request, so
   a changed setting counts at once);
 - who may frame the invitee's pages (`PUBLIC_FRAME_ANCESTORS` under
-  `PUBLIC_PAGE_PREFIXES`); every other page may be framed by no one.
+  `PUBLIC_PAGE_PREFIXES`); their embed variant (`?embed=1`, scheduling/embed.py) by any
+  site (`EMBED_FRAME_ANCESTORS`), since a host pastes it on a site of their own; every
+  other page may be framed by no one.
 """
 
 from collections.abc import Callable, Iterable
@@ -31,6 +33,17 @@ def is_public_page(path: str) -> bool:
     return path.startswith(tuple(settings.PUBLIC_PAGE_PREFIXES))
 
 
+def frame_ancestors(request: HttpRequest) -> list[str] | None:
+    """Who may frame this page, when it isn't the policy's 'none'. Only the public pages'
+    embed variant is open to every site: it shows what the public page shows, and the
+    signed-in pages a clickjacker would want stay framed by no one."""
+    if not is_public_page(request.path_info):
+        return None
+    if request.GET.get("embed") == "1":
+        return list(settings.EMBED_FRAME_ANCESTORS)
+    return list(settings.PUBLIC_FRAME_ANCESTORS)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the form targets and framing above. Sits below
     XFrameOptionsMiddleware, so an invitee's page can tell it which X-Frame-Options fits."""
@@ -46,20 +59,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if targets:
             update["form-action"] = [*update.get("form-action", []), *targets]
         parts.update = update
-        if is_public_page(request.path_info):
-            parts.replace = {
-                **(parts.replace or {}),
-                "frame-ancestors": settings.PUBLIC_FRAME_ANCESTORS,
-            }
+        ancestors = frame_ancestors(request)
+        if ancestors is not None:
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ancestors}
         return parts
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if is_public_page(request.path_info):
+        ancestors = frame_ancestors(request)
+        if ancestors is not None:
             # Browsers obey frame-ancestors over X-Frame-Options; older ones read only the
             # latter, which can say "this site" but can't name another.
-            ancestors = settings.PUBLIC_FRAME_ANCESTORS
             if ancestors == ["'self'"]:
                 response["X-Frame-Options"] = "SAMEORIGIN"
             elif ancestors != ["'none'"]:

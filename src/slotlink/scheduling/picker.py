@@ -127,7 +127,9 @@ def build_picker(
     now: datetime,
     excluding: Booking | None = None,
     moving_session: GroupSession | None = None,
+    keep: dict[str, str] | None = None,
 ) -> Picker:
+    """`keep`: query parameters every link of the picker carries on (the embed's)."""
     zone = ZoneInfo(time_zone)
     this_month = _month_start(now.astimezone(zone).date())
     last_month = _month_start(
@@ -148,7 +150,7 @@ def build_picker(
         chosen_day = min(by_day) if by_day else None
 
     def url(**params: str) -> str:
-        return f"{path}?{urlencode({'tz': time_zone, **params})}"
+        return f"{path}?{urlencode({'tz': time_zone, **(keep or {}), **params})}"
 
     return Picker(
         time_zone=time_zone,

@@ -12,6 +12,7 @@ from slotlink.scheduling.views import (
     reschedules,
     schedules,
     sessions,
+    share,
 )
 
 urlpatterns = [
@@ -35,6 +36,8 @@ urlpatterns = [
         reminders.event_type_reminder_remove,
         name="event-reminder-remove",
     ),
+    path("360/events/<int:event_type_id>/share", share.event_type_share, name="event-share"),
+    path("360/events/<int:event_type_id>/qr.svg", share.event_type_qr, name="event-qr"),
     path("360/availability", availability.availability, name="availability"),
     path("360/availability/schedules", schedules.schedule_new, name="schedule-new"),
     path(

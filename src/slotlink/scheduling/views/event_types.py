@@ -74,7 +74,14 @@ def event_type_list(request: MemberRequest) -> HttpResponse:
         (event_type, _public_url(request, event_type))
         for event_type in event_types_for(membership=request.membership)
     ]
-    return render(request, "scheduling/event_type_list.html", {"event_types": event_types})
+    organization_url = absolute_url(
+        reverse("book-organization", args=[request.membership.organization.slug])
+    )
+    return render(
+        request,
+        "scheduling/event_type_list.html",
+        {"event_types": event_types, "organization_url": organization_url},
+    )
 
 
 @member_required

@@ -2,18 +2,29 @@
 booking page, and the confirmation."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
 from slotlink.scheduling.booking_forms import BookingForm
+from slotlink.scheduling.embed import (
+    EMBED_PARAM,
+    EMBED_TOKEN_FIELD,
+    embed_token,
+    embed_token_valid,
+    embedded,
+    is_embed,
+)
 from slotlink.scheduling.limits.refusals import booking_refusal_record
 from slotlink.scheduling.limits.services import (
     BookingRefused,
@@ -62,13 +73,26 @@ def organization_page(request: HttpRequest, organization_slug: str) -> HttpRespo
         {
             "organization": organization,
             "event_types": public_event_types(organization_slug=organization_slug),
+            "embed": is_embed(request),
         },
     )
 
 
+def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
+    """Django's own CSRF check, for a view exempt from the middleware's."""
+    refusal = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(
+        request, lambda request: HttpResponse(), (), {}
+    )
+    return refusal if isinstance(refusal, HttpResponse) else None
+
+
 @public
+@csrf_exempt  # checked below: by Django's cookie, or in the embed by its token (embed.py)
 def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpResponse:
     posted = request.method == "POST"
+    embed = is_embed(request)
+    if posted and not embed and (refusal := _csrf_refusal(request)) is not None:
+        return refusal
     # A booking's blocks are read with its event type, for the email as sent (the form may
     # still refuse it): one query fewer for every booking.
     address = address_counted(client_address(request)) if posted else None
@@ -86,7 +110,16 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         location_kind=event_type.location_kind,
     )
     refused: BookingError | None = None
-    if request.method == "POST" and form.is_valid():
+    if (
+        posted
+        and embed
+        and not embed_token_valid(request.POST.get(EMBED_TOKEN_FIELD, ""), event_type.id)
+    ):
+        # Nothing is booked: the form is too old (or didn't come from this page).
+        form.is_valid()
+        form.add_error(None, "This form is out of date. Pick your time again, please.")
+        return _book_page(request, event_type, form, params, refused=None, status=403)
+    if posted and form.is_valid():
         data = form.cleaned_data
         requester = Requester(
             ip_address=address,
@@ -117,7 +150,22 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
             form.add_error(None, error.message)
             refused = error
         else:
-            return redirect(confirmation_url(booking))
+            url = confirmation_url(booking)
+            return redirect(embedded(url) if embed else url)
+    return _book_page(
+        request, event_type, form, params, refused, status=409 if refused and refused.taken else 200
+    )
+
+
+def _book_page(
+    request: HttpRequest,
+    event_type: EventType,
+    form: BookingForm,
+    params: Any,
+    refused: BookingError | None,
+    status: int,
+) -> HttpResponse:
+    embed = is_embed(request)
     time_zone = picker_time_zone(params.get("time_zone") or params.get("tz", ""), event_type)
     picker = build_picker(
         event_type=event_type,
@@ -126,6 +174,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
         month=params.get("month", ""),
         day=params.get("date", ""),
         now=timezone.now(),
+        keep={EMBED_PARAM: "1"} if embed else None,
     )
     chosen = "" if refused else params.get("start", "")
     return render(
@@ -139,8 +188,10 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
             "chosen": chosen,
             "time_zone_options": time_zone_options(picker.time_zone),
             "time_zone_detected": bool(params.get("tz") or params.get("time_zone")),
+            "embed": embed,
+            "embed_token": embed_token(event_type.id) if embed else "",
         },
-        status=409 if refused and refused.taken else 200,
+        status=status,
     )
 
 

@@ -9,3 +9,34 @@ document.addEventListener("change", function (event) {
     select.form.submit();
   }
 });
+
+// Copy buttons: <button data-copy="ID"> copies the field with that id, <button
+// data-copy-text="..."> its own text; the next .copy-status says "Copied". Without the
+// Clipboard API (plain http other than localhost, older browsers) the field is selected
+// and the status asks for Ctrl+C (a data-copy-text button shows its text to select first).
+document.addEventListener("click", function (event) {
+  var button = event.target instanceof Element && event.target.closest("[data-copy], [data-copy-text]");
+  if (!button) return;
+  var field = button.hasAttribute("data-copy") && document.getElementById(button.getAttribute("data-copy"));
+  var text = field ? field.value : button.getAttribute("data-copy-text");
+  var status = button.parentElement.querySelector(".copy-status");
+  function say(words) { if (status) status.textContent = words; }
+  function selectForCopy() {
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "text";
+      field.readOnly = true;
+      field.value = text;
+      field.setAttribute("aria-label", "Link to copy");
+      button.insertAdjacentElement("afterend", field);
+    }
+    field.focus();
+    field.select();
+    say("Selected: press Ctrl+C (⌘C) to copy.");
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(function () { say("Copied"); }, selectForCopy);
+  } else {
+    selectForCopy();
+  }
+});
