@@ -12,6 +12,7 @@ from django.utils import timezone
 from slotlink.calendars.models import BusyStretch, CalendarConnection, ConnectedCalendar
 from slotlink.calendars.problems import Problem
 from slotlink.calendars.refresh import connection_refresh
+from slotlink.calendars.services.choices import calendar_choices_save
 from slotlink.calendars.tasks import calendars_refresh_due
 from slotlink.core import outbound
 from tests.calendars.busy_calendar import BERLIN, at, connect_one, days_ahead, event_ics
@@ -154,3 +155,21 @@ def test_the_calendars_page_shows_how_old_the_busy_times_are(client, caldav_serv
     )
     page = client.get("/360/integrations/calendars/").content.decode()
     assert "These busy times are older than the 10 minutes slotlink keeps them within" in page
+
+
+def test_connecting_or_ticking_a_calendar_reads_its_busy_times_at_once(caldav_server, membership):
+    """A new connection's busy times are read by a task queued with it, not at the next
+    periodic turn; so are those of a calendar ticked again later."""
+    calendar_url = caldav_server.new_calendar()
+    day = days_ahead(2)
+    caldav_server.put_ics(calendar_url, event_ics(at(day, 10), at(day, 11)))
+    connection = connect_one(caldav_server, membership, calendar_url)
+    run_queued_tasks()
+    assert [(s, e) for _, s, e in stretches_of(membership.user)] == [(at(day, 10), at(day, 11))]
+
+    calendar = ConnectedCalendar.objects.get(connection=connection, url=calendar_url)
+    calendar_choices_save(connection=connection, busy_ids=[], target_id=None)
+    assert stretches_of(membership.user) == []
+    calendar_choices_save(connection=connection, busy_ids=[calendar.id], target_id=None)
+    run_queued_tasks()
+    assert len(stretches_of(membership.user)) == 1

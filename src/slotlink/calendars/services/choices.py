@@ -6,6 +6,7 @@ from collections.abc import Collection
 from django.db import transaction
 
 from slotlink.calendars.models import BusyStretch, CalendarConnection, ConnectedCalendar
+from slotlink.calendars.services.connections import refresh_soon
 
 
 class ChoiceRefused(Exception):
@@ -39,6 +40,8 @@ def calendar_choices_save(
             is_busy=False, ctag="", sync_token="", refreshed_at=None
         )
         ConnectedCalendar.objects.filter(id__in=busy).update(is_busy=True)
+        if any(not here[calendar_id].is_busy for calendar_id in busy):
+            refresh_soon(connection_id=connection.id)  # a newly ticked calendar
         if target_id is None:
             ConnectedCalendar.objects.filter(id__in=here.keys(), is_target=True).update(
                 is_target=False

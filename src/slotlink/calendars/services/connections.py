@@ -12,6 +12,7 @@ from slotlink.calendars import client
 from slotlink.calendars.client import CalDAVAccount, CalendarError, RemoteCalendar
 from slotlink.calendars.models import CalendarConnection, ConnectedCalendar
 from slotlink.calendars.problems import Problem
+from slotlink.core.tasks import enqueue_on_commit
 
 log = logging.getLogger("slotlink.calendars")
 
@@ -63,6 +64,7 @@ def calendar_connection_create(
                 password=password,
             )
             _calendars_listed(connection, remote)
+            refresh_soon(connection_id=connection.id)
     except IntegrityError:
         if CalendarConnection.objects.filter(
             organization=organization, owner=owner, server_url=account.url, username=username
@@ -87,6 +89,7 @@ def calendar_connection_reconnect(*, connection: CalendarConnection, password: s
         locked.broken_at = None
         locked.save(update_fields=["password", "problem_code", "problem_detail", "broken_at"])
         _calendars_listed(locked, remote)
+        refresh_soon(connection_id=locked.id)
     log.info("calendars.connection.reconnected connection=%s", connection.id)
 
 
@@ -102,6 +105,15 @@ def calendar_connection_broken(*, connection: CalendarConnection, error: Calenda
         connection.id,
         problem_code_of(error),
     )
+
+
+def refresh_soon(*, connection_id: int) -> None:
+    """Read the connection's busy times now, not at its next turn: a host who just
+    connected (or ticked, or reconnected) expects their booking pages to follow."""
+    # Imported here: the refresh imports this module (problem_code_of).
+    from slotlink.calendars.tasks import calendar_connection_refresh
+
+    enqueue_on_commit(calendar_connection_refresh, connection_id)
 
 
 def _calendars_listed(connection: CalendarConnection, remote: Sequence[RemoteCalendar]) -> None:
