@@ -105,6 +105,11 @@ urlpatterns = [
     path("book/<slug:organization_slug>", public.organization_page, name="book-organization"),
     path("book/<slug:organization_slug>/<slug:slug>", public.book, name="book"),
     path("booked/<str:signed>", public.booking_confirmed, name="booking-confirmed"),
+    path(
+        "booked/<str:signed>/invite.ics",
+        public.booking_invite_download,
+        name="booking-invite",
+    ),
     path("booking/<str:token>/reschedule", manage.reschedule, name="booking-reschedule"),
     path("booking/<str:token>/cancel", manage.cancel, name="booking-cancel"),
 ]

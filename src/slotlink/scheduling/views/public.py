@@ -16,7 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
+from slotlink.notifications.invites import CONTENT_TYPE, booking_invite
+from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.booking_forms import BookingForm
+from slotlink.scheduling.calendar_links import calendar_links
 from slotlink.scheduling.embed import (
     EMBED_PARAM,
     EMBED_TOKEN_FIELD,
@@ -35,6 +38,7 @@ from slotlink.scheduling.limits.services import (
 )
 from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
+from slotlink.scheduling.messages import booking_message
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import (
@@ -215,19 +219,24 @@ def _refused(request: HttpRequest, event_type: EventType, refused: BookingRefuse
     return response
 
 
-@public
-def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
+def _confirmed_booking(signed: str) -> Booking | None:
+    """The booking a confirmation link is for, or None for a tampered or expired one."""
     try:
         booking_id = signing.loads(signed, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.BadSignature:
-        return render(request, "scheduling/link_invalid.html", status=404)
-    booking = (
+        return None
+    return (
         Booking.objects.select_related("event_type", "host", "organization")
         .filter(pk=booking_id)
         .first()
     )
+
+
+@public
+def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
+    booking = _confirmed_booking(signed)
     if booking is None:
-        raise Http404("No such booking.")
+        return render(request, "scheduling/link_invalid.html", status=404)
     # The invitee's page: the link, or that it follows; never the host's reason.
     link = None if booking.is_cancelled else booking_link_for(booking)
     place = {
@@ -248,5 +257,28 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
             **place,
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
             "from_email": settings.DEFAULT_FROM_EMAIL,
+            "calendar": calendar_links(booking=booking, link=link) if link else None,
+            "ics_url": reverse("booking-invite", args=[signed]),
+            "book_again_url": reverse(
+                "book", args=[booking.organization.slug, booking.event_type.slug]
+            ),
         },
     )
+
+
+@public
+def booking_invite_download(request: HttpRequest, signed: str) -> HttpResponse:
+    """The invitee's calendar invite, as their email attaches it: the same UID and SEQUENCE,
+    so a calendar that has it already updates it instead of adding it twice. Only for the
+    holder of the confirmation link, like the page."""
+    booking = _confirmed_booking(signed)
+    if booking is None:
+        raise Http404("No such booking.")
+    change = BookingChange.CANCELLED if booking.is_cancelled else BookingChange.BOOKED
+    message = booking_message(booking=booking, change=change, link=booking_link_for(booking))
+    response = HttpResponse(
+        booking_invite(message=message, audience=Audience.INVITEE),
+        content_type=f"{CONTENT_TYPE}; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="invite.ics"'
+    return response
