@@ -8,8 +8,9 @@ from html import unescape
 
 import pytest
 
-from slotlink.calendars.models import BusyStretch
+from slotlink.calendars.models import BusyStretch, CalendarConnection
 from slotlink.calendars.refresh import connection_refresh
+from slotlink.core import outbound
 from slotlink.scheduling.models import Booking
 from tests.calendars.busy_calendar import at, connect_one, days_ahead, event_ics
 from tests.calendars.servers import start_radicale, start_xandikos
@@ -148,3 +149,32 @@ def test_a_server_that_is_down_breaks_neither_the_page_nor_the_booking(
     client.force_login(membership.user)
     page = unescape(client.get(f"/360/bookings/{booking.id}").content.decode())
     assert "Calendar not checked." in page
+
+
+def test_a_server_refusing_the_password_leaves_the_booking_unchecked_and_a_broken_one_unasked(
+    client, caldav_server, membership, buffered, monkeypatch
+):
+    """A server that refuses the app password at the POST doesn't stop the booking: it is
+    made, marked "calendar not checked". Once the refresh has marked the connection
+    broken, the POST doesn't ask that server at all."""
+    calendar_url = caldav_server.new_calendar()
+    connection = connect_one(caldav_server, membership, calendar_url)
+    CalendarConnection.objects.filter(id=connection.id).update(password="not the password")
+    day = days_ahead(2)
+    response = client.post(page_url(buffered), form_data(at(day, 10)))
+    assert response.status_code == 302
+    assert Booking.objects.get().calendar_not_checked
+
+    assert connection_refresh(connection_id=connection.id).error is not None
+    asked: list[str] = []
+    exchange = outbound.Outbound._exchange
+
+    def counted(self, method, url, *args, **kwargs):
+        asked.append(url)
+        return exchange(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(outbound.Outbound, "_exchange", counted)
+    response = client.post(page_url(buffered), form_data(at(day, 12), email="two@example.test"))
+    assert response.status_code == 302
+    assert Booking.objects.get(invitee_email="two@example.test").calendar_not_checked
+    assert asked == []
