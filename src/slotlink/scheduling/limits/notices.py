@@ -3,15 +3,17 @@ core's notice claim (core/mail.py), so it is sent once, retried while the mail s
 refuses, and marks the refusals it told only once the server took it."""
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.core.mail import Notice, templated_message
 from slotlink.core.tasks import enqueue_on_commit
+from slotlink.notifications.formatting import zone_for
 from slotlink.scheduling.limits.refusals import (
     ADMINS,
     refusal_audience,
@@ -38,20 +40,28 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
     if last_id is None:
         return None  # told already
     summary = refusal_summary(untold.filter(id__lte=last_id))
+    if summary is None:
+        return None
     organization = Organization.objects.get(pk=organization_id)
     if host_id == ADMINS:
         admins = Membership.objects.filter(
             organization_id=organization_id, role=Membership.Role.ADMIN
         )
         recipients = list(admins.values_list("user__email", flat=True))
+        zones = set(admins.values_list("user__time_zone", flat=True))
     else:
-        recipients = [User.objects.get(pk=host_id).email]
+        host = User.objects.get(pk=host_id)
+        recipients, zones = [host.email], {host.time_zone}
+    # The times in the reader's zone; one email goes to all the admins, so admins in
+    # several zones read UTC, said so.
+    zone_name = zones.pop() if len(zones) == 1 else "UTC"
     message = templated_message(
         subject=f"Bookings refused on your booking pages ({organization.name})",
         template="scheduling/email/bookings_refused",
         context={
             "organization": organization,
             "summary": summary,
+            "between": _between(summary.first_at, summary.last_at, time_zone=zone_name),
             "for_admins": host_id == ADMINS,
             "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
             "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
@@ -74,3 +84,14 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
             )
 
     return Notice(message=message, told=told)
+
+
+def _between(first: datetime, last: datetime, *, time_zone: str) -> str:
+    """ "Mon 7 Dec 2026, 15:51 and 15:53 (Europe/Berlin)", the day repeated if it changed."""
+    zone, zone_name = zone_for(time_zone)
+    first_local, last_local = first.astimezone(zone), last.astimezone(zone)
+    last_format = "H:i" if last_local.date() == first_local.date() else "D j M Y, H:i"
+    return (
+        f"{dateformat.format(first_local, 'D j M Y, H:i')} and "
+        f"{dateformat.format(last_local, last_format)} ({zone_name})"
+    )
