@@ -6,7 +6,10 @@ import signal
 import socket
 import sys
 import time
+from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,7 +26,10 @@ PASSWORD = "demo-password-for-tests"
 class Demo(ChildProcess):
     """A running `slotlink run`, its output collected as it comes."""
 
-    def __init__(self, data_dir: Path, port: int, sandbox_port: int) -> None:
+    def __init__(
+        self, data_dir: Path, port: int, sandbox_port: int, calendar_port: int | None = None
+    ) -> None:
+        self.calendar_port = calendar_port or free_port()
         env = {
             k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SLOTLINK_"))
         }
@@ -32,9 +38,10 @@ class Demo(ChildProcess):
             "SLOTLINK_DEMO_PASSWORD": PASSWORD,
             "PORT": str(port),
             "SANDBOX_PORT": str(sandbox_port),
+            "CALENDAR_PORT": str(self.calendar_port),
         }
         self.data_dir = data_dir
-        self.ports = [port, sandbox_port]
+        self.ports = [port, sandbox_port, self.calendar_port]
         self.url = f"http://127.0.0.1:{port}"
         super().__init__([sys.executable, "-m", "slotlink", "run"], env=env)
 
@@ -54,14 +61,20 @@ class Demo(ChildProcess):
 
     def started(self, gunicorn_workers: int = 2, timeout: float = 60) -> set[tuple[int, str]]:
         """Every process this run started (see process_tree.identity), once all run: the
-        sandbox, the worker, the scheduler, and gunicorn's master with its workers."""
+        sandbox, the calendar server, the worker, the scheduler, and gunicorn's master with
+        its workers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             started = descendants(self.process.pid)
             commands = [command_line(pid) for pid in started]
             if sum("gunicorn" in command for command in commands) == 1 + gunicorn_workers and all(
                 any(program in command for command in commands)
-                for program in ("zoom_sandbox", "slotlink db_worker", "slotlink scheduler")
+                for program in (
+                    "zoom_sandbox",
+                    "-m radicale",
+                    "slotlink db_worker",
+                    "slotlink scheduler",
+                )
             ):
                 return {identity(pid) for pid in started}
             time.sleep(0.1)
@@ -162,3 +175,58 @@ def test_make_run_refuses_a_port_in_use(tmp_path):
         demo._reader.join(5)
         assert f"Port {port} is already in use" in "".join(demo.output)
         assert "PORT=<port>" in "".join(demo.output)
+
+
+def test_make_run_connects_the_demo_hosts_to_calendars_whose_busy_times_take_slots(tmp_path):
+    """`slotlink run` also runs a calendar server (Radicale) whose address and sign-in the
+    banner prints; Ada's calendar on it holds the weekday stand-up (a weekly series), and
+    slotlink is connected to it (Integrations → Calendars says so), so the public booking
+    page of her intro call offers no time overlapping the stand-up or the next weekday's
+    one-off meeting, while it still offers that day's other times. Ctrl-C stops it with
+    everything else: no process or port left."""
+    with Demo(tmp_path, free_port(), free_port()) as demo:
+        demo.wait_for(r"Press Ctrl-C to stop")
+        banner = "".join(demo.output)
+        server = f"http://127.0.0.1:{demo.calendar_port}"
+        assert f"Calendar server  {server}/" in banner
+        found = re.search(r"Calendar server logins \(password: (\S+)\)", banner)
+        assert found, banner
+        password = found.group(1)
+        assert re.search(r"\n    ada +admin@acme\.test", banner), banner
+        started = demo.started()
+
+        assert httpx.get(f"{server}/.web/").status_code == 200  # its web page
+        assert httpx.get(f"{server}/ada/work/", auth=("ada", "wrong")).status_code == 401
+        stand_up = httpx.get(f"{server}/ada/work/demo-standup-ada.ics", auth=("ada", password))
+        assert stand_up.status_code == 200
+        assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" in stand_up.text
+
+        admin = sign_in(demo.url, "admin@acme.test", PASSWORD)
+        page = admin.get("/360/integrations/calendars/")
+        assert page.status_code == 200
+        assert "Demo calendar server" in page.text
+        assert "Connection broken" not in page.text
+
+        zone = ZoneInfo("Europe/Berlin")
+        day = datetime.now(zone).date() + timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        answer = httpx.get(
+            f"{demo.url}/book/acme/intro-call",
+            params={"date": day.isoformat(), "tz": "Europe/Berlin"},
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        starts = [
+            datetime.fromisoformat(value).astimezone(zone)
+            for value in re.findall(r'name="start" value="([^"]+)"', answer.text)
+        ]
+        at = lambda hour, minute=0: datetime.combine(day, time_of_day(hour, minute), zone)  # noqa: E731
+        busy = [(at(9, 30), at(9, 45)), (at(14), at(15))]  # stand-up, project review
+        length = timedelta(minutes=30)
+        assert at(10) in starts, starts  # the day has free times
+        overlapping = [s for s in starts for b, e in busy if s < e and s + length > b]
+        assert overlapping == [], overlapping
+
+        assert demo.interrupt() == 0
+        demo.assert_nothing_left(started)

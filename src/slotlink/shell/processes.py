@@ -2,10 +2,11 @@
 
 Migrates the database (SQLite unless DATABASE_URL says otherwise), creates the demo data
 the first time, then starts the web server (gunicorn), a task worker, the periodic-job
-scheduler and the Zoom sandbox, each in its own process group with its output prefixed by
-its name. Ctrl-C (or SIGTERM) stops every process it started (a second one stops them at
-once); if one of them dies, the others are stopped too, and if the command itself is
-killed, they die with it (supervision.py), so nothing is left half-running.
+scheduler, the Zoom sandbox and a calendar server with the demo hosts' calendars
+(demo_calendars.py), each in its own process group with its output prefixed by its name.
+Ctrl-C (or SIGTERM) stops every process it started (a second one stops them at once); if
+one of them dies, the others are stopped too, and if the command itself is killed, they die
+with it (supervision.py), so nothing is left half-running.
 """
 
 import argparse
@@ -14,6 +15,7 @@ import os
 import socket
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ SANDBOX_MODULE = "zoom_sandbox"
 
 if TYPE_CHECKING:
     from slotlink.accounts.demo import DemoAccounts
+    from slotlink.shell.demo_calendars import DemoCalendarUser
     from slotlink.shell.demo_zoom import DemoZoomUser
 
 
@@ -45,7 +48,11 @@ def run_demo(argv: list[str]) -> int:
     # sandbox's state) is for this user's eyes only.
     os.umask(0o077)
     _demo_environment_set(args)
-    for port, variable in [(args.port, "PORT"), (args.sandbox_port, "SANDBOX_PORT")]:
+    for port, variable in [
+        (args.port, "PORT"),
+        (args.sandbox_port, "SANDBOX_PORT"),
+        (args.calendar_port, "CALENDAR_PORT"),
+    ]:
         if not port_is_free(port):
             print(f"Port {port} is already in use. Stop what uses it, or set {variable}=<port>.")
             return 2
@@ -55,11 +62,37 @@ def run_demo(argv: list[str]) -> int:
     django.setup()
     from django.conf import settings
 
+    from slotlink.shell.demo_calendars import (
+        calendar_server_child,
+        demo_calendar_password,
+        demo_calendar_users,
+    )
+
     accounts, database = _database_prepare()
+    calendar_users = demo_calendar_users([accounts.admin, accounts.member])
+    calendar_password = demo_calendar_password([accounts.admin, accounts.member])
     children = _children(args, data_dir=settings.DATA_DIR)
+    children.insert(
+        1,
+        calendar_server_child(
+            data_dir=settings.DATA_DIR,
+            port=args.calendar_port,
+            users=calendar_users,
+            password=calendar_password,
+        ),
+    )
     _metrics_dir_reset(data_dir=settings.DATA_DIR)
     os.environ.update(_sandbox_environment())
-    return _children_run(children, args, accounts, database=database)
+    calendars = DemoCalendars(calendar_users, calendar_password)
+    return _children_run(children, args, accounts, calendars, database=database)
+
+
+@dataclass(frozen=True)
+class DemoCalendars:
+    """The demo calendar server's accounts and their one password."""
+
+    users: list["DemoCalendarUser"]
+    password: str
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -67,6 +100,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument(
         "--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8765"))
+    )
+    parser.add_argument(
+        "--calendar-port", type=int, default=int(os.environ.get("CALENDAR_PORT", "5232"))
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     return parser.parse_args(argv)
@@ -78,6 +114,10 @@ def _demo_environment_set(args: argparse.Namespace) -> None:
     os.environ["SLOTLINK_TASK_BACKEND"] = "db"  # the demo's worker is `db_worker`, RQ or not
     os.environ["PORT"] = str(args.port)
     os.environ["SANDBOX_PORT"] = str(args.sandbox_port)
+    os.environ["CALENDAR_PORT"] = str(args.calendar_port)
+    # The demo's calendar server is on loopback, which slotlink refuses to reach outside
+    # the demo (core/outbound.py): the supervisor connects to it, the worker refreshes it.
+    os.environ["SLOTLINK_ALLOW_PRIVATE_NETWORKS"] = "true"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slotlink.config.settings")
 
 
@@ -133,10 +173,19 @@ def _sandbox_environment() -> dict[str, str]:
 
 
 def _children_run(
-    children: list[Child], args: argparse.Namespace, accounts: "DemoAccounts", *, database: str
+    children: list[Child],
+    args: argparse.Namespace,
+    accounts: "DemoAccounts",
+    calendars: DemoCalendars,
+    *,
+    database: str,
 ) -> int:
-    """Starts the children, seeds the sandbox's Zoom users once it answers, prints the
-    banner and supervises them until a signal or a death; stops them all whatever happens."""
+    """Starts the children, seeds the sandbox's Zoom users and the hosts' calendars once
+    they answer, prints the banner and supervises them until a signal or a death; stops
+    them all whatever happens."""
+    from django.db import connections
+
+    from slotlink.shell.demo_calendars import demo_calendars_seed
     from slotlink.shell.demo_zoom import demo_zoom_users_seed
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -151,7 +200,14 @@ def _children_run(
                     sandbox_url=f"http://127.0.0.1:{args.sandbox_port}",
                     password=accounts.password,
                 )
-                _print_banner(args, accounts, zoom_users, database=database)
+                demo_calendars_seed(
+                    server_url=f"http://127.0.0.1:{args.calendar_port}",
+                    organization=accounts.organization,
+                    users=calendars.users,
+                    password=calendars.password,
+                )
+                connections.close_all()
+                _print_banner(args, accounts, zoom_users, calendars, database=database)
                 exit_code = children_supervise(children, signals)
         finally:
             children_stop(children, signals)
@@ -233,6 +289,7 @@ def _print_banner(
     args: argparse.Namespace,
     accounts: "DemoAccounts",
     zoom_users: list["DemoZoomUser"],
+    calendars: DemoCalendars,
     *,
     database: str,
 ) -> None:
@@ -253,6 +310,7 @@ def _print_banner(
         f"  Booking pages    {web}/book/{accounts.organization.slug}",
         f"  Outbox (emails)  {web}/360/outbox",
         f"  Zoom sandbox     http://127.0.0.1:{args.sandbox_port}/",
+        f"  Calendar server  http://127.0.0.1:{args.calendar_port}/  (CalDAV, and its web page)",
         f"  Django admin     {web}/django-admin/",
         "",
         f"  Logins ({password_line})",
@@ -266,6 +324,12 @@ def _print_banner(
         "",
         "  Zoom sandbox logins (same password)",
         *(f"    {user.email:<20}{user.role}" for user in zoom_users),
+        "",
+        f"  Calendar server logins (password: {calendars.password})",
+        *(
+            f"    {user.username:<19}{user.host.email}'s calendar, connected to slotlink"
+            for user in calendars.users
+        ),
         "",
         "Press Ctrl-C to stop.",
         "",
