@@ -424,3 +424,6 @@ class CalendarFake:
 
     def event_written(self, booking: BookingRef) -> None:
         self.written.append(booking.booking_id)
+
+    def event_notes(self, *, booking_id: int, session_id: int | None) -> list:
+        return []

@@ -48,6 +48,9 @@ class CalendarStandIn:
     def event_written(self, booking: BookingRef) -> None:
         pass
 
+    def event_notes(self, *, booking_id: int, session_id: int | None) -> list:
+        return []
+
 
 @pytest.fixture
 def calendar():

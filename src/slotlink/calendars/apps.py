@@ -11,7 +11,9 @@ class CalendarsConfig(AppConfig):
         from datetime import timedelta
 
         from slotlink.calendars.provider import CalDAVProvider
+        from slotlink.calendars.services.links import calendar_event_link_ready
         from slotlink.calendars.tasks import calendars_refresh_due
+        from slotlink.conferencing import seam
         from slotlink.conferencing.calendars import register_calendar_provider
         from slotlink.core.periodic import register_periodic
 
@@ -21,3 +23,4 @@ class CalendarsConfig(AppConfig):
         register_periodic(
             "calendars.refresh", every=timedelta(minutes=1), task=calendars_refresh_due
         )
+        seam.on_link_ready(calendar_event_link_ready)

@@ -141,3 +141,76 @@ class BusyStretch(models.Model):
 
     def __str__(self) -> str:
         return f"busy {self.start:%Y-%m-%d %H:%M} to {self.end:%H:%M}"
+
+
+class CalendarEvent(models.Model):
+    """A booking's event (or a group session's: one for its seats) in the host's "Add
+    bookings to" calendar, kept in line with the booking by a task (sync.py).
+
+    The desired half is the booking itself, read when the task runs; here is what asks for
+    a write (`version`, bumped in the booking's transaction) and what the calendar holds
+    (`href`, `etag`, the version written). A host who changed or removed the event in their
+    calendar is never overruled: `host_changed` says so, shown on the booking's page, until
+    the host asks slotlink to put it back.
+    """
+
+    class HostChange(models.TextChoices):
+        NONE = "", "None"
+        EDITED = "edited", "Changed in the calendar"
+        REMOVED = "removed", "Removed from the calendar"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # One of the two: a one-on-one booking's event, or a group session's.
+    booking_id = models.BigIntegerField(null=True, blank=True)
+    session_id = models.BigIntegerField(null=True, blank=True)
+    # Where it is written; kept when the host picks another calendar later (the event stays
+    # where it was made). Null once that calendar was removed from slotlink.
+    calendar = models.ForeignKey(
+        ConnectedCalendar, on_delete=models.SET_NULL, null=True, related_name="events"
+    )
+    uid = models.CharField(max_length=255, blank=True)
+    href = models.CharField(max_length=1000, blank=True)
+    etag = models.CharField(max_length=200, blank=True)  # "" when not (or no longer) there
+    version = models.PositiveIntegerField(default=1)
+    synced_version = models.PositiveIntegerField(default=0)
+    # Written into the event before its create, so a create whose answer was lost is
+    # recognised as slotlink's and adopted, not written twice.
+    create_marker = models.CharField(max_length=40, blank=True)
+    host_changed = models.CharField(
+        max_length=10, choices=HostChange.choices, blank=True, default=HostChange.NONE
+    )
+    # The host asked to put the event back as slotlink wrote it.
+    restore = models.BooleanField(default=False)
+    problem_detail = models.TextField(blank=True)  # the server's last refusal, in words
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking_id"],
+                condition=Q(booking_id__isnull=False),
+                name="one_calendar_event_per_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["session_id"],
+                condition=Q(session_id__isnull=False),
+                name="one_calendar_event_per_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_id__isnull=True) ^ Q(session_id__isnull=True),
+                name="calendar_event_of_booking_or_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.uid or self.pk}"
+
+    @property
+    def in_sync(self) -> bool:
+        return self.synced_version >= self.version

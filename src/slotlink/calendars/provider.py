@@ -4,10 +4,14 @@ and the Integrations page for the host's own connections."""
 
 from datetime import datetime
 
+from django.urls import reverse
+
+from slotlink.calendars.models import CalendarEvent
 from slotlink.calendars.recheck import slot_recheck
-from slotlink.calendars.selectors import busy_stretches_of, connections_of
-from slotlink.conferencing.calendars import BusyTime, SlotCheck
-from slotlink.conferencing.seam import BookingRef, IntegrationCard
+from slotlink.calendars.selectors import busy_stretches_of, connections_of, event_of
+from slotlink.calendars.services.events import calendar_event_record
+from slotlink.conferencing.calendars import BusyTime, EventNote, SlotCheck
+from slotlink.conferencing.seam import BookingRef, HostAction, IntegrationCard
 
 
 class CalDAVProvider:
@@ -32,6 +36,20 @@ class CalDAVProvider:
         return IntegrationCard("calendars/_card.html", {"connections": list(connections)})
 
     def event_written(self, booking: BookingRef) -> None:
-        # Events out come with the booking-events work of issue 21: until then nothing is
-        # written to the host's calendar, and no page says a booking was added to one.
-        return None
+        calendar_event_record(booking)
+
+    def event_notes(self, *, booking_id: int, session_id: int | None) -> list[EventNote]:
+        row = event_of(booking_id=booking_id, session_id=session_id)
+        if row is None or not row.host_changed:
+            return []
+        what = "changed" if row.host_changed == CalendarEvent.HostChange.EDITED else "removed"
+        put_back = HostAction(
+            "Put it back", reverse("calendars-event-put-back", args=[row.pk]), method="post"
+        )
+        return [
+            EventNote(
+                f"You {what} this booking's event in your calendar; slotlink left it as "
+                "you made it.",
+                put_back,
+            )
+        ]

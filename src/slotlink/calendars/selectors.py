@@ -5,7 +5,12 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from slotlink.calendars.models import BusyStretch, CalendarConnection, ConnectedCalendar
+from slotlink.calendars.models import (
+    BusyStretch,
+    CalendarConnection,
+    CalendarEvent,
+    ConnectedCalendar,
+)
 
 
 def connections_of(*, organization_id: int, owner_id: int) -> QuerySet[CalendarConnection]:
@@ -53,3 +58,16 @@ def busy_stretches_of(
         .order_by("start", "end")
         .values_list("start", "end")
     )
+
+
+def event_of(*, booking_id: int, session_id: int | None) -> CalendarEvent | None:
+    """The booking's event in its host's calendar (its group session's, if it has one)."""
+    key = {"session_id": session_id} if session_id is not None else {"booking_id": booking_id}
+    return CalendarEvent.objects.filter(**key).first()
+
+
+def own_event(*, organization_id: int, host_id: int, event_id: int) -> CalendarEvent | None:
+    """A booking's event, only for its own host: nobody else's, not for an admin either."""
+    return CalendarEvent.objects.filter(
+        pk=event_id, organization_id=organization_id, host_id=host_id
+    ).first()

@@ -1,5 +1,6 @@
-"""The calendar refresh's tasks: the periodic job that hands out due connections, and one
-connection's refresh (calendars/refresh.py does the work)."""
+"""The calendars' background work: the periodic job that hands out connections due a
+refresh, one connection's refresh (calendars/refresh.py does the work), and writing a
+booking's event (calendars/sync.py)."""
 
 import logging
 
@@ -11,6 +12,7 @@ from slotlink.calendars.refresh import (
     connection_refresh_claim,
     connections_due,
 )
+from slotlink.calendars.sync import calendar_event_sync as event_sync
 
 log = logging.getLogger("slotlink.calendars")
 
@@ -28,3 +30,11 @@ def calendars_refresh_due() -> None:
 @task()
 def calendar_connection_refresh(connection_id: int) -> None:
     connection_refresh(connection_id=connection_id)
+
+
+@task()
+def calendar_event_sync(row_id: int) -> None:
+    """Write a booking's event to the host's calendar; come back when it must wait."""
+    again = event_sync(row_id=row_id)
+    if again is not None:
+        calendar_event_sync.using(run_after=again).enqueue(row_id)

@@ -10,6 +10,12 @@ calendar server while a page renders). The booking POST asks the servers themsel
 whether the chosen time is still free (`slot_recheck`), bounded by a short timeout, since
 the copy may be minutes old: a server that can't answer says "unchecked", never an error,
 so a server that is down never breaks a booking.
+
+Events go the other way: scheduling tells the providers that a booking changed
+(`event_written`, in the booking's transaction; a provider that fails is logged and left
+out, never failing the booking), and a provider writing the event later asks scheduling for
+the host's event as it is then (`host_event`, a source scheduling registers), so the
+calendar always gets the booking's latest state, in the words of the host's invite.
 """
 
 import logging
@@ -18,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from slotlink.conferencing.seam import BookingRef, IntegrationCard
+from slotlink.conferencing.seam import BookingRef, HostAction, IntegrationCard
 
 log = logging.getLogger("slotlink.conferencing")
 
@@ -33,6 +39,32 @@ class BusyTime:
 
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class HostEvent:
+    """The host's own event of a booking, or of a group session (one event for its seats),
+    as it is now: what a calendar provider writes to the host's calendar."""
+
+    uid: str  # the booking's (or the session's) invite UID
+    ics: bytes  # one VEVENT in a VCALENDAR, without METHOD: a calendar's stored object
+    present: bool  # False: cancelled (a session: its last seat gone), so it is removed
+    booking_id: int | None = None  # the booking whose page shows the event's state
+
+
+@dataclass(frozen=True)
+class EventNote:
+    """What the booking's page tells its host of the booking's event in their calendar
+    (e.g. that they changed it there, so slotlink left it), and the action to undo it."""
+
+    text: str
+    action: HostAction | None = None
+
+
+class HostEventSource(Protocol):
+    def __call__(
+        self, *, booking_id: int | None = None, session_id: int | None = None
+    ) -> HostEvent | None: ...
 
 
 class CalendarProvider(Protocol):
@@ -59,7 +91,14 @@ class CalendarProvider(Protocol):
 
     def event_written(self, booking: BookingRef) -> None:
         """Write (or move, or with `booking.cancelled` remove) the booking's event in the
-        host's calendar: recorded in the booking's transaction, written after commit."""
+        host's calendar: recorded in the booking's transaction, written after commit. Its
+        writes go in a savepoint, so one that fails leaves the booking's transaction whole
+        (the caller logs it and goes on)."""
+        ...
+
+    def event_notes(self, *, booking_id: int, session_id: int | None) -> list[EventNote]:
+        """What the host's page of the booking says of its event in the host's calendar
+        (its own, or its group session's): [] when there is nothing to tell."""
         ...
 
 
@@ -68,6 +107,9 @@ _calendar_providers: dict[str, CalendarProvider] = {}
 # `AppConfig.ready`), so a provider keeps busy times as far ahead as slots are offered.
 _booking_horizon: list[Callable[[int], timedelta]] = []
 DEFAULT_HORIZON = timedelta(days=60)
+
+
+_host_event_sources: list[HostEventSource] = []
 
 
 def register_calendar_provider(provider: CalendarProvider) -> None:
@@ -113,3 +155,41 @@ def on_booking_horizon(reader: Callable[[int], timedelta]) -> None:
 def booking_horizon(*, host_id: int) -> timedelta:
     """How far ahead of now the host's event types may be booked (the furthest of them)."""
     return _booking_horizon[0](host_id) if _booking_horizon else DEFAULT_HORIZON
+
+
+def event_written(booking: BookingRef) -> None:
+    """Each provider records that the booking's event is to be written (in the booking's
+    transaction; a provider writes in a savepoint of its own): one that fails is logged and
+    left out, and the booking goes on."""
+    for provider in _calendar_providers.values():
+        try:
+            provider.event_written(booking)
+        except Exception:
+            log.exception(
+                "conferencing.calendars.event-failed provider=%s booking=%s",
+                provider.name,
+                booking.booking_id,
+            )
+
+
+def event_notes(*, booking_id: int, session_id: int | None = None) -> list[EventNote]:
+    """Every provider's notes of the booking's event, for its host's page."""
+    return [
+        note
+        for provider in _calendar_providers.values()
+        for note in provider.event_notes(booking_id=booking_id, session_id=session_id)
+    ]
+
+
+def register_host_event_source(source: HostEventSource) -> None:
+    """Scheduling registers the builder of the host's events here (its AppConfig)."""
+    if source not in _host_event_sources:
+        _host_event_sources.append(source)
+
+
+def host_event(*, booking_id: int | None = None, session_id: int | None = None) -> HostEvent | None:
+    """The host's event of a booking (or of a group session) as it is now; None when the
+    booking or session no longer exists."""
+    for source in _host_event_sources:
+        return source(booking_id=booking_id, session_id=session_id)
+    return None

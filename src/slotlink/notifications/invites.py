@@ -74,6 +74,21 @@ def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
     return calendar.to_ical()
 
 
+def host_calendar_object(*, message: BookingMessage) -> bytes:
+    """The host's event of the booking (or of its group session) as stored in the host's
+    own calendar: the host's invite without METHOD, which a stored object must not carry
+    (RFC 4791 4.1)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if (session := host_session(message, Audience.HOST)) is None:
+        calendar.add_component(_booking_event(message=message, audience=Audience.HOST))
+    else:
+        calendar.add_component(_session_event(message=message, session=session))
+    return calendar.to_ical()
+
+
 def _booking_event(*, message: BookingMessage, audience: Audience) -> Event:
     cancelled = message.change == BookingChange.CANCELLED
     start = require_aware(message.start, "BookingMessage.start").astimezone(UTC)

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import User
-from slotlink.conferencing import seam
+from slotlink.conferencing import calendars, seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.calendar_recheck import calendar_recheck
@@ -237,6 +237,7 @@ def booking_create(
             group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
         link_follows = seam.booking_created(booking.location_kind, booking_ref(booking))
+        calendars.event_written(booking_ref(booking))
         _email_on_commit(booking, BookingChange.BOOKED, link_follows=link_follows)
     return booking
 
@@ -312,10 +313,9 @@ def booking_reschedule(
             previous_start=previous_start,
             reason=message if by is not None else "",
         )
-        link_follows = seam.booking_rescheduled(
-            booking.location_kind,
-            booking_ref(booking, previous_group_session_id=previous_session_id),
-        )
+        moved = booking_ref(booking, previous_group_session_id=previous_session_id)
+        link_follows = seam.booking_rescheduled(booking.location_kind, moved)
+        calendars.event_written(moved)
         _email_on_commit(booking, BookingChange.RESCHEDULED, link_follows=link_follows)
         if booking.session_id != previous_session_id:
             _moved_between_sessions(booking, previous_session_id)
@@ -359,6 +359,7 @@ def booking_cancel(
         tokens_revoke(booking=booking)
         _record(booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason)
         seam.booking_cancelled(booking.location_kind, booking_ref(booking))
+        calendars.event_written(booking_ref(booking))
         _email_on_commit(booking, BookingChange.CANCELLED)
     return booking
 

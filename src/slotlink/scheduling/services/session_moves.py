@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from slotlink.accounts.models import User
-from slotlink.conferencing import seam
+from slotlink.conferencing import calendars, seam
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession
@@ -111,4 +111,5 @@ def _move_with_session(
     # Still in its session: the provider finds the session's meeting or webinar and moves
     # it, the first time it hears of the move.
     link_follows = seam.booking_rescheduled(booking.location_kind, booking_ref(booking))
+    calendars.event_written(booking_ref(booking))
     _email_on_commit(booking, BookingChange.RESCHEDULED, link_follows=link_follows)

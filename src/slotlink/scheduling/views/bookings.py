@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.conferencing import seam
+from slotlink.conferencing import calendars, seam
 from slotlink.scheduling.booking_forms import CancelForm
 from slotlink.scheduling.limits.refusals import KEPT as REFUSALS_KEPT
 from slotlink.scheduling.limits.selectors import refusal_summary, refusals_seen_by
@@ -70,6 +70,10 @@ def booking_detail(
             "can_start": bool(link.host_start_label)
             and request.user.id == booking.host_id
             and not booking.is_cancelled,
+            # The booking's event in the host's own calendar, when there is news of it.
+            "calendar_notes": calendars.event_notes(
+                booking_id=booking.id, session_id=booking.session_id
+            ),
             "history": booking.history.select_related("actor"),
             "reminders_sent": reminders_sent(booking=booking),
             "others": others,

@@ -7,12 +7,12 @@ no call is made before then). What retrying cannot fix (a broken connection, a m
 permission) fails it: the host is told what to do.
 """
 
-import random
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from slotlink.core.leases import retry_at
 from slotlink.zoom.errors import (
     ZoomRateLimited,
     ZoomScopeMissing,
@@ -76,6 +76,4 @@ def zoom_call(row: Any, call: Any, *, booking_id: int | None) -> Any:
 def backoff(row: Any) -> datetime:
     """When to try again: a pause doubling with each attempt, up to LONGEST_PAUSE, with
     jitter so that rows that failed together don't retry together."""
-    pause = min(LONGEST_PAUSE, FIRST_PAUSE * 2 ** min(row.attempts, 10))
-    jitter = random.uniform(0.5, 1.0)  # noqa: S311 - spreading retries, not a secret
-    return timezone.now() + pause * jitter
+    return retry_at(row.attempts, first=FIRST_PAUSE, longest=LONGEST_PAUSE)

@@ -1,26 +1,17 @@
-"""One worker at a time on a row kept in sync with Zoom: a lease, not a held transaction.
+"""One worker at a time on a row kept in sync with Zoom: core's leases (core/leases.py),
+held for `ZOOM_SYNC_LEASE_SECONDS` (longer than a few Zoom calls at their timeout)."""
 
-A sync takes the row by writing its lease (owner and expiry) in one conditional UPDATE,
-calls Zoom with no database transaction open (so SQLite's write lock is never held while
-Zoom answers), writes each step's result only while it still holds the lease, and gives
-the row back. A worker that dies leaves a lease that runs out, and another takes over.
-Each step written renews the lease, so only a sync that stopped moving loses it. Its length
-is `ZOOM_SYNC_LEASE_SECONDS` (longer than a few Zoom calls at their timeout).
-
-A sync's last step usually leaves the row done: `leased_done` then writes its result and
-gives the row back in the same UPDATE. Every write is a turn at SQLite's one write lock,
-which a booking request may be waiting for.
-"""
-
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
+
+from slotlink.core import leases
+from slotlink.core.leases import leased_done
+
+__all__ = ["lease_length", "lease_take", "leased", "leased_done", "leased_save"]
 
 Result = TypeVar("Result")
 
@@ -30,12 +21,7 @@ def lease_length() -> timedelta:
 
 
 def lease_take(model: type[models.Model], pk: int, owner: str) -> bool:
-    now = timezone.now()
-    return bool(
-        model._default_manager.filter(pk=pk)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner))
-        .update(lease_until=now + lease_length(), lease_owner=owner)
-    )
+    return leases.lease_take(model, pk, owner, length=lease_length())
 
 
 def leased(
@@ -47,41 +33,9 @@ def leased(
     owner: str | None = None,
 ) -> Result:
     """Run `work(owner)` holding the row's lease; `busy(lease_until)` if another holds it."""
-    owner = owner or uuid.uuid4().hex
-    if not lease_take(model, pk, owner):
-        held = model._default_manager.filter(pk=pk).values_list("lease_until", flat=True)
-        return busy(next(iter(held), None))
-    try:
-        return work(owner)
-    finally:
-        held = model._default_manager.filter(pk=pk, lease_owner=owner)
-        if held.exists():  # a read, unless the last step gave the row back already
-            held.update(lease_until=None, lease_owner="")
+    return leases.leased(model, pk, work, busy=busy, length=lease_length(), owner=owner)
 
 
 def leased_save(row: models.Model, owner: str, **fields: Any) -> None:
     """Write a step's result, only while `owner` still holds the row; the lease runs on."""
-    now = timezone.now()
-    fields["updated_at"] = now
-    type(row)._default_manager.filter(pk=row.pk, lease_owner=owner).update(
-        lease_until=now + lease_length(), **fields
-    )
-    for name, value in fields.items():
-        setattr(row, name, value)
-
-
-def leased_done(row: models.Model, owner: str, *, version: int, **fields: Any) -> bool:
-    """Write a step's result and give the row back in one UPDATE, if nothing new was asked
-    of the row since `version` (its version is unchanged). False, writing nothing, if it was
-    or the lease was lost: the caller saves the result with `leased_save` and goes on."""
-    now = timezone.now()
-    fields["updated_at"] = now
-    written = (
-        type(row)
-        ._default_manager.filter(pk=row.pk, lease_owner=owner, version=version)
-        .update(lease_until=None, lease_owner="", **fields)
-    )
-    if written:
-        for name, value in fields.items():
-            setattr(row, name, value)
-    return bool(written)
+    leases.leased_save(row, owner, length=lease_length(), **fields)
