@@ -15,6 +15,7 @@ from django.utils import timezone
 from slotlink.accounts.models import User
 from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import Notice, templated_message
+from slotlink.notifications.formatting import long_when
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 from slotlink.zoom.webinars.details import drift_details, failed_details
@@ -82,7 +83,8 @@ def problem_email(
         context={
             "host": host,
             "topic": row.topic,
-            "start": row.start,
+            # In the host's own zone, named, like every time a host reads (issue 22).
+            "when": long_when(row.start, None, time_zone=host.time_zone),
             "reason": details.reason,
             "action": details.action.label if details.action else "",
             "booking_url": f"{settings.BASE_URL}{reverse('booking-detail', args=[booking_id])}"
