@@ -289,3 +289,31 @@ def test_a_group_session_is_one_event_with_its_seats(caldav_server, host_with_ta
     booking_cancel(booking=second)
     run_tasks()
     assert caldav_server.hrefs(calendar_url) == []
+
+
+def test_a_sessions_own_event_in_a_busy_calendar_leaves_its_seats_bookable(
+    caldav_server, host_with_target
+):
+    """The calendar bookings are added to also counts as busy: the session's event slotlink
+    wrote there doesn't make its time taken, so a second invitee still books a seat (the
+    POST's live look at the server finds only slotlink's own event)."""
+    membership, calendar_url = host_with_target
+    ConnectedCalendar.objects.filter(url=calendar_url).update(is_busy=True)
+    workshop = make_event_type(
+        membership.organization,
+        membership.user,
+        title="Workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+    )
+    start = next_free_starts(workshop)[0]
+    first = booking_create(event_type=workshop, start=start, invitee=INVITEE)
+    run_tasks()
+    assert len(caldav_server.hrefs(calendar_url)) == 1
+    second = booking_create(
+        event_type=workshop,
+        start=start,
+        invitee=Invitee(name="Otto Other", email="otto@example.org", time_zone="UTC"),
+    )
+    assert second.session_id == first.session_id
+    assert not second.calendar_not_checked

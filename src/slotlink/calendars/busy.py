@@ -14,6 +14,7 @@ What blocks, and how times are read:
   custom name), so a weekly event keeps its local time across a DST change;
 - an event with DURATION lasts that long; with neither DTEND nor DURATION, an all-day
   start lasts one day and a date-time start is an instant, which blocks nothing;
+- slotlink's own booking events (SLOTLINK_MARKER) don't block: their bookings do;
 - transparent (TRANSP:TRANSPARENT) and cancelled (STATUS:CANCELLED) instances don't block,
   nor do those the host declined (an ATTENDEE with one of `owner_emails` and
   PARTSTAT=DECLINED). Each rule is read per instance, so one declined or cancelled
@@ -62,6 +63,10 @@ def server_query_range(start: datetime, end: datetime) -> tuple[datetime, dateti
     a Tokyo all-day event at the range's edges would not come back; busy_stretches clips
     the extra off again."""
     return start - _SERVER_MARGIN, end + _SERVER_MARGIN
+
+
+# The property slotlink writes into each booking's event in the host's calendar.
+SLOTLINK_MARKER = "X-SLOTLINK-EVENT"
 
 
 def busy_stretches(
@@ -232,6 +237,10 @@ def _refuse_too_frequent(event: icalendar.cal.Component) -> None:
 def _blocks(occurrence: icalendar.Event, owners: frozenset[str]) -> bool:
     """Whether this instance makes the host busy."""
     if str(occurrence.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+        return False
+    if SLOTLINK_MARKER in occurrence:
+        # slotlink's own event of a booking (calendars/sync.py): the booking itself is what
+        # takes the time, so a group session's event doesn't shut out its other seats.
         return False
     if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
         return False

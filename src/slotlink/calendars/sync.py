@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from slotlink.calendars import client
+from slotlink.calendars.busy import SLOTLINK_MARKER
 from slotlink.calendars.client import CalDAVAccount, CalendarError, EventChanged
 from slotlink.calendars.models import CalendarEvent
 from slotlink.conferencing.calendars import HostEvent, host_event
@@ -35,7 +36,7 @@ from slotlink.core.leases import leased, leased_done, leased_save, retry_at
 LEASE = timedelta(seconds=120)
 FIRST_PAUSE = timedelta(seconds=30)
 LONGEST_PAUSE = timedelta(minutes=30)
-MARKER = "X-SLOTLINK-EVENT"
+MARKER = SLOTLINK_MARKER
 
 HostChange = CalendarEvent.HostChange
 
