@@ -266,7 +266,8 @@ class BookingEvent(models.Model):
 class BookingToken(models.Model):
     """A link an invitee got by email, stored as a hash: it does one thing to one booking.
 
-    A reschedule or cancel deletes all of a booking's tokens, so older links stop working.
+    A reschedule or cancel revokes all of a booking's tokens, so older links stop working;
+    a revoked one is kept (`revoked_at`) so its page can say why it no longer works.
     """
 
     class Purpose(models.TextChoices):
@@ -277,6 +278,7 @@ class BookingToken(models.Model):
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     token_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
     created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

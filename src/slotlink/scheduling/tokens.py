@@ -1,12 +1,15 @@
 """The invitee's reschedule and cancel links: unguessable, single-purpose, stored as hashes.
 
 A link is minted when the email carrying it is sent, so its plain text exists only in that
-email. Rescheduling or cancelling deletes every link of the booking: older emails' links stop
-working, and a used cancel link can't be used again.
+email. Rescheduling or cancelling revokes every link of the booking: older emails' links stop
+working, and a used cancel link can't be used again. A revoked link is kept, revoked, so its
+page can tell whoever still holds it what became of the booking (`revoked_token_booking`).
 """
 
 import hashlib
 import secrets
+
+from django.utils import timezone
 
 from slotlink.scheduling.models import Booking, BookingToken
 
@@ -25,7 +28,9 @@ def token_mint(*, booking: Booking, purpose: BookingToken.Purpose) -> str:
 
 
 def tokens_revoke(*, booking: Booking) -> None:
-    BookingToken.objects.filter(booking=booking).delete()
+    BookingToken.objects.filter(booking=booking, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def tokens_forget(*, tokens: list[str]) -> None:
@@ -39,7 +44,7 @@ def token_is_current(*, booking: Booking, token: str, purpose: BookingToken.Purp
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return False
     return BookingToken.objects.filter(
-        booking=booking, token_hash=_hash(token), purpose=purpose
+        booking=booking, token_hash=_hash(token), purpose=purpose, revoked_at__isnull=True
     ).exists()
 
 
@@ -49,7 +54,20 @@ def booking_for_token(*, token: str, purpose: BookingToken.Purpose) -> Booking |
         return None
     found = (
         BookingToken.objects.select_related("booking__event_type__host", "booking__organization")
-        .filter(token_hash=_hash(token), purpose=purpose)
+        .filter(token_hash=_hash(token), purpose=purpose, revoked_at__isnull=True)
         .first()
     )
     return found.booking if found else None
+
+
+def revoked_token(*, token: str) -> BookingToken | None:
+    """The revoked link this was (of either purpose), with its booking; None for anything
+    else. Its holder got the email it came in, so they may learn what became of that one
+    booking, never of another."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        BookingToken.objects.select_related("booking__event_type", "booking__host")
+        .filter(token_hash=_hash(token), revoked_at__isnull=False)
+        .first()
+    )

@@ -1,7 +1,10 @@
 """The invitee's links from the emails: reschedule (pick a new time) and cancel.
 
 A link that was tampered with, replaced by a newer email, or already used gets the same
-page: it says the link doesn't work and what to do instead, and changes nothing. The lookup
+page: it says the link doesn't work and what to do instead, and changes nothing. A link
+that was ours once (revoked, not tampered) also says what became of its booking since, and
+leads to the booking's own page while the booking stands: its holder got that booking's
+email, so they learn of that booking, and never of another. The lookup
 here only shows the page; the change itself checks the link again under the booking's lock,
 so a link used twice at once still acts once.
 """
@@ -12,7 +15,7 @@ from django.utils import timezone
 
 from slotlink.accounts.access import public
 from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
-from slotlink.scheduling.models import Booking, BookingToken
+from slotlink.scheduling.models import Booking, BookingEvent, BookingToken
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.services.bookings import (
     BookingError,
@@ -21,12 +24,23 @@ from slotlink.scheduling.services.bookings import (
     booking_reschedule,
 )
 from slotlink.scheduling.timezones import time_zone_options
-from slotlink.scheduling.tokens import booking_for_token
+from slotlink.scheduling.tokens import booking_for_token, revoked_token
 from slotlink.scheduling.views.public import confirmation_url
 
 
-def _invalid_link(request: HttpRequest) -> HttpResponse:
-    return render(request, "scheduling/link_invalid.html", status=404)
+def _invalid_link(request: HttpRequest, token: str) -> HttpResponse:
+    context: dict[str, object] = {}
+    if (old := revoked_token(token=token)) is not None:
+        booking = old.booking
+        moved = booking.history.filter(
+            kind=BookingEvent.Kind.RESCHEDULED, at__gte=old.created_at
+        ).exists()
+        context = {
+            "old_booking": booking,
+            "moved": moved and not booking.is_cancelled,
+            "newest_url": "" if booking.is_cancelled else confirmation_url(booking),
+        }
+    return render(request, "scheduling/link_invalid.html", context, status=404)
 
 
 def _closed(request: HttpRequest, booking: Booking, message: str) -> HttpResponse:
@@ -42,7 +56,7 @@ def _closed(request: HttpRequest, booking: Booking, message: str) -> HttpRespons
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(token=token, purpose=BookingToken.Purpose.RESCHEDULE)
     if booking is None:
-        return _invalid_link(request)
+        return _invalid_link(request, token)
     now = timezone.now()
     if booking.start <= now:
         return _closed(request, booking, "This booking has already started, so it can't be moved.")
@@ -53,7 +67,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         try:
             booking_reschedule(booking=booking, start=form.cleaned_data["start"], link_token=token)
         except LinkExpired:  # used (or replaced) since it was looked up above
-            return _invalid_link(request)
+            return _invalid_link(request, token)
         except BookingError as error:
             form.add_error(None, error.message)
             refused = error
@@ -91,7 +105,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(token=token, purpose=BookingToken.Purpose.CANCEL)
     if booking is None:
-        return _invalid_link(request)
+        return _invalid_link(request, token)
     if booking.start <= timezone.now():
         return _closed(
             request, booking, "This booking has already started, so it can't be cancelled."
@@ -101,7 +115,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         try:
             booking_cancel(booking=booking, reason=form.cleaned_data["reason"], link_token=token)
         except LinkExpired:
-            return _invalid_link(request)
+            return _invalid_link(request, token)
         except BookingError as error:
             return _closed(request, booking, error.message)
         return redirect(confirmation_url(booking))
