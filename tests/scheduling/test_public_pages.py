@@ -59,7 +59,7 @@ def test_the_page_shows_the_days_and_free_slots_in_the_invitees_zone(client, eve
     assert response.status_code == 200
     assert start.isoformat() in offered_starts(html)
     assert f"{tokyo:%-I:%M} {tokyo:%p}" in html
-    assert '<option value="Asia/Tokyo" selected>' in html
+    assert '<option value="Asia/Tokyo" selected ' in html
     assert f"{tokyo:%A, %-d %B}" in html
     assert "time-zone.js" not in html  # the zone is known: no detection needed
 
@@ -69,9 +69,9 @@ def test_a_first_visit_detects_the_browsers_zone_and_falls_back_to_the_hosts(cli
     zone is ignored."""
     html = client.get(page_url(event_type)).content.decode()
     assert "scheduling/time-zone.js" in html
-    assert '<option value="Europe/Berlin" selected>' in html
+    assert '<option value="Europe/Berlin" selected ' in html
     html = client.get(page_url(event_type), {"tz": "Mars/Olympus"}).content.decode()
-    assert '<option value="Europe/Berlin" selected>' in html
+    assert '<option value="Europe/Berlin" selected ' in html
 
 
 def test_booking_confirms_and_shows_the_confirmation_page(client, event_type):

@@ -1,8 +1,16 @@
-"""The time zones people can pick: current IANA names, not the legacy aliases."""
+"""The time zones people can pick: current IANA names, not the legacy aliases; on the
+booking pages grouped by region, each with its offset and time now, and words to find it
+by (its country, its abbreviations) for the searchable picker (scheduling/zone-picker.js)."""
 
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from django.utils.html import format_html_join
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from slotlink.core.zones import is_lived_in_zone, lived_in_zone_names
@@ -30,15 +38,107 @@ def is_time_zone(name: str) -> bool:
     return is_lived_in_zone(name)
 
 
+def _zone_tables() -> tuple[str, str]:
+    """zone1970.tab and iso3166.tab: the Python tzdata package's, else the system's."""
+    for folder in (resources.files("tzdata") / "zoneinfo", Path("/usr/share/zoneinfo")):
+        try:
+            return (
+                (folder / "zone1970.tab").read_text(encoding="utf-8"),
+                (folder / "iso3166.tab").read_text(encoding="utf-8"),
+            )
+        except (OSError, ModuleNotFoundError):
+            continue
+    return "", ""
+
+
+@cache
+def zone_countries() -> dict[str, str]:
+    """Zone name -> the names of the countries that use it ("Germany, Denmark, ...")."""
+    zones, countries = _zone_tables()
+    country_names = dict(
+        line.split("\t", 1) for line in countries.splitlines() if line and line[0] != "#"
+    )
+    found: dict[str, list[str]] = defaultdict(list)
+    for line in zones.splitlines():
+        if not line or line[0] == "#":
+            continue
+        codes, _, name = line.split("\t")[:3]
+        for code in codes.split(","):
+            found[name].append(country_names.get(code, code).strip())
+    return {name: ", ".join(names) for name, names in found.items()}
+
+
+def offset_text(offset: timedelta) -> str:
+    """'UTC+05:30', 'UTC-08:00', 'UTC+00:00'."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _abbreviations(zone: ZoneInfo, year: int) -> list[str]:
+    """The zone's letter abbreviations this year (PST and PDT), not numeric ones (+0530)."""
+    names = {
+        datetime(year, month, 1, 12, tzinfo=UTC).astimezone(zone).tzname() or "" for month in (1, 7)
+    }
+    return sorted(name for name in names if name.isalpha())
+
+
+def _region(name: str) -> str:
+    return "UTC" if "/" not in name else name.split("/", 1)[0]
+
+
+def _option(name: str, selected: str, now: datetime) -> SafeString:
+    zone = ZoneInfo(name)
+    local = now.astimezone(zone)
+    offset = offset_text(local.utcoffset() or timedelta(0))
+    place = name.split("/", 1)[-1].replace("_", " ").replace("/", " / ")
+    clock = f"{local:%I:%M %p}".removeprefix("0")
+    search = " ".join(
+        [
+            name.replace("_", " "),
+            zone_countries().get(name, ""),
+            *_abbreviations(zone, now.year),
+            offset,
+            offset.removeprefix("UTC"),
+            offset.removeprefix("UTC").replace(":", ""),
+        ]
+    ).lower()
+    return format_html(
+        '<option value="{}"{} data-search="{}" data-offset="{}" data-time="{}">{} ({}, {})'
+        "</option>",
+        name,
+        mark_safe(" selected") if name == selected else "",
+        search,
+        offset,
+        clock,
+        place,
+        offset,
+        clock,
+    )
+
+
 @lru_cache(maxsize=64)
-def time_zone_options(selected: str) -> SafeString:
-    """The <option>s of a time zone select, rendered once per selected zone: ~400 options
-    would otherwise be most of a booking page's rendering time."""
+def _grouped_options(selected: str, minute: datetime) -> SafeString:
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for name in time_zone_names():
+        by_region[_region(name)].append(name)
     return format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
+        '<optgroup label="{}">{}</optgroup>',
         (
-            (value, mark_safe(" selected") if value == selected else "", label)
-            for value, label in time_zone_choices()
+            (
+                region,
+                format_html_join("", "{}", ((_option(name, selected, minute),) for name in names)),
+            )
+            for region, names in sorted(by_region.items())
         ),
     )
+
+
+def time_zone_options(selected: str, now: datetime | None = None) -> SafeString:
+    """The <option>s of a time zone select, in an <optgroup> per region, each saying its
+    offset and time now: 'Berlin (UTC+01:00, 4:05 PM)'. Rendered once per selected zone
+    and minute: ~400 options would otherwise be most of a booking page's rendering time."""
+    moment = (now or timezone.now()).replace(second=0, microsecond=0)
+    return _grouped_options(selected, moment)
