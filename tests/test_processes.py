@@ -6,7 +6,7 @@ import signal
 import socket
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -182,8 +182,9 @@ def test_make_run_connects_the_demo_hosts_to_calendars_whose_busy_times_take_slo
     banner prints; Ada's calendar on it holds the weekday stand-up (a weekly series), and
     slotlink is connected to it (Integrations → Calendars says so), so the public booking
     page of her intro call offers no time overlapping the stand-up or the next weekday's
-    one-off meeting, while it still offers that day's other times. Ctrl-C stops it with
-    everything else: no process or port left."""
+    one-off meeting, while it still offers that day's other times, and nothing on her
+    holiday. Ctrl-C stops it with everything else: no process or port left. A second run on
+    another calendar port keeps the sign-in and connects Ada there instead."""
     with Demo(tmp_path, free_port(), free_port()) as demo:
         demo.wait_for(r"Press Ctrl-C to stop")
         banner = "".join(demo.output)
@@ -207,26 +208,53 @@ def test_make_run_connects_the_demo_hosts_to_calendars_whose_busy_times_take_slo
         assert "Demo calendar server" in page.text
         assert "Connection broken" not in page.text
 
-        zone = ZoneInfo("Europe/Berlin")
-        day = datetime.now(zone).date() + timedelta(days=1)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        answer = httpx.get(
-            f"{demo.url}/book/acme/intro-call",
-            params={"date": day.isoformat(), "tz": "Europe/Berlin"},
-            timeout=30,
-        )
-        assert answer.status_code == 200
-        starts = [
-            datetime.fromisoformat(value).astimezone(zone)
-            for value in re.findall(r'name="start" value="([^"]+)"', answer.text)
-        ]
-        at = lambda hour, minute=0: datetime.combine(day, time_of_day(hour, minute), zone)  # noqa: E731
-        busy = [(at(9, 30), at(9, 45)), (at(14), at(15))]  # stand-up, project review
-        length = timedelta(minutes=30)
-        assert at(10) in starts, starts  # the day has free times
-        overlapping = [s for s in starts for b, e in busy if s < e and s + length > b]
-        assert overlapping == [], overlapping
+        assert_busy_times_kept_out(demo.url)
 
         assert demo.interrupt() == 0
         demo.assert_nothing_left(started)
+
+    with Demo(tmp_path, free_port(), free_port()) as again:
+        again.wait_for(r"Press Ctrl-C to stop")
+        assert f"Calendar server logins (password: {password})" in "".join(again.output)
+        page = sign_in(again.url, "admin@acme.test", PASSWORD).get("/360/integrations/calendars/")
+        assert f"127.0.0.1:{again.calendar_port}" in page.text
+        assert "Connection broken" not in page.text
+        assert_busy_times_kept_out(again.url)
+        started = again.started()
+        assert again.interrupt() == 0
+        again.assert_nothing_left(started)
+
+
+def assert_busy_times_kept_out(url: str) -> None:
+    """Ada's intro call on the next weekday offers 10:00 but nothing overlapping her
+    stand-up (09:30-09:45) or that day's project review (14:00-15:00), and nothing on her
+    holiday, the fifth weekday from today (shell/demo_calendars.demo_events)."""
+    zone = ZoneInfo("Europe/Berlin")
+    today = datetime.now(UTC).date()  # the demo's "today" for its meetings
+    weekdays = [today + timedelta(days=n) for n in range(1, 10)]
+    weekdays = [d for d in weekdays if d.weekday() < 5]
+    day, holiday = weekdays[0], weekdays[4]
+    starts = offered_starts(url, day, zone)
+    at = lambda hour, minute=0: datetime.combine(day, time_of_day(hour, minute), zone)  # noqa: E731
+    busy = [(at(9, 30), at(9, 45)), (at(14), at(15))]
+    length = timedelta(minutes=30)
+    assert at(10) in starts, starts  # the day has free times
+    overlapping = [s for s in starts for b, e in busy if s < e and s + length > b]
+    assert overlapping == [], overlapping
+    assert offered_starts(url, holiday, zone) == []
+
+
+def offered_starts(url: str, day: date, zone: ZoneInfo) -> list[datetime]:
+    """The times the booking page offers on `day` (asked for a day with none, it shows the
+    first day that has some)."""
+    answer = httpx.get(
+        f"{url}/book/acme/intro-call",
+        params={"date": day.isoformat(), "tz": str(zone)},
+        timeout=30,
+    )
+    assert answer.status_code == 200
+    starts = [
+        datetime.fromisoformat(value).astimezone(zone)
+        for value in re.findall(r'name="start" value="([^"]+)"', answer.text)
+    ]
+    return [start for start in starts if start.date() == day]
