@@ -128,3 +128,18 @@ def test_the_ics_needs_the_signed_confirmation_link(client, seat):
         response = client.get(path)
         assert response.status_code == 404
         assert seat.ical_uid.encode() not in response.content
+
+
+def test_the_pages_reschedule_and_cancel_links_act_on_the_booking(client, seat):
+    """The confirmation offers working reschedule and cancel links for this booking; once
+    it is cancelled through them, the page offers neither."""
+    links = page_links(client, seat)
+    page = client.get(links["Reschedule"])
+    assert page.status_code == 200
+    assert f"Reschedule {RTL_TITLE}" in unescape(page.content.decode())
+    assert client.post(links["Cancel"], {"reason": ""}).status_code == 302
+    seat.refresh_from_db()
+    assert seat.is_cancelled
+    after = page_links(client, seat)
+    assert "Reschedule" not in after
+    assert "Cancel" not in after

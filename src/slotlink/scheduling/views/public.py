@@ -39,7 +39,7 @@ from slotlink.scheduling.limits.services import (
 from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.messages import booking_message
-from slotlink.scheduling.models import Booking, BookingEvent, EventType
+from slotlink.scheduling.models import Booking, BookingEvent, BookingToken, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import (
     invitee_link_note,
@@ -48,6 +48,7 @@ from slotlink.scheduling.selectors import (
 )
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
+from slotlink.scheduling.tokens import token_mint
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the email has everything after that
@@ -258,12 +259,26 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
             "from_email": settings.DEFAULT_FROM_EMAIL,
             "calendar": calendar_links(booking=booking, link=link) if link else None,
+            "manage": _manage_links(booking) if link else None,
             "ics_url": reverse("booking-invite", args=[signed]),
             "book_again_url": reverse(
                 "book", args=[booking.organization.slug, booking.event_type.slug]
             ),
         },
     )
+
+
+def _manage_links(booking: Booking) -> dict[str, str] | None:
+    """Reschedule and cancel links for the holder of the confirmation link, minted as the
+    email's are (so any later change revokes them too); none once the booking started."""
+    if booking.start <= timezone.now():
+        return None
+    return {
+        purpose.value: reverse(
+            f"booking-{purpose.value}", args=[token_mint(booking=booking, purpose=purpose)]
+        )
+        for purpose in BookingToken.Purpose
+    }
 
 
 @public
