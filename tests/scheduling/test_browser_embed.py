@@ -4,6 +4,7 @@ the booking page inline, and an invitee books inside the iframe; the pop-up snip
 it over the page and books too; a signed-in page put in an iframe there is refused."""
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -116,7 +117,11 @@ def test_a_signed_in_page_is_refused_in_an_iframe_on_another_site(
         ) as site:
             with page.expect_console_message(lambda message: "frame-ancestors" in message.text):
                 page.goto(site.url)
-            # A refused frame shows Chromium's error page, never slotlink's.
+            # A refused frame shows Chromium's error page, never slotlink's. The console
+            # message can come before the frame has moved to it: wait for the frame to settle.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and [f.url for f in page.frames[1:]] == [""]:
+                page.wait_for_timeout(50)
             assert [frame.url for frame in page.frames[1:]] == ["chrome-error://chromewebdata/"]
         assert any(
             re.search(r"frame-ancestors|X-Frame-Options", violation) for violation in csp_violations

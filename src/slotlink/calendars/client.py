@@ -37,6 +37,18 @@ from slotlink.core.outbound import AddressPolicy, Outbound
 
 log = logging.getLogger(__name__)
 
+# caldav and the libraries it imports (its HTTP library, charset detection...) hang a
+# NullHandler on their loggers when imported, after Django set up logging. Their records
+# reach slotlink's redacting handlers by propagation, and no handler may sit outside them
+# (tests/core/test_logs.py checks every logger), so the silent ones are taken off.
+for _logger in list(logging.root.manager.loggerDict.values()):
+    if isinstance(_logger, logging.Logger):
+        _logger.handlers = [
+            handler
+            for handler in _logger.handlers
+            if type(handler).__name__ != "NullHandler"  # caldav's own class, or logging's
+        ]
+
 DEFAULT_TIMEOUT = 15.0
 # Enough for a few thousand events in one answer; a calendar larger than that is read in
 # pieces by time range.

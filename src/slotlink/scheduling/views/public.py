@@ -102,6 +102,9 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
     # still refuse it): one query fewer for every booking.
     address = address_counted(client_address(request)) if posted else None
     sent_email = normalized_email(request.POST.get("email", "")) if posted else ""
+    if "\x00" in sent_email:
+        # PostgreSQL refuses NUL in text; no block holds one, and the form refuses it below.
+        sent_email = ""
     event_type = public_event_type(
         organization_slug=organization_slug,
         slug=slug,
