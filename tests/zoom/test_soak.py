@@ -40,6 +40,11 @@ SEED = 20261129
 PHASE = 75  # bookings per fault phase
 ZOOM_PRO = {"pro": {"light": 30, "medium": 20}}
 STORM = {"pro": {"light": 3, "medium": 2}}  # a 429 storm
+# Zoom's per-second budget is the account's, shared by every app on it (REFERENCE §5): the
+# storm opens with other apps using all of it, so the product meets 429s however slowly
+# this machine makes its own calls (budgets of 3 and 2 alone depend on its speed).
+SPENT = {"pro": {"light": 0, "medium": 0}}
+SPENT_BOOKINGS = 5
 
 
 def test_bookings_under_faults_end_with_exactly_the_right_meetings(
@@ -94,11 +99,12 @@ def test_bookings_under_faults_end_with_exactly_the_right_meetings(
     ]
     bookings: list[Booking] = []
     for index in range(BOOKINGS):
+        storm = index // PHASE % len(phases) == 3
         if index % PHASE == 0:
-            phase = phases[index // PHASE % len(phases)]
-            zoom.set_faults(**phase)
-            storm = index // PHASE % len(phases) == 3
-            zoom.set_limits(per_second=STORM if storm else ZOOM_PRO)
+            zoom.set_faults(**phases[index // PHASE % len(phases)])
+            zoom.set_limits(per_second=SPENT if storm else ZOOM_PRO)
+        elif storm and index % PHASE == SPENT_BOOKINGS:
+            zoom.set_limits(per_second=STORM)
         event_type = rng.choice(event_types)
         # A full session, or the workshop host's other call, refuses: pick again next round.
         with contextlib.suppress(SlotUnavailable):
