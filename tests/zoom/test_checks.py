@@ -1,8 +1,15 @@
-"""Zoom's production checks name what to set, and refuse a sandbox URL in production."""
+"""Zoom's production checks name what to set (a warning while Zoom is off everywhere, errors
+once it is on), and refuse a sandbox URL in production."""
 
 import os
 import subprocess
 import sys
+
+import pytest
+from django.core.checks import ERROR
+
+from slotlink.zoom.checks import zoom_settings
+from slotlink.zoom.models import ZoomRollout
 
 PRODUCTION = {
     "SLOTLINK_MODE": "production",
@@ -11,6 +18,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "book.example.com",
     "SLOTLINK_BASE_URL": "https://book.example.com",
 }
+
+ZOOM_ITSELF = ("https://zoom.us", "https://api.zoom.us/v2")
 
 
 def check(tmp_path, **zoom: str) -> subprocess.CompletedProcess[str]:
@@ -29,16 +38,37 @@ def check(tmp_path, **zoom: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_each_missing_zoom_setting_is_named_with_its_check_id(tmp_path):
-    """zoom.E001 to E004: client id, secret, redirect URI and webhook secret, each with
-    what to set it to."""
+def test_production_starts_without_the_zoom_app_while_zoom_is_off(tmp_path):
+    """With Zoom off for every organization, the missing Zoom settings are one warning
+    (zoom.W001) naming each with what to set it to; the check passes."""
     result = check(tmp_path, ZOOM_REDIRECT_URI=" ")
-    assert result.returncode != 0
-    assert "zoom.E001" in result.stderr
-    assert "ZOOM_CLIENT_ID is not set" in result.stderr
-    assert "zoom.E002" in result.stderr
-    assert "zoom.E004" in result.stderr
-    assert "zoom.E003" not in result.stderr  # it follows SLOTLINK_BASE_URL
+    assert result.returncode == 0, result.stderr
+    assert "zoom.W001" in result.stderr
+    assert "ZOOM_CLIENT_ID (your Zoom Marketplace app's Client ID)" in result.stderr
+    assert "ZOOM_CLIENT_SECRET" in result.stderr
+    assert "ZOOM_WEBHOOK_SECRET_TOKEN" in result.stderr
+    assert "ZOOM_REDIRECT_URI" not in result.stderr  # it follows SLOTLINK_BASE_URL
+    assert "zoom.E00" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_each_missing_zoom_setting_is_an_error_once_an_organization_has_zoom_on(
+    organization, settings
+):
+    """zoom.E001 to E004: client id, secret, redirect URI and webhook secret, each with
+    what to set it to, as soon as one organization has Zoom on."""
+    settings.MODE = "production"
+    settings.ZOOM_CLIENT_ID = settings.ZOOM_CLIENT_SECRET = ""
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""
+    settings.ZOOM_OAUTH_BASE_URL, settings.ZOOM_API_BASE_URL = ZOOM_ITSELF
+    assert [p.id for p in zoom_settings(None)] == ["zoom.W001"]
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    problems = zoom_settings(None)
+    assert [p.id for p in problems] == ["zoom.E001", "zoom.E002", "zoom.E004"]
+    assert all(p.level == ERROR for p in problems)
+    assert problems[0].msg == (
+        "ZOOM_CLIENT_ID is not set: set it to your Zoom Marketplace app's Client ID."
+    )
 
 
 def test_a_sandbox_url_in_production_is_refused(tmp_path):

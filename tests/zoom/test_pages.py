@@ -39,6 +39,26 @@ def test_members_see_no_zoom_until_an_admin_enables_it(member_client, admin_clie
     assert "Settings" in member_html
 
 
+def test_zoom_cannot_be_turned_on_before_the_operator_sets_the_zoom_app(admin_client, settings):
+    """An install started without its Zoom app's settings (production allows it while Zoom
+    is off everywhere) tells the admin what the operator must set, on the Zoom page and when
+    either switch is tried; Zoom stays off."""
+    settings.ZOOM_CLIENT_ID = ""
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""
+    page = html_of(admin_client.get(Z))
+    assert "must first set ZOOM_CLIENT_ID, ZOOM_WEBHOOK_SECRET_TOKEN" in page
+    for url, data in [(f"{Z}/enable", {}), (f"{Z}/rollout", {"enabled": "on"})]:
+        shown = html_of(admin_client.post(url, data, follow=True))
+        assert "Zoom can&#x27;t be turned on yet" in shown
+        assert "ZOOM_CLIENT_ID, ZOOM_WEBHOOK_SECRET_TOKEN" in shown
+    assert not ZoomRollout.objects.filter(enabled=True).exists()
+    settings.ZOOM_CLIENT_ID = "client-id"
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = "secret"
+    assert "must first set" not in html_of(admin_client.get(Z))
+    admin_client.post(f"{Z}/enable")
+    assert ZoomRollout.objects.get().enabled
+
+
 def test_admins_have_two_connect_buttons_and_members_one(zoom_on, member_client, admin_client):
     """Members see Connect Zoom; admins see Connect my Zoom and Add shared org account."""
     member_html = html_of(member_client.get("/360/integrations"))

@@ -5,9 +5,28 @@ import logging
 from django.utils import timezone
 
 from slotlink.accounts.models import Organization
+from slotlink.zoom.checks import missing_zoom_settings
 from slotlink.zoom.models import ZoomConnection, ZoomRollout
 
 log = logging.getLogger("slotlink.zoom")
+
+
+class ZoomNotConfigured(Exception):
+    """Zoom cannot be turned on: the install lacks its Zoom app's settings (production
+    starts without them while Zoom is off everywhere; core checks warn, zoom.W001)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            "Zoom can't be turned on yet: whoever runs this slotlink must first set "
+            + ", ".join(missing)
+            + ' (the Zoom app\'s settings; README, "Configuration").'
+        )
+
+
+def _require_zoom_settings() -> None:
+    if missing := missing_zoom_settings():
+        raise ZoomNotConfigured(missing)
 
 
 def zoom_rollout_update(
@@ -23,6 +42,8 @@ def zoom_rollout_update(
         or not default_connection.is_org_account
     ):
         raise ValueError("The default Zoom account must be one of this organization's accounts.")
+    if enabled:
+        _require_zoom_settings()
     rollout, _ = ZoomRollout.objects.get_or_create(organization=organization)
     rollout.enabled = enabled
     rollout.multi_account_routing = multi_account_routing
@@ -42,6 +63,7 @@ def zoom_rollout_update(
 
 def zoom_enable(*, organization: Organization) -> ZoomRollout:
     """The master switch alone, from the Integrations page."""
+    _require_zoom_settings()
     rollout, _ = ZoomRollout.objects.get_or_create(organization=organization)
     rollout.enabled = True
     rollout.updated_at = timezone.now()

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from slotlink.accounts.access import MemberRequest, admin_required, member_required
 from slotlink.zoom import selectors
+from slotlink.zoom.checks import missing_zoom_settings
 from slotlink.zoom.forms import RolloutForm, SyncLogFilterForm
-from slotlink.zoom.rollout import zoom_enable, zoom_rollout_update
+from slotlink.zoom.rollout import ZoomNotConfigured, zoom_enable, zoom_rollout_update
 from slotlink.zoom.synclog_selectors import KNOWN_ACTIONS, sync_log_page
 
 NOT_ENABLED = "Zoom isn't enabled for this organization."
@@ -66,6 +67,7 @@ def zoom_page(request: MemberRequest) -> HttpResponse:
         if membership.is_admin
         else None,
         "zoom_sign_out_url": zoom_sign_out_url(),
+        "missing_settings": missing_zoom_settings() if membership.is_admin else [],
     }
     return render(request, "zoom/zoom_page.html", context)
 
@@ -80,13 +82,17 @@ def rollout_update(request: MemberRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The Rollout settings were not saved: " + _first_error(form))
         return redirect("zoom")
-    zoom_rollout_update(
-        organization=organization,
-        enabled=form.cleaned_data["enabled"],
-        multi_account_routing=form.cleaned_data["multi_account_routing"],
-        webinars_enabled=form.cleaned_data["webinars_enabled"],
-        default_connection=form.cleaned_data["default_connection"],
-    )
+    try:
+        zoom_rollout_update(
+            organization=organization,
+            enabled=form.cleaned_data["enabled"],
+            multi_account_routing=form.cleaned_data["multi_account_routing"],
+            webinars_enabled=form.cleaned_data["webinars_enabled"],
+            default_connection=form.cleaned_data["default_connection"],
+        )
+    except ZoomNotConfigured as refusal:
+        messages.error(request, f"The Rollout settings were not saved: {refusal}")
+        return redirect("zoom")
     messages.success(request, "Rollout settings saved.")
     return redirect("zoom")
 
@@ -94,7 +100,11 @@ def rollout_update(request: MemberRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def enable(request: MemberRequest) -> HttpResponse:
-    zoom_enable(organization=request.membership.organization)
+    try:
+        zoom_enable(organization=request.membership.organization)
+    except ZoomNotConfigured as refusal:
+        messages.error(request, str(refusal))
+        return redirect("integrations")
     messages.success(request, "Zoom is enabled for this organization. Connect an account next.")
     return redirect("integrations")
 
