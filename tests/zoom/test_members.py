@@ -33,21 +33,38 @@ def queries_for_members_page(client) -> int:
 def test_admins_see_each_members_zoom_status(
     zoom: ZoomSandbox, organization, admin_client, admin_membership
 ):
-    """Connected (with the Zoom email), Connection broken (with why), or none (their Zoom
-    bookings use the org account); one query for every member's Zoom."""
+    """Connected (with the Zoom email), Connection broken (with why), or none, each with
+    what really happens to their Zoom bookings under the organization's settings: nothing
+    while Zoom is off, no meeting while no org account is connected, else the org account
+    the routing picks; a constant number of queries for every member's Zoom."""
     connected_member = make_member(organization, email="cora@acme.test")
     broken_member = make_member(organization, email="bo@acme.test")
     make_member(organization, email="nell@acme.test")
     connected(zoom, connected_member, email="cora@zoom.test")
     broken, _ = connected(zoom, broken_member, email="bo@zoom.test")
     zoom_user_break(zoom_user=broken.zoom_user, reason="The app was removed in Zoom.")
+    assert not ZoomRollout.objects.exists()  # an admin never turned Zoom on
     rows = member_rows(admin_client)
+    off = "Zoom is off for the organization: their bookings get no Zoom meeting."
+    assert all(off in row for row in rows.values())
     assert "Connected" in rows["cora@acme.test"]
-    assert "cora@zoom.test" in rows["cora@acme.test"]
     assert "Connection broken" in rows["bo@acme.test"]
+
+    ZoomRollout.objects.create(organization=organization, enabled=True)
+    rows = member_rows(admin_client)
+    assert "cora@zoom.test: their Zoom bookings are made on it." in rows["cora@acme.test"]
+    nowhere = "get no Zoom meeting, since no shared org account is connected"
     assert "The app was removed in Zoom." in rows["bo@acme.test"]
+    assert f"Until it is reconnected, their Zoom bookings {nowhere}." in rows["bo@acme.test"]
     assert "None" in rows["nell@acme.test"]
-    assert "their Zoom bookings use the org account" in rows["nell@acme.test"]
+    assert f"No own Zoom: their Zoom bookings {nowhere}." in rows["nell@acme.test"]
+
+    connected(zoom, admin_membership, role="org", email="shared@zoom.test")
+    rows = member_rows(admin_client)
+    shared = "their Zoom bookings use the org account shared@zoom.test"
+    assert f"No own Zoom: {shared}." in rows["nell@acme.test"]
+    assert f"Until it is reconnected, {shared}." in rows["bo@acme.test"]
+    assert shared not in rows["cora@acme.test"]
     before = queries_for_members_page(admin_client)
     for n in range(5):
         extra = make_member(organization, email=f"extra{n}@acme.test")

@@ -1,7 +1,8 @@
 """Zoom on the members page and when a member leaves (accounts' member providers).
 
-Each member's own Zoom is Connected, Connection broken, or none, in which case their
-bookings fall back to the org account. A member who leaves loses their own Zoom
+Each member's own Zoom is Connected, Connection broken, or none; without a working one,
+their Zoom bookings go where the routing sends them (the org account it picks, or nowhere
+when none is connected), and the members page says which. A member who leaves loses their own Zoom
 connection: once the changes their removal made to its meetings are done in Zoom (the
 meetings of their cancelled bookings deleted, which needs the connection), a task revokes
 slotlink's access at Zoom and deletes the connection and its tokens. Shared org accounts
@@ -19,12 +20,15 @@ from slotlink.zoom.models import ZoomConnection
 log = logging.getLogger("slotlink.zoom")
 
 Role = ZoomConnection.Role
-NO_ZOOM = MemberStatus(
-    provider="Zoom",
-    label="None",
-    tone="",
-    detail="No own Zoom: their Zoom bookings use the org account.",
-)
+ZOOM_OFF = "Zoom is off for the organization: their bookings get no Zoom meeting."
+
+
+def _without_own_zoom(fallback: ZoomConnection | None) -> str:
+    """Where the Zoom bookings of a host without a working Zoom of their own go, as the
+    routing decides it (selectors.route): the org account, or nowhere."""
+    if fallback is None:
+        return "their Zoom bookings get no Zoom meeting, since no shared org account is connected"
+    return f"their Zoom bookings use the org account {fallback.zoom_user.email}"
 
 
 class ZoomMembers:
@@ -33,19 +37,42 @@ class ZoomMembers:
     def member_statuses(
         self, *, organization_id: int, user_ids: list[int]
     ) -> dict[int, MemberStatus]:
-        statuses = dict.fromkeys(user_ids, NO_ZOOM)
+        """Each member's Zoom, and what really happens to their Zoom bookings under the
+        organization's switches and accounts: two queries for the organization, one for
+        every member's connection."""
+        rollout = selectors.zoom_rollout_for(organization_id=organization_id)
+        fallback = (
+            selectors.routed_connection(organization_id=organization_id, host_id=0)
+            if rollout.enabled
+            else None
+        )
+        elsewhere = _without_own_zoom(fallback)
+        statuses = dict.fromkeys(
+            user_ids,
+            MemberStatus(
+                provider="Zoom",
+                label="None",
+                tone="",
+                detail=f"No own Zoom: {elsewhere}." if rollout.enabled else ZOOM_OFF,
+            ),
+        )
         connections = selectors.personal_connections_of(
             organization_id=organization_id, user_ids=user_ids
         )
         for connection in connections:
             zoom_user = connection.zoom_user
+            if not rollout.enabled:
+                detail = ZOOM_OFF
+            elif zoom_user.is_connected:
+                detail = f"{zoom_user.email}: their Zoom bookings are made on it."
+            else:
+                why = zoom_user.last_error or f"{zoom_user.email}: reconnect it on the Zoom page."
+                detail = f"{why} Until it is reconnected, {elsewhere}."
             statuses[connection.owner_id] = MemberStatus(
                 provider="Zoom",
                 label=zoom_user.get_status_display(),
                 tone="ok" if zoom_user.is_connected else "bad",
-                detail=zoom_user.email
-                if zoom_user.is_connected
-                else (zoom_user.last_error or f"{zoom_user.email}: reconnect it on the Zoom page."),
+                detail=detail,
             )
         return statuses
 
