@@ -33,21 +33,14 @@ from caldav.lib import error as caldav_error
 from caldav.response import DAVResponse, PropfindResult
 
 from slotlink.core import outbound
+from slotlink.core.logs import silent_handlers_removed
 from slotlink.core.outbound import AddressPolicy, Outbound
 
 log = logging.getLogger(__name__)
 
-# caldav and the libraries it imports (its HTTP library, charset detection...) hang a
-# NullHandler on their loggers when imported, after Django set up logging. Their records
-# reach slotlink's redacting handlers by propagation, and no handler may sit outside them
-# (tests/core/test_logs.py checks every logger), so the silent ones are taken off.
-for _logger in list(logging.root.manager.loggerDict.values()):
-    if isinstance(_logger, logging.Logger):
-        _logger.handlers = [
-            handler
-            for handler in _logger.handlers
-            if type(handler).__name__ != "NullHandler"  # caldav's own class, or logging's
-        ]
+# caldav and the libraries it imports hang silent handlers on their loggers when imported,
+# outside slotlink's redacting one.
+silent_handlers_removed()
 
 DEFAULT_TIMEOUT = 15.0
 # Enough for a few thousand events in one answer; a calendar larger than that is read in

@@ -301,6 +301,17 @@ def _print_banner(
         else "password: the one printed on the first run "
         "(to set a new one: SLOTLINK_DEMO_PASSWORD=<password> make run)"
     )
+    app_logins = [
+        ("admin@acme.test", "organization admin of Acme"),
+        ("member@acme.test", "member of Acme"),
+    ]
+    if accounts.staff is not None:
+        app_logins.append(
+            (accounts.staff.email, "platform staff: the Django admin, no organization")
+        )
+    # One column for every login list, two spaces past the longest name.
+    names = [name for name, _ in app_logins] + [user.email for user in zoom_users]
+    width = max(len(name) for name in names + [user.username for user in calendars.users]) + 2
     lines = [
         "",
         f"slotlink is running (demo mode, demo data, {database}).",
@@ -314,20 +325,14 @@ def _print_banner(
         f"  Django admin     {web}/django-admin/",
         "",
         f"  Logins ({password_line})",
-        "    admin@acme.test    organization admin of Acme",
-        "    member@acme.test   member of Acme",
-        *(
-            [f"    {accounts.staff.email:<19}platform staff: the Django admin, no organization"]
-            if accounts.staff is not None
-            else []
-        ),
+        *(f"    {name:<{width}}{what}" for name, what in app_logins),
         "",
         "  Zoom sandbox logins (same password)",
-        *(f"    {user.email:<20}{user.role}" for user in zoom_users),
+        *(f"    {user.email:<{width}}{user.role}" for user in zoom_users),
         "",
         f"  Calendar server logins (password: {calendars.password})",
         *(
-            f"    {user.username:<19}{user.host.email}'s calendar, connected to slotlink"
+            f"    {user.username:<{width}}{user.host.email}'s calendar, connected to slotlink"
             for user in calendars.users
         ),
         "",
