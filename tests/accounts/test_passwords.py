@@ -226,6 +226,34 @@ def test_the_profile_changes_name_time_zone_and_email(member_client, member_memb
     assert notice.extra_headers[ORGANIZATION_HEADER] == str(member_membership.organization_id)
 
 
+def test_the_profile_keeps_a_time_format_that_the_persons_emails_follow(member_membership):
+    """A host picks 12-hour or 24-hour on their profile, whatever their browser says; with
+    Automatic, their emails follow the language of the browser they last signed in from."""
+    user = member_membership.user
+    browser = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert (
+        browser.post("/signin", {"username": user.email, "password": PASSWORD}).status_code == 302
+    )
+    user.refresh_from_db()
+    assert (user.time_format, user.locale_clock, user.clock) == ("", "24", "24")
+    assert 'name="time_format"' in browser.get("/360/profile").content.decode()
+    profile = {"full_name": user.full_name, "email": "max.12@example.test", "time_zone": "UTC"}
+    response = browser.post(
+        "/360/profile", {**profile, "time_format": "12", "current_password": PASSWORD}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.time_format, user.clock) == ("12", "12")
+    run_queued_tasks()
+    (notice,) = mail.outbox
+    assert re.search(r"\d:\d\d [AP]M \(UTC\)", notice.body), notice.body
+    Client(HTTP_ACCEPT_LANGUAGE="en-US").post(
+        "/signin", {"username": user.email, "password": PASSWORD}
+    )
+    user.refresh_from_db()
+    assert (user.time_format, user.locale_clock, user.clock) == ("12", "12", "12")
+
+
 def test_a_profile_saved_with_the_same_email_tells_nobody(member_client, member_membership):
     """Only a new address is news: the same email, in another letter case, sends nothing."""
     user = member_membership.user
@@ -264,6 +292,7 @@ def test_an_email_changed_notice_the_mail_server_refuses_is_retried(member_membe
         ({"email": "new@example.test", "current_password": "wrong"}, "Enter your current password"),
         ({"email": "not an email"}, "Enter a valid email address."),
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice."),
+        ({"time_format": "13"}, "Select a valid choice."),
         ({"full_name": ""}, "This field is required."),
     ],
 )

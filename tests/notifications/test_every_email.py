@@ -37,8 +37,8 @@ from slotlink.accounts.models import Membership, User
 from slotlink.calendars.models import CalendarConnection
 from slotlink.calendars.refresh import connection_refresh
 from slotlink.core import mail as core_mail
+from slotlink.core.times import clock_for_accept_language, zone_for
 from slotlink.notifications import emails as booking_emails
-from slotlink.notifications.formatting import zone_for
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.reminders.models import Reminder
@@ -71,6 +71,9 @@ INVITEE = "ivy@example.test"
 TITLE = "Intro & Q&A <call>"
 INVITEE_NAME = "Ivy O'Neil & co"
 HOST_NAME = 'Max "the" D\'Member'
+HOST_EMAIL = "max@example.test"
+# The invitee's browser language, recorded when they book: German reads a 24-hour clock.
+INVITEE_LANGUAGE = "de-DE,de;q=0.9,en;q=0.8"
 PASSWORD = "correct horse battery staple 7"
 
 
@@ -180,6 +183,14 @@ def recipient_zone(sent: Sent) -> str | None:
     return zone_for(zones.pop())[1] if len(zones) == 1 else None
 
 
+def recipient_clock(sent: Sent) -> str:
+    """The clock the recipient reads, as the scenarios set it up: the host chose 12-hour on
+    their profile (and reads it at their old address too), the invitee's browser said
+    German when they booked; anyone else has said nothing, so reads the default 24-hour."""
+    host_addresses = {HOST_EMAIL, "max.new@example.test"}
+    return "12-hour" if host_addresses & set(sent.recipients) else "24-hour"
+
+
 def one_time_format(sent: Sent) -> list[str]:
     """What breaks "one time format per recipient" in this email, in words."""
     problems = []
@@ -191,6 +202,9 @@ def one_time_format(sent: Sent) -> list[str]:
     }
     if len(clocks) > 1:
         problems.append(f"times on two clocks: {sorted(clocks.values())}")
+    wanted = recipient_clock(sent)
+    if set(clocks) - {wanted}:
+        problems.append(f"times not on the recipient's {wanted} clock: {sorted(clocks.values())}")
     zone = recipient_zone(sent)
     written = {
         name: where for where, text in texts.items() for name in ZONE.findall(URL.sub(" ", text))
@@ -278,14 +292,20 @@ class World:
     def booked(self, event_type: EventType, start: Any = None, **fields: str) -> Booking:
         """A booking whose own emails went; the outbox is left empty."""
         fields.setdefault("name", INVITEE_NAME)
-        booking = book(event_type, start, **fields)
+        booking = book_by_invitee(event_type, start, **fields)
         run_queued_tasks()
         mail.outbox.clear()
         return booking
 
 
+def book_by_invitee(event_type: EventType, start: Any = None, **fields: str) -> Booking:
+    """A booking made from a browser whose language is INVITEE_LANGUAGE (German)."""
+    clock = clock_for_accept_language(INVITEE_LANGUAGE)
+    return book(event_type, start, clock=clock or "", **fields)
+
+
 def booking_made(world: World) -> None:
-    book(world.event_type(), name=INVITEE_NAME)
+    book_by_invitee(world.event_type(), name=INVITEE_NAME)
     run_queued_tasks()
 
 
@@ -356,7 +376,10 @@ def reminders_go(world: World) -> None:
         Reminder.objects.filter(pk=reminder.pk).update(
             created_at=timezone.now() - timedelta(days=30)
         )
-    start = next_free_starts(event_type, 1)[0] + timedelta(hours=3)
+    # Booked well before its reminder is due (the first free start + 3 h may be past the
+    # host's hours: this failed in the evening).
+    soon = timezone.now() + timedelta(hours=3)
+    start = next(start for start in next_free_starts(event_type, 20) if start > soon)
     booking = world.booked(event_type, start)
     reminders_send_due(now=booking.start - timedelta(minutes=59))
     run_queued_tasks()
@@ -367,7 +390,7 @@ def bookings_refused(world: World) -> None:
 
     def post(start: Any) -> int:
         return (
-            Client(REMOTE_ADDR="203.0.113.66")
+            Client(REMOTE_ADDR="203.0.113.66", HTTP_ACCEPT_LANGUAGE=INVITEE_LANGUAGE)
             .post(
                 f"/book/{world.organization.slug}/{event_type.slug}",
                 {
@@ -403,6 +426,7 @@ def member_changes_email(world: World) -> None:
             "full_name": world.host.full_name,
             "email": "max.new@example.test",
             "time_zone": world.host.time_zone,
+            "time_format": "12",
             "current_password": PASSWORD,
         },
     )
@@ -473,7 +497,7 @@ def zoom_host(world: World) -> ZoomHost:
 
 def the_zoom_link_comes_late(world: World) -> None:
     zoomed = zoom_host(world)
-    book(zoomed.event_type, name=INVITEE_NAME)
+    book_by_invitee(zoomed.event_type, name=INVITEE_NAME)
     drain(only="send_booking_email")  # the confirmation went before Zoom answered
     mail.outbox.clear()
     drain(only="zoom_meeting_sync")
@@ -491,7 +515,7 @@ def a_zoom_meeting_fails(world: World) -> None:
     zoom_sandbox = world.request.getfixturevalue("zoom")
     zoom_sandbox.revoke_tokens(zoomed.zoom_user["id"])
     ZoomUser.objects.update(access_expires_at="2000-01-01T00:00:00Z")
-    booking = book(zoomed.event_type, name=INVITEE_NAME)
+    booking = book_by_invitee(zoomed.event_type, name=INVITEE_NAME)
     drain(only="zoom_meeting_sync")
     assert meeting_of(booking).state == ZoomMeeting.State.FAILED
     drain()
@@ -504,7 +528,7 @@ def webinar_registrations(world: World) -> None:
         fixture("zoom"), world.organization, fixture("member_membership"), fixture("settings")
     ).event_type
     first, later = next_free_starts(webinar, 5)[0], next_free_starts(webinar, 5)[4]
-    booking = book(webinar, first, name=INVITEE_NAME)
+    booking = book_by_invitee(webinar, first, name=INVITEE_NAME)
     drain()
     booking_reschedule(booking=booking, start=later)
     drain()
@@ -588,7 +612,9 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], set[str]]] = {
 @pytest.fixture
 def world(request, organization, member_membership) -> World:
     user = member_membership.user
+    user.email = HOST_EMAIL
     user.time_zone = "Europe/Berlin"
+    user.time_format = "12"  # the host's profile choice: 12-hour, whatever their browser says
     user.full_name = HOST_NAME
     user.set_password(PASSWORD)
     user.save()

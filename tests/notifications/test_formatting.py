@@ -3,15 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from slotlink.core.times import long_when, short_when, zone_for
 from slotlink.notifications.formatting import (
     clip,
     header_text,
-    long_when,
     one_line,
     require_email,
-    short_when,
     web_url,
-    zone_for,
 )
 
 

@@ -20,6 +20,7 @@ from tests.scheduling.builders import (
     make_event_type,
     make_host,
     next_free_starts,
+    run_queued_tasks,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,27 @@ def test_booking_confirms_and_shows_the_confirmation_page(client, event_type):
     tokyo = start.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f"{tokyo:%-I:%M} {tokyo:%p}" in html
     assert "Phone call: Hana Host calls +81 3 1234 5678" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "clock"),
+    [("en-US,en;q=0.9", r"\d:\d\d [AP]M"), ("de-DE,de;q=0.9,en;q=0.8", r", \d\d:\d\d (?![AP]M)")],
+)
+def test_the_invitees_emails_read_the_clock_of_the_browser_they_booked_from(
+    event_type, mailoutbox, language, clock
+):
+    """The language of the browser a booking was made from is kept with the booking: the
+    invitee's emails read its clock (US English 12-hour, German 24-hour)."""
+    start = next_free_starts(event_type)[0]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert client.post(page_url(event_type), form_data(start)).status_code == 302
+    run_queued_tasks()
+    (to_invitee,) = [
+        email for email in mailoutbox if email.to == ["Ivy Invitee <ivy@example.test>"]
+    ]
+    assert re.search(clock + r".*\(Asia/Tokyo\)", to_invitee.subject), to_invitee.subject
+    assert re.search(clock, to_invitee.body)
+    assert ("M (" in to_invitee.subject) == ("en-US" in language)  # one clock, not both
 
 
 def test_the_confirmation_link_cannot_be_forged(client, event_type):

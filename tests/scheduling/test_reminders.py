@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from django.utils import timezone
 
-from slotlink.notifications.formatting import long_when
+from slotlink.core.times import long_when
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.reminders.models import Reminder, ReminderEmail
 from slotlink.scheduling.reminders.services import reminder_add

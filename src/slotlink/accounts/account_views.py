@@ -13,7 +13,8 @@ from django.urls import reverse_lazy
 from slotlink.accounts.access import MemberRequest, member_required, public
 from slotlink.accounts.organization_forms import ProfileForm
 from slotlink.accounts.passwords import ThrottledPasswordResetForm
-from slotlink.accounts.services import user_update_profile
+from slotlink.accounts.services import user_locale_clock_note, user_update_profile
+from slotlink.core.times import language_clock
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -63,7 +64,12 @@ def profile(request: MemberRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"full_name": user.full_name, "email": user.email, "time_zone": user.time_zone},
+        initial={
+            "full_name": user.full_name,
+            "email": user.email,
+            "time_zone": user.time_zone,
+            "time_format": user.time_format,
+        },
         user=user,
     )
     if request.method == "POST" and form.is_valid():
@@ -73,11 +79,13 @@ def profile(request: MemberRequest) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
                 email=form.cleaned_data["email"],
                 time_zone=form.cleaned_data["time_zone"],
+                time_format=form.cleaned_data["time_format"],
                 organization_id=request.membership.organization_id,
             )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            user_locale_clock_note(user=user, clock=language_clock(request))
             messages.success(request, "Your profile is saved.")
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from slotlink.core.mail import templated_message
+from slotlink.core.times import long_when
 
 if TYPE_CHECKING:  # types only: invitations.py and signups.py import services.py, which
     # sends a notice here
@@ -34,7 +35,8 @@ def invitation_email(*, sent: SentInvitation) -> EmailMultiAlternatives:
             "inviter_name": inviter.get_full_name() if inviter else "An admin",
             "role": invitation.get_role_display().lower(),
             "accept_url": f"{settings.BASE_URL}{reverse('invitation', args=[sent.token])}",
-            "expires_at": invitation.expires_at,
+            # Nothing says which zone or clock its recipient reads yet: UTC, the default.
+            "expires_at": long_when(invitation.expires_at, None, time_zone="UTC"),
         },
         to=[invitation.email],
         organization_id=invitation.organization_id,
@@ -58,7 +60,14 @@ def invitation_email_send(*, sent: SentInvitation) -> str:
 
 
 def email_changed_email(
-    *, name: str, old_email: str, new_email: str, changed_at: datetime, organization_id: int | None
+    *,
+    name: str,
+    old_email: str,
+    new_email: str,
+    changed_at: datetime,
+    organization_id: int | None,
+    time_zone: str = "UTC",
+    clock: str = "",
 ) -> EmailMultiAlternatives:
     """The notice to the address a person signed in with until `changed_at`: if someone
     else changed it, its owner learns of it there, and can tell an admin."""
@@ -69,7 +78,7 @@ def email_changed_email(
             "name": name,
             "old_email": old_email,
             "new_email": new_email,
-            "changed_at": changed_at,
+            "changed_at": long_when(changed_at, None, time_zone=time_zone, clock=clock),
         },
         to=[old_email],
         organization_id=organization_id,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from slotlink.core.text import validate_plain_text
+from slotlink.core.times import TIME_FORMAT_CHOICES, Clock, viewer_clock
 from slotlink.core.zones import validate_lived_in_zone
 
 
@@ -50,6 +51,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, unique=True)  # stored lower-case
     full_name = models.CharField(max_length=150)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # 12-hour or 24-hour on every page and in every email; "" (Automatic) follows the
+    # browser's language on pages and, in emails, the one recorded at their last sign-in.
+    time_format = models.CharField(
+        max_length=2, blank=True, default="", choices=TIME_FORMAT_CHOICES
+    )
+    locale_clock = models.CharField(max_length=2, blank=True, default="", editable=False)
     is_staff = models.BooleanField(
         default=False, help_text="Staff can sign in to the Django admin."
     )
@@ -76,6 +83,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this person reads times on when no browser is asking (their emails)."""
+        return viewer_clock(choice=self.time_format, locale_clock=self.locale_clock)
 
 
 class Organization(models.Model):

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 
 from slotlink.core.text import HiddenControlsRefused
+from slotlink.core.times import TIME_FORMAT_CHOICES
 from slotlink.core.zones import lived_in_zone_names
 
 
@@ -108,11 +109,18 @@ class AcceptForm(NewPasswordFields):
 
 
 class ProfileForm(HiddenControlsRefused, forms.Form):
-    """A person's name, time zone and email; a new email needs their current password."""
+    """A person's name, time zone, time format and email; a new email needs their current
+    password."""
 
     full_name = forms.CharField(label="Name", max_length=150)
     email = forms.EmailField(label="Email", max_length=254)
     time_zone = TimeZoneField(help_text="Your weekly hours and emails use it.")
+    time_format = forms.ChoiceField(
+        label="Time format",
+        choices=TIME_FORMAT_CHOICES,
+        required=False,
+        help_text="On every page and in your emails. Automatic follows your browser's language.",
+    )
     current_password = forms.CharField(
         label="Current password",
         required=False,

@@ -138,12 +138,13 @@ def user_update_profile(
     full_name: str,
     email: str,
     time_zone: str,
+    time_format: str = "",
     organization_id: int | None = None,
 ) -> User:
-    """Change a person's name, time zone and email. The email stays unique (whatever its
-    letter case) and is stored lower-case. A new email is told to the old address, once it
-    commits (tagged with `organization_id`, the organization the change was made in): if
-    someone else made it, the address's owner learns of it."""
+    """Change a person's name, time zone, time format and email. The email stays unique
+    (whatever its letter case) and is stored lower-case. A new email is told to the old
+    address, once it commits (tagged with `organization_id`, the organization the change
+    was made in): if someone else made it, the address's owner learns of it."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": f"{email} is already used by another account."})
@@ -151,10 +152,11 @@ def user_update_profile(
     user.full_name = full_name.strip()
     user.email = email
     user.time_zone = time_zone
+    user.time_format = time_format
     user.full_clean()
     try:
         with transaction.atomic():
-            user.save(update_fields=["full_name", "email", "time_zone"])
+            user.save(update_fields=["full_name", "email", "time_zone", "time_format"])
             if email != old_email.lower():
                 enqueue_on_commit(
                     send_email_changed_notice,
@@ -167,6 +169,14 @@ def user_update_profile(
     except IntegrityError as race:
         raise ValidationError({"email": f"{email} is already used by another account."}) from race
     return user
+
+
+def user_locale_clock_note(*, user: User, clock: str) -> None:
+    """Keep the clock their browser's language reads ("12", "24"), for their emails when
+    their time format is Automatic; a browser that names no language changes nothing."""
+    if clock and clock != user.locale_clock:
+        user.locale_clock = clock
+        User.objects.filter(pk=user.pk).update(locale_clock=clock)
 
 
 def membership_create(*, user: User, organization: Organization, role: str) -> Membership:

@@ -16,7 +16,7 @@ from slotlink.accounts.access import public
 from slotlink.accounts.devices import device_remember
 from slotlink.accounts.forms import SignInForm
 from slotlink.accounts.organization_forms import OrganizationForm, SetupForm
-from slotlink.accounts.services import NewOrganization
+from slotlink.accounts.services import NewOrganization, user_locale_clock_note
 from slotlink.accounts.setup import setup_complete, setup_needed
 from slotlink.accounts.signups import (
     LINK_UNUSABLE,
@@ -27,6 +27,7 @@ from slotlink.accounts.signups import (
     sign_up_request,
 )
 from slotlink.accounts.throttle import client_address
+from slotlink.core.times import language_clock
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 log = logging.getLogger("slotlink.accounts")
@@ -122,6 +123,8 @@ class SignInView(LoginView):
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         device_remember(self.request, response, user_id=form.get_user().pk)
+        # Their emails' clock, when their profile says Automatic.
+        user_locale_clock_note(user=form.get_user(), clock=language_clock(self.request))
         return response
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:

@@ -34,6 +34,8 @@ def send_email_changed_notice(
         new_email=new_email,
         changed_at=datetime.fromisoformat(changed_at),
         organization_id=organization_id,
+        time_zone=user.time_zone,
+        clock=user.clock,
     )
     mail_task_run(
         send_email_changed_notice,

@@ -20,15 +20,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from slotlink.core.mail import templated_message
+from slotlink.core.times import long_when, short_when
 from slotlink.notifications.formatting import (
     NAME_LIMIT,
     SUBJECT_NAME_LIMIT,
     SUBJECT_TITLE_LIMIT,
     header_text,
-    long_when,
     one_line,
     require_email,
-    short_when,
     web_url,
 )
 from slotlink.notifications.invites import (
@@ -124,9 +123,10 @@ def booking_subject(*, message: BookingMessage, audience: Audience) -> str:
     title = header_text(message.title, SUBJECT_TITLE_LIMIT)
     session = host_session(message, audience)
     if message.change == BookingChange.LEFT_SESSION and session is not None:
-        return f"Seat freed: {title} on {short_when(session.start, time_zone=recipient.time_zone)}"
+        seat_freed = short_when(session.start, time_zone=recipient.time_zone, clock=recipient.clock)
+        return f"Seat freed: {title} on {seat_freed}"
     name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
-    when = short_when(message.start, time_zone=recipient.time_zone)
+    when = short_when(message.start, time_zone=recipient.time_zone, clock=recipient.clock)
     if message.about_registration(audience):  # the event first, then who registered
         prefix = _REGISTRATION_SUBJECT_PREFIXES[message.change]
         provider = _provider(message)
@@ -152,7 +152,11 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
     moved = (BookingChange.RESCHEDULED, BookingChange.LEFT_SESSION)
     if message.change in moved and message.previous_start is not None:
         moved_from = long_when(
-            message.previous_start, None, time_zone=recipient.time_zone, show_zone=False
+            message.previous_start,
+            None,
+            time_zone=recipient.time_zone,
+            clock=recipient.clock,
+            show_zone=False,
         )
     return {
         "for_invitee": for_invitee,
@@ -166,7 +170,9 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "other_name": other_name,
         "invitee_name": one_line(message.invitee.name),
         "invitee_email": message.invitee.email,
-        "when": long_when(message.start, message.end, time_zone=recipient.time_zone),
+        "when": long_when(
+            message.start, message.end, time_zone=recipient.time_zone, clock=recipient.clock
+        ),
         "moved_from": moved_from,
         **_moved_by_host(message, audience),
         "cancelled": cancelled,

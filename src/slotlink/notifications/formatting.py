@@ -3,16 +3,14 @@
 Names and titles are typed by people (invitees have no account), so anything that lands in
 a header line or an iCalendar parameter is first made one line and clipped: a newline in a
 name must never start a new header, and a 5,000-character name must not become a subject.
-Times are shown in the recipient's own zone, always with the zone named.
+Times are shown in the recipient's own zone and on their clock, always with the zone named
+(core/times.py).
 """
 
 import unicodedata
-import zoneinfo
-from datetime import datetime, tzinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import dateformat
 
 from slotlink.core.text import without_hidden_controls
 
@@ -55,43 +53,3 @@ def require_email(address: str) -> str:
 def web_url(url: str) -> str:
     """The URL if it is an http(s) link, else "": only web links become clickable."""
     return url if url.startswith(("https://", "http://")) and one_line(url) == url else ""
-
-
-def zone_for(name: str) -> tuple[tzinfo, str]:
-    """The zone and the name to show for it; an unknown name falls back to UTC, said so."""
-    try:
-        return zoneinfo.ZoneInfo(name), name
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC"), "UTC"
-
-
-def require_aware(value: datetime, what: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{what} must be an aware datetime, not {value!r}.")
-    return value
-
-
-def short_when(moment: datetime, *, time_zone: str) -> str:
-    """For subjects, e.g. "Tue 3 Dec, 10:00 (Europe/Berlin)"."""
-    zone, zone_name = zone_for(time_zone)
-    local = require_aware(moment, "A booking time").astimezone(zone)
-    return f"{dateformat.format(local, 'D j M, H:i')} ({zone_name})"
-
-
-def long_when(
-    start: datetime, end: datetime | None, *, time_zone: str, show_zone: bool = True
-) -> str:
-    """For bodies, e.g. "Tuesday 3 December 2024, 10:00 - 10:30 (Europe/Berlin)".
-
-    A meeting that ends on another local day names both days.
-    """
-    zone, zone_name = zone_for(time_zone)
-    local_start = require_aware(start, "A booking time").astimezone(zone)
-    text = dateformat.format(local_start, "l j F Y, H:i")
-    if end is not None:
-        local_end = require_aware(end, "A booking time").astimezone(zone)
-        if local_end.date() == local_start.date():
-            text += " - " + dateformat.format(local_end, "H:i")
-        else:
-            text += " - " + dateformat.format(local_end, "l j F Y, H:i")
-    return f"{text} ({zone_name})" if show_zone else text

@@ -20,11 +20,11 @@ from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS, TRANSP
 
 from slotlink.core.text import without_hidden_controls
+from slotlink.core.times import require_aware
 from slotlink.notifications.formatting import (
     NAME_LIMIT,
     header_text,
     one_line,
-    require_aware,
     require_email,
     web_url,
 )

@@ -40,6 +40,7 @@ class Person:
     name: str
     email: str
     time_zone: str  # IANA name, e.g. "Europe/Berlin"
+    clock: str = ""  # the clock they read ("12", "24"; "" for the default: core/times.py)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ booking's page. Times are in the recipient's zone, as in every booking email.
 from django.core.mail import EmailMultiAlternatives
 
 from slotlink.core.mail import templated_message
+from slotlink.core.times import long_when, short_when
 from slotlink.notifications.emails import _from_address, _mailbox, _parties, _provider
 from slotlink.notifications.formatting import (
     SUBJECT_NAME_LIMIT,
     SUBJECT_TITLE_LIMIT,
     header_text,
-    long_when,
     one_line,
-    short_when,
     web_url,
 )
 from slotlink.notifications.messages import Audience, BookingMessage
@@ -43,7 +42,7 @@ def reminder_email(*, message: BookingMessage, audience: Audience) -> EmailMulti
 def reminder_subject(*, message: BookingMessage, audience: Audience) -> str:
     recipient, other = _parties(message, audience)
     title = header_text(message.title, SUBJECT_TITLE_LIMIT)
-    when = short_when(message.start, time_zone=recipient.time_zone)
+    when = short_when(message.start, time_zone=recipient.time_zone, clock=recipient.clock)
     if message.session is not None and audience == Audience.HOST:
         return f"Reminder: {title} on {when}, {message.session.seats_booked}"
     name = header_text(other.name, SUBJECT_NAME_LIMIT) or other.email
@@ -75,7 +74,9 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "other_name": other_name,
         "invitee_name": one_line(message.invitee.name),
         "invitee_email": message.invitee.email,
-        "when": long_when(message.start, message.end, time_zone=recipient.time_zone),
+        "when": long_when(
+            message.start, message.end, time_zone=recipient.time_zone, clock=recipient.clock
+        ),
         "seats": session.seats_booked if session else "",
         "attendees": [
             f"{one_line(person.name) or person.email} <{person.email}>"

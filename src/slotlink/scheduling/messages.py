@@ -57,11 +57,14 @@ def booking_message(
         description=event_type.description,
         start=booking.start,
         end=booking.end,
-        host=Person(name=host.get_full_name(), email=host.email, time_zone=host.time_zone),
+        host=Person(
+            name=host.get_full_name(), email=host.email, time_zone=host.time_zone, clock=host.clock
+        ),
         invitee=Person(
             name=booking.invitee_name,
             email=booking.invitee_email,
             time_zone=booking.invitee_time_zone,
+            clock=booking.invitee_clock,
         ),
         **_link_words(link, cancelled=cancelled, booking_url=booking_url),
         reschedule_url=reschedule_url,
@@ -159,6 +162,7 @@ def group_session_invite(
                 name=booking.invitee_name,
                 email=booking.invitee_email,
                 time_zone=booking.invitee_time_zone,
+                clock=booking.invitee_clock,
             )
             for booking in live
         ),

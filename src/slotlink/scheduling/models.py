@@ -208,6 +208,9 @@ class Booking(models.Model):
     invitee_phone = models.CharField(max_length=40, blank=True)
     invitee_address = models.CharField(max_length=300, blank=True)
     invitee_time_zone = models.CharField(max_length=64)
+    # The clock ("12" or "24") the invitee's browser language reads, recorded when they
+    # booked: their emails follow it. "" when nothing said (the default clock then).
+    invitee_clock = models.CharField(max_length=2, blank=True, default="")
     cancel_reason = models.TextField(max_length=500, blank=True)
     cancelled_by_host = models.BooleanField(default=False)
     # Booked while the host's calendar servers could not say whether the time was free

@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.core.mail import Notice, templated_message
 from slotlink.core.tasks import enqueue_on_commit
-from slotlink.notifications.formatting import zone_for
+from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time, zone_for
 from slotlink.scheduling.limits.refusals import (
     ADMINS,
     refusal_audience,
@@ -47,21 +47,25 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
         admins = Membership.objects.filter(
             organization_id=organization_id, role=Membership.Role.ADMIN
         )
-        recipients = list(admins.values_list("user__email", flat=True))
-        zones = set(admins.values_list("user__time_zone", flat=True))
+        readers = [admin.user for admin in admins.select_related("user")]
     else:
-        host = User.objects.get(pk=host_id)
-        recipients, zones = [host.email], {host.time_zone}
-    # The times in the reader's zone; one email goes to all the admins, so admins in
-    # several zones read UTC, said so.
+        readers = [User.objects.get(pk=host_id)]
+    recipients = [reader.email for reader in readers]
+    # The times in the reader's zone and on their clock; one email goes to all the admins,
+    # so admins in several zones read UTC, said so (and on several clocks, the default).
+    zones = {reader.time_zone for reader in readers}
+    clocks = {reader.clock for reader in readers}
     zone_name = zones.pop() if len(zones) == 1 else "UTC"
+    clock = clocks.pop() if len(clocks) == 1 else DEFAULT_CLOCK
     message = templated_message(
         subject=f"Bookings refused on your booking pages ({organization.name})",
         template="scheduling/email/bookings_refused",
         context={
             "organization": organization,
             "summary": summary,
-            "between": _between(summary.first_at, summary.last_at, time_zone=zone_name),
+            "between": _between(
+                summary.first_at, summary.last_at, time_zone=zone_name, clock=clock
+            ),
             "for_admins": host_id == ADMINS,
             "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
             "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
@@ -86,12 +90,12 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
     return Notice(message=message, told=told)
 
 
-def _between(first: datetime, last: datetime, *, time_zone: str) -> str:
+def _between(first: datetime, last: datetime, *, time_zone: str, clock: Clock) -> str:
     """ "Mon 7 Dec 2026, 15:51 and 15:53 (Europe/Berlin)", the day repeated if it changed."""
     zone, zone_name = zone_for(time_zone)
     first_local, last_local = first.astimezone(zone), last.astimezone(zone)
-    last_format = "H:i" if last_local.date() == first_local.date() else "D j M Y, H:i"
-    return (
-        f"{dateformat.format(first_local, 'D j M Y, H:i')} and "
-        f"{dateformat.format(last_local, last_format)} ({zone_name})"
-    )
+    first_text = f"{dateformat.format(first_local, 'D j M Y')}, {clock_time(first_local, clock)}"
+    last_text = clock_time(last_local, clock)
+    if last_local.date() != first_local.date():
+        last_text = f"{dateformat.format(last_local, 'D j M Y')}, {last_text}"
+    return f"{first_text} and {last_text} ({zone_name})"

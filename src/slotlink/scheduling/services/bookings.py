@@ -103,6 +103,7 @@ class Invitee:
     time_zone: str
     phone: str = ""
     address: str = ""
+    clock: str = ""  # what their browser's language reads ("12", "24"), "" for unknown
 
 
 def _lock_host(host_id: int) -> None:
@@ -231,6 +232,7 @@ def booking_create(
             invitee_phone=invitee.phone,
             invitee_address=invitee.address,
             invitee_time_zone=invitee.time_zone,
+            invitee_clock=invitee.clock,
             ical_uid=_new_ical_uid(),
             calendar_not_checked=calendar == "unchecked",
         )

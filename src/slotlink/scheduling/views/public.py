@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
+from slotlink.core.times import language_clock
 from slotlink.notifications.invites import CONTENT_TYPE, booking_invite
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.booking_forms import BookingForm
@@ -143,6 +144,7 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
                     time_zone=data["time_zone"],
                     phone=data.get("phone", ""),
                     address=data.get("address", ""),
+                    clock=language_clock(request),
                 ),
                 requester=requester,
             )

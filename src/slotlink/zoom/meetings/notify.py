@@ -15,7 +15,7 @@ from django.utils import timezone
 from slotlink.accounts.models import User
 from slotlink.conferencing.seam import ConferenceDetails
 from slotlink.core.mail import Notice, templated_message
-from slotlink.notifications.formatting import long_when
+from slotlink.core.times import long_when
 from slotlink.zoom.meetings.details import meeting_details
 from slotlink.zoom.models import ZoomMeeting, ZoomWebinar
 from slotlink.zoom.webinars.details import drift_details, failed_details
@@ -83,8 +83,8 @@ def problem_email(
         context={
             "host": host,
             "topic": row.topic,
-            # In the host's own zone, named, like every time a host reads (issue 22).
-            "when": long_when(row.start, None, time_zone=host.time_zone),
+            # In the host's own zone, named, on their clock, like every time a host reads.
+            "when": long_when(row.start, None, time_zone=host.time_zone, clock=host.clock),
             "reason": details.reason,
             "action": details.action.label if details.action else "",
             "booking_url": f"{settings.BASE_URL}{reverse('booking-detail', args=[booking_id])}"
