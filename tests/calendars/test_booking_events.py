@@ -10,13 +10,17 @@ from html import unescape
 import httpx
 import pytest
 from django.conf import settings
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from slotlink.accounts.models import Membership
 from slotlink.calendars import client
 from slotlink.calendars.models import CalendarEvent, ConnectedCalendar
+from slotlink.calendars.sync import SWEEP_AFTER, events_due
+from slotlink.calendars.tasks import calendars_sweep
 from slotlink.scheduling.models import EventType
 from slotlink.scheduling.services.bookings import (
     Invitee,
@@ -27,7 +31,7 @@ from slotlink.scheduling.services.bookings import (
 from tests.calendars.connecting import connect
 from tests.calendars.servers import CalDAVServer
 from tests.factories import make_member
-from tests.fixtures.task_queue import run_ready_tasks
+from tests.fixtures.task_queue import drop_queued_tasks, run_ready_tasks
 from tests.local_http import Reply, Seen, local_http
 from tests.scheduling.builders import make_event_type, next_free_starts
 
@@ -123,6 +127,28 @@ def test_reschedule_moves_the_event_and_cancel_removes_it(caldav_server, host_wi
     run_tasks()
     assert caldav_server.hrefs(calendar_url) == []
     assert CalendarEvent.objects.get(booking_id=booking.id).etag == ""
+
+
+def test_a_lost_sync_task_is_restarted_by_the_sweep(caldav_server, host_with_target):
+    """An event whose task was lost (a worker died between commit and enqueue) is left
+    alone while its task may still come, then the sweep syncs it: once for the booking,
+    again for its reschedule. An event in line with its booking is never swept."""
+    membership, calendar_url = host_with_target
+    booking = book(membership)
+    drop_queued_tasks()  # the task is lost
+    row = CalendarEvent.objects.get(booking_id=booking.id)
+    assert events_due() == []  # just changed: its own task may still come
+    assert events_due(now=timezone.now() + SWEEP_AFTER + timedelta(seconds=1)) == [row.id]
+    CalendarEvent.objects.filter(pk=row.pk).update(updated_at=F("updated_at") - SWEEP_AFTER)
+    calendars_sweep.call()
+    assert run_tasks() == 1
+    assert the_event(caldav_server, calendar_url, booking.ical_uid) is not None
+    assert events_due(now=timezone.now() + SWEEP_AFTER * 2) == []
+
+    booking_reschedule(booking=booking, start=booking.start + timedelta(days=1))
+    drop_queued_tasks()
+    assert events_due() == []
+    assert events_due(now=timezone.now() + SWEEP_AFTER + timedelta(seconds=1)) == [row.id]
 
 
 def test_no_target_calendar_writes_nothing(caldav_server, member_membership):

@@ -188,6 +188,7 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
     second = periodic_run_due()
     jobs = [
         "calendars.refresh",
+        "calendars.sweep",
         "core.lost-tasks",
         "scheduling.email-sweep",
         "scheduling.public-bookings-expire",

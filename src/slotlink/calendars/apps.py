@@ -12,7 +12,7 @@ class CalendarsConfig(AppConfig):
 
         from slotlink.calendars.provider import CalDAVProvider
         from slotlink.calendars.services.links import calendar_event_link_ready
-        from slotlink.calendars.tasks import calendars_refresh_due
+        from slotlink.calendars.tasks import calendars_refresh_due, calendars_sweep
         from slotlink.conferencing import seam
         from slotlink.conferencing.calendars import register_calendar_provider
         from slotlink.core.periodic import register_periodic
@@ -23,4 +23,6 @@ class CalendarsConfig(AppConfig):
         register_periodic(
             "calendars.refresh", every=timedelta(minutes=1), task=calendars_refresh_due
         )
+        # Every minute, a booking's event whose sync task was lost is synced again.
+        register_periodic("calendars.sweep", every=timedelta(minutes=1), task=calendars_sweep)
         seam.on_link_ready(calendar_event_link_ready)

@@ -22,6 +22,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from slotlink.calendars import client
@@ -38,7 +39,27 @@ FIRST_PAUSE = timedelta(seconds=30)
 LONGEST_PAUSE = timedelta(minutes=30)
 MARKER = SLOTLINK_MARKER
 
+# How long an event may stay out of line with its booking, with no sync running and its
+# retry time past, before the sweep starts a sync: its task was lost (an RQ worker died
+# between the commit and the enqueue, a queue was emptied).
+SWEEP_AFTER = timedelta(minutes=2)
+
 HostChange = CalendarEvent.HostChange
+
+
+def events_due(*, now: datetime | None = None) -> list[int]:
+    """Events whose sync should be running but is not: out of line with their booking (or
+    asked back), no worker holding them, and their retry time (or, with none, their last
+    change) `SWEEP_AFTER` past."""
+    now = now or timezone.now()
+    out_of_line = Q(version__gt=F("synced_version")) | Q(restore=True)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    waited = Q(next_attempt_at__lte=now - SWEEP_AFTER) | Q(
+        next_attempt_at__isnull=True, updated_at__lte=now - SWEEP_AFTER
+    )
+    return list(
+        CalendarEvent.objects.filter(out_of_line & free & waited).values_list("id", flat=True)
+    )
 
 
 def calendar_event_sync(*, row_id: int, owner: str | None = None) -> datetime | None:

@@ -1,6 +1,6 @@
 """The calendars' background work: the periodic job that hands out connections due a
-refresh, one connection's refresh (calendars/refresh.py does the work), and writing a
-booking's event (calendars/sync.py)."""
+refresh, one connection's refresh (calendars/refresh.py does the work), writing a
+booking's event (calendars/sync.py), and the sweep that restarts an event's lost sync."""
 
 import logging
 
@@ -13,6 +13,7 @@ from slotlink.calendars.refresh import (
     connections_due,
 )
 from slotlink.calendars.sync import calendar_event_sync as event_sync
+from slotlink.calendars.sync import events_due
 
 log = logging.getLogger("slotlink.calendars")
 
@@ -38,3 +39,11 @@ def calendar_event_sync(row_id: int) -> None:
     again = event_sync(row_id=row_id)
     if again is not None:
         calendar_event_sync.using(run_after=again).enqueue(row_id)
+
+
+@task()
+def calendars_sweep() -> None:
+    """Every minute: start the sync of each booking event whose task was lost."""
+    for row_id in events_due():
+        log.info("calendars.event.swept row=%s", row_id)
+        calendar_event_sync.enqueue(row_id)

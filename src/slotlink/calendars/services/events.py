@@ -5,6 +5,7 @@ it (core's outbox: both commit with the booking or neither); the write comes aft
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from slotlink.calendars.models import CalendarEvent, ConnectedCalendar
 from slotlink.conferencing.seam import BookingRef
@@ -57,7 +58,9 @@ def _record(
                 **key,
             ).pk
         else:
-            CalendarEvent.objects.filter(pk=row_id).update(version=F("version") + 1)
+            CalendarEvent.objects.filter(pk=row_id).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
         enqueue_on_commit(calendar_event_sync, row_id)
 
 
@@ -71,6 +74,9 @@ def calendar_event_put_back(row: CalendarEvent) -> None:
     from slotlink.calendars.tasks import calendar_event_sync
 
     CalendarEvent.objects.filter(pk=row.pk).update(
-        restore=True, host_changed=CalendarEvent.HostChange.NONE, version=F("version") + 1
+        restore=True,
+        host_changed=CalendarEvent.HostChange.NONE,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
     enqueue_on_commit(calendar_event_sync, row.pk)
