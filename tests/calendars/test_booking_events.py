@@ -21,7 +21,7 @@ from slotlink.calendars import client
 from slotlink.calendars.models import CalendarEvent, ConnectedCalendar
 from slotlink.calendars.sync import SWEEP_AFTER, events_due
 from slotlink.calendars.tasks import calendars_sweep
-from slotlink.scheduling.models import EventType
+from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import (
     Invitee,
     booking_cancel,
@@ -34,6 +34,7 @@ from tests.factories import make_member
 from tests.fixtures.task_queue import drop_queued_tasks, run_ready_tasks
 from tests.local_http import Reply, Seen, local_http
 from tests.scheduling.builders import make_event_type, next_free_starts
+from tests.scheduling.test_public_pages import form_data, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,48 @@ def test_a_booking_becomes_an_event_in_the_chosen_calendar(caldav_server, host_w
     assert row.in_sync
     assert row.etag
     assert row.uid == booking.ical_uid
+
+
+def test_a_booking_on_the_public_page_becomes_an_event_in_the_chosen_calendar(
+    caldav_server, host_with_target
+):
+    """An invitee books on the public page a host whose only picked calendar is where
+    bookings go (none counts as busy): the booking's task writes its event there."""
+    membership, calendar_url = host_with_target
+    event_type = make_event_type(membership.organization, membership.user)
+    start = next_free_starts(event_type)[0]
+    assert Client().post(page_url(event_type), form_data(start)).status_code == 302
+    booking = Booking.objects.get(event_type=event_type)
+    assert run_tasks() == 1
+    event = the_event(caldav_server, calendar_url, booking.ical_uid)
+    assert event is not None
+    assert event.decoded("DTSTART") == start
+
+
+def test_a_seat_booked_on_the_public_page_joins_its_sessions_event_in_a_calendar_since_unpicked(
+    caldav_server, host_with_target
+):
+    """A session's event stays in the calendar it was written to when the host picks no
+    calendar for bookings anymore: a seat then booked on the public page still joins it
+    as an attendee."""
+    membership, calendar_url = host_with_target
+    workshop = make_event_type(
+        membership.organization,
+        membership.user,
+        title="Workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+    )
+    start = next_free_starts(workshop)[0]
+    first = booking_create(event_type=workshop, start=start, invitee=INVITEE)
+    run_tasks()
+    ConnectedCalendar.objects.filter(url=calendar_url).update(is_target=False)
+    answer = Client().post(page_url(workshop), form_data(start, email="otto@example.org"))
+    assert answer.status_code == 302
+    assert run_tasks() == 1
+    event = the_event(caldav_server, calendar_url, first.session.ical_uid)
+    attendees = {str(a) for a in event.get("ATTENDEE")}
+    assert {"mailto:ines@example.org", "mailto:otto@example.org"} <= attendees
 
 
 def test_reschedule_moves_the_event_and_cancel_removes_it(caldav_server, host_with_target):

@@ -21,12 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # host's hours, read with whether the event type is still on; the host's bookings; the
 # booking, its public-booking row, its history entry and its email task written.
 # PostgreSQL adds the host's row lock and the limits' two turns, taken in one statement
-# (core/turns.py), which SQLite's one write lock makes needless. Before the transaction,
-# the calendar re-check asks whether the host has calendars that count as busy (issue 21;
-# calendars/provider.py: one query, and no server asked when they have none). In the
-# transaction, the host's "Add bookings to" calendar is looked up, to write the booking's
-# event there (calendars/services/events.py: one query, nothing written without one).
-ZOOM_OFF = {"sqlite": 12, "postgresql": 14}
+# (core/turns.py), which SQLite's one write lock makes needless. Whether the host has
+# calendars that count as busy or take bookings (issue 21) is read with the event type
+# (calendars.host_in_use_sql): a host without (these hosts) costs neither the calendar
+# re-check's query nor the "Add bookings to" calendar's lookup.
+ZOOM_OFF = {"sqlite": 10, "postgresql": 12}
 # Zoom adds: the host's account, routed with the organization's switches in one query
 # (zoom/selectors.py), the meeting, its link to the booking and its sync task.
 ZOOM_ON = {vendor: count + 4 for vendor, count in ZOOM_OFF.items()}
@@ -58,11 +57,11 @@ def booked_in_counted_queries(event_type: EventType, django_assert_num_queries, 
     return Booking.objects.get(start=second, event_type=event_type)
 
 
-def test_a_public_booking_without_zoom_takes_twelve_queries_on_sqlite(
+def test_a_public_booking_without_zoom_takes_ten_queries_on_sqlite(
     organization, django_assert_num_queries
 ):
-    """A booking of a phone event type, limits on (their defaults): 12 queries on SQLite,
-    14 on PostgreSQL, with its email task written in its transaction."""
+    """A booking of a phone event type, limits on (their defaults): 10 queries on SQLite,
+    12 on PostgreSQL, with its email task written in its transaction."""
     event_type = make_event_type(
         organization, make_host(organization), location_kind=LocationKind.PHONE
     )
@@ -84,11 +83,11 @@ def test_a_public_booking_with_zoom_takes_four_queries_more(
     assert meeting.state == ZoomMeeting.State.PENDING
 
 
-def test_a_public_booking_with_every_limit_off_takes_nine_queries_on_sqlite(
+def test_a_public_booking_with_every_limit_off_takes_eight_queries_on_sqlite(
     organization, settings, django_assert_num_queries
 ):
-    """With all four booking limits off: 9 queries on SQLite (9 at 793060a, which had no
-    limits), 10 on PostgreSQL (9); the booking and its email task are written as ever."""
+    """With all four booking limits off: 8 queries on SQLite (9 at 793060a, which had no
+    limits), 9 on PostgreSQL (9); the booking and its email task are written as ever."""
     for name in ("ADDRESS", "EMAIL", "EVENT_TYPE", "ORGANIZATION"):
         setattr(settings, f"BOOKING_LIMIT_PER_{name}", 0)
     event_type = make_event_type(

@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from slotlink.calendars.models import CalendarEvent
 from slotlink.calendars.recheck import slot_recheck
-from slotlink.calendars.selectors import busy_stretches_of, connections_of, event_of
+from slotlink.calendars.selectors import (
+    busy_stretches_of,
+    connections_of,
+    event_of,
+    host_in_use_sql,
+)
 from slotlink.calendars.services.events import calendar_event_record
 from slotlink.conferencing.calendars import BusyTime, EventNote, SlotCheck
 from slotlink.conferencing.seam import BookingRef, HostAction, IntegrationCard
@@ -30,6 +35,9 @@ class CalDAVProvider:
     ) -> SlotCheck:
         # The servers themselves, for the booking POST (calendars/recheck.py).
         return slot_recheck(host_id=host_id, start=start, end=end, timeout=timeout)
+
+    def host_in_use_sql(self, host_column: str) -> str:
+        return host_in_use_sql(host_column)
 
     def integration_card(self, *, organization_id: int, user_id: int) -> IntegrationCard:
         connections = connections_of(organization_id=organization_id, owner_id=user_id)

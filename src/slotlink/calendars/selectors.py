@@ -3,6 +3,7 @@ calendars they ticked."""
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from slotlink.calendars.models import (
@@ -39,6 +40,20 @@ def target_calendar_of(*, host_id: int) -> ConnectedCalendar | None:
         ConnectedCalendar.objects.select_related("connection")
         .filter(host_id=host_id, is_target=True)
         .first()
+    )
+
+
+def host_in_use_sql(host_column: str) -> str:
+    """SQL true when the host (`host_column`) has a calendar ticked as busy (the booking
+    POST asks its server: recheck.py) or picked for bookings (a new booking's event is
+    written to it: services/events.py); the provider's part of the booking POST's event
+    type query. Written out, as the query it goes in is (whoever changes these fields or
+    what those two modules look up changes it too; tests/calendars/test_busy_slots.py and
+    test_booking_events.py hold it to their answers)."""
+    quote = connection.ops.quote_name
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(ConnectedCalendar._meta.db_table)} c"  # noqa: S608 - names only
+        f" WHERE c.host_id = {host_column} AND (c.is_busy OR c.is_target))"
     )
 
 

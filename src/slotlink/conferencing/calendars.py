@@ -84,6 +84,14 @@ class CalendarProvider(Protocol):
         Never raises: a server that can't answer makes it "unchecked"."""
         ...
 
+    def host_in_use_sql(self, host_column: str) -> str:
+        """An SQL condition on a host's id (`host_column`, a column of the query it goes
+        in) that is true when the host has a calendar of this provider that a new
+        one-on-one booking concerns: one to ask whether the time is free, or one to write
+        the booking's event to. When false, `slot_recheck` is "free" and `event_written`
+        of such a booking does nothing, so the booking POST asks neither."""
+        ...
+
     def integration_card(self, *, organization_id: int, user_id: int) -> IntegrationCard | None:
         """The card this person sees in the Calendars section of the Integrations page,
         with their own connections only; None hides the provider."""
@@ -127,6 +135,15 @@ def busy_times(*, host_id: int, since: datetime, until: datetime) -> list[BusyTi
         for provider in _calendar_providers.values()
         for busy in provider.busy_times(host_id=host_id, since=since, until=until)
     ]
+
+
+def host_in_use_sql(host_column: str) -> str:
+    """An SQL condition on a host's id, true when any provider has a calendar of the host
+    that a new one-on-one booking concerns (`CalendarProvider.host_in_use_sql`). The
+    booking POST reads it with its event type: a host without one (most hosts) costs the
+    POST no query of the providers' own."""
+    conditions = [f"({p.host_in_use_sql(host_column)})" for p in _calendar_providers.values()]
+    return " OR ".join(conditions) or "1 = 0"
 
 
 def slot_recheck(*, host_id: int, start: datetime, end: datetime, timeout: float) -> SlotCheck:

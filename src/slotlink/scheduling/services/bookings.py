@@ -40,6 +40,7 @@ from slotlink.scheduling.models import (
 )
 from slotlink.scheduling.selectors import (
     bookable_slot_rules_for,
+    host_calendars_in_use,
     live_session_bookings,
     slot_problem_for,
 )
@@ -197,8 +198,10 @@ def booking_create(
             event_type=event_type, invitee_email=invitee.email, requester=requester
         )
     # The host's own calendars, asked live before the lock: no booking of the host waits
-    # on a calendar server. A meeting they added there meanwhile is a taken time.
-    calendar = calendar_recheck(event_type=event_type, start=start)
+    # on a calendar server. A meeting they added there meanwhile is a taken time. A host
+    # without calendars has none to ask, nor one to write a one-on-one booking's event to.
+    calendars_in_use = host_calendars_in_use(event_type)
+    calendar = calendar_recheck(event_type=event_type, start=start) if calendars_in_use else "free"
     if calendar == "busy":
         raise SlotUnavailable(SlotProblem.TAKEN)
     with transaction.atomic():
@@ -246,7 +249,10 @@ def booking_create(
             group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
         link_follows = seam.booking_created(booking.location_kind, booking_ref(booking))
-        calendars.event_written(booking_ref(booking))
+        if calendars_in_use or booking.session_id is not None:
+            # A session's event may stand in a calendar the host has since unpicked: it
+            # hears of every seat.
+            calendars.event_written(booking_ref(booking))
         _email_on_commit(booking, BookingChange.BOOKED, link_follows=link_follows)
     return booking
 
