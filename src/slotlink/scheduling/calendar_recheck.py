@@ -1,4 +1,6 @@
-"""The booking POST's look at the host's own calendars, before it takes the host's lock.
+"""The look at the host's own calendars that every POST taking a host's time makes (a new
+booking, a reschedule by invitee or host, a group session's move) before it takes the
+host's lock.
 
 The booking page offered times from the calendar providers' local copies, which may be a
 few minutes old; a meeting the host put in their calendar since then must not be booked
@@ -18,21 +20,23 @@ from slotlink.scheduling.models import EventType
 from slotlink.scheduling.selectors import calendar_busy_times
 
 
-def calendar_recheck(*, event_type: EventType, start: datetime) -> SlotCheck:
+def calendar_recheck(
+    *, event_type: EventType, start: datetime, host_id: int | None = None
+) -> SlotCheck:
     """Whether the host's calendars are free for a booking at `start`, with the event
     type's buffer on both sides (as around busy times on the page): "busy" when a server
-    says so, or when none could answer and the local copy says so."""
+    says so, or when none could answer and the local copy says so. The host is the event
+    type's, or `host_id`'s (a booking kept by the colleague it was given to)."""
+    host_id = event_type.host_id if host_id is None else host_id
     buffer = timedelta(minutes=event_type.buffer_minutes)
     since = start - buffer
     until = start + timedelta(minutes=event_type.duration_minutes) + buffer
     answer = calendars.slot_recheck(
-        host_id=event_type.host_id,
+        host_id=host_id,
         start=since,
         end=until,
         timeout=settings.CALENDAR_RECHECK_SECONDS,
     )
-    if answer == "unchecked" and calendar_busy_times(
-        host_id=event_type.host_id, since=since, until=until
-    ):
+    if answer == "unchecked" and calendar_busy_times(host_id=host_id, since=since, until=until):
         return "busy"
     return answer

@@ -296,11 +296,18 @@ def booking_reschedule(
     link stopped working meanwhile, LinkExpired and nothing changes. Or by its host or an
     admin (`by`), with an optional `message` the invitee's email carries. Either way only a
     time free by the same rules as on the booking page is taken (hours, notice, horizon,
-    buffers, the host's other bookings, a session's seats): a host can't overbook."""
+    buffers, the host's other bookings, a session's seats), and, as at booking, a time
+    the host's own calendar filled since the page was loaded is taken: a host can't
+    overbook."""
     if len(message) > RESCHEDULE_MESSAGE_LIMIT:
         raise BookingError(
             f"The message to the invitee can be at most {RESCHEDULE_MESSAGE_LIMIT} characters."
         )
+    # Asked live before the lock, as booking_create does (the booking's own event in the
+    # calendar is slotlink's, which the check doesn't count).
+    calendar = calendar_recheck(event_type=booking.event_type, start=start, host_id=booking.host_id)
+    if calendar == "busy":
+        raise SlotUnavailable(SlotProblem.TAKEN)
     with transaction.atomic():
         _lock_host(booking.host_id)
         booking = _locked(booking)
@@ -319,7 +326,8 @@ def booking_reschedule(
         if event_type.is_group:
             booking.session = _session_at(event_type, start, booking.end)
         booking.sequence += 1
-        booking.save(update_fields=["start", "end", "session", "sequence"])
+        booking.calendar_not_checked = calendar == "unchecked"  # of the time it now has
+        booking.save(update_fields=["start", "end", "session", "sequence", "calendar_not_checked"])
         tokens_revoke(booking=booking)
         _record(
             booking,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from slotlink.accounts.models import User
 from slotlink.conferencing import calendars, seam
 from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.calendar_recheck import calendar_recheck
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession
 from slotlink.scheduling.selectors import live_session_bookings, slot_problem_for
@@ -33,6 +34,7 @@ from slotlink.scheduling.services.bookings import (
     _record,
 )
 from slotlink.scheduling.services.group_sessions import group_session_bump
+from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tokens import tokens_revoke
 
 SESSION_MOVE_STARTED_MESSAGE = "This session has already started, so it can't be moved."
@@ -59,6 +61,16 @@ def group_session_reschedule(
         raise BookingError(
             f"The message to the invitees can be at most {RESCHEDULE_MESSAGE_LIMIT} characters."
         )
+    # Each host's own calendars, asked live before the locks, as at booking (the session's
+    # own event in them is slotlink's, which the check doesn't count).
+    calendar = {
+        host_id: calendar_recheck(event_type=session.event_type, start=start, host_id=host_id)
+        for host_id in sorted(
+            set(live_session_bookings(session=session).values_list("host_id", flat=True))
+        )
+    }
+    if "busy" in calendar.values():
+        raise SlotUnavailable(SlotProblem.TAKEN)
     with transaction.atomic():
         live = live_session_bookings(session=session)
         hosts = {session.event_type.host_id, *live.values_list("host_id", flat=True)}
@@ -94,16 +106,27 @@ def group_session_reschedule(
         session.save(update_fields=["start", "end"])
         group_session_bump(session_id=session.pk)  # the host's invite of it: the new time
         for booking in bookings:
-            _move_with_session(booking, session, by=by, message=message, previous=previous_start)
+            # A host not asked above (given the booking meanwhile) counts as unchecked.
+            checked = calendar.get(booking.host_id) == "free"
+            _move_with_session(
+                booking, session, by=by, message=message, previous=previous_start, checked=checked
+            )
     return bookings
 
 
 def _move_with_session(
-    booking: Booking, session: GroupSession, *, by: User, message: str, previous: datetime
+    booking: Booking,
+    session: GroupSession,
+    *,
+    by: User,
+    message: str,
+    previous: datetime,
+    checked: bool,
 ) -> None:
     booking.start, booking.end = session.start, session.end
     booking.sequence += 1
-    booking.save(update_fields=["start", "end", "sequence"])
+    booking.calendar_not_checked = not checked
+    booking.save(update_fields=["start", "end", "sequence", "calendar_not_checked"])
     tokens_revoke(booking=booking)
     _record(
         booking, BookingEvent.Kind.RESCHEDULED, actor=by, previous_start=previous, reason=message
