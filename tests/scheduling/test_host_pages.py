@@ -75,7 +75,8 @@ def test_the_location_dropdown_lists_calendar_locations_as_unavailable_with_the_
     member_client,
 ):
     """Zoom, phone, in person, custom URL and ask the invitee can be picked; Google Meet and
-    Microsoft Teams are listed, disabled, with the reason."""
+    Microsoft Teams are listed, disabled, with the reason as it now is: each rides on its
+    maker's calendar connection, and slotlink connects only CalDAV calendars so far."""
     html = text(member_client.get("/360/events/new"))
     options = re.findall(r"<option value=\"(\w+)\"([^>]*)>([^<]+)</option>", html)
     by_value = {value: (attrs, label) for value, attrs, label in options}
@@ -88,20 +89,31 @@ def test_the_location_dropdown_lists_calendar_locations_as_unavailable_with_the_
     ]:
         assert by_value[value][1] == label
         assert "disabled" not in by_value[value][0]
-    for value, label in [("google_meet", "Google Meet"), ("microsoft_teams", "Microsoft Teams")]:
+    for value, label, calendar in [
+        ("google_meet", "Google Meet", "a Google Calendar connection"),
+        ("microsoft_teams", "Microsoft Teams", "a Microsoft 365 calendar connection"),
+    ]:
         attrs, shown = by_value[value]
         assert "disabled" in attrs
         assert shown == f"{label} (unavailable)"
+        assert (
+            f'title="Unavailable: it rides on {calendar}, and slotlink connects only CalDAV '
+            'calendars so far"' in attrs
+        )
     assert (
-        "rides on a calendar connection, which slotlink doesn't have yet" in html
-        or "ride on a calendar connection, which slotlink doesn't have yet" in html
+        "Google Meet and Microsoft Teams are unavailable: they ride on Google and Microsoft "
+        "calendar connections, and slotlink connects only CalDAV calendars so far." in html
     )
+    assert "doesn't have" not in html
 
 
 def test_a_tampered_post_cannot_pick_an_unavailable_location(member_client):
     """Posting Google Meet anyway is refused with the reason."""
     response = member_client.post("/360/events/new", general(location_kind="google_meet"))
-    assert "Google Meet is unavailable: it rides on a calendar connection" in text(response)
+    assert (
+        "Google Meet is unavailable: it rides on a Google Calendar connection, and slotlink "
+        "connects only CalDAV calendars so far." in text(response)
+    )
     assert not EventType.objects.exists()
 
 

@@ -21,7 +21,11 @@ from slotlink.conferencing.kinds import (
 from slotlink.core.ids import parse_id
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.date_models import Schedule
-from slotlink.scheduling.locations import UNAVAILABLE_LOCATIONS, UNAVAILABLE_REASON
+from slotlink.scheduling.locations import (
+    UNAVAILABLE_HELP,
+    UNAVAILABLE_LOCATIONS,
+    UNAVAILABLE_REASONS,
+)
 from slotlink.scheduling.models import (
     EventType,
     LocationKind,
@@ -54,7 +58,7 @@ class LocationSelect(forms.Select):
         option = super().create_option(name, value, *args, **kwargs)
         if value in UNAVAILABLE_VALUES:
             option["attrs"]["disabled"] = True
-            option["attrs"]["title"] = f"Unavailable: it {UNAVAILABLE_REASON}"
+            option["attrs"]["title"] = f"Unavailable: it {UNAVAILABLE_REASONS[value]}"
             option["label"] = f"{option['label']} (unavailable)"
         elif (location := provided_location(str(value))) and location.option_title:
             option["attrs"]["title"] = location.option_title
@@ -65,8 +69,7 @@ def _location_help() -> str:
     """The Location field's help: each provider's rule worth knowing before picking (e.g.
     a kind only group event types may use), then why the calendar-based ones are out."""
     rules = [location.editor_help for location in provided_locations() if location.editor_help]
-    unavailable = " and ".join(label for _, label in UNAVAILABLE_LOCATIONS)
-    return " ".join([*rules, f"{unavailable} are unavailable: each {UNAVAILABLE_REASON}."])
+    return " ".join([*rules, UNAVAILABLE_HELP])
 
 
 class HostChoiceField(forms.ModelChoiceField):
@@ -211,7 +214,7 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         value: str = self.cleaned_data["location_kind"]
         if value in UNAVAILABLE_VALUES:
             label = dict(UNAVAILABLE_LOCATIONS)[value]
-            raise ValidationError(f"{label} is unavailable: it {UNAVAILABLE_REASON}.")
+            raise ValidationError(f"{label} is unavailable: it {UNAVAILABLE_REASONS[value]}.")
         return value
 
     def clean(self) -> dict[str, Any]:

@@ -21,12 +21,21 @@ from slotlink.conferencing.kinds import ProvidedLocation, provided_location
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
 from slotlink.scheduling.models import Booking, EventType, LocationKind, location_label
 
-# Listed in the editor's Location dropdown, but not selectable, with the reason.
+# Listed in the editor's Location dropdown, but not selectable, with the reason: each
+# rides on its maker's calendar, and the only calendars slotlink connects are CalDAV ones.
 UNAVAILABLE_LOCATIONS = [
     ("google_meet", "Google Meet"),
     ("microsoft_teams", "Microsoft Teams"),
 ]
-UNAVAILABLE_REASON = "rides on a calendar connection, which slotlink doesn't have yet"
+_ONLY_CALDAV = "slotlink connects only CalDAV calendars so far"
+UNAVAILABLE_REASONS = {
+    "google_meet": f"rides on a Google Calendar connection, and {_ONLY_CALDAV}",
+    "microsoft_teams": f"rides on a Microsoft 365 calendar connection, and {_ONLY_CALDAV}",
+}
+UNAVAILABLE_HELP = (
+    "Google Meet and Microsoft Teams are unavailable: they ride on Google and Microsoft "
+    f"calendar connections, and {_ONLY_CALDAV}."
+)
 
 # What a provider may say of an invitee's attendance, as the host reads it.
 ATTENDANCE_LABELS = {"attended": "Attended", "no_show": "No-show"}
