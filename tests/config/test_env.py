@@ -20,6 +20,8 @@ def test_csp_sources_are_read_as_a_policy_writes_them(monkeypatch):
         "https://www.example.com",
         "https://*.example.org:8443",
     ]
+    monkeypatch.setenv(NAME, "*")  # any site: the embed pages' default
+    assert env_csp_sources(NAME, []) == ["*"]
 
 
 @pytest.mark.parametrize(
@@ -30,6 +32,8 @@ def test_csp_sources_are_read_as_a_policy_writes_them(monkeypatch):
         "https://www.example.com/embed",  # an origin, not a page
         "https://example.com; script-src *",  # one directive can't write another
         "'none' https://www.example.com",
+        "**",
+        "https://*",
     ],
 )
 def test_a_value_that_is_not_a_list_of_sources_stops_start_up(monkeypatch, value):

@@ -115,3 +115,17 @@ def test_production_checks_name_every_missing_setting(tmp_path):
         [sys.executable, "-m", "slotlink", "check"], env=env, capture_output=True, text=True
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_who_may_embed_the_booking_pages_is_read_from_the_environment(tmp_path):
+    """SLOTLINK_EMBED_FRAME_ANCESTORS names the sites that may frame the embed variant;
+    unset, any site may (the snippets are for the hosts' own sites)."""
+    unset = settings_in("demo", "s.EMBED_FRAME_ANCESTORS", tmp_path)
+    assert unset.stdout.strip() == "['*']", unset.stderr
+    named = settings_in(
+        "demo",
+        "s.EMBED_FRAME_ANCESTORS",
+        tmp_path,
+        SLOTLINK_EMBED_FRAME_ANCESTORS="https://shop.example.com 'self'",
+    )
+    assert named.stdout.strip() == "['https://shop.example.com', \"'self'\"]", named.stderr

@@ -179,3 +179,16 @@ def test_the_plain_booking_page_still_needs_the_csrf_cookie(member_event_type):
     )
     assert response.status_code == 403
     assert not Booking.objects.exists()
+
+
+def test_an_operator_can_name_the_sites_that_may_embed(client, member_event_type, settings):
+    """SLOTLINK_EMBED_FRAME_ANCESTORS narrows who may frame the embed variant (any site by
+    default) to the sites it names; the plain public page keeps its own rule."""
+    settings.EMBED_FRAME_ANCESTORS = ["https://shop.example.com", "https://*.example.org"]
+    embedded = client.get(page_url(member_event_type), {"embed": "1"})
+    assert policy_of(embedded)["frame-ancestors"] == [
+        "https://shop.example.com",
+        "https://*.example.org",
+    ]
+    assert "X-Frame-Options" not in embedded
+    assert policy_of(client.get(page_url(member_event_type)))["frame-ancestors"] == ["'self'"]

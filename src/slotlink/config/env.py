@@ -45,7 +45,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # A CSP source: 'self' or 'none', a scheme (https:), or an origin whose host may start
 # with *. (https://*.example.com:8443); no paths, no quotes around anything else.
 CSP_SOURCE = re.compile(
-    r"^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?"
+    r"^(?:\*|'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?"
     r"(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?)$",
     re.IGNORECASE,
 )

@@ -268,8 +268,9 @@ CONTENT_SECURITY_POLICY = {
 PUBLIC_PAGE_PREFIXES = ["/book/", "/booked/", "/booking/"]
 PUBLIC_FRAME_ANCESTORS = env_csp_sources("SLOTLINK_PUBLIC_FRAME_ANCESTORS", ["'self'"])
 # The embed variant of the invitee's pages (?embed=1, the snippets on an event type's Share
-# tab) is meant for the host's own site, wherever it is: any site may frame it.
-EMBED_FRAME_ANCESTORS = ["*"]
+# tab) is meant for the hosts' own sites, wherever they are: any site may frame it, unless
+# the operator names the sites (SLOTLINK_EMBED_FRAME_ANCESTORS).
+EMBED_FRAME_ANCESTORS = env_csp_sources("SLOTLINK_EMBED_FRAME_ANCESTORS", ["*"])
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite the
