@@ -45,6 +45,11 @@ BENCHMARKS = [
         postgres=True,
     ),
     Benchmark("benchmarks.zoom_soak", quick_args=("--bookings", "300")),
+    Benchmark(
+        "benchmarks.calendars_booking",
+        quick_args=("--rounds", "2", "--seconds", "4"),
+        postgres=True,
+    ),
 ]
 
 

@@ -135,8 +135,11 @@ def wait_until_up(url: str) -> None:
     raise RuntimeError(f"{url} did not answer within {READY_TIMEOUT} s")
 
 
-def start_stack(env: dict[str, str], port: int) -> list[subprocess.Popen[bytes]]:
-    """gunicorn and a task worker, with the options `slotlink run` uses."""
+def start_stack(
+    env: dict[str, str], port: int, *, worker: bool = True
+) -> list[subprocess.Popen[bytes]]:
+    """gunicorn and (unless not `worker`) a task worker, with the options `slotlink run`
+    uses."""
     web = [
         sys.executable,
         "-m",
@@ -148,10 +151,10 @@ def start_stack(env: dict[str, str], port: int) -> list[subprocess.Popen[bytes]]
         "--graceful-timeout=5",
         "--no-control-socket",
     ]
-    worker = [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1", "--nice=10"]
+    tasks = [sys.executable, "-m", "slotlink", "db_worker", "--interval=0.1", "--nice=10"]
     return [
         subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for argv in (web, worker)
+        for argv in ([web, tasks] if worker else [web])
     ]
 
 

@@ -6,15 +6,18 @@ page loaded can't be booked over. A server that is down breaks neither."""
 from datetime import UTC, timedelta
 from html import unescape
 
+import httpx
 import pytest
 
-from slotlink.calendars.models import BusyStretch, CalendarConnection
+from slotlink.calendars.models import BusyStretch, CalendarConnection, ConnectedCalendar
 from slotlink.calendars.refresh import connection_refresh
+from slotlink.calendars.services.connections import calendar_connection_create
 from slotlink.core import outbound
 from slotlink.scheduling.models import Booking
 from tests.calendars.busy_calendar import at, connect_one, days_ahead, event_ics
 from tests.calendars.servers import start_radicale, start_xandikos
 from tests.factories import make_member
+from tests.local_http import Reply, Seen, local_http
 from tests.scheduling.builders import make_event_type
 from tests.scheduling.test_public_pages import form_data, offered_starts, page_url
 
@@ -114,6 +117,57 @@ def test_a_meeting_added_after_the_page_loaded_is_not_booked_over(
     assert "That time was just taken. Please pick another." in unescape(response.content.decode())
     assert not Booking.objects.exists()
     assert not BusyStretch.objects.filter(host=membership.user).exists()  # no refresh ran
+
+
+def test_a_hung_server_doesnt_keep_the_post_from_hearing_another_calendar_is_busy(
+    client, caldav_server, membership, buffered
+):
+    """The host has two connections: the first one's server (listed first) takes the
+    request and never answers; the second's calendar has a meeting at the chosen time,
+    put there after the page loaded. Both are asked at once, so the second's "busy" is
+    heard within the re-check's time: the invitee is told the time was just taken, and
+    nothing is booked."""
+    hung = caldav_server.new_calendar("A calendar on a hung server")
+    busy = caldav_server.new_calendar("Work")
+    hanging = False
+
+    def forward_until_hung(request: Seen) -> Reply:
+        if hanging:
+            return Reply(hang=True)
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+        answer = httpx.request(
+            request.method,
+            caldav_server.base_url + request.path,
+            headers=headers,
+            content=request.body,
+        )
+        kept = {"Content-Type": answer.headers.get("Content-Type", "")}
+        if "Location" in answer.headers:
+            kept["Location"] = answer.headers["Location"]
+        return Reply(answer.status_code, answer.content, kept)
+
+    with local_http(forward_until_hung) as proxy:
+        first = calendar_connection_create(
+            organization=membership.organization,
+            owner=membership.user,
+            address=proxy.url,
+            username=caldav_server.username,
+            password=caldav_server.password,
+        )
+        second = connect_one(caldav_server, membership, busy)
+        hung_path = hung.removeprefix(caldav_server.base_url)
+        first.calendars.exclude(url__endswith=hung_path).update(is_busy=False)
+        asked = ConnectedCalendar.objects.filter(host=membership.user, is_busy=True)
+        assert [c.connection_id for c in asked] == [first.id, second.id]
+        day = days_ahead(2)
+        start = at(day, 10)
+        assert utc(start) in offered_on(client, buffered, day)
+        caldav_server.put_ics(busy, event_ics(at(day, 10), at(day, 10, 30)))
+        hanging = True
+        response = client.post(page_url(buffered), form_data(start))
+    assert response.status_code == 409
+    assert "That time was just taken. Please pick another." in unescape(response.content.decode())
+    assert not Booking.objects.exists()
 
 
 @pytest.fixture(params=["radicale", "xandikos"])
