@@ -90,12 +90,14 @@ def test_a_connected_calendar_hides_its_busy_time_and_follows_a_zoom_booking(
     page.get_by_label("Name (optional)").fill("Work")
     page.get_by_role("button", name="Connect").click()
     page.get_by_role("heading", name="Choose calendars").wait_for()
-    # The account may hold other calendars (the server is the whole suite's): only this
-    # one counts as busy, and bookings go to it.
-    busy_boxes = page.get_by_role("group", name="Count as busy").get_by_role("checkbox")
-    for box in busy_boxes.all():
-        box.uncheck()
-    busy_boxes.and_(page.get_by_role("checkbox", name=calendar_name, exact=True)).check()
+    # The account may hold other calendars (the server is the whole suite's, with one or
+    # more calendars per test): only this one counts as busy, and bookings go to it. The
+    # others are unticked in one go, not a click (a round trip) each.
+    busy_group = page.get_by_role("group", name="Count as busy")
+    busy_group.get_by_role("checkbox").evaluate_all(
+        "boxes => boxes.forEach(b => b.checked = false)"
+    )
+    busy_group.get_by_role("checkbox", name=calendar_name, exact=True).check()
     page.get_by_role("group", name="Add bookings to").get_by_role(
         "radio", name=calendar_name, exact=True
     ).check()
