@@ -2,6 +2,7 @@
 (to when) or was cancelled since, or a newer email replaced it; and while the booking
 stands it leads to the booking's own page. Nothing of another booking is ever shown."""
 
+from datetime import timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -9,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils.dateformat import format as date_format
 
-from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tasks import send_booking_email
-from slotlink.scheduling.tokens import tokens_revoke
+from slotlink.scheduling.tokens import KEPT, token_mint, tokens_purge, tokens_revoke
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 from tests.scheduling.mailbox import link_in, to
 
@@ -95,3 +96,24 @@ def test_a_made_up_link_shows_nothing_of_any_booking(client, organization, host,
     assert "Use the links in the most recent email" in page
     assert "Secret review" not in page
     assert "/booked/" not in page
+
+
+def test_links_are_forgotten_90_days_after_their_use_or_their_booking(client, booking):
+    """A revoked link says why it no longer works for 90 days, then is deleted (and says
+    only that it doesn't work); a live link goes 90 days after its booking ended. Links of
+    a booking still ahead are kept."""
+    reschedule, _cancel = emailed_links(booking)
+    tokens_revoke(booking=booking)
+    revoked_at = BookingToken.objects.filter(booking=booking).first().revoked_at
+    assert tokens_purge(now=revoked_at + KEPT) == 0
+    assert "This link is from an earlier email" in text(client, reschedule, status=404)
+    assert tokens_purge(now=revoked_at + KEPT + timedelta(seconds=1)) == 2
+    gone = text(client, reschedule, status=404)
+    assert "This link is from an earlier email" not in gone
+    assert "This link doesn't work" in gone
+
+    for purpose in BookingToken.Purpose:  # live links, as the next email would carry
+        token_mint(booking=booking, purpose=purpose)
+    assert tokens_purge(now=booking.end + KEPT) == 0
+    assert tokens_purge(now=booking.end + KEPT + timedelta(seconds=1)) == 2
+    assert not BookingToken.objects.filter(booking=booking).exists()

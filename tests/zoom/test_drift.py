@@ -193,6 +193,7 @@ def test_periodic_jobs_are_enqueued_once_however_many_schedulers_ask(zoom, host)
         "scheduling.email-sweep",
         "scheduling.public-bookings-expire",
         "scheduling.reminders-send",
+        "scheduling.tokens-purge",
         "zoom.attendance",
         "zoom.reconcile",
         "zoom.sweep",

@@ -19,6 +19,7 @@ class SchedulingConfig(AppConfig):
             link_ready_listener,
             public_bookings_expire_run,
             reminders_send_run,
+            tokens_purge_run,
         )
 
         seam.on_link_ready(link_ready_listener)
@@ -37,3 +38,4 @@ class SchedulingConfig(AppConfig):
         register_periodic(
             "scheduling.reminders-send", every=timedelta(minutes=1), task=reminders_send_run
         )
+        register_periodic("scheduling.tokens-purge", every=timedelta(days=1), task=tokens_purge_run)

@@ -31,6 +31,7 @@ from slotlink.scheduling.services.email_claims import (
 )
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 from slotlink.scheduling.services.group_sessions import group_session_left_email_send
+from slotlink.scheduling.tokens import tokens_purge
 
 log = logging.getLogger("slotlink.scheduling")
 
@@ -119,6 +120,12 @@ def booking_refusals_notice_send(organization_id: int, host_id: int, attempt: in
 def public_bookings_expire_run() -> None:
     """The booking limits' public bookings older than their hour, deleted (every minute)."""
     public_bookings_expire(now=timezone.now())
+
+
+@task()
+def tokens_purge_run() -> None:
+    """Links revoked, or of bookings over, for long enough, deleted (daily)."""
+    tokens_purge(now=timezone.now())
 
 
 @task()

@@ -3,18 +3,25 @@
 A link is minted when the email carrying it is sent, so its plain text exists only in that
 email. Rescheduling or cancelling revokes every link of the booking: older emails' links stop
 working, and a used cancel link can't be used again. A revoked link is kept, revoked, so its
-page can tell whoever still holds it what became of the booking (`revoked_token_booking`).
+page can tell whoever still holds it what became of the booking (`revoked_token_booking`),
+for `KEPT` (`tokens_purge`, daily); then, like any link slotlink doesn't know, it only
+says that it doesn't work.
 """
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from slotlink.scheduling.models import Booking, BookingToken
 
 TOKEN_BYTES = 32  # 43 URL-safe characters
 MAX_TOKEN_LENGTH = 100  # anything longer is not one of ours; don't even hash it
+# How long a link outlives its use: revoked, or its booking over (nothing left to
+# reschedule or cancel). An invitee who digs out a months-old email still learns why.
+KEPT = timedelta(days=90)
 
 
 def _hash(token: str) -> str:
@@ -71,3 +78,14 @@ def revoked_token(*, token: str) -> BookingToken | None:
         .filter(token_hash=_hash(token), revoked_at__isnull=False)
         .first()
     )
+
+
+def tokens_purge(*, now: datetime) -> int:
+    """Delete the links revoked, or of bookings that ended, more than `KEPT` ago; returns
+    how many. Without it every reschedule, cancel and confirmation-page visit would leave
+    rows behind forever."""
+    before = now - KEPT
+    deleted, _ = BookingToken.objects.filter(
+        Q(revoked_at__lt=before) | Q(booking__end__lt=before)
+    ).delete()
+    return deleted
