@@ -295,9 +295,9 @@ def test_the_host_sees_attended_and_no_show_the_invitee_never_does(
     webinar_provider.attendance = {came.id: "attended", missed.id: "no_show"}
 
     listed = text(member_client.get("/360/bookings"))
-    rows = {
+    rows = {  # one row for the session, a line in it for each seat
         name: row
-        for row in re.findall(r"<tr>.*?</tr>", listed, re.S)
+        for row in re.findall(r"<li data-booking=.*?</li>", listed, re.S)
         for name in ("Cora Came", "Milo Missed", "Uma Unknown")
         if name in row
     }

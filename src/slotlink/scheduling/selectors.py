@@ -477,14 +477,6 @@ def future_bookings_hosted_by(
     )
 
 
-def bookings_for(*, membership: Membership, upcoming: bool, now: datetime) -> QuerySet[Booking]:
-    """Upcoming bookings (soonest first) or past ones (latest first)."""
-    bookings = bookings_visible_to(membership=membership)
-    if upcoming:
-        return bookings.filter(end__gt=now).order_by("start", "id")
-    return bookings.filter(end__lte=now).order_by("-start", "-id")
-
-
 def bookings_visible_to(*, membership: Membership) -> QuerySet[Booking]:
     bookings = Booking.objects.filter(organization_id=membership.organization_id)
     if not membership.is_admin:

@@ -68,6 +68,7 @@ urlpatterns = [
         name="date-override-remove",
     ),
     path("360/bookings", bookings.booking_list, name="bookings"),
+    path("360/bookings/export.csv", bookings.booking_export, name="bookings-export"),
     path("360/bookings/<int:booking_id>", bookings.booking_detail, name="booking-detail"),
     path("360/bookings/blocked", blocks.booking_blocks, name="booking-blocks"),
     path(

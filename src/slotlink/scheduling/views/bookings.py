@@ -1,7 +1,9 @@
-"""Bookings for hosts: upcoming and past, one booking's details, and cancelling it (or,
-from a group booking, a link to cancelling its whole session); starting its event as its
-host (a webinar). Hosts see each booking's link as its host may (`BookingLink.for_host`):
-never an invitee's personal link."""
+"""Bookings for hosts: the list (filtered, a row per group session) and its CSV export;
+one booking's details, and cancelling it (or, from a group booking, a link to cancelling
+its whole session); starting its event as its host (a webinar). Hosts see each booking's
+link as its host may (`BookingLink.for_host`): never an invitee's personal link."""
+
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,42 +11,101 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.conferencing import calendars, seam
+from slotlink.scheduling.booking_csv import bookings_csv_write
+from slotlink.scheduling.booking_filters import STATUS_CHOICES, BookingFilterForm
 from slotlink.scheduling.booking_forms import CancelForm
+from slotlink.scheduling.booking_list import booking_rows_page, filtered_bookings
 from slotlink.scheduling.limits.refusals import KEPT as REFUSALS_KEPT
 from slotlink.scheduling.limits.selectors import refusal_summary, refusals_seen_by
-from slotlink.scheduling.locations import booking_link_for, booking_links, booking_ref
+from slotlink.scheduling.locations import booking_link_for, booking_ref
 from slotlink.scheduling.models import Booking
 from slotlink.scheduling.reminders.selectors import reminders_sent
-from slotlink.scheduling.selectors import bookings_for, bookings_visible_to, session_bookings
+from slotlink.scheduling.selectors import (
+    bookings_visible_to,
+    event_types_for,
+    session_bookings,
+)
 from slotlink.scheduling.services.bookings import BookingError, booking_cancel
 
-LIST_LIMIT = 200
+
+def _filter_form(request: MemberRequest) -> BookingFilterForm:
+    return BookingFilterForm(
+        request.GET,
+        membership=request.membership,
+        time_zone=request.user.time_zone,
+        event_types=event_types_for(membership=request.membership),
+    )
 
 
 @member_required
+@require_GET
 def booking_list(request: MemberRequest) -> HttpResponse:
-    past = request.GET.get("show") == "past"
-    bookings = list(
-        bookings_for(membership=request.membership, upcoming=not past, now=timezone.now())[
-            :LIST_LIMIT
-        ]
+    """The bookings the viewer may see that the filters in the URL keep: a row per booking,
+    a row per group session with its seats. A bad filter is shown with its words (400) and
+    filters nothing."""
+    form = _filter_form(request)
+    valid = form.is_valid()
+    now = timezone.now()
+    bookings = filtered_bookings(membership=request.membership, filters=form.filters(), now=now)
+    page, rows = booking_rows_page(
+        bookings=bookings, filters=form.filters(), page_number=request.GET.get("page")
     )
-    links = booking_links(bookings)  # one conferencing lookup for the whole page
-    refused = refusals_seen_by(membership=request.membership, since=timezone.now() - REFUSALS_KEPT)
+    refused = refusals_seen_by(membership=request.membership, since=now - REFUSALS_KEPT)
+    query = request.GET.copy()
+    query.pop("page", None)
+    tabs = []
+    for value, label in STATUS_CHOICES:  # each status with the other filters kept
+        tab = query.copy()
+        tab["status"] = value
+        tabs.append((value, label, tab.urlencode()))
     return render(
         request,
         "scheduling/booking_list.html",
         {
-            "rows": [(booking, links[booking.id].for_host()) for booking in bookings],
-            "past": past,
+            "form": form,
+            "status": form.filters().status,
+            "tabs": tabs,
+            "filtered": any(form.data.get(name) for name in form.fields if name != "status"),
+            "rows": rows,
+            "page": page,
+            # The filters, for the pages' and the export's links (the page number apart).
+            "query": query.urlencode(),
             # A flood the booking limits held back, with a way to block who sent it.
             "refusals": refusal_summary(refused),
         },
+        status=200 if valid else 400,
     )
+
+
+@member_required
+@require_GET
+def booking_export(request: MemberRequest) -> HttpResponse:
+    """The list's bookings as CSV (booking_csv.py): every booking the filters keep, on every
+    page. Bad filters export nothing: the file would hold rows nobody asked for."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label if name in form.fields else name}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        return HttpResponse(
+            "Nothing exported: fix the filters first.\n" + "\n".join(problems),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    bookings = filtered_bookings(
+        membership=request.membership, filters=form.filters(), now=timezone.now()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    today = timezone.localdate(timezone=ZoneInfo(request.user.time_zone))
+    response["Content-Disposition"] = f'attachment; filename="bookings-{today:%Y-%m-%d}.csv"'
+    bookings_csv_write(response, bookings.select_related("event_type", "host"))
+    return response
 
 
 def _booking_or_404(request: MemberRequest, booking_id: int) -> Booking:
