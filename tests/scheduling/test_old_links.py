@@ -54,7 +54,8 @@ def test_an_old_link_after_a_reschedule_says_where_it_moved_and_leads_to_its_pag
     new_start = next_free_starts(booking.event_type, 3)[2]
     moved = client.post(reschedule, {"start": new_start.isoformat(), "time_zone": "UTC"})
     assert moved.status_code == 302
-    when = date_format(new_start.astimezone(ZoneInfo("America/New_York")), "l, j F Y, g:i A")
+    # A browser that names no language reads the default 24-hour clock (core/times.py).
+    when = date_format(new_start.astimezone(ZoneInfo("America/New_York")), "l, j F Y, H:i")
     for old in (reschedule, cancel):
         page = text(client, old, status=404)
         assert f"{MOVED}{when} (America/New_York) since." in page

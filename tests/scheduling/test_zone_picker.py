@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 
+from slotlink.core.times import Clock
 from slotlink.scheduling.timezones import time_zone_options
 from tests.factories import make_organization
 from tests.fixtures.browser import a_whole_day
@@ -24,9 +25,10 @@ def option(html: str, zone: str) -> str:
 
 
 def test_each_zone_says_its_offset_and_time_now_in_its_regions_group():
-    """Berlin reads 'Berlin (UTC+01:00, 4:04 PM)' in December and UTC+02:00 in July, under
-    Europe; Kolkata is +05:30; Los Angeles is found by PST and PDT, Berlin by Germany."""
-    winter = str(time_zone_options("Europe/Berlin", WINTER))
+    """Berlin reads 'Berlin (UTC+01:00, 4:04 PM)' in December on a 12-hour clock ('16:04'
+    on a 24-hour one) and UTC+02:00 in July, under Europe; Kolkata is +05:30; Los Angeles
+    is found by PST and PDT, Berlin by Germany."""
+    winter = str(time_zone_options("Europe/Berlin", WINTER, clock=Clock.TWELVE_HOUR))
     assert "Berlin (UTC+01:00, 4:04 PM)</option>" in option(winter, "Europe/Berlin")
     assert " selected " in option(winter, "Europe/Berlin")
     assert "Kolkata (UTC+05:30, 8:34 PM)" in option(winter, "Asia/Kolkata")
@@ -39,8 +41,11 @@ def test_each_zone_says_its_offset_and_time_now_in_its_regions_group():
     assert europe
     assert 'value="Europe/Berlin"' in europe.group(1)
     assert 'value="Asia/Kolkata"' not in europe.group(1)
-    summer = str(time_zone_options("UTC", SUMMER))
+    summer = str(time_zone_options("UTC", SUMMER, clock=Clock.TWELVE_HOUR))
     assert "Berlin (UTC+02:00, 5:04 PM)" in option(summer, "Europe/Berlin")
+    on_24_hours = str(time_zone_options("Europe/Berlin", WINTER, clock=Clock.TWENTY_FOUR_HOUR))
+    assert "Berlin (UTC+01:00, 16:04)</option>" in option(on_24_hours, "Europe/Berlin")
+    assert "Los Angeles (UTC-08:00, 07:04)" in option(on_24_hours, "America/Los_Angeles")
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ webhooks missed and deletes slotlink's orphans."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from django.core import mail
 
+from slotlink.accounts.models import User
 from slotlink.core.periodic import periodic_run_due
 from slotlink.scheduling.models import Booking
 from slotlink.zoom.meetings.reconcile import zoom_user_reconcile
@@ -85,16 +87,22 @@ def test_echoes_of_slotlinks_own_changes_cost_nothing(zoom: ZoomSandbox, host: Z
 def test_a_meeting_moved_in_zoom_shows_on_the_booking_and_can_be_moved_back(
     zoom: ZoomSandbox, host: ZoomHost, member_client
 ):
-    """The host moves the meeting in Zoom: the booking says "moved in Zoom to ...", the host
-    is told once, nothing moves back on its own; Move it back PATCHes it to the booking's
-    time, keeping the link."""
+    """The host moves the meeting in Zoom: the booking says "moved in Zoom to ..." (in the
+    host's zone, on the clock they chose, as is the email telling them), the host is told
+    once, nothing moves back on its own; Move it back PATCHes it to the booking's time,
+    keeping the link."""
+    User.objects.filter(pk=host.user.pk).update(time_zone="America/Chicago", time_format="12")
     booking = book(host.event_type)
     drain()
     meeting = meeting_of(booking)
     moved_to = meeting_moved_in_zoom(zoom, booking)
     drain()
     shown = details(booking)
-    assert "moved in Zoom to" in shown.reason
+    chicago = moved_to.astimezone(ZoneInfo("America/Chicago"))
+    said = f"moved in Zoom to {chicago:%a} {chicago.day} {chicago:%b %Y}, {chicago:%-I:%M %p}"
+    assert f"{said} (America/Chicago)." in shown.reason, shown.reason
+    (told,) = [m for m in mail.outbox if "attention" in m.subject]
+    assert f"{said} (America/Chicago)." in told.body
     assert shown.action is not None
     assert shown.action.label == "Move it back"
     assert [m.to for m in mail.outbox if "attention" in m.subject] == [[host.user.email]]

@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.scheduling.locations import booking_ref
@@ -352,11 +353,13 @@ def test_an_event_type_can_attach_to_a_webinar_on_the_hosts_own_zoom(zoom: ZoomS
             "settings": {"approval_type": 0},
         },
     ).json()
+    User.objects.filter(pk=host.user.pk).update(time_zone="Europe/Berlin")
     listed = seam.existing_events(
         "zoom_webinar", organization_id=host.event_type.organization_id, host_id=host.user.id
     )
     assert [event.reference for event in listed] == [str(created["id"])]
-    assert "Quarterly all-hands" in listed[0].label
+    # As the host reads it, in their zone on their clock, not Zoom's ISO string.
+    assert listed[0].label == "Quarterly all-hands — Fri 1 Mar 2030, 16:00 (Europe/Berlin)"
     coworker = make_member(host.membership.organization)
     connected(zoom, coworker, email="coworker@zoom.test", webinar=True)
     assert (

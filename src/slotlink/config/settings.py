@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "slotlink.shell.context_processors.shell",
+                "slotlink.core.context_processors.viewer_clock",
             ],
         },
     },

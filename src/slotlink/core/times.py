@@ -129,12 +129,22 @@ def require_aware(value: datetime, what: str) -> datetime:
     return value
 
 
-def clock_time(local: datetime, clock: Clock | str) -> str:
-    """'14:05' or '2:05 PM', of a time already in the reader's zone. strftime, as Django's
-    date filter costs ten times more (a picker shows many)."""
+def clock_time(local: datetime, clock: Clock | str, *, seconds: bool = False) -> str:
+    """'14:05' or '2:05 PM' ('14:05:09', '2:05:09 PM' with seconds), of a time already in
+    the reader's zone. strftime, as Django's date filter costs ten times more (a picker
+    shows many)."""
+    minutes = "%M:%S" if seconds else "%M"
     if clock == Clock.TWELVE_HOUR:
-        return f"{local:%I:%M %p}".removeprefix("0")
-    return f"{local:%H:%M}"
+        return local.strftime(f"%I:{minutes} %p").removeprefix("0")
+    return local.strftime(f"%H:{minutes}")
+
+
+def day_and_time(
+    local: datetime, clock: Clock | str, *, day_format: str = "D j M Y", seconds: bool = False
+) -> str:
+    """'Tue 3 Dec 2024, 18:05': the day as `day_format` (Django's date format), then the
+    time on the reader's clock."""
+    return f"{dateformat.format(local, day_format)}, {clock_time(local, clock, seconds=seconds)}"
 
 
 def _local(moment: datetime, time_zone: str) -> tuple[datetime, str]:
@@ -142,10 +152,13 @@ def _local(moment: datetime, time_zone: str) -> tuple[datetime, str]:
     return require_aware(moment, "A time").astimezone(zone), name
 
 
-def short_when(moment: datetime, *, time_zone: str, clock: Clock | str = DEFAULT_CLOCK) -> str:
-    """For subjects and lists, e.g. "Tue 3 Dec, 10:00 (Europe/Berlin)"."""
+def short_when(
+    moment: datetime, *, time_zone: str, clock: Clock | str = DEFAULT_CLOCK, year: bool = False
+) -> str:
+    """For subjects and lists, e.g. "Tue 3 Dec, 10:00 (Europe/Berlin)" ("Tue 3 Dec 2024,
+    10:00 (Europe/Berlin)" with the year)."""
     local, name = _local(moment, time_zone)
-    return f"{dateformat.format(local, 'D j M')}, {clock_time(local, clock)} ({name})"
+    return f"{day_and_time(local, clock, day_format='D j M Y' if year else 'D j M')} ({name})"
 
 
 def long_when(
@@ -161,11 +174,11 @@ def long_when(
     A meeting that ends on another local day names both days.
     """
     local_start, name = _local(start, time_zone)
-    text = f"{dateformat.format(local_start, 'l j F Y')}, {clock_time(local_start, clock)}"
+    text = day_and_time(local_start, clock, day_format="l j F Y")
     if end is not None:
         local_end, _ = _local(end, time_zone)
         if local_end.date() == local_start.date():
             text += " - " + clock_time(local_end, clock)
         else:
-            text += f" - {dateformat.format(local_end, 'l j F Y')}, {clock_time(local_end, clock)}"
+            text += " - " + day_and_time(local_end, clock, day_format="l j F Y")
     return f"{text} ({name})" if show_zone else text

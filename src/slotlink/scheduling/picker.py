@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time
 from slotlink.scheduling.models import Booking, EventType, GroupSession
 from slotlink.scheduling.selectors import Slot, free_slots
 from slotlink.scheduling.slots import wall_to_utc
@@ -37,7 +38,7 @@ class Day:
 @dataclass(frozen=True)
 class SlotChoice:
     value: str  # the start as ISO 8601 in UTC: what the form sends
-    label: str  # the start on the invitee's clock, e.g. "9:30 AM"
+    label: str  # the start on the viewer's clock, e.g. "9:30 AM" or "09:30"
     seats_left: int | None
 
 
@@ -83,11 +84,6 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def _clock(moment: datetime) -> str:
-    """'9:30 AM': strftime, as Django's date filter costs ten times more per slot."""
-    return f"{moment:%I:%M %p}".removeprefix("0")
-
-
 def picker_time_zone(requested: str, event_type: EventType) -> str:
     """The invitee's zone when it is a real one, else the host's."""
     return requested if requested and is_time_zone(requested) else event_type.host.time_zone
@@ -128,8 +124,10 @@ def build_picker(
     excluding: Booking | None = None,
     moving_session: GroupSession | None = None,
     keep: dict[str, str] | None = None,
+    clock: Clock = DEFAULT_CLOCK,
 ) -> Picker:
-    """`keep`: query parameters every link of the picker carries on (the embed's)."""
+    """`keep`: query parameters every link of the picker carries on (the embed's); `clock`:
+    the viewer's (core/times.py's `request_clock`)."""
     zone = ZoneInfo(time_zone)
     this_month = _month_start(now.astimezone(zone).date())
     last_month = _month_start(
@@ -159,7 +157,7 @@ def build_picker(
         previous_url=url(month=f"{_previous_month(shown):%Y-%m}") if shown > this_month else "",
         next_url=url(month=f"{_next_month(shown):%Y-%m}") if shown < last_month else "",
         selected_date=chosen_day,
-        slots=_slot_choices(by_day.get(chosen_day, []) if chosen_day else [], zone),
+        slots=_slot_choices(by_day.get(chosen_day, []) if chosen_day else [], zone, clock),
     )
 
 
@@ -214,7 +212,7 @@ def _weeks(
     return weeks
 
 
-def _slot_choices(day_slots: list[Slot], zone: ZoneInfo) -> list[SlotChoice]:
+def _slot_choices(day_slots: list[Slot], zone: ZoneInfo, clock: Clock) -> list[SlotChoice]:
     """The chosen day's free starts on the invitee's clock."""
     local_starts = [slot.start.astimezone(zone) for slot in day_slots]
     wall_times = [local.time() for local in local_starts]
@@ -222,7 +220,8 @@ def _slot_choices(day_slots: list[Slot], zone: ZoneInfo) -> list[SlotChoice]:
         SlotChoice(
             value=slot.start.astimezone(UTC).isoformat(),
             # A wall time that happens twice that day (clocks go back) gets its zone.
-            label=_clock(local) + (f" {local.tzname()}" if wall_times.count(wall) > 1 else ""),
+            label=clock_time(local, clock)
+            + (f" {local.tzname()}" if wall_times.count(wall) > 1 else ""),
             seats_left=slot.seats_left,
         )
         for slot, local, wall in zip(day_slots, local_starts, wall_times, strict=True)

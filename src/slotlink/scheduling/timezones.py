@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time
 from slotlink.core.zones import is_lived_in_zone, lived_in_zone_names
 
 LEGACY_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
@@ -98,10 +99,10 @@ def _zone_words(name: str, year: int) -> tuple[str, str]:
     return escape(place), escape(" ".join(words).lower())
 
 
-def _option(name: str, now: datetime) -> str:
+def _option(name: str, now: datetime, reading: Clock) -> str:
     local = now.astimezone(ZoneInfo(name))
     offset = offset_text(local.utcoffset() or timedelta(0))
-    clock = f"{local:%I:%M %p}".removeprefix("0")
+    clock = clock_time(local, reading)
     place, words = _zone_words(name, now.year)
     numbers = f"{offset} {offset[3:]} {offset[3:].replace(':', '')}".lower()
     # Every piece is escaped here or above (zone names and offsets have nothing to escape).
@@ -111,24 +112,27 @@ def _option(name: str, now: datetime) -> str:
     )
 
 
-@lru_cache(maxsize=2)
-def _grouped_options(minute: datetime) -> str:
+@lru_cache(maxsize=4)
+def _grouped_options(minute: datetime, clock: Clock) -> str:
     by_region: dict[str, list[str]] = defaultdict(list)
     for name in time_zone_names():
         by_region[_region(name)].append(name)
     return "".join(
-        f'<optgroup label="{escape(region)}">{"".join(_option(name, minute) for name in names)}'
-        "</optgroup>"
+        f'<optgroup label="{escape(region)}">'
+        + "".join(_option(name, minute, clock) for name in names)
+        + "</optgroup>"
         for region, names in sorted(by_region.items())
     )
 
 
-def time_zone_options(selected: str, now: datetime | None = None) -> SafeString:
+def time_zone_options(
+    selected: str, now: datetime | None = None, clock: Clock = DEFAULT_CLOCK
+) -> SafeString:
     """The <option>s of a time zone select, in an <optgroup> per region, each saying its
-    offset and time now: 'Berlin (UTC+01:00, 4:04 PM)'. Rendered once a minute for every
-    page (and the selected one marked): ~400 options would otherwise be most of a booking
-    page's rendering time."""
+    offset and time now on the viewer's clock: 'Berlin (UTC+01:00, 4:04 PM)' or 'Berlin
+    (UTC+01:00, 16:04)'. Rendered once a minute for every page and clock (and the selected
+    one marked): ~400 options would otherwise be most of a booking page's rendering time."""
     moment = (now or timezone.now()).replace(second=0, microsecond=0)
-    html = _grouped_options(moment)
+    html = _grouped_options(moment, Clock(clock))
     mark = f'<option value="{escape(selected)}" '
     return mark_safe(html.replace(mark, mark + "selected ", 1))  # noqa: S308 (escaped above)

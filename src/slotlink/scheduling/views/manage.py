@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from slotlink.accounts.access import public
+from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
 from slotlink.scheduling.models import Booking, BookingEvent, BookingToken
 from slotlink.scheduling.picker import build_picker, picker_time_zone
@@ -85,6 +86,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         day=params.get("date", ""),
         now=now,
         excluding=booking,
+        clock=request_clock(request),
     )
     return render(
         request,
@@ -95,7 +97,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             "picker": picker,
             "form": form,
             "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone),
+            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
         },
         status=409 if refused and refused.taken else 200,
     )

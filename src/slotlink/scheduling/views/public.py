@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
-from slotlink.core.times import language_clock
+from slotlink.core.times import language_clock, request_clock
 from slotlink.notifications.invites import CONTENT_TYPE, booking_invite
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.booking_forms import BookingForm
@@ -185,6 +185,7 @@ def _book_page(
         day=params.get("date", ""),
         now=timezone.now(),
         keep={EMBED_PARAM: "1"} if embed else None,
+        clock=request_clock(request),
     )
     chosen = "" if refused else params.get("start", "")
     return render(
@@ -196,7 +197,7 @@ def _book_page(
             "picker": picker,
             "form": form,
             "chosen": chosen,
-            "time_zone_options": time_zone_options(picker.time_zone),
+            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
             "time_zone_detected": bool(params.get("tz") or params.get("time_zone")),
             "embed": embed,
             "embed_token": embed_token(event_type.id) if embed else "",

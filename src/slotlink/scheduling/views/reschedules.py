@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import HostRescheduleForm
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import bookings_visible_to
@@ -64,6 +65,7 @@ def booking_host_reschedule(request: MemberRequest, booking_id: int) -> HttpResp
         day=params.get("date", ""),
         now=now,
         excluding=booking,
+        clock=request_clock(request),
     )
     return render(
         request,
@@ -73,7 +75,7 @@ def booking_host_reschedule(request: MemberRequest, booking_id: int) -> HttpResp
             "picker": picker,
             "form": form,
             "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone),
+            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
         },
         status=409 if refused and refused.taken else 200,
     )

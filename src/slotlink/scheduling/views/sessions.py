@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import CancelForm, HostRescheduleForm
 from slotlink.scheduling.models import GroupSession
 from slotlink.scheduling.picker import build_picker, picker_time_zone
@@ -110,6 +111,7 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
         day=params.get("date", ""),
         now=now,
         moving_session=session,
+        clock=request_clock(request),
     )
     return render(
         request,
@@ -123,7 +125,7 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
             "picker": picker,
             "form": form,
             "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone),
+            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
         },
         status=409 if refused and refused.taken else 200,
     )
