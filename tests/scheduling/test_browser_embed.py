@@ -83,7 +83,7 @@ def test_the_inline_embed_books_inside_the_iframe_on_another_site(live_server, e
 def test_the_popup_embed_opens_over_another_site_and_books(live_server, event_type, page):
     """The pop-up snippet's link opens the booking page in an overlay on another site
     (slotlink's embed.js, loaded from slotlink); the invitee books in it; its Close button
-    closes it."""
+    closes it, and so does Escape pressed inside the booking page."""
     snippet = popup_snippet(public_url(event_type), event_type.title).replace(
         "?embed=1", f"{a_whole_day()}&embed=1"
     )
@@ -96,6 +96,12 @@ def test_the_popup_embed_opens_over_another_site_and_books(live_server, event_ty
         page.get_by_role("button", name="Close").click()
         dialog.wait_for(state="detached")
         assert page.url == site.url
+        # Escape closes it too, with the focus inside the booking page's frame.
+        page.get_by_role("link", name="Book a time").click()
+        frame = page.frame_locator(".slotlink-popup iframe")
+        frame.locator("label.slot").first.focus()
+        frame.locator("label.slot").first.press("Escape")
+        dialog.wait_for(state="detached")
     assert off_the_browser_thread(bookings) == ["ivy@example.test"]
 
 

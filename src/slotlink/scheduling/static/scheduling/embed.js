@@ -1,6 +1,7 @@
 // slotlink's pop-up embed, loaded by the snippet on the host's own site (another origin):
 // a link <a data-slotlink-popup="<booking page>?embed=1"> opens that page over the host's
-// page in an iframe; Escape, the close button or a click outside closes it. Without this
+// page in an iframe; Escape (on the page or inside the frame), the close button or a click
+// outside closes it. Without this
 // script the link still opens the booking page. Styles are set through the DOM (not style
 // attributes), so a site's own Content-Security-Policy has nothing to refuse but this file.
 (function () {
@@ -56,9 +57,16 @@
     overlay.appendChild(box);
     document.body.appendChild(overlay);
     document.addEventListener("keydown", onKey, true);
-    open = { overlay: overlay, opener: opener };
+    open = { overlay: overlay, opener: opener, frame: frame };
     button.focus();
   }
+
+  // Escape pressed inside the booking page, which the frame passes on (slotlink's app.js):
+  // only a message from the open pop-up's own frame closes it.
+  window.addEventListener("message", function (event) {
+    if (open && event.source === open.frame.contentWindow && event.data &&
+        event.data.slotlink === "close") close();
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element && event.target.closest("[data-slotlink-popup]");

@@ -40,3 +40,12 @@ document.addEventListener("click", function (event) {
     selectForCopy();
   }
 });
+
+// The embed variant (?embed=1) in the pop-up slotlink's embed.js opens on another site:
+// Escape pressed inside the frame never reaches that site's page, so the frame asks it to
+// close the pop-up. The message says nothing else; embed.js acts only on its own frame's.
+if (window.parent !== window && new URLSearchParams(location.search).get("embed") === "1") {
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") window.parent.postMessage({ slotlink: "close" }, "*");
+  });
+}
