@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 CONTROL = "/-proxy/"
 # Hop-by-hop headers (RFC 9110 section 7.6.1) are the proxy's own, not passed on.
 HOP_BY_HOP = frozenset(
@@ -34,7 +36,9 @@ HOP_BY_HOP = frozenset(
 )
 
 
-class Proxy:
+class Forwarder:
+    """The proxy itself: forwards, counts, holds answers."""
+
     def __init__(self, upstream: str) -> None:
         parts = urlsplit(upstream)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -78,7 +82,7 @@ class Proxy:
         return found
 
 
-def handler_for(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
+def handler_for(proxy: Forwarder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -149,12 +153,42 @@ def handler_for(proxy: Proxy) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class ProxyControl:
+    """The proxy's control, for a benchmark: how fast the server answers, what it passed."""
+
+    def settled(self) -> dict[str, Any]:
+        """What the proxy passed since the last read, once no request is with the server
+        any more: a re-check that gave up leaves its request there (and its time to
+        come), and the next case must not queue behind it."""
+        seen = self.counts()
+        deadline = time.monotonic() + 180
+        while seen["in_flight"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            more = self.counts()
+            seen["requests"] += more["requests"]
+            seen["server_ms"] += more["server_ms"]
+            seen["in_flight"] = more["in_flight"]
+        return seen
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = httpx.Client(timeout=10)
+
+    def answer_in(self, ms: float) -> None:
+        self.http.post(f"{self.base}/-proxy/answer-in", params={"ms": ms}).raise_for_status()
+
+    def counts(self) -> dict[str, Any]:
+        answer = self.http.get(f"{self.base}/-proxy/counts")
+        answer.raise_for_status()
+        return dict(answer.json())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True, help="http://host:port of the server")
     args = parser.parse_args(argv)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(Proxy(args.upstream)))
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(Forwarder(args.upstream)))
     server.daemon_threads = True
     server.serve_forever()
 

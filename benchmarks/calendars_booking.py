@@ -41,23 +41,28 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from benchmarks import results
-from benchmarks.calendars_refresh import PASSWORD, USERNAME
+from benchmarks.caldav_proxy import ProxyControl
+from benchmarks.calendars_server import (
+    processes,
+    seed_storage,
+    start_radicale,
+    storage_cache,
+    wait_for_dav,
+    warm,
+)
+from benchmarks.calendars_setup import CALENDARS, HOSTS, ORGANIZATION
 from benchmarks.limits import BOOKING_LIMITS_OFF
 from benchmarks.ports import free_port
 from benchmarks.scheduling_booking import (
@@ -73,287 +78,7 @@ from benchmarks.scheduling_booking import (
 )
 from benchmarks.zoom_common import percentile
 
-ORGANIZATION = "bench"
-CALENDARS = 3
 PAGE_BAR = 1.3
-# (event type slug, host's name, calendars' name on the server or None)
-HOSTS = (
-    ("with-calendars", "Cached Host", "big"),
-    ("no-calendars", "Plain Host", None),
-    ("small-calendars", "Live Host", "small"),
-)
-
-
-def calendar_objects(seed: int, events: int, now: datetime) -> Iterator[tuple[str, str]]:
-    """(uid, iCalendar text) of a busy person's calendar: `events` events from a week back
-    to 60 days ahead, in the day (06-22 UTC); every third one repeats, weekly 12 times
-    (from up to four weeks back) or daily 10 times, with one occurrence taken out."""
-    rnd = random.Random(seed)  # noqa: S311 - the same calendars each run, not a secret
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    for index in range(events):
-        start = today + timedelta(
-            days=rnd.randrange(-7, 60), hours=rnd.randrange(6, 21), minutes=rnd.choice((0, 30))
-        )
-        rule = ""
-        if index % 3 == 0 and index % 2 == 0:
-            start -= timedelta(weeks=rnd.randrange(0, 5))
-            skipped = start + timedelta(weeks=rnd.randrange(1, 12))
-            rule = f"RRULE:FREQ=WEEKLY;COUNT=12\r\nEXDATE:{_utc(skipped)}\r\n"
-        elif index % 3 == 0:
-            skipped = start + timedelta(days=rnd.randrange(1, 10))
-            rule = f"RRULE:FREQ=DAILY;COUNT=10\r\nEXDATE:{_utc(skipped)}\r\n"
-        end = start + timedelta(minutes=rnd.choice((15, 30, 45, 60)))
-        uid = f"bench-{seed}-{index}"
-        yield (
-            uid,
-            (
-                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//slotlink bench//EN\r\nBEGIN:VEVENT\r\n"
-                f"UID:{uid}\r\nDTSTAMP:{_utc(now)}\r\nDTSTART:{_utc(start)}\r\n"
-                f"DTEND:{_utc(end)}\r\n{rule}SUMMARY:Busy\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-            ),
-        )
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def seed_storage(
-    collections: Path, name: str, count: int, events: int, now: datetime, *, seed: int
-) -> None:
-    """The calendars `name`-0... written into Radicale's file storage before it starts, as
-    its own PUTs would leave them (one .ics a UID): seconds, where 6,000 PUTs (or one PUT
-    of a whole calendar) take minutes on this machine. Radicale reads and caches them at
-    the first request."""
-    for number in range(count):
-        folder = collections / "collection-root" / USERNAME / f"{name}-{number}"
-        folder.mkdir(parents=True)
-        (folder / ".Radicale.props").write_text(
-            json.dumps({"tag": "VCALENDAR", "D:displayname": f"{name} {number}"})
-        )
-        for uid, text in calendar_objects(seed + number, events, now):
-            (folder / f"{uid}.ics").write_text(text, newline="")
-
-
-def start_radicale(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    users = workdir / "users"
-    users.write_text(f"{USERNAME}:{PASSWORD}\n")
-    config = workdir / "radicale.conf"
-    config.write_text(
-        textwrap.dedent(
-            f"""\
-            [server]
-            hosts = 127.0.0.1:{port}
-            [auth]
-            type = htpasswd
-            htpasswd_filename = {users}
-            htpasswd_encryption = plain
-            delay = 0
-            [rights]
-            type = owner_only
-            [storage]
-            filesystem_folder = {workdir / "collections"}
-            [logging]
-            level = warning
-            """
-        )
-    )
-    # A throwaway server's files need no fsync each (Radicale's own tests turn it off the
-    # same way, an option it takes from code only): its cache of 6,000 seeded events took
-    # minutes on this machine's shared disk.
-    serve = (
-        "import sys; from radicale import config, log, server; log.setup(); "
-        "c = config.load([(sys.argv[1], False)]); "
-        "c.update({'storage': {'_filesystem_fsync': 'False'}}, 'bench', privileged=True); "
-        "log.set_level(c.get('logging', 'level'), False); server.serve(c)"
-    )
-    process = subprocess.Popen([sys.executable, "-c", serve, str(config)])
-    return process, port
-
-
-def wait_for_dav(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            answer = httpx.request(
-                "PROPFIND", f"{base}/{USERNAME}/", auth=(USERNAME, PASSWORD), headers={"Depth": "0"}
-            )
-            if answer.status_code == 207:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{base} did not answer as a CalDAV server")
-        time.sleep(0.1)
-
-
-def warm(base: str, names: list[str]) -> float:
-    """Each calendar read once, so Radicale has built its cache of the seeded files before
-    slotlink's first refresh (which then costs what it costs on a server in use)."""
-    started = time.monotonic()
-    with httpx.Client(auth=(USERNAME, PASSWORD), timeout=300) as http:
-        for name in names:
-            answer = http.request("PROPFIND", f"{base}/{USERNAME}/{name}/", headers={"Depth": "1"})
-            assert answer.status_code == 207, answer.status_code
-    return time.monotonic() - started
-
-
-@contextmanager
-def processes(*started: subprocess.Popen[bytes]) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            process.wait(timeout=15)
-
-
-def prepare(address: str, out_file: str) -> None:
-    """In the stack's environment: migrate, create the hosts, connect and tick their
-    calendars through the product's services, read them once in full, and list each
-    event type's free starts."""
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
-    from datetime import time as clock
-
-    from django.core.management import call_command
-
-    from slotlink.accounts.models import Membership
-    from slotlink.accounts.services import membership_create, organization_create, user_create
-    from slotlink.calendars.models import BusyStretch
-    from slotlink.calendars.refresh import connection_refresh
-    from slotlink.calendars.services.choices import calendar_choices_save
-    from slotlink.calendars.services.connections import calendar_connection_create
-    from slotlink.scheduling.models import EventType, LocationKind
-    from slotlink.scheduling.selectors import free_slots
-    from slotlink.scheduling.services.event_types import availability_replace, event_type_create
-
-    call_command("migrate", interactive=False, verbosity=0)
-    organization = organization_create(name="Bench", slug=ORGANIZATION)
-    now = datetime.now(UTC)
-    found: dict[str, Any] = {"starts": {}, "refresh_s": {}, "stretches": {}}
-    for slug, name, calendars in HOSTS:
-        host = user_create(
-            email=f"{slug}@bench.test", full_name=name, password=None, time_zone="UTC"
-        )
-        membership_create(user=host, organization=organization, role=Membership.Role.MEMBER)
-        event_type = event_type_create(
-            organization=organization,
-            host=host,
-            title=name,
-            slug=slug,
-            duration_minutes=30,
-            kind=EventType.Kind.ONE_ON_ONE,
-            location_kind=LocationKind.PHONE,
-            minimum_notice_minutes=60,
-            horizon_days=60,
-        )
-        availability_replace(host=host, intervals=[(d, clock(0), clock(23, 59)) for d in range(7)])
-        if calendars is not None:
-            connection = calendar_connection_create(
-                organization=organization,
-                owner=host,
-                address=address,
-                username=USERNAME,
-                password=PASSWORD,
-            )
-            ticked = [c.id for c in connection.calendars.all() if calendars in c.url]
-            assert len(ticked) == CALENDARS, [c.url for c in connection.calendars.all()]
-            calendar_choices_save(connection=connection, busy_ids=ticked, target_id=None)
-            started = time.monotonic()
-            done = connection_refresh(connection_id=connection.id)
-            found["refresh_s"][slug] = time.monotonic() - started
-            if done.error is not None or done.read != CALENDARS:
-                raise RuntimeError(f"the first refresh of {slug} did not read them all: {done}")
-            found["stretches"][slug] = BusyStretch.objects.filter(host=host).count()
-            if slug == "with-calendars":
-                found["one_calendar"] = one_calendar_read(connection, now)
-        tomorrow = now + timedelta(days=1)  # far from the notice: each start stays bookable
-        found["starts"][slug] = [
-            slot.start.isoformat()
-            for slot in free_slots(
-                event_type=event_type, since=tomorrow, until=now + timedelta(days=60), now=now
-            )
-        ]
-    Path(out_file).write_text(json.dumps(found))
-
-
-def one_calendar_read(connection: Any, now: datetime) -> dict[str, float]:
-    """Where a full read of one big calendar goes: the server's answer to the REPORT of
-    the refresh's window, and expanding its objects into busy stretches here."""
-    from zoneinfo import ZoneInfo
-
-    from slotlink.calendars import client
-    from slotlink.calendars.busy import read_busy, server_query_range
-    from slotlink.calendars.client import CalDAVAccount
-    from slotlink.calendars.refresh import REFRESH_TIMEOUT, refresh_window
-
-    calendar = connection.calendars.filter(is_busy=True).order_by("url").first()
-    account = CalDAVAccount(connection.server_url, connection.username, connection.password)
-    since, until = refresh_window(host_id=connection.owner_id, now=now)
-    started = time.monotonic()
-    texts = client.events_between(
-        account, calendar.url, *server_query_range(since, until), timeout=REFRESH_TIMEOUT
-    )
-    read = time.monotonic()
-    read_busy(texts, since, until, zone=ZoneInfo("UTC"))
-    return {
-        "objects": len(texts),
-        "days": (until - since).days,
-        "report_s": read - started,
-        "expand_s": time.monotonic() - read,
-    }
-
-
-def tally(out_file: str) -> None:
-    """The starts of the bookings marked "calendar not checked", by event type."""
-    import django
-
-    django.setup()
-    from slotlink.scheduling.models import Booking
-
-    unchecked: dict[str, list[str]] = {}
-    for slug, start in Booking.objects.filter(calendar_not_checked=True).values_list(
-        "event_type__slug", "start"
-    ):
-        unchecked.setdefault(slug, []).append(start.isoformat())
-    Path(out_file).write_text(json.dumps(unchecked))
-
-
-class Proxy:
-    """The proxy's control: set how fast the server answers, read what it passed."""
-
-    def settled(self) -> dict[str, Any]:
-        """What the proxy passed since the last read, once no request is with the server
-        any more: a re-check that gave up leaves its request there (and its time to
-        come), and the next case must not queue behind it."""
-        seen = self.counts()
-        deadline = time.monotonic() + 180
-        while seen["in_flight"] and time.monotonic() < deadline:
-            time.sleep(0.2)
-            more = self.counts()
-            seen["requests"] += more["requests"]
-            seen["server_ms"] += more["server_ms"]
-            seen["in_flight"] = more["in_flight"]
-        return seen
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.http = httpx.Client(timeout=10)
-
-    def answer_in(self, ms: float) -> None:
-        self.http.post(f"{self.base}/-proxy/answer-in", params={"ms": ms}).raise_for_status()
-
-    def counts(self) -> dict[str, Any]:
-        answer = self.http.get(f"{self.base}/-proxy/counts")
-        answer.raise_for_status()
-        return dict(answer.json())
 
 
 def load_average() -> float:
@@ -394,18 +119,10 @@ class CountedPost(BookingPost):
         return super().__call__(client, number)
 
 
-def storage_cache(args: argparse.Namespace, today: str) -> Path:
-    """Where a seeded and read storage is kept for the next run of the same day and sizes
-    (the PostgreSQL run after the SQLite one): Radicale's first read of 6,000 events is
-    minutes of this shared machine's time, and always the same."""
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return root / "slotlink-bench" / f"calendars-{today}-{args.events}-{args.small_events}"
-
-
 def measure(args: argparse.Namespace, data_dir: Path, database_url: str) -> dict[str, Any]:
     now = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     collections = data_dir / "collections"
-    kept = storage_cache(args, now.strftime("%Y%m%d"))
+    kept = storage_cache(now.strftime("%Y%m%d"), args.events, args.small_events)
     reused = kept.is_dir()
     started = time.monotonic()
     if reused:
@@ -446,19 +163,19 @@ def measure(args: argparse.Namespace, data_dir: Path, database_url: str) -> dict
         )
         prepared = data_dir / "prepared.json"
         subprocess.run(
-            [sys.executable, "-m", "benchmarks.calendars_booking", "--prepare", dav, str(prepared)],
+            [sys.executable, "-m", "benchmarks.calendars_setup", "prepare", dav, str(prepared)],
             env=env,
             check=True,
         )
         found = json.loads(prepared.read_text())
-        proxy = Proxy(dav)
+        proxy = ProxyControl(dav)
         proxy.counts()  # from here on, only what the measured requests make
         with processes(*start_stack(env, port, worker=False)):
             base = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base}/healthz")
             pages, posts, loads = run_cases(args, base, proxy, found["starts"])
         subprocess.run(
-            [sys.executable, "-m", "benchmarks.calendars_booking", "--tally", str(prepared)],
+            [sys.executable, "-m", "benchmarks.calendars_setup", "tally", str(prepared)],
             env=env,
             check=True,
         )
@@ -476,7 +193,7 @@ def measure(args: argparse.Namespace, data_dir: Path, database_url: str) -> dict
 
 
 def run_cases(
-    args: argparse.Namespace, base: str, proxy: Proxy, starts: dict[str, list[str]]
+    args: argparse.Namespace, base: str, proxy: ProxyControl, starts: dict[str, list[str]]
 ) -> tuple[list[Case], list[Case], list[float]]:
     clients = [httpx.Client(timeout=30) for _ in range(args.clients)]
     url = {slug: f"{base}/book/{ORGANIZATION}/{slug}" for slug, _, _ in HOSTS}
@@ -542,16 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--post-rate", type=float, default=1, help="POSTs due a second")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url", default="", help="postgres://... of a throwaway database")
-    parser.add_argument("--prepare", nargs=2, metavar=("DAV", "FILE"), help=argparse.SUPPRESS)
-    parser.add_argument("--tally", metavar="FILE", help=argparse.SUPPRESS)
     results.json_option(parser)
     args = parser.parse_args(argv)
-    if args.prepare:
-        prepare(*args.prepare)
-        return 0
-    if args.tally:
-        tally(args.tally)
-        return 0
     postgres = args.database_url.startswith(("postgres://", "postgresql://"))
     if args.database_url and not postgres:
         parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
