@@ -88,7 +88,11 @@ def handler_for(proxy: Forwarder) -> type[BaseHTTPRequestHandler]:
 
         def handle_one_request(self) -> None:
             # Every method (PROPFIND, REPORT, PUT...) the same way, without a do_X each.
-            self.raw_requestline = self.rfile.readline(65537)
+            try:
+                self.raw_requestline = self.rfile.readline(65537)
+            except OSError:  # a kept-alive connection the client reset
+                self.close_connection = True
+                return
             if not self.raw_requestline:
                 self.close_connection = True
                 return
