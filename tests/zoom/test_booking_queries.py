@@ -16,7 +16,7 @@ from tests.zoom.meeting_helpers import ZoomHost
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The event type's read, with the organization's blocks of the address and the email
-# (limits/selectors.py: with_block_of), before the transaction; the transaction's
+# (scheduling/public_read.py), before the transaction; the transaction's
 # begin and commit; the limits counted (their expired rows are a periodic job's); the
 # host's hours, read with whether the event type is still on; the host's bookings; the
 # booking, its public-booking row, its history entry and its email task written.

@@ -13,13 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, models
 from django.db.models import Max, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from slotlink.accounts.models import Membership, User
 from slotlink.conferencing import calendars
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.date_models import DateOverride, TimeOff
-from slotlink.scheduling.limits.selectors import with_block_of
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.models import (
     AvailabilityInterval,
@@ -56,40 +54,6 @@ def event_types_for(*, membership: Membership) -> QuerySet[EventType]:
     if not membership.is_admin:
         event_types = event_types.filter(host_id=membership.user_id)
     return event_types.select_related("host")
-
-
-def public_event_type(
-    *, organization_slug: str, slug: str, blocks_of: tuple[str | None, str] | None = None
-) -> EventType | None:
-    """The event type the public may book; with `blocks_of` (an address as the limits count
-    it, and a lower-cased email: a POST about to book) also its organization's block of
-    them (`block_of_requester`, limits/selectors.py) and whether its host has calendars a
-    booking concerns (`host_calendars_in_use`), in the same query."""
-    event_types = EventType.objects.select_related("host", "organization").filter(
-        organization__slug=organization_slug, slug=slug, is_active=True
-    )
-    if blocks_of is not None:
-        address, email = blocks_of
-        event_types = with_block_of(event_types, address=address, email=email)
-        event_types = event_types.annotate(
-            host_calendars_in_use=RawSQL(  # noqa: S611 - the providers' SQL holds names only
-                calendars.host_in_use_sql(
-                    f"{connection.ops.quote_name(EventType._meta.db_table)}.host_id"
-                ),
-                (),
-                output_field=models.BooleanField(),
-            )
-        )
-    return event_types.first()
-
-
-def host_calendars_in_use(event_type: EventType) -> bool:
-    """Whether the event type's host has calendars that a new one-on-one booking
-    concerns, to ask whether its time is free or to write its event to (any provider's:
-    `calendars.host_in_use_sql`). Read with the event type by `public_event_type` for a
-    POST, so that most hosts, who have none, cost the booking no query of the calendar
-    providers; True (ask them) for an event type read otherwise."""
-    return bool(getattr(event_type, "host_calendars_in_use", True))
 
 
 def public_event_types(*, organization_slug: str) -> QuerySet[EventType]:

@@ -4,11 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from slotlink.accounts.models import Membership
 from slotlink.scheduling.limits.models import BookingBlock, BookingRefusal, LimitKind
-from slotlink.scheduling.models import EventType
 
 TOP = 10  # addresses and emails named; the rest are in the count
 
@@ -22,25 +20,22 @@ def block_of(*, address: str | None, email: str) -> QuerySet[BookingBlock]:
     return BookingBlock.objects.filter(match).order_by("kind")
 
 
-def with_block_of(
-    event_types: QuerySet[EventType], *, address: str | None, email: str
-) -> QuerySet[EventType]:
-    """The event types with `block_of_requester`: the kind of their organization's block of
-    this address or email (the address's first, as `block_of`), or None; read in the event
-    type's query, so a public booking makes no query of its own for its blocks. Written as
-    SQL: built with the ORM (Subquery, OuterRef) it cost each booking about 800 Python
-    calls, more than the query it saves (benchmarks/side_by_side/booking_cpu.sh)."""
+def block_of_sql(
+    organization_column: str, *, address: str | None, email: str
+) -> tuple[str, list[str]]:
+    """SQL for the kind of the organization's block (`organization_column`, a column of
+    the query it goes in) of this address (as the limits count it) or email (lower-cased),
+    the address's first as in `block_of`, or NULL; and its parameters. Read in the booking
+    POST's event type query (scheduling/public_read.py), so a public booking makes no
+    query of its own for its blocks."""
     blocks = BookingBlock._meta.db_table
-    event_type = EventType._meta.db_table
-    # Only table names are formatted in; the address and email are parameters (an absent
-    # address matches no block: none is empty).
-    return event_types.annotate(
-        block_of_requester=RawSQL(  # noqa: S611
-            f"SELECT kind FROM {blocks} WHERE {blocks}.organization_id = "  # noqa: S608
-            f"{event_type}.organization_id AND (({blocks}.kind = %s AND {blocks}.value = %s)"
-            f" OR ({blocks}.kind = %s AND {blocks}.value = %s)) ORDER BY kind LIMIT 1",
-            (BookingBlock.Kind.ADDRESS, address or "", BookingBlock.Kind.EMAIL, email),
-        )
+    # Only names are formatted in; the address and email are parameters (an absent address
+    # matches no block: none is empty).
+    return (
+        f"SELECT kind FROM {blocks} WHERE {blocks}.organization_id = "  # noqa: S608
+        f"{organization_column} AND (({blocks}.kind = %s AND {blocks}.value = %s)"
+        f" OR ({blocks}.kind = %s AND {blocks}.value = %s)) ORDER BY kind LIMIT 1",
+        [BookingBlock.Kind.ADDRESS, address or "", BookingBlock.Kind.EMAIL, email],
     )
 
 

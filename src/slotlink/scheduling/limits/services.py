@@ -36,15 +36,15 @@ WINDOW = timedelta(hours=1)
 @dataclass(frozen=True)
 class BlocksRead:
     """What the organization blocks of a requester, read ahead with the booking's event
-    type (limits/selectors.py: `with_block_of`), for the email the booking page was sent
-    (lower-cased, as blocks are kept)."""
+    type (scheduling/public_read.py, with limits/selectors.py: `block_of_sql`), for the
+    email the booking page was sent (lower-cased, as blocks are kept)."""
 
     email: str
     block: str | None  # BookingBlock.Kind: the address's block first; None for no block
 
 
 def blocks_read(event_type: EventType, *, email: str) -> BlocksRead:
-    """The blocks read with an event type by `with_block_of` for `email`."""
+    """The blocks read with an event type by `public_event_type` for `email`."""
     block: str | None = getattr(event_type, "block_of_requester")  # noqa: B009 - annotated
     return BlocksRead(email=email, block=block)
 

@@ -38,9 +38,9 @@ from slotlink.scheduling.models import (
     EventType,
     GroupSession,
 )
+from slotlink.scheduling.public_read import host_calendars_in_use
 from slotlink.scheduling.selectors import (
     bookable_slot_rules_for,
-    host_calendars_in_use,
     live_session_bookings,
     slot_problem_for,
 )

@@ -42,11 +42,8 @@ from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.messages import booking_message
 from slotlink.scheduling.models import Booking, BookingEvent, BookingToken, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
-from slotlink.scheduling.selectors import (
-    invitee_link_note,
-    public_event_type,
-    public_event_types,
-)
+from slotlink.scheduling.public_read import public_event_type
+from slotlink.scheduling.selectors import invitee_link_note, public_event_types
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
 from slotlink.scheduling.tokens import token_mint
