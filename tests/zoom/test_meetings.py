@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from slotlink.accounts.models import User
 from slotlink.conferencing import seam
 from slotlink.conferencing.seam import LinkStatus
 from slotlink.zoom import endpoints
@@ -376,11 +378,18 @@ def test_the_daily_cap_waits_for_midnight_without_asking_zoom_again(
     """Zoom's per-host cap (a 429 with only the message) is remembered: the booking says
     when the meeting will be made, and no further request goes to Zoom before then."""
     zoom.set_limits(host_create_update_per_day=0)
+    User.objects.filter(pk=host.user.pk).update(time_zone="Asia/Tokyo", time_format="12")
     booking = book(host.event_type)
     drain(rounds=1, only="zoom_meeting_sync")
     meeting = meeting_of(booking)
     assert meeting.state == ZoomMeeting.State.WAITING
     assert "daily limit" in meeting.problem
+    # When, as the host reads times: their zone, their clock.
+    assert meeting.next_attempt_at is not None
+    tokyo = meeting.next_attempt_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"after {tokyo:%a} {tokyo.day} {tokyo:%b %Y}, {tokyo:%-I:%M %p} (Asia/Tokyo)." in (
+        meeting.problem
+    )
     assert ZoomUser.objects.get().daily_cap_until == meeting.next_attempt_at
     asked = len(zoom.requests(method="POST", path="/v2/users/me/meetings"))
     second = book(host.event_type, next_free_starts(host.event_type, 3)[2])

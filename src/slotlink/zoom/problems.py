@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from slotlink.zoom.host_times import host_when, utc_minute
+
 
 class Problem(models.TextChoices):
     NONE = "", "None"
@@ -77,7 +79,7 @@ WORDS: dict[str, Words] = {
     ),
     Problem.DAILY_CAP: Words(
         "Zoom's daily limit of 100 meeting changes for this account is used up; slotlink "
-        "will make this change after {detail} UTC."
+        "will make this change after {detail}."
     ),
     Problem.RATE_LIMITED: Words("Zoom asked slotlink to slow down; retrying."),
     Problem.UNREACHABLE: Words("Zoom could not be reached; retrying."),
@@ -139,4 +141,11 @@ class ProblemRow(models.Model):
 
     @property
     def problem(self) -> str:
-        return problem_words(self.problem_code, self.problem_detail)
+        detail = self.problem_detail
+        if self.problem_code == Problem.DAILY_CAP:
+            # Stored as a UTC minute; read as the host reads times (a registrant's row has
+            # no host of its own: UTC, said so).
+            until = utc_minute(detail)
+            host_id = getattr(self, "host_id", None)
+            detail = host_when(until, host_id) if until is not None else f"{detail} UTC"
+        return problem_words(self.problem_code, detail)

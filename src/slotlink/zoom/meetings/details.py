@@ -8,13 +8,10 @@ now, never as they stood then: the checks are read again (`selectors.meeting_che
 and once they all hold the host can create the meeting with one click.
 """
 
-from datetime import datetime
-
 from django.urls import reverse
 
-from slotlink.accounts.models import User
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
-from slotlink.core.times import short_when
+from slotlink.zoom.host_times import host_when
 from slotlink.zoom.locations import MEETING
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
 from slotlink.zoom.notices import MEETING_NOTICES, undelivered_said, zoom_notices_undelivered
@@ -45,17 +42,6 @@ def _connect_action() -> HostAction:
 
 def _meeting_action(meeting: ZoomMeeting, label: str) -> HostAction:
     return HostAction(label, reverse("zoom-meeting-fix", args=[meeting.id]), method="post")
-
-
-def when_for_host(moment: datetime | None, host_id: int) -> str:
-    """A time as the host reads it, on their clock in their zone, zone named: "Mon 7 Dec
-    2026, 7:00 PM (Europe/Berlin)". Read for a drifted row only (one query then)."""
-    if moment is None:
-        return "another time"
-    host = User.objects.filter(pk=host_id).first()
-    if host is None:
-        return short_when(moment, time_zone="UTC", year=True)
-    return short_when(moment, time_zone=host.time_zone, clock=host.clock, year=True)
 
 
 def _check_of(meeting: ZoomMeeting) -> MeetingCheck:
@@ -106,7 +92,7 @@ def meeting_details(
         reason = ""
         action: HostAction | None = None
         if meeting.drift == Drift.MOVED:
-            moved_to = when_for_host(meeting.drift_start, meeting.host_id)
+            moved_to = host_when(meeting.drift_start, meeting.host_id)
             reason = f"The Zoom meeting was moved in Zoom to {moved_to}."
             action = _meeting_action(meeting, "Move it back")
         elif meeting.state == State.FAILED:

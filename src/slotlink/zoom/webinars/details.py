@@ -9,9 +9,9 @@ from functools import partial
 from django.urls import reverse
 
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.zoom.host_times import host_when
 from slotlink.zoom.locations import WEBINAR
 from slotlink.zoom.meetings.details import details_many as meeting_details_many
-from slotlink.zoom.meetings.details import when_for_host
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking, ZoomRegistrant, ZoomWebinar
 from slotlink.zoom.notices import NoticeKind, undelivered_said, zoom_notices_undelivered
 
@@ -37,7 +37,7 @@ def drift_details(webinar: ZoomWebinar) -> ConferenceDetails | None:
         return _seat(LinkStatus.UNAVAILABLE, reason=reason, action=recreate)
     if webinar.drift == Drift.MOVED:
         back = None if webinar.attached else _webinar_action(webinar, "Move it back")
-        moved_to = when_for_host(webinar.drift_start, webinar.host_id)
+        moved_to = host_when(webinar.drift_start, webinar.host_id)
         reason = f"The Zoom webinar was moved in Zoom to {moved_to}."
         return _seat(LinkStatus.READY, reason=reason, action=back)
     return None
