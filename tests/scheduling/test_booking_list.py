@@ -5,6 +5,7 @@ them, bad filters shown and filtering nothing, and each viewer's own bookings on
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -104,6 +105,26 @@ def test_search_finds_invitees_by_name_or_email_in_any_case(member_client, call)
     assert "Bob Baker" in by_email[0]
     assert listed(member_client, "?q=nobody") == []
     assert "No bookings match these filters." in text(member_client.get("/360/bookings?q=nobody"))
+
+
+def test_search_ignores_case_in_every_script_and_takes_wildcards_as_characters(member_client, call):
+    """ "émile" finds "Émile", "ZOË" finds "zoë" (SQLite folds only ASCII by itself); "%"
+    and "_" are characters, not patterns."""
+    first, second, third = next_free_starts(call, 3)
+    book(call, first, name="Émile Zola", email="emile@example.test")
+    book(call, second, name="zoë ünal", email="zoe@example.test")
+    book(call, third, name="Percy 100%", email="percy_p@example.test")
+
+    def found(search: str) -> list[str]:
+        return [row for row in listed(member_client, f"?q={quote(search)}")]
+
+    assert len(found("émile")) == 1
+    assert "Émile Zola" in found("ÉMILE")[0]
+    assert "zoë ünal" in found("ZOË ÜN")[0]
+    assert len(found("100%")) == 1
+    assert "Percy" in found("y_p@")[0]
+    assert found("%") == found("100%")
+    assert found("r_y") == []
 
 
 def test_the_event_type_filter_keeps_its_bookings(member_client, call, workshop):

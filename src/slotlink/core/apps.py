@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
 
         from slotlink.core import checks  # noqa: F401  (registers the system checks)
         from slotlink.core.datafiles import on_connection_created
+        from slotlink.core.text_search import on_connection_created as text_search_ready
 
         connection_created.connect(on_connection_created, dispatch_uid="core.private-sqlite")
+        connection_created.connect(text_search_ready, dispatch_uid="core.text-search")
         self._register_periodic_jobs()
 
     def _register_periodic_jobs(self) -> None:

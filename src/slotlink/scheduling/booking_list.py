@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, When
 
 from slotlink.accounts.models import Membership
+from slotlink.core.text_search import contains_any_case
 from slotlink.scheduling.booking_filters import ALL, CANCELLED, PAST, UPCOMING, BookingFilters
 from slotlink.scheduling.locations import BookingLink, booking_links
 from slotlink.scheduling.models import Booking, GroupSession
@@ -57,7 +58,8 @@ def filtered_bookings(
         assert filters.status == ALL, filters.status
     if filters.search:
         bookings = bookings.filter(
-            Q(invitee_name__icontains=filters.search) | Q(invitee_email__icontains=filters.search)
+            contains_any_case("invitee_name", filters.search)
+            | contains_any_case("invitee_email", filters.search)
         )
     if filters.event_type is not None:
         bookings = bookings.filter(event_type=filters.event_type)
