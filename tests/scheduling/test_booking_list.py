@@ -70,8 +70,8 @@ def workshop(organization, host) -> EventType:
 
 def test_a_group_session_is_one_row_with_its_seats(member_client, call, workshop):
     """Three seats of one session are one row, "3 / 5 seats", naming each seat and linking
-    to its page; a one-on-one booking is a row of its own. A cancelled seat leaves the
-    count."""
+    to its page, with links to move or cancel the whole session; a one-on-one booking is a
+    row of its own. A cancelled seat leaves the count."""
     session_start, alone_start = next_free_starts(workshop, 2)
     seats = [
         book(workshop, session_start, name=f"Seat {n}", email=f"s{n}@example.test")
@@ -87,6 +87,9 @@ def test_a_group_session_is_one_row_with_its_seats(member_client, call, workshop
     assert all(f'href="/360/bookings/{seat.id}"' in html for seat in seats)
     assert f'data-session="{seats[0].session_id}"' in html
     assert f'data-booking="{alone.id}"' in html
+    session_id = seats[0].session_id
+    assert f'href="/360/sessions/{session_id}/reschedule">Move the whole session' in html
+    assert f'href="/360/sessions/{session_id}/cancel">Cancel the whole session' in html
     booking_cancel(booking=seats[0])
     session_row = next(row for row in listed(member_client) if "Group session" in row)
     assert "2 / 5 seats" in session_row

@@ -71,6 +71,7 @@ def booking_list(request: MemberRequest) -> HttpResponse:
             "tabs": tabs,
             "filtered": any(form.data.get(name) for name in form.fields if name != "status"),
             "rows": rows,
+            "now": now,  # a session ahead with seats taken offers to move or cancel it
             "page": page,
             # The filters, for the pages' and the export's links (the page number apart).
             "query": query.urlencode(),
