@@ -2,9 +2,10 @@
 recipient reads it (issue 22, "One time format per viewer"):
 
 - no HTML entity in a plain-text part;
-- one time format per recipient: every time in the subject, the text and the HTML is on one
-  clock (all "18:00" or all "6:00 PM"), and every zone it names is the recipient's own,
-  written one way;
+- one time format per recipient: every time in the subject, the text and the HTML is on the
+  recipient's clock (the host chose 12-hour on their profile: all "6:00 PM"; the invitee
+  booked from a German browser: all "18:00"), and every zone it names is the recipient's
+  own, written one way;
 - an invitee's email about a live booking has manage links, and each opens that booking's
   page.
 
