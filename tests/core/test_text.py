@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from slotlink.core.text import validate_plain_text, without_hidden_controls
+from slotlink.core.text import text_cut, validate_plain_text, without_hidden_controls
 
 SPOOFING = [
     "\u202a",  # left-to-right embedding
@@ -51,3 +51,31 @@ def test_names_in_every_script_are_kept(name):
     """Names in any script, with the joiners some of them need, are names."""
     validate_plain_text(name)
     assert without_hidden_controls(name) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("short", 10, "short"),
+        ("exactly ten", 11, "exactly ten"),
+        ("a sentence too long", 10, "a sentenc…"),
+        ("trailing space kept out", 10, "trailing…"),
+        # A letter with its combining accent stays whole, or goes whole.
+        ("abcde\u0301fgh", 6, "abcd…"),
+        ("abcde\u0301fgh", 7, "abcde\u0301…"),
+        # An emoji with its skin tone, and a family joined by zero-width joiners.
+        ("ab\U0001f44d\U0001f3fdcd", 4, "ab…"),
+        ("ab\U0001f469\u200d\U0001f469\u200d\U0001f467xyz", 6, "ab…"),
+        # Flags are two regional indicators: never one alone.
+        ("ab\U0001f1e9\U0001f1ea\U0001f1eb\U0001f1f7cd", 6, "ab\U0001f1e9\U0001f1ea…"),
+        ("ab\U0001f1e9\U0001f1ea\U0001f1eb\U0001f1f7cd", 4, "ab…"),
+        # Astral characters count one each, as JSON Schema's maxLength counts them.
+        ("\U0001f600" * 5, 4, "\U0001f600" * 3 + "…"),
+        ("line\r\nnext", 6, "line…"),
+    ],
+)
+def test_text_cut_ends_between_two_characters_with_an_ellipsis(text, limit, cut):
+    """Text over the limit is cut to fit, ellipsis included, never inside a character as
+    a reader sees it (a letter and its accent, an emoji sequence, a flag, CR LF)."""
+    assert text_cut(text, limit) == cut
+    assert len(text_cut(text, limit)) <= limit

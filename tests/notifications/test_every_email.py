@@ -42,6 +42,8 @@ from slotlink.core.times import clock_for_accept_language, zone_for
 from slotlink.notifications import emails as booking_emails
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.questions.answers import answer_for
+from slotlink.scheduling.questions.services import question_add
 from slotlink.scheduling.reminders.models import Reminder
 from slotlink.scheduling.reminders.services import reminder_add
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
@@ -66,6 +68,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BOOKING = "notifications/email/booking"
 REMINDER = "notifications/email/reminder"
+GUEST_INVITE = "notifications/email/guest_invite"
 INVITEE = "ivy@example.test"
 # Names and titles an HTML template escapes: a text part showing "&amp;" or "&#x27;" forgot
 # {% autoescape off %}.
@@ -323,6 +326,26 @@ def invitee_cancels(world: World) -> None:
     run_queued_tasks()
 
 
+def an_invitee_brings_answers_and_guests(world: World) -> None:
+    """The host's email lists the answers; each guest gets the invitee's emails as a guest:
+    the booking, its new time and its cancellation."""
+    event_type = world.event_type()
+    talk = question_add(
+        event_type=event_type, kind="long_text", label="Topic & goals?", required=True, options=[]
+    )
+    booking = book(
+        event_type,
+        name=INVITEE_NAME,
+        answers=(answer_for(talk, 'Q&A <prep> & "pricing"'),),
+        guests=("ann@example.test", "bo@example.test"),
+    )
+    run_queued_tasks()
+    booking_reschedule(booking=booking, start=next_free_starts(event_type, 3)[2])
+    run_queued_tasks()
+    booking_cancel(booking=booking, reason="Something came up")
+    run_queued_tasks()
+
+
 def host_reschedules(world: World) -> None:
     event_type = world.event_type()
     booking = world.booked(event_type)
@@ -559,6 +582,10 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], set[str]]] = {
     "an invitee books": (booking_made, BOOKED),
     "the invitee reschedules": (invitee_reschedules, MOVED),
     "the invitee cancels": (invitee_cancels, CANCELLED),
+    "an invitee brings answers and guests": (
+        an_invitee_brings_answers_and_guests,
+        BOOKED | MOVED | CANCELLED | {GUEST_INVITE},
+    ),
     "the host reschedules": (host_reschedules, MOVED),
     "the host cancels": (host_cancels, CANCELLED),
     "the host moves a whole session": (host_moves_a_whole_session, MOVED),

@@ -294,3 +294,28 @@ def test_an_update_cannot_move_a_meeting_into_the_past(host: Connected) -> None:
         host.api.get(f"/meetings/{recurring['id']}").json()["occurrences"]
         == (recurring["occurrences"])
     )
+
+
+def test_an_agenda_holds_at_most_2000_characters(host: Connected) -> None:
+    """Zoom's agenda is a string of "maximum length of 2,000 characters" (ZoomMeetingAPISpec,
+    meeting create and update `agenda`: "maxLength": 2000; ../shared/zoom/REFERENCE.md §2.1),
+    counted in characters as JSON Schema counts them, so an emoji is one: 2000 are kept
+    whole, on create and update; 2001 are refused with Zoom's validation error (400, code
+    300, the field named) and the meeting keeps its agenda."""
+    full = "\U0001f600" + "a" * 1998 + "\u00e9"
+    meeting = create(host, agenda=full)
+    assert host.api.get(f"/meetings/{meeting['id']}").json()["agenda"] == full
+    for refused in (
+        host.api.post("/users/me/meetings", json={**BOOKING, "agenda": full + "b"}),
+        host.api.patch(f"/meetings/{meeting['id']}", json={"agenda": full + "b"}),
+    ):
+        assert refused.status_code == 400
+        assert refused.json() == {
+            "code": 300,
+            "message": "Validation Failed.",
+            "errors": [{"field": "agenda", "message": "Invalid field."}],
+        }
+    assert (
+        host.api.patch(f"/meetings/{meeting['id']}", json={"agenda": full[::-1]}).status_code == 204
+    )
+    assert host.api.get(f"/meetings/{meeting['id']}").json()["agenda"] == full[::-1]

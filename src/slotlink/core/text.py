@@ -69,3 +69,56 @@ class HiddenControlsRefused:
             )
             if rule not in field.validators:
                 field.validators.append(rule)
+
+
+ELLIPSIS = "…"
+# Code points that continue the character before them (Unicode's extended grapheme
+# clusters, UAX #29, for the cases text typed in a form has): a cut before one would leave
+# a base letter without its accent, or an emoji without its skin tone or its second half.
+_ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _continues(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")  # combining marks
+        or char == _ZERO_WIDTH_JOINER
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
+        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences (subdivision flags)
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _character_boundary(text: str, cut: int) -> int:
+    """The nearest place at or before `cut` that ends a whole character as a reader sees
+    it: never inside a letter with its marks, an emoji sequence, a flag or a CR LF."""
+    while 0 < cut < len(text):
+        before, after = text[cut - 1], text[cut]
+        if _continues(after) or before == _ZERO_WIDTH_JOINER or (before, after) == ("\r", "\n"):
+            cut -= 1
+            continue
+        if _is_regional_indicator(before) and _is_regional_indicator(after):
+            # Flags are pairs: an odd run of indicators before the cut splits one.
+            run = 0
+            while run < cut and _is_regional_indicator(text[cut - 1 - run]):
+                run += 1
+            if run % 2:
+                cut -= 1
+                continue
+        break
+    return cut
+
+
+def text_cut(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters (code points, as JSON Schema's `maxLength`
+    counts them): whole, or cut between two characters as a reader sees them and ended with
+    an ellipsis."""
+    if len(text) <= limit:
+        return text
+    kept = text[: _character_boundary(text, limit - len(ELLIPSIS))].rstrip()
+    return kept + ELLIPSIS

@@ -198,6 +198,9 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
         "cancel_url": web_url(message.cancel_url) if for_invitee and not cancelled else "",
         "booking_url": "" if for_invitee else web_url(message.booking_url),
         "seats": session.seats_booked if session else "",
+        # The invitee's answers and guests, for the host: the invitee typed them.
+        "answers": () if for_invitee else message.answers,
+        "guests": ", ".join(message.guests),
         "invite_removes": invite_method(message=message, audience=audience) == "CANCEL",
         "invite_filename": FILENAME,
     }

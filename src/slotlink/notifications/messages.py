@@ -116,6 +116,11 @@ class BookingMessage:
     # A group booking's session: the host's email carries its invite instead of the
     # booking's. None for one-on-one bookings.
     session: SessionInvite | None = None
+    # What the invitee answered on the booking form, (question, answer) in the host's
+    # order: for the host's emails only. And the guests the invitee invited, who get the
+    # invitee's emails without their links to change or cancel (`guest_email`).
+    answers: tuple[tuple[str, str], ...] = ()
+    guests: tuple[str, ...] = ()
 
     def join_url_for(self, audience: Audience) -> str:
         """The join link this party's email and invite may carry: never the invitee's

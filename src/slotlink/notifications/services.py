@@ -15,6 +15,7 @@ from slotlink.core.ids import parse_id
 from slotlink.core.mail import ORGANIZATION_HEADER
 from slotlink.notifications.emails import booking_email
 from slotlink.notifications.formatting import clip, one_line
+from slotlink.notifications.guest_emails import guest_emails
 from slotlink.notifications.messages import Audience, BookingMessage
 from slotlink.notifications.models import OutboxAttachment, OutboxEmail
 
@@ -38,14 +39,14 @@ def booking_emails_send(
     *, message: BookingMessage, audiences: Iterable[Audience] = tuple(Audience)
 ) -> BookingEmailsSent:
     """Email the invitee and the host (or just `audiences`) about one change to a booking,
-    each with the invite.
+    each with the invite; the invitee's guests with the invitee.
 
     Every email is built before any is sent, so a message that cannot be rendered (a
     malformed address, a naive datetime) sends nothing and raises `ValueError`. Then each
     email is its own unit: one the mail server refuses doesn't stop the others, and the
     answer says which went and why the others didn't; the caller decides about retrying.
     """
-    emails = {audience: booking_email(message=message, audience=audience) for audience in audiences}
+    emails = {audience: _emails_of(message, audience) for audience in audiences}
     sent: list[Audience] = []
     failed: dict[Audience, Exception] = {}
     connection = get_connection()
@@ -55,10 +56,11 @@ def booking_emails_send(
         failed = dict.fromkeys(emails, unreachable)
     else:
         try:
-            for audience, email in emails.items():
+            for audience, unit in emails.items():
                 try:
-                    if not connection.send_messages([email]):
-                        raise OSError("The email backend did not send the email.")
+                    for email in unit:
+                        if not connection.send_messages([email]):
+                            raise OSError("The email backend did not send the email.")
                 except Exception as refused:
                     failed[audience] = refused
                 else:
@@ -83,6 +85,17 @@ def booking_emails_send(
             error,
         )
     return BookingEmailsSent(sent=tuple(sent), failed=failed)
+
+
+def _emails_of(message: BookingMessage, audience: Audience) -> list[EmailMessage]:
+    """One party's emails about the change. The invitee's guests get theirs with the
+    invitee's, before it: the invitee's email is marked sent only once all went, and
+    their links are forgotten only if theirs didn't go (a guest may get one twice when
+    a retry follows, never none)."""
+    email = booking_email(message=message, audience=audience)
+    if audience != Audience.INVITEE:
+        return [email]
+    return [*guest_emails(message=message), email]
 
 
 def _close(connection: BaseEmailBackend) -> None:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.models import LocationKind
+from slotlink.scheduling.questions.forms import AnswersMixin
+from slotlink.scheduling.questions.models import Question
 from slotlink.scheduling.services.bookings import RESCHEDULE_MESSAGE_LIMIT
 from slotlink.scheduling.timezones import is_time_zone
 
@@ -59,7 +61,7 @@ class RescheduleForm(HiddenControlsRefused, forms.Form):
         return value
 
 
-class BookingForm(RescheduleForm):
+class BookingForm(AnswersMixin, RescheduleForm):
     name = forms.CharField(
         label="Your name",
         max_length=100,
@@ -84,12 +86,25 @@ class BookingForm(RescheduleForm):
         help_text="An address, or a link to your own meeting room.",
     )
 
-    def __init__(self, *args: Any, location_kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        location_kind: str,
+        questions: list[Question] | None = None,
+        allow_guests: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if location_kind != LocationKind.PHONE:
             del self.fields["phone"]
         if location_kind != LocationKind.ASK_INVITEE:
             del self.fields["address"]
+        self.add_questions(questions or [], allow_guests=allow_guests)
+
+    def guest_list(self) -> list[str]:
+        """The guests to invite: the invitee's own address is no guest."""
+        own = str(self.cleaned_data.get("email", "")).casefold()
+        return [guest for guest in self.cleaned_data.get("guests", []) if guest.casefold() != own]
 
     def clean_phone(self) -> str:
         value: str = self.cleaned_data["phone"]

@@ -19,7 +19,9 @@ from django.urls import reverse
 from slotlink.conferencing import seam
 from slotlink.conferencing.kinds import ProvidedLocation, provided_location
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.core.text import text_cut
 from slotlink.scheduling.models import Booking, EventType, LocationKind, location_label
+from slotlink.scheduling.questions.answers import answers_lines
 
 # Listed in the editor's Location dropdown, but not selectable, with the reason: each
 # rides on its maker's calendar, and the only calendars slotlink connects are CalDAV ones.
@@ -118,18 +120,25 @@ def booking_ref(booking: Booking, *, previous_group_session_id: int | None = Non
 
 def _description(booking: Booking) -> str:
     """The event type's description and what the invitee told the host, within the
-    provider's limit (its agenda's), if it has one."""
+    provider's limit (its agenda's), if it has one: cut between two characters, with an
+    ellipsis.
+
+    A group session's seats share one meeting, whose agenda every participant may read
+    (Zoom shows it with the meeting's details): so it carries the event type's words only,
+    never one invitee's answers, phone or address, which are the host's to read (their
+    email, the booking's page)."""
     parts = [booking.event_type.description.strip()]
-    if booking.invitee_phone:
-        parts.append(f"Invitee's phone: {booking.invitee_phone}")
-    if booking.invitee_address:
-        parts.append(f"Invitee's address: {booking.invitee_address}")
+    if booking.session_id is None:
+        if booking.invitee_phone:
+            parts.append(f"Invitee's phone: {booking.invitee_phone}")
+        if booking.invitee_address:
+            parts.append(f"Invitee's address: {booking.invitee_address}")
+        if answers := answers_lines(booking.answers):
+            parts.append(f"{booking.invitee_name}'s answers:\n{answers}")
     text = "\n\n".join(part for part in parts if part)
     location = provided_location(booking.location_kind)
     limit = location.description_limit if location is not None else None
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+    return text if limit is None else text_cut(text, limit)
 
 
 def _without_provider(location: ProvidedLocation) -> ConferenceDetails:

@@ -11,6 +11,7 @@ from slotlink.conferencing.kinds import provided_location
 from slotlink.notifications.messages import BookingChange, BookingMessage, Person, SessionInvite
 from slotlink.scheduling.locations import BookingLink, booking_link_for
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession, LocationKind
+from slotlink.scheduling.questions.answers import answered
 
 # Where every seat of a session meets the same way: the host's own link, one address, or a
 # provider's one event for the session (`shares_one_event_per_session`, e.g. a meeting).
@@ -75,6 +76,8 @@ def booking_message(
         cancelled_by_host=booking.cancelled_by_host if cancelled else False,
         organization_id=booking.organization_id,
         session=session,
+        answers=tuple((answer.label, answer.text) for answer in answered(booking.answers)),
+        guests=tuple(booking.guest_emails),
     )
 
 

@@ -86,6 +86,12 @@ class EventType(models.Model):
         default=60, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     is_active = models.BooleanField(default=True)
+    # Invitees may name guests, who get the invite too (scheduling/questions).
+    allow_guests = models.BooleanField("Invitees may add guests", default=False)
+    # Whether it has questions (scheduling/questions), kept by their services: the booking
+    # page and its POST read the questions only then, so an event type without any costs
+    # the public booking no query (issue 20's count).
+    asks_questions = models.BooleanField(default=False, editable=False)
     # The host's schedule it follows (their default when made, and when its host changes).
     schedule = models.ForeignKey(
         "scheduling.Schedule", on_delete=models.PROTECT, related_name="event_types"
@@ -211,6 +217,10 @@ class Booking(models.Model):
     # The clock ("12" or "24") the invitee's browser language reads, recorded when they
     # booked: their emails follow it. "" when nothing said (the default clock then).
     invitee_clock = models.CharField(max_length=2, blank=True, default="")
+    # The invitee's answers to the event type's questions, each with the question as it was
+    # asked (scheduling/questions/answers.py), and the guests they invited (emails).
+    answers = models.JSONField(default=list, blank=True)
+    guest_emails = models.JSONField(default=list, blank=True)
     cancel_reason = models.TextField(max_length=500, blank=True)
     cancelled_by_host = models.BooleanField(default=False)
     # Booked while the host's calendar servers could not say whether the time was free
@@ -366,9 +376,11 @@ class GroupSessionEmail(models.Model):
         return f"Session update (SEQUENCE {self.sequence}) to the host"
 
 
-# The booking limits' and the reminders' tables live with their code (scheduling/limits,
-# scheduling/reminders), time off and other hours on a date in scheduling/date_models.py;
-# imported here so Django finds them among the app's models.
+# The booking limits', the questions' and the reminders' tables live with their code
+# (scheduling/limits, scheduling/questions, scheduling/reminders), time off and other hours
+# on a date in scheduling/date_models.py; imported here so Django finds them among the
+# app's models.
 from slotlink.scheduling import date_models as _date_models  # noqa: E402, F401
 from slotlink.scheduling.limits import models as _limits_models  # noqa: E402, F401
+from slotlink.scheduling.questions import models as _questions_models  # noqa: E402, F401
 from slotlink.scheduling.reminders import models as _reminders_models  # noqa: E402, F401

@@ -8,8 +8,15 @@ from slotlink.conferencing.kinds import ExistingEventWords, ProvidedLocation
 ZOOM = "zoom"
 ZOOM_WEBINAR = "zoom_webinar"
 
-# A meeting's agenda: Zoom refuses a longer one (SPEC-2023a, meeting create `agenda`).
+# A meeting's agenda: Zoom refuses a longer one (SPEC-2023a, meeting create `agenda`:
+# "maxLength": 2000, "a maximum length of 2,000 characters").
 AGENDA_LIMIT = 2000
+# Room kept at the end of the agenda for the line that marks the meeting as slotlink's
+# (sync/marker.py: two line breaks, "slotlink-ref:" and 32 hex digits).
+MARKER_ROOM = 80
+# What a meeting's agenda holds of a booking's description: cut by scheduling, at a
+# character, with an ellipsis (`description_limit`), so nothing cuts it again here.
+MEETING_DESCRIPTION_LIMIT = AGENDA_LIMIT - MARKER_ROOM
 
 NEEDS_ACCOUNT = (
     "Zoom links require a connected Zoom account. Connect one, or pick a different location."
@@ -23,7 +30,7 @@ MEETING = ProvidedLocation(
     editor_not_set_up=NEEDS_ACCOUNT,
     host_action_label="Connect Zoom →",
     shares_one_event_per_session=True,
-    description_limit=AGENDA_LIMIT,
+    description_limit=MEETING_DESCRIPTION_LIMIT,
 )
 
 WEBINAR = ProvidedLocation(

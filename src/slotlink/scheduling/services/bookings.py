@@ -39,6 +39,7 @@ from slotlink.scheduling.models import (
     GroupSession,
 )
 from slotlink.scheduling.public_read import host_calendars_in_use
+from slotlink.scheduling.questions.answers import Answer
 from slotlink.scheduling.selectors import (
     bookable_slot_rules_for,
     live_session_bookings,
@@ -105,6 +106,9 @@ class Invitee:
     phone: str = ""
     address: str = ""
     clock: str = ""  # what their browser's language reads ("12", "24"), "" for unknown
+    # Their answers to the event type's questions, and the guests they invite.
+    answers: tuple[Answer, ...] = ()
+    guests: tuple[str, ...] = ()
 
 
 def _lock_host(host_id: int) -> None:
@@ -236,6 +240,8 @@ def booking_create(
             invitee_address=invitee.address,
             invitee_time_zone=invitee.time_zone,
             invitee_clock=invitee.clock,
+            answers=[answer.as_stored() for answer in invitee.answers],
+            guest_emails=list(invitee.guests),
             ical_uid=_new_ical_uid(),
             calendar_not_checked=calendar == "unchecked",
         )

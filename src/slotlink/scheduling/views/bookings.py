@@ -23,6 +23,7 @@ from slotlink.scheduling.limits.refusals import KEPT as REFUSALS_KEPT
 from slotlink.scheduling.limits.selectors import refusal_summary, refusals_seen_by
 from slotlink.scheduling.locations import booking_link_for, booking_ref
 from slotlink.scheduling.models import Booking
+from slotlink.scheduling.questions.answers import answered
 from slotlink.scheduling.reminders.selectors import reminders_sent
 from slotlink.scheduling.selectors import (
     bookings_visible_to,
@@ -138,6 +139,7 @@ def booking_detail(
             ),
             "history": booking.history.select_related("actor"),
             "reminders_sent": reminders_sent(booking=booking),
+            "answers": answered(booking.answers),
             "others": others,
             "can_cancel": not booking.is_cancelled and booking.start > now,
             # The whole session, while it is ahead and anyone is still booked into it.

@@ -43,6 +43,7 @@ from slotlink.scheduling.messages import booking_message
 from slotlink.scheduling.models import Booking, BookingEvent, BookingToken, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.public_read import public_event_type
+from slotlink.scheduling.questions.selectors import booking_form_questions
 from slotlink.scheduling.selectors import invitee_link_note, public_event_types
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
@@ -114,6 +115,8 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
     form = BookingForm(
         request.POST if request.method == "POST" else None,
         location_kind=event_type.location_kind,
+        questions=booking_form_questions(event_type=event_type),
+        allow_guests=event_type.allow_guests,
     )
     refused: BookingError | None = None
     if (
@@ -142,6 +145,8 @@ def book(request: HttpRequest, organization_slug: str, slug: str) -> HttpRespons
                     phone=data.get("phone", ""),
                     address=data.get("address", ""),
                     clock=language_clock(request),
+                    answers=tuple(form.answers()),
+                    guests=tuple(form.guest_list()),
                 ),
                 requester=requester,
             )

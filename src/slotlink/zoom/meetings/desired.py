@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from slotlink.conferencing.seam import BookingRef
 from slotlink.core.tasks import enqueue_on_commit
+from slotlink.core.text import text_cut
 from slotlink.zoom import selectors
+from slotlink.zoom.locations import MEETING_DESCRIPTION_LIMIT
 from slotlink.zoom.meetings.tasks import zoom_meeting_sync
 from slotlink.zoom.models import ZoomMeeting, ZoomMeetingBooking
 from slotlink.zoom.notice_tasks import zoom_notice_enqueue
@@ -25,10 +27,6 @@ from slotlink.zoom.notices import NoticeKind
 from slotlink.zoom.problems import Problem
 
 log = logging.getLogger("slotlink.zoom")
-
-AGENDA_LIMIT = 2000
-# Room kept at the end of the agenda for the line that marks the meeting as slotlink's.
-MARKER_ROOM = 80
 
 
 def _topic(ref: BookingRef) -> str:
@@ -38,7 +36,9 @@ def _topic(ref: BookingRef) -> str:
 
 
 def _agenda(ref: BookingRef) -> str:
-    return ref.description[: AGENDA_LIMIT - MARKER_ROOM]
+    """The booking's description, which scheduling cut to the location's description limit
+    (at a character, with an ellipsis); cut the same way here should it come longer."""
+    return text_cut(ref.description, MEETING_DESCRIPTION_LIMIT)
 
 
 def _route(meeting: ZoomMeeting, ref: BookingRef) -> None:
