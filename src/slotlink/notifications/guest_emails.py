@@ -3,8 +3,8 @@ words for a guest, with the same calendar invite.
 
 A guest may join (the join link and passcode, when the meeting has one for everybody) but
 gets no link to change or cancel the invitee's booking, and never the invitee's personal
-link (a webinar registrant's joins as them). Times are in the invitee's zone: the guest
-came through them, and slotlink knows no zone of the guest's.
+link (a webinar registrant's joins as them). Times are in the invitee's zone, on their
+clock: the guest came through them, and slotlink knows neither of the guest's.
 """
 
 from dataclasses import replace
@@ -12,6 +12,7 @@ from dataclasses import replace
 from django.core.mail import EmailMultiAlternatives
 
 from slotlink.core.mail import templated_message
+from slotlink.core.times import long_when, short_when
 from slotlink.notifications.emails import (
     _from_address,
     _invite_attachment,
@@ -22,9 +23,7 @@ from slotlink.notifications.formatting import (
     SUBJECT_NAME_LIMIT,
     SUBJECT_TITLE_LIMIT,
     header_text,
-    long_when,
     one_line,
-    short_when,
     web_url,
 )
 from slotlink.notifications.invites import FILENAME, booking_invite, invite_method
@@ -99,7 +98,8 @@ def _names(message: BookingMessage) -> dict[str, str]:
 def _subject(message: BookingMessage) -> str:
     title = header_text(message.title, SUBJECT_TITLE_LIMIT)
     host = header_text(message.host.name, SUBJECT_NAME_LIMIT) or message.host.email
-    when = short_when(message.start, time_zone=message.invitee.time_zone)
+    invitee = message.invitee
+    when = short_when(message.start, time_zone=invitee.time_zone, clock=invitee.clock)
     if message.change == BookingChange.LINK_READY:
         prefix = f"{_provider(message) or 'Meeting'} link for"
     else:
@@ -109,17 +109,19 @@ def _subject(message: BookingMessage) -> str:
 
 def _context(message: BookingMessage) -> dict[str, object]:
     cancelled = message.change == BookingChange.CANCELLED
-    zone = message.invitee.time_zone
+    zone, clock = message.invitee.time_zone, message.invitee.clock
     moved_from = ""
     if message.change == BookingChange.RESCHEDULED and message.previous_start is not None:
-        moved_from = long_when(message.previous_start, None, time_zone=zone, show_zone=False)
+        moved_from = long_when(
+            message.previous_start, None, time_zone=zone, show_zone=False, clock=clock
+        )
     join_url = "" if cancelled else web_url(message.join_url)
     return {
         "headline": _HEADLINES.get(message.change, _HEADLINES[BookingChange.BOOKED]).format(
             **_names(message)
         ),
         "cancelled": cancelled,
-        "when": long_when(message.start, message.end, time_zone=zone),
+        "when": long_when(message.start, message.end, time_zone=zone, clock=clock),
         "moved_from": moved_from,
         "host_name": _names(message)["host"],
         "invitee_name": _names(message)["invitee"],

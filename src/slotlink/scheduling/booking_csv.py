@@ -11,6 +11,11 @@ filters keep, in its order.
   file as UTF-8. (A `sep=,` first line would make Excel ignore the mark: none is written.)
 
 A column is a header and how to read its cell from a booking: add one to `COLUMNS`.
+
+The invitee's answers to the booking form's questions are one cell, a line per answer
+given ("Question: answer", as asked when they booked): event types ask different
+questions, and one export holds many event types, so fixed columns keep every file's
+header the same. The guests are one cell too.
 """
 
 from collections.abc import Callable, Iterable
@@ -21,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from slotlink.core.spreadsheets import SafeCsvWriter
 from slotlink.scheduling.models import Booking, location_label
+from slotlink.scheduling.questions.answers import answered
 
 BYTE_ORDER_MARK = "\ufeff"
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice read as a date and time
@@ -34,6 +40,10 @@ class Writable(Protocol):
 class Column:
     header: str
     cell: Callable[[Booking], object]
+
+
+def _answers(booking: Booking) -> str:
+    return "\n".join(f"{answer.label}: {answer.text}" for answer in answered(booking.answers))
 
 
 def _local(instant: datetime, booking: Booking) -> str:
@@ -57,6 +67,8 @@ COLUMNS: list[Column] = [
     Column("location", lambda b: location_label(b.location_kind)),
     Column("cancellation reason", lambda b: b.cancel_reason),
     Column("booked at", lambda b: _local(b.created_at, b)),
+    Column("guests", lambda b: ", ".join(b.guest_emails)),
+    Column("answers", lambda b: _answers(b)),
 ]
 
 
