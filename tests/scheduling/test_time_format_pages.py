@@ -87,3 +87,32 @@ def test_a_hosts_pages_follow_the_time_format_they_chose_whatever_their_browser_
     for path in pages:
         html = browser.get(path).content.decode()
         assert set(clocks(html)) == {"24-hour"}, (path, clocks(html))
+
+
+def test_an_invitees_pages_read_the_clock_they_booked_with_when_a_browser_names_none(
+    event_type,
+):
+    """The confirmation, reschedule and cancel pages, opened where no language is named
+    (an app's web view, a mail client's preview), read the clock of the browser the
+    invitee booked from; a browser naming its language reads its own."""
+    start = next_free_starts(event_type)[0]
+    booked = Client(HTTP_ACCEPT_LANGUAGE=US).post(
+        f"/book/{event_type.organization.slug}/{event_type.slug}",
+        {
+            "start": start.isoformat(),
+            "time_zone": "Asia/Tokyo",
+            "name": "Ivy Invitee",
+            "email": "ivy@example.test",
+            "phone": "+81 3 1234 5678",
+        },
+    )
+    assert booked.status_code == 302
+    confirmation = Client().get(booked["Location"]).content.decode()
+    assert set(clocks(confirmation)) == {"12-hour"}, clocks(confirmation)
+    manage = re.findall(r'href="(/booking/[^"]+/(?:reschedule|cancel))"', confirmation)
+    assert len(manage) == 2, manage
+    for path in manage:
+        html = Client().get(path).content.decode()
+        assert set(clocks(html)) == {"12-hour"}, (path, clocks(html))
+    german = Client(HTTP_ACCEPT_LANGUAGE=GERMAN).get(booked["Location"]).content.decode()
+    assert set(clocks(german)) == {"24-hour"}, clocks(german)

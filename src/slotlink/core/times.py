@@ -100,12 +100,13 @@ def language_clock(request: HttpRequest) -> str:
     return clock_for_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")) or ""
 
 
-def request_clock(request: HttpRequest) -> Clock:
+def request_clock(request: HttpRequest, *, known_clock: str = "") -> Clock:
     """The clock of whoever views this page: a signed-in person's profile choice, else
-    their browser's language, else the default."""
+    their browser's language, else `known_clock` (an invitee's, kept with their booking),
+    else the default."""
     user = getattr(request, "user", None)
     choice = getattr(user, "time_format", "") if user is not None and user.is_authenticated else ""
-    return viewer_clock(choice=choice, locale_clock=language_clock(request))
+    return viewer_clock(choice=choice, locale_clock=language_clock(request) or known_clock)
 
 
 def zone_for(name: str) -> tuple[tzinfo, str]:

@@ -78,6 +78,8 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         params.get("time_zone") or params.get("tz") or booking.invitee_time_zone,
         booking.event_type,
     )
+    # A browser naming no language reads the clock the invitee's did when they booked.
+    clock = request_clock(request, known_clock=booking.invitee_clock)
     picker = build_picker(
         event_type=booking.event_type,
         path=request.path,
@@ -86,7 +88,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         day=params.get("date", ""),
         now=now,
         excluding=booking,
-        clock=request_clock(request),
+        clock=clock,
     )
     return render(
         request,
@@ -97,7 +99,8 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             "picker": picker,
             "form": form,
             "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
+            "time_zone_options": time_zone_options(picker.time_zone, clock=clock),
+            "clock": clock,
         },
         status=409 if refused and refused.taken else 200,
     )
@@ -121,4 +124,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         except BookingError as error:
             return _closed(request, booking, error.message)
         return redirect(confirmation_url(booking))
-    return render(request, "scheduling/cancel.html", {"booking": booking, "form": form})
+    clock = request_clock(request, known_clock=booking.invitee_clock)
+    return render(
+        request, "scheduling/cancel.html", {"booking": booking, "form": form, "clock": clock}
+    )

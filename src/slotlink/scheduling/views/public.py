@@ -265,6 +265,8 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
             "booking": booking,
             **place,
             "rescheduled": booking.history.filter(kind=BookingEvent.Kind.RESCHEDULED).exists(),
+            # A browser naming no language reads the clock the invitee's did when booking.
+            "clock": request_clock(request, known_clock=booking.invitee_clock),
             "from_email": settings.DEFAULT_FROM_EMAIL,
             "calendar": calendar_links(booking=booking, link=link) if link else None,
             "manage": _manage_links(booking) if link else None,
