@@ -11,7 +11,14 @@ from slotlink.scheduling.questions.services import question_add
 from slotlink.zoom.sync.marker import MARKER_PREFIX
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book, next_free_starts
-from tests.zoom.meeting_helpers import ZoomHost, drain, sandbox_meetings, zoom_workshop
+from tests.zoom.meeting_helpers import (
+    ZoomHost,
+    assert_zoom_has_exactly_the_booked_meetings,
+    drain,
+    meeting_of,
+    sandbox_meetings,
+    zoom_workshop,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +31,7 @@ def asks(event_type, label: str = "What should we talk about?"):
 
 def test_the_meetings_agenda_holds_the_invitees_answers(zoom: ZoomSandbox, host: ZoomHost):
     """A one-on-one booking's meeting is made with the answers in its agenda, after the
-    event type's description, and the create marker last."""
+    create marker (first: Zoom's lists keep an agenda's first 250 characters)."""
     talk = asks(host.event_type)
     team = question_add(
         event_type=host.event_type,
@@ -41,7 +48,7 @@ def test_the_meetings_agenda_holds_the_invitees_answers(zoom: ZoomSandbox, host:
     )
     drain()
     (meeting,) = sandbox_meetings(zoom, host.zoom_user)
-    agenda, marker = meeting["agenda"].split(f"\n\n{MARKER_PREFIX}")
+    marker, agenda = meeting["agenda"].removeprefix(MARKER_PREFIX).split("\n\n", 1)
     assert agenda == (
         "Ivy Invitee's answers:\nWhat should we talk about?\nPricing for 12 seats"
         "\n\nInterests\nPricing, API"
@@ -63,7 +70,8 @@ def test_a_long_answer_is_cut_at_a_character_within_zooms_limit(zoom: ZoomSandbo
     (meeting,) = sandbox_meetings(zoom, host.zoom_user)
     assert meeting["join_url"]
     assert len(meeting["agenda"]) <= 2000
-    agenda = meeting["agenda"].split(f"\n\n{MARKER_PREFIX}")[0]
+    assert meeting["agenda"].startswith(MARKER_PREFIX)
+    agenda = meeting["agenda"].split("\n\n", 1)[1]
     assert agenda.endswith("\U0001f469\u200d\U0001f4bb…")
     answer = agenda.split("\n")[-1].removeprefix("x").removesuffix("…")
     assert len(answer) % 3 == 0  # whole emoji only
@@ -87,3 +95,22 @@ def test_a_group_sessions_meeting_carries_no_invitees_answers(zoom: ZoomSandbox,
     (meeting,) = [m for m in sandbox_meetings(zoom, host.zoom_user) if m["topic"] == "Workshop"]
     assert "private matter" not in meeting["agenda"]
     assert "answers" not in meeting["agenda"]
+
+
+def test_a_lost_create_with_a_long_agenda_is_adopted_not_repeated(
+    zoom: ZoomSandbox, host: ZoomHost
+):
+    """Zoom's list gives only an agenda's first 250 characters: the create marker is
+    written first, so a create whose answer was lost is still found by it in the list and
+    kept, however long the answers made the agenda; there is exactly one meeting. And the
+    reconcile, which also reads the list, sees no orphan."""
+    talk = asks(host.event_type)
+    zoom.set_faults(drop_after_commit_rate=1.0, paths=["/v2/users/me/meetings"])
+    booking = book(host.event_type, phone="", answers=(answer_for(talk, "Details. " * 150),))
+    drain(rounds=1, only="zoom_meeting_sync")
+    zoom.clear_faults()
+    drain()
+    (only,) = sandbox_meetings(zoom, host.zoom_user)
+    assert len(only["agenda"]) > 1000
+    assert meeting_of(booking).zoom_meeting_id == only["id"]
+    assert_zoom_has_exactly_the_booked_meetings(zoom)

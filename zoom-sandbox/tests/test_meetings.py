@@ -319,3 +319,17 @@ def test_an_agenda_holds_at_most_2000_characters(host: Connected) -> None:
         host.api.patch(f"/meetings/{meeting['id']}", json={"agenda": full[::-1]}).status_code == 204
     )
     assert host.api.get(f"/meetings/{meeting['id']}").json()["agenda"] == full[::-1]
+
+
+def test_a_list_holds_the_first_250_characters_of_each_agenda(host: Connected) -> None:
+    """Zoom's meeting list cuts each agenda: "The length of agenda gets truncated to 250
+    characters when you list all meetings for a user. To view the complete agenda of a
+    meeting, retrieve details for a single meeting" (ZoomMeetingAPISpec, GET
+    /users/{userId}/meetings, `meetings[].agenda`; the same for webinars). GET of the
+    meeting gives it whole."""
+    agenda = "\u00e9" + "a" * 248 + "b" + "c" * 100
+    meeting = create(host, agenda=agenda)
+    (listed,) = host.api.get("/users/me/meetings").json()["meetings"]
+    assert listed["agenda"] == agenda[:250]
+    assert listed["agenda"].endswith("ab")
+    assert host.api.get(f"/meetings/{meeting['id']}").json()["agenda"] == agenda

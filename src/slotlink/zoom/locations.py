@@ -11,8 +11,8 @@ ZOOM_WEBINAR = "zoom_webinar"
 # A meeting's agenda: Zoom refuses a longer one (SPEC-2023a, meeting create `agenda`:
 # "maxLength": 2000, "a maximum length of 2,000 characters").
 AGENDA_LIMIT = 2000
-# Room kept at the end of the agenda for the line that marks the meeting as slotlink's
-# (sync/marker.py: two line breaks, "slotlink-ref:" and 32 hex digits).
+# Room kept in the agenda for the line that marks the meeting as slotlink's (sync/marker.py:
+# "slotlink-ref:", 32 hex digits and two line breaks).
 MARKER_ROOM = 80
 # What a meeting's agenda holds of a booking's description: cut by scheduling, at a
 # character, with an ellipsis (`description_limit`), so nothing cuts it again here.

@@ -217,6 +217,12 @@ def common_view(item: Scheduled, host: User, *, now: float) -> dict[str, Any]:
     return view
 
 
+# "The length of agenda gets truncated to 250 characters when you list all meetings for a
+# user" (and webinars): ZoomMeetingAPISpec, GET /users/{userId}/meetings and /webinars,
+# `agenda`. Only a GET of the one meeting or webinar gives the whole agenda.
+LISTED_AGENDA_LIMIT = 250
+
+
 def list_item(item: Scheduled) -> dict[str, Any]:
     view: dict[str, Any] = {
         "uuid": item.uuid,
@@ -229,7 +235,7 @@ def list_item(item: Scheduled) -> dict[str, Any]:
         "join_url": join_url(item),
     }
     if item.agenda:
-        view["agenda"] = item.agenda
+        view["agenda"] = item.agenda[:LISTED_AGENDA_LIMIT]
     if item.start_time is not None:
         view["start_time"] = item.start_time
     if item.duration is not None and item.type not in NO_FIXED_TIME_TYPES:
