@@ -47,7 +47,7 @@ def test_an_admin_changes_a_members_role(admin_client, member_membership):
     response = admin_client.post(
         f"/360/members/{member_membership.id}", {"role": "admin"}, follow=True
     )
-    assert b"Max Member is now admin." in response.content
+    assert b"<bdi>Max Member</bdi> is now admin." in response.content
     member_membership.refresh_from_db()
     assert member_membership.is_admin
 
@@ -80,7 +80,7 @@ def test_a_person_in_two_organizations_switches_between_them(admin_membership):
     client.force_login(admin_membership.user)
     assert client.get("/360/members").status_code == 200  # admin in Acme, the first
     response = client.post("/360/organization/switch", {"organization": globex.id}, follow=True)
-    assert b"You are now in Globex." in response.content
+    assert b"You are now in <bdi>Globex</bdi>." in response.content
     assert client.get("/360/members").status_code == 403  # only a member in Globex
 
 

@@ -175,7 +175,7 @@ def test_with_sign_up_on_anyone_starts_an_organization(settings):
     link = finish_link()
     assert mail.outbox[-1].to == ["bill@initech.test"]
     assert mail.outbox[-1].subject == "Finish starting Globex on slotlink"
-    assert "Finish starting Globex" in client.get(link).content.decode()
+    assert "Finish starting <bdi>Globex</bdi>" in client.get(link).content.decode()
     assert not Organization.objects.filter(slug="globex").exists()  # a GET makes nothing
     finished = client.post(link)
     assert (finished.status_code, finished["Location"]) == (302, "/360/")

@@ -67,7 +67,12 @@ def test_connecting_through_the_form_lists_the_calendars(
     assert "Team meetings" in choose
     page = html_of(member_client.get(C))
     host = caldav_server.base_url.removeprefix("http://")
-    for words in ["Work", f"{caldav_server.username} at {host}", "Team meetings", "Connected"]:
+    for words in [
+        "Work",
+        f"<bdi>{caldav_server.username}</bdi> at {host}",
+        "Team meetings",
+        "Connected",
+    ]:
         assert words in page
     assert calendar_named(connection, calendar_url).is_busy
     assert "busy times not read yet" in page

@@ -219,7 +219,7 @@ def test_past_time_off_and_other_hours_are_not_listed(member_client, member_memb
         (
             "/360/availability/time-off",
             {"time_off-first_day": "2027-01-05", "time_off-name": "x" * 101},
-            "Ensure this value has at most 100 characters",
+            "1 character over the limit: 101 / 100",
         ),
         (
             "/360/availability/dates",

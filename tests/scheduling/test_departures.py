@@ -55,11 +55,14 @@ def test_the_confirmation_page_lists_the_consequences(
         end=timezone.now() - timedelta(days=2, minutes=-30),
     )
     page = admin_client.get(f"/360/members/{leaver.id}/remove").content.decode()
-    assert "Remove Lea Leaving from Acme?" in page
-    assert "Their event types stop being bookable: <strong>Lea&#x27;s intro</strong>" in page
-    assert "Lea&#x27;s intro with Uma Upcoming" in page
+    assert "Remove <bdi>Lea Leaving</bdi> from <bdi>Acme</bdi>?" in page
+    assert (
+        "Their event types stop being bookable: <strong><bdi>Lea&#x27;s intro</bdi></strong>"
+        in page
+    )
+    assert "<bdi>Lea&#x27;s intro</bdi> with <bdi>Uma Upcoming</bdi>" in page
     assert f'name="booking_{upcoming.id}"' in page
-    assert "Give it to Cole Colleague" in page
+    assert "Give it to \u2068Cole Colleague\u2069" in page  # isolated: an option holds no <bdi>
     assert "Their 1 past booking keeps their host and history." in page
     assert "Their account stays" in page
 

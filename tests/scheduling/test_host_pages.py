@@ -156,7 +156,10 @@ def test_the_editor_asks_the_provider_whether_zoom_would_get_a_link(member_clien
             "Enter the meeting link, starting with https://.",
         ),
         ({"kind": "group", "seats_per_session": 1}, "A group needs at least 2 seats"),
-        ({"title": "x" * 121}, "Ensure this value has at most 120 characters"),
+        (
+            {"title": "x" * 121},
+            "1 character over the limit: 121 / 120. Nothing was cut: shorten it.",
+        ),
         ({"duration_minutes": 0}, "Ensure this value is greater than or equal to 5."),
         ({"slug": "no spaces please"}, "Enter a valid “slug”"),
     ],
@@ -195,9 +198,12 @@ def test_a_description_keeps_its_line_breaks(member_client):
 
 
 def test_link_names_are_unique_within_an_organization(member_client, member_event_type):
-    """A second event type can't take a link name already in use."""
+    """A second event type can't take a link name already in use: the form says so and
+    offers a free one."""
     response = member_client.post("/360/events/new", general(slug="members-call"))
-    assert "Another event type already uses this link name." in text(response)
+    assert "Another event type already uses “members-call”. “members-call-2” is free" in text(
+        response
+    )
 
 
 def test_members_see_and_edit_only_their_own_event_types(
@@ -348,7 +354,7 @@ def test_weekly_hours_read_as_written_and_show_as_24_hour_ranges(
         ("17:00-09:00", "Read “17:00-09:00” as 17:00 until 09:00, but the end must come after"),
         ("9-12, 11-13", "Read “9-12” and “11-13” as ranges that overlap."),
         ("9-25", "Read “9-25” as 09:00 until 25:00, but a day ends at 24:00."),
-        ("x" * 201, "Ensure this value has at most 200 characters"),
+        ("x" * 201, "1 character over the limit: 201 / 200"),
     ],
 )
 def test_weekly_hours_errors_say_what_was_understood(
@@ -400,7 +406,7 @@ def test_the_details_page_shows_invitee_time_in_the_hosts_zone_location_and_hist
     assert "https://zoom.example.test/j/123" in html
     assert "passcode 4321" in html
     assert "Confirmed" in html
-    assert "Booked</strong> by Ivy Invitee (invitee)" in html
+    assert "Booked</strong> by <bdi>Ivy Invitee</bdi> (invitee)" in html
 
 
 def test_a_zoom_booking_with_zoom_off_tells_its_host_why_there_is_no_link(
@@ -432,7 +438,7 @@ def test_the_host_cancels_with_a_reason_and_the_history_shows_it(
     booking.refresh_from_db()
     assert (booking.status, booking.cancelled_by_host) == ("cancelled", True)
     html = text(member_client.get(f"/360/bookings/{booking.id}"))
-    assert "Cancelled</strong> by Max Member" in html
+    assert "Cancelled</strong> by <bdi>Max Member</bdi>" in html
     assert "“Double-booked elsewhere”" in html
     assert "Cancel this booking" not in html  # nothing left to cancel
     again = member_client.post(f"/360/bookings/{booking.id}/cancel", {"reason": ""})

@@ -360,7 +360,7 @@ def test_the_booking_list_shows_each_link_with_one_lookup_for_all_rows(
         html = text(member_client.get("/360/bookings"))
     assert provider.details_calls == [zoom_ids]
     assert html.count('href="https://zoom.example.test/j/123"') == 6
-    assert html.count("Phone call: Max Member calls +1 212 555 0100") == 4
+    assert html.count("Phone call: <bdi>Max Member</bdi> calls <bdi>+1 212 555 0100</bdi>") == 4
 
 
 def test_the_booking_list_tells_the_host_why_a_link_is_missing(member_client, zoom, provider):

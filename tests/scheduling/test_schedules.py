@@ -219,7 +219,7 @@ def test_the_event_type_editor_picks_the_schedule(member_client, member_membersh
     event_type = EventType.objects.get()
     assert event_type.schedule.is_default
     editor = text(member_client.get(f"/360/events/{event_type.id}"))
-    assert f'<option value="{evenings.id}">Evenings</option>' in editor
+    assert f'<option value="{evenings.id}" dir="auto">Evenings</option>' in editor
     response = member_client.post(f"/360/events/{event_type.id}", general(schedule=evenings.id))
     assert response.status_code == 302
     event_type.refresh_from_db()

@@ -171,7 +171,7 @@ def test_get_asks_to_confirm_listing_the_invitees_to_be_told(
         html = text(response)
         assert "Cancel the whole session?" in html
         for name, email in (("Ivy Invitee", IVY), ("Bob Second", BOB)):
-            assert f"{name}</a> · {email}" in html
+            assert f"{name}</bdi></a> · <bdi>{email}</bdi>" in html
         assert "Uma Third" not in html  # already cancelled
     assert statuses(seats[:2]) == [Booking.Status.CONFIRMED] * 2
 

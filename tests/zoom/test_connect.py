@@ -267,9 +267,9 @@ def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(
     connect_zoom(zoom, member_client, user=zoom_user)
     connection = ZoomConnection.objects.get()
     url = f"/360/integrations/zoom/connections/{connection.id}/disconnect"
-    assert "Disconnect max@zoom.test?" in member_client.get(url).content.decode()
+    assert "Disconnect <bdi>max@zoom.test</bdi>?" in member_client.get(url).content.decode()
     html = follow(member_client, member_client.post(url))
-    assert "max@zoom.test is disconnected" in html
+    assert "<bdi>max@zoom.test</bdi> is disconnected" in html
     assert not ZoomConnection.objects.exists()
     assert not ZoomUser.objects.exists()
     assert len(zoom.requests(method="POST", path="/oauth/revoke")) == 1
@@ -289,7 +289,7 @@ def test_a_revoke_zoom_does_not_answer_still_disconnects_and_says_what_to_do(
     zoom.set_faults(outage=True, paths=["/oauth/revoke"])
     url = f"/360/integrations/zoom/connections/{connection.id}/disconnect"
     html = follow(member_client, member_client.post(url))
-    assert "max@zoom.test is disconnected and its tokens are deleted here" in html
+    assert "<bdi>max@zoom.test</bdi> is disconnected and its tokens are deleted here" in html
     assert "Manage &gt; Added Apps" in html
     assert not ZoomUser.objects.exists()
     assert zoom.requests(method="POST", path="/oauth/revoke")

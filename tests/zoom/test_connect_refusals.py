@@ -92,9 +92,9 @@ def test_declining_a_reconnect_offers_to_reconnect_the_same_account(
     started = member_client.post(f"/360/integrations/zoom/connections/{connection.id}/reconnect")
     response = member_client.get(declined_in_zoom(zoom, started["Location"], zoom_user))
     html = response.content.decode()
-    assert "max@zoom.test</strong> was not reconnected: nothing changed" in html
+    assert "max@zoom.test</bdi></strong> was not reconnected: nothing changed" in html
     assert f'action="/360/integrations/zoom/connections/{connection.id}/reconnect"' in html
-    assert ">Reconnect max@zoom.test</button>" in html
+    assert ">Reconnect <bdi>max@zoom.test</bdi></button>" in html
 
 
 def test_an_error_other_than_a_decline_shows_the_pre_approval_steps_in_our_words(

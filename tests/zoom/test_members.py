@@ -21,7 +21,7 @@ def member_rows(admin_client) -> dict[str, str]:
     """Each member's row of the members page, by email."""
     page = admin_client.get("/360/members").content.decode()
     rows = page.split("<tr>")[2:]
-    return {row.split("<td>")[2].split("</td>")[0]: row for row in rows}
+    return {row.split("<td><bdi>")[2].split("</bdi></td>")[0]: row for row in rows}
 
 
 def queries_for_members_page(client) -> int:

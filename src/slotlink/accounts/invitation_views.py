@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, admin_required, public
@@ -90,7 +91,9 @@ def invitation_revoke_view(request: MemberRequest, invitation_id: int) -> HttpRe
     except InvitationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The invitation of {invitation.email} is withdrawn.")
+        messages.success(
+            request, format_html("The invitation of <bdi>{}</bdi> is withdrawn.", invitation.email)
+        )
     return redirect("members")
 
 
@@ -100,7 +103,9 @@ def _unusable(request: HttpRequest, problem: str, *, status: int = 410) -> HttpR
 
 def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     request.session[CURRENT_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    messages.success(request, f"Welcome to {membership.organization.name}!")
+    messages.success(
+        request, format_html("Welcome to <bdi>{}</bdi>!", membership.organization.name)
+    )
     return redirect("home")
 
 

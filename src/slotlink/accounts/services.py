@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from slotlink.accounts.models import Membership, Organization, User, validate_time_zone
 from slotlink.accounts.selectors import admin_count
 from slotlink.accounts.tasks import send_email_changed_notice
+from slotlink.core.slugs import slug_from
 from slotlink.core.tasks import enqueue_on_commit
+
+SLUG_LIMIT = Organization._meta.get_field("slug").max_length or 60
 
 
 def organization_create(*, name: str, slug: str = "") -> Organization:
-    organization = Organization(name=name, slug=slug or slugify(name))
+    organization = Organization(name=name, slug=slug or slug_from(name, limit=SLUG_LIMIT))
     organization.clean()  # no hidden controls in the name; the slug's uniqueness is the DB's
     organization.save()
     return organization
@@ -59,7 +61,7 @@ def organization_details_check(
     ValidationError with every problem in words. Sign-up doesn't say an email is taken
     (`email_taken_is_an_error=False`): that would tell a stranger who has an account."""
     name = name.strip()
-    slug = (slug.strip() or slugify(name)).lower()
+    slug = (slug.strip() or slug_from(name, limit=SLUG_LIMIT)).lower()
     email = admin_email.strip().lower()
     errors: dict[str, list[str]] = {}
     if not name:

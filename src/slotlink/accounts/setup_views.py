@@ -11,6 +11,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 
 from slotlink.accounts.access import public
 from slotlink.accounts.devices import device_remember
@@ -37,8 +38,11 @@ def _welcome(request: HttpRequest, created: NewOrganization) -> HttpResponse:
     login(request, created.admin, backend=BACKEND)
     messages.success(
         request,
-        f"{created.organization.name} is ready. Invite your team from Members, and set up "
-        "your first event type here.",
+        format_html(
+            "<bdi>{}</bdi> is ready. Invite your team from Members, and set up your first event "
+            "type here.",
+            created.organization.name,
+        ),
     )
     return redirect("home")
 

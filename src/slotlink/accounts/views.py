@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, admin_required, member_required
@@ -52,7 +53,11 @@ def member_detail(request: MemberRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{member.user.get_full_name()} is now {member.get_role_display().lower()}.",
+                format_html(
+                    "<bdi>{}</bdi> is now {}.",
+                    member.user.get_full_name(),
+                    member.get_role_display().lower(),
+                ),
             )
             return redirect("member-detail", membership_id=member.id)
     return render(request, "accounts/member_detail.html", {"member": member, "form": form})
@@ -68,5 +73,7 @@ def organization_switch(request: MemberRequest) -> HttpResponse:
         memberships_of_user(user=request.user), organization_id=organization_id
     )
     request.session[CURRENT_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    messages.info(request, f"You are now in {membership.organization.name}.")
+    messages.info(
+        request, format_html("You are now in <bdi>{}</bdi>.", membership.organization.name)
+    )
     return redirect("home")

@@ -15,6 +15,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.deconstruct import deconstructible
 
 KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner, joiner
 HIDDEN_CONTROLS_MESSAGE = (
@@ -48,20 +50,73 @@ def validate_multiline_text(value: str) -> None:
         raise ValidationError(HIDDEN_CONTROLS_MESSAGE, code="hidden_controls")
 
 
+@deconstructible
+class LengthLimit:
+    """Text longer than its field allows is refused, saying by how much ("82 characters
+    over the limit: 202 / 120"), so the person shortens it themselves. The browser isn't
+    told the limit as `maxlength`, which cuts pasted text without a word; the page's
+    script may show the count as it is typed (`data-limit`)."""
+
+    code = "max_length"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        length = len(value)
+        if length > self.limit:
+            over = length - self.limit
+            raise ValidationError(
+                f"{over} character{'s' if over != 1 else ''} over the limit: "
+                f"{length} / {self.limit}. Nothing was cut: shorten it.",
+                code=self.code,
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LengthLimit) and other.limit == self.limit
+
+
+def _count_length(field: forms.CharField) -> None:
+    """Replace the field's maximum length check (and the `maxlength` the browser would cut
+    at) by `LengthLimit`."""
+    if field.max_length is None:
+        return
+    limit = int(field.max_length)
+    field.validators = [
+        validator for validator in field.validators if not isinstance(validator, MaxLengthValidator)
+    ]
+    if LengthLimit(limit) not in field.validators:
+        field.validators.append(LengthLimit(limit))
+    field.error_messages.pop("max_length", None)
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-limit"] = str(limit)
+
+
 class HiddenControlsRefused:
     """A form mixin: every text field people type in follows the one rule above (single
     line, or multi-line for a textarea), so a field added later can't forget it. Passwords
-    are not text anyone reads, and hidden inputs are checked where they are parsed."""
+    are not text anyone reads, and hidden inputs are checked where they are parsed. Its
+    length limit is counted, not cut at (`LengthLimit`)."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._follow_text_rules()
+
+    def full_clean(self) -> None:
+        self._follow_text_rules()  # again, for fields a form added after its __init__
+        super().full_clean()  # type: ignore[misc]
+
+    def _follow_text_rules(self) -> None:
         for field in self.fields.values():
             if not isinstance(field, forms.CharField) or isinstance(
                 field.widget, forms.PasswordInput | forms.HiddenInput
             ):
                 continue
+            # What people type may be in a right-to-left script: the field shows it in
+            # its own direction, whatever the page's.
+            field.widget.attrs.setdefault("dir", "auto")
             rule = (
                 validate_multiline_text
                 if isinstance(field.widget, forms.Textarea)
@@ -69,6 +124,7 @@ class HiddenControlsRefused:
             )
             if rule not in field.validators:
                 field.validators.append(rule)
+            _count_length(field)
 
 
 ELLIPSIS = "…"

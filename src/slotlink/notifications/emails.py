@@ -19,6 +19,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from slotlink.core.bidi import MixedText
 from slotlink.core.mail import templated_message
 from slotlink.core.times import long_when, short_when
 from slotlink.notifications.formatting import (
@@ -161,7 +162,8 @@ def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object
     return {
         "for_invitee": for_invitee,
         "greeting_name": one_line(recipient.name),
-        "headline": headlines[message.change].format(
+        "headline": MixedText(
+            headlines[message.change],
             title=one_line(message.title),
             other=other_name,
             provider=_provider(message) or "meeting",
@@ -234,7 +236,7 @@ def _cancelled_by(message: BookingMessage, audience: Audience) -> str:
     if (audience == Audience.HOST) == host_cancelled:
         return "You cancelled it."
     canceller = message.host if host_cancelled else message.invitee
-    return f"{one_line(canceller.name) or canceller.email} cancelled it."
+    return MixedText("{name} cancelled it.", name=one_line(canceller.name) or canceller.email)
 
 
 def _moved_by_host(message: BookingMessage, audience: Audience) -> dict[str, str]:
@@ -246,10 +248,12 @@ def _moved_by_host(message: BookingMessage, audience: Audience) -> dict[str, str
     invitee_name = one_line(message.invitee.name) or message.invitee.email
     for_host = audience == Audience.HOST
     return {
-        "moved_by": "You moved it." if for_host else f"{host_name} moved it.",
+        "moved_by": "You moved it." if for_host else MixedText("{host} moved it.", host=host_name),
         "reschedule_message": message.reschedule_message,
         "reschedule_message_label": (
-            f"Your message to {invitee_name}" if for_host else f"Message from {host_name}"
+            MixedText("Your message to {invitee}", invitee=invitee_name)
+            if for_host
+            else MixedText("Message from {host}", host=host_name)
         ),
     }
 

@@ -9,6 +9,7 @@ booking's page. Times are in the recipient's zone, as in every booking email.
 
 from django.core.mail import EmailMultiAlternatives
 
+from slotlink.core.bidi import MixedText
 from slotlink.core.mail import templated_message
 from slotlink.core.times import long_when, short_when
 from slotlink.notifications.emails import _from_address, _mailbox, _parties, _provider
@@ -52,12 +53,17 @@ def reminder_subject(*, message: BookingMessage, audience: Audience) -> str:
 def _headline(message: BookingMessage, audience: Audience, other_name: str) -> str:
     title = one_line(message.title)
     if audience == Audience.INVITEE:
-        return f"A reminder: your {title} with {other_name} is coming up."
+        return MixedText(
+            "A reminder: your {title} with {other} is coming up.", title=title, other=other_name
+        )
     if message.session is not None:
-        return f"A reminder: your {title} session is coming up."
+        return MixedText("A reminder: your {title} session is coming up.", title=title)
     if message.about_registration(audience):
-        return f"A reminder: your {_provider(message) or 'event'} “{title}” is coming up."
-    return f"A reminder: {title} with {other_name} is coming up."
+        provider = _provider(message) or "event"
+        return MixedText(f"A reminder: your {provider} “{{title}}” is coming up.", title=title)
+    return MixedText(
+        "A reminder: {title} with {other} is coming up.", title=title, other=other_name
+    )
 
 
 def _context(*, message: BookingMessage, audience: Audience) -> dict[str, object]:

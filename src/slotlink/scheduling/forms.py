@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.urls import reverse_lazy
-from django.utils.text import slugify
 
 from slotlink.accounts.models import User
 from slotlink.conferencing import seam
@@ -18,6 +18,7 @@ from slotlink.conferencing.kinds import (
     provided_location,
     provided_locations,
 )
+from slotlink.core.bidi import TypedOptionsSelect
 from slotlink.core.ids import parse_id
 from slotlink.core.text import HiddenControlsRefused, validate_plain_text
 from slotlink.scheduling.date_models import Schedule
@@ -32,6 +33,7 @@ from slotlink.scheduling.models import (
     default_location_kind,
     location_kind_choices,
 )
+from slotlink.scheduling.slugs import free_slug, id_slug, slug_from_title, slug_is_taken
 
 UNAVAILABLE_VALUES = {value for value, _ in UNAVAILABLE_LOCATIONS}
 # The editor redraws the location details (htmx) when any of these changes.
@@ -104,9 +106,12 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         required=False,
         help_text="Group event types only: how many invitees can book the same time.",
     )
-    host = HostChoiceField(queryset=User.objects.none(), empty_label=None)
+    host = HostChoiceField(
+        queryset=User.objects.none(), empty_label=None, widget=TypedOptionsSelect()
+    )
     schedule = forms.ModelChoiceField(
         queryset=Schedule.objects.none(),
+        widget=TypedOptionsSelect(),
         required=False,
         empty_label="The host's default schedule",
         help_text="Whose hours invitees can book: schedules are kept on the Availability page.",
@@ -137,6 +142,7 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
         super().__init__(*args, **kwargs)
         self.organization_id = organization_id
         self.event_type = event_type
+        self.slug_taken = ""  # the link name the title gave, when another event type had it
         self.hosts = hosts
         self.default_host_id = default_host_id
         self.fields["location_kind"].help_text = _location_help()
@@ -217,20 +223,42 @@ class EventTypeForm(HiddenControlsRefused, forms.Form):
             raise ValidationError(f"{label} is unavailable: it {UNAVAILABLE_REASONS[value]}.")
         return value
 
+    def _clean_slug(self, data: dict[str, Any]) -> None:
+        """An empty link name is made from the title, free in the organization ("intro-2"
+        when "intro" is taken); a title with nothing a link can hold is named from the
+        event type's id (set once a new one has it: the service's). A link name typed and
+        taken is refused, with a free one put in the field to save with."""
+        exclude_id = self.event_type.pk if self.event_type is not None else None
+        slug = data.get("slug")
+        if not slug:
+            if "title" not in data:
+                return
+            base = slug_from_title(data["title"])
+            if not base and self.event_type is not None:
+                base = id_slug(self.event_type.pk)
+            data["slug"] = base and free_slug(
+                organization_id=self.organization_id, slug=base, exclude_id=exclude_id
+            )
+            if data["slug"] != base:
+                self.slug_taken = base
+            return
+        if slug_is_taken(organization_id=self.organization_id, slug=slug, exclude_id=exclude_id):
+            free = free_slug(organization_id=self.organization_id, slug=slug, exclude_id=exclude_id)
+            if isinstance(self.data, QueryDict):  # the field shows the free one
+                self.data = self.data.copy()
+                self.data[self.add_prefix("slug")] = free
+            self.add_error(
+                "slug",
+                f"Another event type already uses “{slug}”. “{free}” is free: it is filled "
+                "in, save to use it, or type another.",
+            )
+
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         schedule = data.get("schedule")
         if schedule is not None and schedule.host_id != self.chosen_host_id:
             data["schedule"] = None
-        if "title" in data and not data.get("slug"):
-            data["slug"] = slugify(data["title"])[:60] or "event"
-        slug = data.get("slug")
-        if slug:
-            taken = EventType.objects.filter(organization_id=self.organization_id, slug=slug)
-            if self.event_type is not None:
-                taken = taken.exclude(pk=self.event_type.pk)
-            if taken.exists():
-                self.add_error("slug", "Another event type already uses this link name.")
+        self._clean_slug(data)
         if data.get("kind") == EventType.Kind.GROUP:
             if (data.get("seats_per_session") or 0) < 2:
                 self.add_error("seats_per_session", "A group needs at least 2 seats per session.")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from slotlink.conferencing import seam
 from slotlink.conferencing.kinds import ProvidedLocation, provided_location
 from slotlink.conferencing.seam import BookingRef, ConferenceDetails, HostAction, LinkStatus
+from slotlink.core.bidi import MixedText
 from slotlink.core.text import text_cut
 from slotlink.scheduling.models import Booking, EventType, LocationKind, location_label
 from slotlink.scheduling.questions.answers import answers_lines
@@ -173,13 +174,17 @@ def _location_text(booking: Booking) -> str:
     """A location without a conferencing provider, in words."""
     kind = booking.location_kind
     if kind == LocationKind.PHONE:
-        return f"Phone call: {booking.host.get_full_name()} calls {booking.invitee_phone}"
+        return MixedText(
+            "Phone call: {host} calls {phone}",
+            host=booking.host.get_full_name(),
+            phone=booking.invitee_phone,
+        )
     if kind == LocationKind.IN_PERSON:
-        return f"In person: {booking.location_detail}"
+        return MixedText("In person: {address}", address=booking.location_detail)
     if kind == LocationKind.CUSTOM_URL:
         return "Online"  # the link itself is the join URL
     if kind == LocationKind.ASK_INVITEE:
-        return booking.invitee_address
+        return MixedText("{address}", address=booking.invitee_address)
     return location_label(kind)
 
 
@@ -228,9 +233,9 @@ def public_location_text(event_type: EventType) -> str:
         )
         return text or seam.host_sends_text(location.label)
     if kind == LocationKind.PHONE:
-        return f"Phone call: {event_type.host.get_full_name()} will call you"
+        return MixedText("Phone call: {host} will call you", host=event_type.host.get_full_name())
     if kind == LocationKind.IN_PERSON:
-        return f"In person: {event_type.location_detail}"
+        return MixedText("In person: {address}", address=event_type.location_detail)
     if kind == LocationKind.CUSTOM_URL:
         return "Online (the link comes with your confirmation)"
     return "You choose where to meet"

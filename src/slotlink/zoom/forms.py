@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
+from slotlink.core.bidi import TypedOptionsSelect
 from slotlink.core.text import HiddenControlsRefused
 from slotlink.zoom.models import SyncLogEntry, ZoomConnection
 
@@ -19,6 +20,7 @@ class RolloutForm(HiddenControlsRefused, forms.Form):
         queryset=ZoomConnection.objects.none(),
         required=False,
         label="Default Zoom account",
+        widget=TypedOptionsSelect(),
         empty_label="The first connected org account",
         help_text="Hosts without their own Zoom get meetings on this account.",
     )

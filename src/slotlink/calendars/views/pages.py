@@ -4,6 +4,7 @@ one. Every page is the owner's only: another's connection is a 404, for admins t
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -73,7 +74,10 @@ def remove(request: MemberRequest, connection_id: int) -> HttpResponse:
     calendar_connection_remove(connection=connection)
     messages.success(
         request,
-        f"{connection.label or connection.username} is removed: slotlink no longer reads "
-        "its calendars, and its password is deleted here.",
+        format_html(
+            "<bdi>{}</bdi> is removed: slotlink no longer reads its calendars, and its password "
+            "is deleted here.",
+            connection.label or connection.username,
+        ),
     )
     return redirect("calendars")

@@ -1,5 +1,6 @@
 """Writes about event types and the weekly hours of their hosts."""
 
+import secrets
 from collections.abc import Iterable
 from datetime import time
 
@@ -15,6 +16,7 @@ from slotlink.scheduling.services.schedules import (
     suggested_hours_use,
     weekly_hours_replace,
 )
+from slotlink.scheduling.slugs import free_slug, id_slug
 
 # What a host edits, by editor tab; together, every field a host may write.
 GENERAL_FIELDS = [
@@ -77,10 +79,19 @@ def event_type_create(
     event_type = EventType(
         organization=organization, host=host, schedule=_schedule_for(host, schedule), **fields
     )
+    named_by_id = not event_type.slug
+    if named_by_id:
+        # Its title gave no link name: it is named from its id, which it has once saved.
+        event_type.slug = f"new-{secrets.token_hex(8)}"
     if not event_type.is_group:
         event_type.seats_per_session = 1
     event_type.full_clean()
     event_type.save()
+    if named_by_id:
+        event_type.slug = free_slug(
+            organization_id=organization.id, slug=id_slug(event_type.id), exclude_id=event_type.id
+        )
+        event_type.save(update_fields=["slug"])
     return event_type
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -152,7 +153,12 @@ def time_off_add_view(request: MemberRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Added time off: {time_off}. Invitees can't book you then.")
+            messages.success(
+                request,
+                format_html(
+                    "Added time off: <bdi>{}</bdi>. Invitees can't book you then.", time_off
+                ),
+            )
             return redirect(reverse("availability") + "#time-off")
     return availability_page(request, time_off_form=form)
 
@@ -162,7 +168,10 @@ def time_off_add_view(request: MemberRequest) -> HttpResponse:
 def time_off_remove_view(request: MemberRequest, time_off_id: int) -> HttpResponse:
     time_off = get_object_or_404(time_off_of(host=request.user, today=date.min), pk=time_off_id)
     time_off_remove(time_off=time_off)
-    messages.success(request, f"Removed time off: {time_off}. Your weekly hours apply again.")
+    messages.success(
+        request,
+        format_html("Removed time off: <bdi>{}</bdi>. Your weekly hours apply again.", time_off),
+    )
     return redirect(reverse("availability") + "#time-off")
 
 

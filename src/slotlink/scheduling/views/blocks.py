@@ -4,6 +4,7 @@ one (from the bookings page's list of refused bookings, or typed in), and unbloc
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -24,8 +25,12 @@ def booking_blocks(request: MemberRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            f"Blocked {block.value}: it can't book with {request.membership.organization.name} "
-            "anymore. Bookings it made before stay.",
+            format_html(
+                "Blocked <bdi>{}</bdi>: it can't book with <bdi>{}</bdi> anymore. Bookings it made "
+                "before stay.",
+                block.value,
+                request.membership.organization.name,
+            ),
         )
         return redirect("booking-blocks")
     return render(
@@ -41,5 +46,7 @@ def booking_blocks(request: MemberRequest) -> HttpResponse:
 def booking_block_remove_view(request: MemberRequest, block_id: int) -> HttpResponse:
     block = get_object_or_404(blocks_of(membership=request.membership), pk=block_id)
     booking_block_remove(block=block, by=request.user)
-    messages.success(request, f"Unblocked {block.value}: it can book again.")
+    messages.success(
+        request, format_html("Unblocked <bdi>{}</bdi>: it can book again.", block.value)
+    )
     return redirect("booking-blocks")

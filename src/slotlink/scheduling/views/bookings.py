@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -162,7 +163,10 @@ def booking_host_cancel(request: MemberRequest, booking_id: int) -> HttpResponse
         except BookingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Cancelled. {booking.invitee_name} is told by email.")
+            messages.success(
+                request,
+                format_html("Cancelled. <bdi>{}</bdi> is told by email.", booking.invitee_name),
+            )
             return redirect("booking-detail", booking_id=booking.id)
     return booking_detail(request, booking_id, form=form)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, admin_required
 from slotlink.accounts.models import Membership
+from slotlink.core.bidi import MixedText, isolated_plain
 from slotlink.core.text import HiddenControlsRefused
 from slotlink.scheduling.services.departures import (
     CANCEL,
@@ -26,14 +27,19 @@ class DepartureForm(HiddenControlsRefused, forms.Form):
     def __init__(self, *args: object, departure: Departure, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Choose…"), (CANCEL, "Cancel it (the invitee is told)")] + [
-            (str(host.id), f"Give it to {host.get_full_name()}") for host in departure.hosts
+            (str(host.id), f"Give it to {isolated_plain(host.get_full_name())}")
+            for host in departure.hosts
         ]
         self.rows = []
         for booking in departure.future_bookings:
             name = f"booking_{booking.id}"
             self.fields[name] = forms.ChoiceField(
                 choices=choices,
-                label=f"{booking.event_type.title} with {booking.invitee_name}",
+                label=MixedText(
+                    "{title} with {invitee}",
+                    title=booking.event_type.title,
+                    invitee=booking.invitee_name,
+                ),
                 error_messages={"required": "Choose a new host or cancel this booking."},
             )
             self.rows.append((booking, name))

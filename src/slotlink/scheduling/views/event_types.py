@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 
 from slotlink.accounts.access import MemberRequest, member_required
 from slotlink.accounts.models import User
@@ -102,21 +103,42 @@ def event_type_new(request: MemberRequest) -> HttpResponse:
             schedule=data.get("schedule"),
             **{name: data[name] for name in GENERAL_FIELDS},
         )
-        ready = f"{event_type.title} is ready to be booked"
         if event_type.schedule.confirmed:
-            messages.success(request, f"{ready}.")
+            messages.success(
+                request, format_html("<bdi>{}</bdi> is ready to be booked.", event_type.title)
+            )
         else:
             messages.success(
                 request,
-                f"{ready} during the suggested hours, weekdays 9:00 to 17:00 in "
-                f"{event_type.host.time_zone}. Confirm or change them on Availability.",
+                format_html(
+                    "<bdi>{}</bdi> is ready to be booked during the suggested hours, weekdays "
+                    "9:00 to 17:00 in {}. Confirm or change them on Availability.",
+                    event_type.title,
+                    event_type.host.time_zone,
+                ),
             )
+        _say_if_slug_was_taken(request, form, event_type)
         return redirect("event-edit", event_type_id=event_type.id)
     return render(
         request,
         "scheduling/event_type_edit.html",
         {"form": form, "tab": "general", **_location_context(request, form)},
     )
+
+
+def _say_if_slug_was_taken(
+    request: MemberRequest, form: EventTypeForm, event_type: EventType
+) -> None:
+    """A link name made from a title another event type's link has: say which it got."""
+    if form.slug_taken:
+        messages.info(
+            request,
+            format_html(
+                "The link name “{}” was taken, so its link is {}.",
+                form.slug_taken,
+                _public_url(request, event_type),
+            ),
+        )
 
 
 def _event_type_or_404(request: MemberRequest, event_type_id: int) -> EventType:
@@ -144,6 +166,7 @@ def event_type_edit(request: MemberRequest, event_type_id: int) -> HttpResponse:
             **{name: data[name] for name in GENERAL_FIELDS},
         )
         messages.success(request, "Saved. New bookings use these settings.")
+        _say_if_slug_was_taken(request, form, event_type)
         return redirect("event-edit", event_type_id=event_type.id)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -50,7 +51,11 @@ def booking_host_reschedule(request: MemberRequest, booking_id: int) -> HttpResp
             refused = error
         else:
             messages.success(
-                request, f"Moved. {booking.invitee_name} is told by email, with the new time."
+                request,
+                format_html(
+                    "Moved. <bdi>{}</bdi> is told by email, with the new time.",
+                    booking.invitee_name,
+                ),
             )
             return redirect("booking-detail", booking_id=booking.id)
     # The times on the host's clock, as on the booking's page, unless they pick a zone.

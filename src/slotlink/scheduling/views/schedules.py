@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -41,8 +42,11 @@ def schedule_new(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Made “{schedule.name}” with weekdays 9 to 5. Set its hours, then pick it "
-                "in an event type's editor.",
+                format_html(
+                    "Made “<bdi>{}</bdi>” with weekdays 9 to 5. Set its hours, then pick it in an "
+                    "event type's editor.",
+                    schedule.name,
+                ),
             )
             return _shown(schedule)
     return availability_page(request, schedule_form=form)
@@ -59,7 +63,7 @@ def schedule_rename_view(request: MemberRequest, schedule_id: int) -> HttpRespon
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Renamed it “{schedule.name}”.")
+            messages.success(request, format_html("Renamed it “<bdi>{}</bdi>”.", schedule.name))
             return _shown(schedule)
     return availability_page(request, rename_form=form)
 
@@ -71,8 +75,11 @@ def schedule_default_view(request: MemberRequest, schedule_id: int) -> HttpRespo
     schedule_make_default(schedule=schedule)
     messages.success(
         request,
-        f"“{schedule.name}” is your default: new event types follow it. Those you have keep "
-        "the schedule they follow.",
+        format_html(
+            "“<bdi>{}</bdi>” is your default: new event types follow it. Those you have keep the "
+            "schedule they follow.",
+            schedule.name,
+        ),
     )
     return _shown(schedule)
 
@@ -86,5 +93,5 @@ def schedule_delete_view(request: MemberRequest, schedule_id: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _shown(schedule)
-    messages.success(request, f"Deleted “{schedule.name}”.")
+    messages.success(request, format_html("Deleted “<bdi>{}</bdi>”.", schedule.name))
     return redirect("availability")

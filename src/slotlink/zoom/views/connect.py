@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from slotlink.accounts.access import ACCESS_ATTRIBUTE, MemberRequest, member_required
@@ -266,13 +267,19 @@ def disconnect(request: MemberRequest, connection_id: int) -> HttpResponse:
     if done.revoke_failed:
         messages.warning(
             request,
-            f"{done.zoom_email} is disconnected and its tokens are deleted here, but Zoom "
-            "could not be told just now. To be sure, remove slotlink in the Zoom App "
-            "Marketplace (Manage > Added Apps).",
+            format_html(
+                "<bdi>{}</bdi> is disconnected and its tokens are deleted here, but Zoom could "
+                "not be told just now. To be sure, remove slotlink in the Zoom App "
+                "Marketplace (Manage &gt; Added Apps).",
+                done.zoom_email,
+            ),
         )
         return redirect("zoom")
     messages.success(
         request,
-        f"{done.zoom_email} is disconnected. Bookings made before keep their Zoom links.",
+        format_html(
+            "<bdi>{}</bdi> is disconnected. Bookings made before keep their Zoom links.",
+            done.zoom_email,
+        ),
     )
     return redirect("zoom")

@@ -49,3 +49,27 @@ if (window.parent !== window && new URLSearchParams(location.search).get("embed"
     if (event.key === "Escape") window.parent.postMessage({ slotlink: "close" }, "*");
   });
 }
+
+// Length counters: a field with data-limit (its length limit, which the server counts;
+// the browser isn't given a maxlength that would cut pasted text) says "112 / 120" once
+// the text nears the limit, and "3 characters over" past it, as the server would.
+document.addEventListener("input", function (event) {
+  var field = event.target;
+  if (!(field instanceof HTMLElement) || !field.hasAttribute("data-limit")) return;
+  var limit = parseInt(field.getAttribute("data-limit"), 10);
+  var length = field.value.length;
+  var counter = field.nextElementSibling;
+  if (!counter || !counter.classList.contains("length-count")) {
+    counter = document.createElement("span");
+    counter.className = "length-count";
+    counter.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", counter);
+  }
+  var over = length - limit;
+  counter.classList.toggle("over", over > 0);
+  if (over > 0) {
+    counter.textContent = over + " character" + (over === 1 ? "" : "s") + " over: " + length + " / " + limit;
+  } else {
+    counter.textContent = length >= limit * 0.8 ? length + " / " + limit : "";
+  }
+});
