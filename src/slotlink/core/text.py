@@ -8,6 +8,9 @@ refused with a clear error in every text field people type in (`HiddenControlsRe
 on every form), and stripped where text is formatted for an email or an invite (in case
 one got in another way). Zero-width joiner and
 non-joiner stay: Persian and Indic names and emoji need them, and they can't reorder text.
+
+The same fields show what is typed in its own direction (`dir="auto"`), and text longer
+than a field allows is refused with a count, never cut (`LengthLimit`).
 """
 
 import unicodedata

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from slotlink.accounts.models import Membership, User
+from slotlink.core.bidi import TypedOptionsSelect
 from slotlink.core.text import HiddenControlsRefused
 from slotlink.scheduling.date_forms import date_field
 from slotlink.scheduling.models import Booking, EventType
@@ -62,6 +63,7 @@ class BookingFilterForm(HiddenControlsRefused, forms.Form):
         queryset=EventType.objects.none(),
         required=False,
         empty_label="All event types",
+        widget=TypedOptionsSelect(),
         error_messages={"invalid_choice": NOT_IN_LIST.format(what="an event type")},
     )
     host = _HostChoice(
@@ -69,6 +71,7 @@ class BookingFilterForm(HiddenControlsRefused, forms.Form):
         queryset=User.objects.none(),
         required=False,
         empty_label="All hosts",
+        widget=TypedOptionsSelect(),
         error_messages={"invalid_choice": NOT_IN_LIST.format(what="a host")},
     )
     status = forms.ChoiceField(
