@@ -133,6 +133,7 @@ def long_and_right_to_left() -> Pages:
             reverse("event-limits", args=[event_type.id]),
             reverse("event-reminders", args=[event_type.id]),
             reverse("event-share", args=[event_type.id]),
+            reverse("event-questions", args=[event_type.id]),
             reverse("availability"),
             reverse("integrations"),
             reverse("zoom"),
