@@ -39,8 +39,12 @@ typecheck: $(VENV)/.dev
 contracts: $(VENV)/.dev
 	$(BIN)/lint-imports
 
+# The suite runs in one process per core (pytest-xdist; a busy worker hands tests to an idle
+# one): most tests wait on a server, a browser or a child process. PYTEST_WORKERS=0 runs it
+# in this process alone, e.g. to debug with a breakpoint.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev
-	SLOTLINK_MODE=test $(BIN)/pytest $(PYTEST_ARGS)
+	SLOTLINK_MODE=test $(BIN)/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist worksteal) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 chromium:
