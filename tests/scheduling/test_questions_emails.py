@@ -2,9 +2,15 @@
 text and HTML); the invitee's guests get each of the invitee's emails as guests: the join
 link and the invite, but no link to change or cancel the booking (issue 22)."""
 
+from dataclasses import replace
+
 import pytest
 from django.core.mail import EmailMultiAlternatives
 
+from slotlink.notifications.guest_emails import guest_emails
+from slotlink.notifications.messages import BookingChange
+from slotlink.scheduling.locations import booking_link_for
+from slotlink.scheduling.messages import booking_message
 from slotlink.scheduling.models import LocationKind
 from slotlink.scheduling.questions.answers import answer_for
 from slotlink.scheduling.questions.services import question_add
@@ -109,3 +115,23 @@ def test_guests_hear_of_a_new_time_and_a_cancellation(booked):
         assert "is cancelled" in cancelled.body
         assert "removes the meeting from your calendar" in cancelled.body
         assert "/booking/" not in cancelled.body + html_of(cancelled)
+
+
+def test_a_guest_never_gets_the_invitees_personal_link(booked):
+    """Where the invitee's join link is their own (a webinar registrant's, which joins as
+    them), a guest's email and invite carry no link, and say why."""
+    message = replace(
+        booking_message(booking=booked, change=BookingChange.BOOKED, link=booking_link_for(booked)),
+        join_url="https://zoom.example.test/w/1?tk=ivy-only",
+        passcode="ivy",
+        personal_link=True,
+    )
+    emails = guest_emails(message=message)
+    assert [email.to for email in emails] == [[guest] for guest in GUESTS]
+    for email in emails:
+        invite = invite_of(email).to_ical().decode()
+        for part in (email.body, html_of(email), invite):
+            assert "ivy-only" not in part
+        assert "Ivy Invitee's join link is theirs alone: to attend, book a seat of your own." in (
+            email.body
+        )

@@ -86,6 +86,17 @@ def guest_emails(*, message: BookingMessage) -> list[EmailMultiAlternatives]:
     return emails
 
 
+def _link_note(message: BookingMessage) -> str:
+    """Why a guest's email has no join link: the link follows, or the invitee's is theirs
+    alone (a webinar registrant's), so the guest needs a seat of their own."""
+    if message.personal_link:
+        return (
+            f"{_names(message)['invitee']}'s join link is theirs alone: to attend, book a "
+            "seat of your own."
+        )
+    return message.link_status_note
+
+
 def _names(message: BookingMessage) -> dict[str, str]:
     return {
         "title": one_line(message.title),
@@ -129,7 +140,7 @@ def _context(message: BookingMessage) -> dict[str, object]:
         "join_url": join_url,
         "passcode": message.passcode if join_url else "",
         "provider": _provider(message),
-        "link_status_note": "" if cancelled or join_url else message.link_status_note,
+        "link_status_note": "" if cancelled or join_url else _link_note(message),
         "description": "" if cancelled else message.description,
         "invite_removes": invite_method(message=message, audience=Audience.INVITEE) == "CANCEL",
         "invite_filename": FILENAME,
