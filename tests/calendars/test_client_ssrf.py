@@ -5,6 +5,8 @@ that resolve to them and redirects to them are refused before anything is sent t
 Each refused server is a real one on loopback that would answer, so a missing check
 would show as a request it received (or as a different error)."""
 
+import socket
+
 import pytest
 
 from slotlink.calendars import client
@@ -66,6 +68,27 @@ def test_private_addresses_are_refused(host):
     tried, it would time out instead)."""
     with pytest.raises(AddressRefused, match="private or local network address"):
         client.discover(f"http://{host}/", "ada", "secret", timeout=2)
+
+
+@pytest.mark.parametrize("address", ["10.20.30.40", "192.168.1.5", "fd00::5"])
+def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch, address):
+    """A public-looking name whose DNS answer is a private address (an intranet server, or
+    DNS rebinding) is refused like the address, before any connection. Nothing here
+    resolves a name to a private address, so the resolver (outside slotlink) is replaced
+    for that one name; every other name resolves as usual."""
+    resolve = socket.getaddrinfo
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+
+    def intranet_dns(host, port, *args, **kwargs):
+        if host == "calendar.intranet.example":
+            return [(family, socket.SOCK_STREAM, 6, "", (address, port or 443))]
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", intranet_dns)
+    with pytest.raises(AddressRefused, match="private or local network address"):
+        client.discover("https://calendar.intranet.example/", "ada", "secret", timeout=2)
+    with pytest.raises(AddressRefused, match="private or local network address"):
+        client.discover("ada@calendar.intranet.example", "ada", "secret", timeout=2)
 
 
 def test_cloud_metadata_is_refused_even_with_private_networks_allowed(settings):
