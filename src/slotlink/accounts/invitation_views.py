@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, admin_required, public
@@ -31,7 +32,7 @@ from slotlink.accounts.organization_forms import AcceptForm, InviteForm
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _sent(request: HttpRequest, sent: SentInvitation, done: str) -> None:
+def _sent(request: HttpRequest, sent: SentInvitation, done: SafeString) -> None:
     problem = invitation_email_send(sent=sent)
     if problem:
         messages.warning(request, problem)
@@ -54,7 +55,7 @@ def invite(request: MemberRequest) -> HttpResponse:
             form.add_error("email", error.message)
         else:
             email = sent.invitation.email
-            _sent(request, sent, f"Invitation sent to {email}.")
+            _sent(request, sent, format_html("Invitation sent to <bdi>{}</bdi>.", email))
             return redirect("members")
     return render(request, "accounts/invite.html", {"form": form})
 
@@ -77,7 +78,10 @@ def invitation_resend_view(request: MemberRequest, invitation_id: int) -> HttpRe
         _sent(
             request,
             sent,
-            f"Invitation sent again to {invitation.email}. The old link no longer works.",
+            format_html(
+                "Invitation sent again to <bdi>{}</bdi>. The old link no longer works.",
+                invitation.email,
+            ),
         )
     return redirect("members")
 

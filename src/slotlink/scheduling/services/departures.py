@@ -15,6 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from slotlink.accounts import member_providers
 from slotlink.accounts.models import Membership, User
@@ -97,18 +98,29 @@ def booking_reassign(
         now = now or timezone.now()
         if booking.is_cancelled or booking.start <= now:
             raise BookingError(
-                f"The booking with {booking.invitee_name} was cancelled or has started, so it "
-                "can't move to another host."
+                format_html(
+                    "The booking with <bdi>{}</bdi> was cancelled or has started, so it can't "
+                    "move to another host.",
+                    booking.invitee_name,
+                )
             )
         if not Membership.objects.filter(
             organization_id=booking.organization_id, user=host
         ).exists():
-            raise BookingError(f"{host.get_full_name()} isn't a member of this organization.")
+            raise BookingError(
+                format_html(
+                    "<bdi>{}</bdi> isn't a member of this organization.", host.get_full_name()
+                )
+            )
         if not host_is_free(host=host, booking=booking):
             raise BookingError(
-                f"{host.get_full_name()} already has a booking at the time of "
-                f"{booking.event_type.title} with {booking.invitee_name}. Pick another host, "
-                "or cancel it."
+                format_html(
+                    "<bdi>{}</bdi> already has a booking at the time of <bdi>{}</bdi> with "
+                    "<bdi>{}</bdi>. Pick another host, or cancel it.",
+                    host.get_full_name(),
+                    booking.event_type.title,
+                    booking.invitee_name,
+                )
             )
         previous = booking.host
         booking.host = host

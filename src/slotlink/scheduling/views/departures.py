@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, admin_required
@@ -68,9 +69,14 @@ def member_remove_view(request: MemberRequest, membership_id: int) -> HttpRespon
         else:
             name = membership.user.get_full_name()
             count = len(cancelled)
-            done = f"{name} is no longer a member of {membership.organization.name}."
-            if count:
-                done += f" {count} booking{pluralize(count)} cancelled, each invitee told."
+            done = format_html(
+                "<bdi>{}</bdi> is no longer a member of <bdi>{}</bdi>.{}",
+                name,
+                membership.organization.name,
+                f" {count} booking{pluralize(count)} cancelled, each invitee told."
+                if count
+                else "",
+            )
             messages.success(request, done)
             if membership.user_id == request.user.id:
                 return redirect("home")
