@@ -69,6 +69,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BOOKING = "notifications/email/booking"
 REMINDER = "notifications/email/reminder"
 GUEST_INVITE = "notifications/email/guest_invite"
+SESSION_MOVED = "notifications/email/session_moved"  # the host's one, for the whole session
 INVITEE = "ivy@example.test"
 # Names and titles an HTML template escapes: a text part showing "&amp;" or "&#x27;" forgot
 # {% autoescape off %}.
@@ -588,7 +589,10 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], set[str]]] = {
     ),
     "the host reschedules": (host_reschedules, MOVED),
     "the host cancels": (host_cancels, CANCELLED),
-    "the host moves a whole session": (host_moves_a_whole_session, MOVED),
+    "the host moves a whole session": (
+        host_moves_a_whole_session,
+        {to_invitee(BOOKING, "Updated"), SESSION_MOVED},
+    ),
     "the host moves one seat": (
         host_moves_one_seat,
         MOVED | {to_host(BOOKING, "Seat freed")},

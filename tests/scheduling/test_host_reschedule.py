@@ -11,8 +11,11 @@ import pytest
 from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
 
-from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
+from slotlink.core.times import long_when, short_when
+from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, EventType, GroupSession
 from slotlink.scheduling.services.bookings import (
     RESCHEDULE_MESSAGE_LIMIT,
     BookingError,
@@ -22,8 +25,9 @@ from slotlink.scheduling.services.bookings import (
 from slotlink.scheduling.services.session_moves import group_session_reschedule
 from slotlink.scheduling.tasks import send_booking_email
 from tests.factories import make_member, make_organization
-from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks
-from tests.scheduling.builders import book, make_event_type, next_free_starts
+from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks, run_ready_tasks
+from tests.notifications.smtp_server import Received
+from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import INVITEE_EMAIL, change_of, invite_facts, link_in, to
 
 pytestmark = pytest.mark.django_db
@@ -501,3 +505,124 @@ def test_only_the_sessions_host_and_admins_may_move_it(
     )
     foreign = book(foreign_type)
     assert admin_client.get(session_page(foreign)).status_code == 404
+
+
+# --- Group sessions: the host's one email about the whole session moved -----------------
+
+SEATS = {INVITEE_EMAIL: "Ivy Invitee", "bob@example.test": "Bob Second", "cy@example.test": "Cy"}
+
+
+@pytest.fixture
+def three_seats(workshop, member_membership, django_capture_on_commit_callbacks):
+    """The workshop's session with three seats, their emails sent; the host reads a
+    12-hour clock in Chicago."""
+    host = member_membership.user
+    host.time_zone, host.time_format = "America/Chicago", "12"
+    host.save()
+    first = next_free_starts(workshop, 5)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        seats = [book(workshop, first, email=email, name=name) for email, name in SEATS.items()]
+    run_queued_tasks()
+    return seats
+
+
+def received_invite(received: Received) -> dict[str, object]:
+    """The facts of the invite an email carried, as the mail server received it."""
+    (part,) = [p for p in received.message.iter_attachments() if p.get_filename() == "invite.ics"]
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    (event,) = calendar.walk("VEVENT")
+    return {
+        "method": str(calendar["METHOD"]),
+        "uid": str(event["UID"]),
+        "sequence": int(event["SEQUENCE"]),
+        "start": event.decoded("DTSTART"),
+        "attendees": sorted(str(a).removeprefix("mailto:") for a in event.attendees),
+    }
+
+
+def test_a_whole_session_move_emails_each_invitee_and_the_host_once(
+    member_client,
+    member_membership,
+    workshop,
+    three_seats,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    """Moving a three-seat session sends four emails through the mail server: each invitee
+    their own "Updated" email with working links, and the host one "Session moved" email:
+    the event type, the old and new time in the host's zone on their clock, the three
+    seats moved and who, the message, and the session's invite (its UID at the SEQUENCE
+    the move gave it, at the new time, with the three invitees). The seats' own emails go
+    to no host, and running every task again sends nothing more."""
+    host = member_membership.user
+    first = three_seats[0].start
+    later = next_free_starts(workshop, 5)[4]
+    assert smtp_server.received == []  # the bookings' own emails went before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert move_session(member_client, three_seats[0], later, MESSAGE).status_code == 302
+    run_queued_tasks()
+    session = GroupSession.objects.get()
+
+    for address in SEATS:
+        (email,) = smtp_server.to(address)
+        assert email.subject.startswith("Updated: Workshop with Max Member")
+        assert f"Message from Max Member: {MESSAGE}" in email.text
+        assert "/booking/" in email.text  # their own manage links
+    (told,) = smtp_server.to(host.email)
+    when = short_when(later, time_zone="America/Chicago", clock="12")
+    assert told.subject == f"Session moved: Workshop on {when}, 3 of 3 seats booked"
+    body = told.text
+    assert "You moved your Workshop session." in body
+    old = long_when(first, None, time_zone="America/Chicago", clock="12", show_zone=False)
+    new = long_when(later, later + timedelta(minutes=30), time_zone="America/Chicago", clock="12")
+    assert f"Moved from {old} to {new}" in body
+    assert "Moved with it (3)" in body
+    for address, name in SEATS.items():
+        assert f"- {name} <{address}>" in body
+    assert f"Your message to them: {MESSAGE}" in body
+    assert "/booking/" not in body  # the invitees' links are theirs alone
+    assert received_invite(told) == {
+        "method": "REQUEST",
+        "uid": session.ical_uid,
+        "sequence": session.sequence,
+        "start": later,
+        "attendees": sorted([*SEATS, host.email]),
+    }
+    assert not BookingEmail.objects.filter(audience="host", sequence=1).exists()
+
+    for booking in three_seats:
+        send_booking_email.call(booking.id, "rescheduled", 1)
+    for task in DBTaskResult.objects.filter(task_path__endswith="send_session_moved_email"):
+        task.task.call(*task.args_kwargs["args"])
+    assert len(smtp_server.received) == 4
+
+
+def test_a_session_moved_email_the_mail_server_refused_goes_later_exactly_once(
+    member_client,
+    member_membership,
+    workshop,
+    three_seats,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    """The mail server refuses the host when the session moves: the invitees have theirs,
+    the host's email is queued again for later, and once the server takes it the host has
+    exactly one, after every queued retry ran and a late duplicate of its task."""
+    host = member_membership.user
+    smtp_server.refuse(host.email)
+    later = next_free_starts(workshop, 5)[4]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert move_session(member_client, three_seats[0], later).status_code == 302
+    run_queued_tasks()
+    assert sorted(r for m in smtp_server.received for r in m.recipients) == sorted(SEATS)
+    (retry,) = DBTaskResult.objects.filter(
+        status="READY", task_path__endswith="send_session_moved_email"
+    )
+    assert retry.args_kwargs["args"][-1] == 2  # its second attempt, after a pause
+
+    smtp_server.accept(host.email)
+    run_ready_tasks(rounds=100, only_due=False)  # every retry queued, now
+    retry.task.call(*retry.args_kwargs["args"])  # a late duplicate
+    (told,) = smtp_server.to(host.email)
+    assert told.subject.startswith("Session moved: Workshop on ")
+    assert len(smtp_server.received) == len(SEATS) + 1

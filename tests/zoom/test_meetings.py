@@ -212,7 +212,7 @@ def test_a_host_moving_a_whole_session_moves_its_meeting_once(
 ):
     """The host moving a whole group session PATCHes the session's one meeting, once, to
     the new time: no create, no delete, the same join link for every seat, in each
-    invitee's email of the new time."""
+    invitee's email of the new time and in the host's one email of the session moved."""
     group = zoom_workshop(host.membership)
     first, later = next_free_starts(group, 5)[0], next_free_starts(group, 5)[4]
     seats = [book(group, first, email=f"{name}@example.test") for name in ("a", "b", "c")]
@@ -236,6 +236,9 @@ def test_a_host_moving_a_whole_session_moves_its_meeting_once(
         (email,) = to(seat.invitee_email)
         assert meeting["join_url"] in email.body
         assert "The room changed." in email.body
+    (told,) = to(host.membership.user.email)
+    assert told.subject.startswith("Session moved: ")
+    assert meeting["join_url"] in told.body
 
 
 def test_the_moment_the_link_was_stored_is_kept_through_later_changes(

@@ -70,7 +70,21 @@ def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
     if session is None:
         calendar.add_component(_booking_event(message=message, audience=audience))
     else:
-        calendar.add_component(_session_event(message=message, session=session))
+        calendar.add_component(_session_event_of(message, session))
+    return calendar.to_ical()
+
+
+def session_invite(*, title: str, description: str, host: Person, session: SessionInvite) -> bytes:
+    """The iCalendar object of a group session's event for its host, on its own (the host's
+    email about the whole session moved): REQUEST, or CANCEL with no seat booked."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if session.cancelled else "REQUEST")
+    calendar.add_component(
+        _session_event(title=title, description=description, host=host, session=session)
+    )
     return calendar.to_ical()
 
 
@@ -85,7 +99,7 @@ def host_calendar_object(*, message: BookingMessage) -> bytes:
     if (session := host_session(message, Audience.HOST)) is None:
         calendar.add_component(_booking_event(message=message, audience=Audience.HOST))
     else:
-        calendar.add_component(_session_event(message=message, session=session))
+        calendar.add_component(_session_event_of(message, session))
     return calendar.to_ical()
 
 
@@ -123,31 +137,37 @@ def _booking_event(*, message: BookingMessage, audience: Audience) -> Event:
     )
 
 
-def _session_event(*, message: BookingMessage, session: SessionInvite) -> Event:
+def _session_event_of(message: BookingMessage, session: SessionInvite) -> Event:
+    return _session_event(
+        title=message.title, description=message.description, host=message.host, session=session
+    )
+
+
+def _session_event(*, title: str, description: str, host: Person, session: SessionInvite) -> Event:
     """The host's one event for a group session: its seats in the title, its invitees as
     attendees, the meeting they share."""
     cancelled = session.cancelled
     start = require_aware(session.start, "SessionInvite.start").astimezone(UTC)
     end = require_aware(session.end, "SessionInvite.end").astimezone(UTC)
     join_url = web_url(session.join_url)
-    title = message.title if cancelled else f"{message.title} ({session.seats_booked})"
+    summary = title if cancelled else f"{title} ({session.seats_booked})"
     return Event.new(
         uid=session.uid,
         sequence=session.sequence,
         stamp=timezone.now().astimezone(UTC),
         start=start,
         end=end,
-        summary=one_line(title),
-        description=_session_description(message=message, session=session),
+        summary=one_line(summary),
+        description=_session_description(description=description, session=session),
         location=one_line(join_url or session.location_text) or None,
         url=join_url or web_url(session.details_url) or None,
-        organizer=_address(message.host),
+        organizer=_address(host),
         attendees=[
             *(
                 _address(invitee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp=True)
                 for invitee in session.attendees
             ),
-            _address(message.host, role="CHAIR", partstat="ACCEPTED", rsvp=False),
+            _address(host, role="CHAIR", partstat="ACCEPTED", rsvp=False),
         ],
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         transparency=TRANSP.OPAQUE,
@@ -225,7 +245,7 @@ def _canceller(message: BookingMessage) -> str:
     return one_line(person.name) or person.email
 
 
-def _session_description(*, message: BookingMessage, session: SessionInvite) -> str:
+def _session_description(*, description: str, session: SessionInvite) -> str:
     """The session's notes for its host: who is coming, and how to join."""
     if session.cancelled:
         return "Cancelled: no seats are booked any more."
@@ -233,8 +253,8 @@ def _session_description(*, message: BookingMessage, session: SessionInvite) -> 
         [f"Invitees ({session.seats_booked}):"]
         + [f"- {one_line(person.name)} <{person.email}>" for person in session.attendees]
     ]
-    if message.description:
-        blocks.append([message.description])
+    if description:
+        blocks.append([description])
     if join_url := web_url(session.join_url):
         joining = [f"Join: {join_url}"]
         if session.passcode:

@@ -73,6 +73,23 @@ class SessionInvite:
 
 
 @dataclass(frozen=True)
+class SessionMoveMessage:
+    """A whole group session moved at once, as its host is told: one email for the session,
+    with its invite (the session's UID at a higher SEQUENCE), instead of one per seat. Each
+    invitee is emailed about their own booking."""
+
+    title: str  # the event type's
+    description: str
+    host: Person
+    session: SessionInvite  # as it is now, at its new time
+    previous_start: datetime
+    moved: tuple[Person, ...]  # the invitees whose seats moved with it, first booked first
+    moved_by: str = ""  # who moved it, when not the host (an admin); "" for the host
+    message: str = ""  # the mover's words to the invitees
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
 class BookingMessage:
     change: BookingChange
     uid: str  # the calendar invite's stable UID, e.g. "booking-42@slotlink.example.com"

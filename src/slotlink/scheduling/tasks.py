@@ -4,8 +4,9 @@ Tasks are interfaces, like views: they take ids, call a service, and at most ask
 again later: a confirmation waiting for its join link, or an email the mail server didn't
 take (retried with growing pauses; after the last attempt the task fails visibly), or one
 whose worker died mid-send (the email sweep, every minute). The host's update of a group
-session a booking left is an email of its own, and so is the host's hourly word of bookings
-the limits refused (core's notice path). The public bookings the limits count are deleted
+session a booking left is an email of its own, and so are the host's one email about a
+whole session moved and the host's hourly word of bookings the limits refused (core's
+notice path). The public bookings the limits count are deleted
 once past their hour, every minute, and the reminders due are sent (each claimed once).
 """
 
@@ -31,6 +32,10 @@ from slotlink.scheduling.services.email_claims import (
 )
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 from slotlink.scheduling.services.group_sessions import group_session_left_email_send
+from slotlink.scheduling.services.session_move_emails import (
+    session_moved_notice_builder,
+    session_moved_notice_key,
+)
 from slotlink.scheduling.tokens import tokens_purge
 
 log = logging.getLogger("slotlink.scheduling")
@@ -97,6 +102,19 @@ def send_group_session_left_email(
             sequence=sequence,
             booking_id=booking_id,
         ),
+    )
+
+
+@task()
+def send_session_moved_email(move_id: int, attempt: int = 1) -> None:
+    """The host's one email about a whole group session moved, on core's notice path
+    (retried while the mail server refuses; a second run of it sends nothing)."""
+    notice_task_run(
+        send_session_moved_email,
+        attempt,
+        move_id,
+        key=session_moved_notice_key(move_id),
+        build=session_moved_notice_builder(move_id=move_id),
     )
 
 

@@ -46,6 +46,7 @@ from slotlink.scheduling.selectors import (
     slot_problem_for,
 )
 from slotlink.scheduling.services.group_sessions import group_session_bump
+from slotlink.scheduling.session_move_models import GroupSessionMove
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
 from slotlink.scheduling.tokens import token_is_current, tokens_revoke
@@ -152,6 +153,7 @@ def _record(
     actor: User | None,
     previous_start: datetime | None = None,
     reason: str = "",
+    session_move: GroupSessionMove | None = None,
 ) -> None:
     BookingEvent.objects.create(
         booking=booking,
@@ -162,6 +164,7 @@ def _record(
         previous_start=previous_start,
         reason=reason,
         sequence=booking.sequence,
+        session_move=session_move,
     )
 
 

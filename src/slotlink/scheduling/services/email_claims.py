@@ -17,11 +17,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from slotlink.notifications.messages import Audience
-from slotlink.scheduling.models import Booking, BookingEmail, GroupSessionEmail
+from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, GroupSessionEmail
 
 
 def email_lease() -> timedelta:
     return timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
+
+
+def change_audiences(*, booking_id: int, sequence: int) -> tuple[Audience, ...]:
+    """The parties the change that produced `sequence` is emailed to, invitee first: both,
+    but for a seat moved with its whole session, whose host is told of the session once
+    (`GroupSessionMove`, services/session_move_emails.py) instead of once per seat."""
+    with_session = BookingEvent.objects.filter(
+        booking_id=booking_id, sequence=sequence, session_move__isnull=False
+    ).exists()
+    return (Audience.INVITEE,) if with_session else tuple(Audience)
 
 
 def claims_take_over(
@@ -49,10 +59,13 @@ def change_unemailed(*, booking_id: int) -> bool:
     """Whether some party has not been emailed the booking's latest change, nor is being
     emailed it now (a claim whose worker died counts as not emailed): that change's email
     task is then still to run, e.g. a confirmation waiting for its link."""
-    told = BookingEmail.objects.filter(
-        booking_id=booking_id, sequence=F("booking__sequence")
-    ).exclude(lease_until__lt=timezone.now())
-    return told.count() < len(Audience)
+    sequence = Booking.objects.values_list("sequence", flat=True).filter(pk=booking_id).first()
+    if sequence is None:
+        return False
+    told = BookingEmail.objects.filter(booking_id=booking_id, sequence=sequence).exclude(
+        lease_until__lt=timezone.now()
+    )
+    return told.count() < len(change_audiences(booking_id=booking_id, sequence=sequence))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ the bound; otherwise the task looks again every few seconds.
 
 The host's email about a group booking carries its session's invite instead of the
 booking's (`group_sessions.py`): the session's SEQUENCE is read when the email is claimed,
-and its seats as they are after that, so its invite is never older than it claims.
+and its seats as they are after that, so its invite is never older than it claims. A seat
+moved with its whole session is emailed to its invitee alone (`change_audiences`): the
+host is told of the session once (`session_move_emails.py`).
 """
 
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from slotlink.scheduling.models import (
     GroupSession,
 )
 from slotlink.scheduling.services.email_claims import (
+    change_audiences,
     claims_sent,
     claims_take_over,
     email_lease,
@@ -86,14 +89,17 @@ def _load(booking_id: int) -> Booking | None:
     )
 
 
-def _unsent(booking: Booking, sequence: int) -> tuple[Audience, ...]:
-    """The parties not (yet) emailed the change that produced `sequence`, invitee first."""
+def _unsent(
+    booking: Booking, sequence: int, audiences: tuple[Audience, ...]
+) -> tuple[Audience, ...]:
+    """The parties of `audiences` (`change_audiences`) not (yet) emailed the change that
+    produced `sequence`, invitee first."""
     told = set(
         BookingEmail.objects.filter(booking=booking, sequence=sequence)
         .exclude(lease_until__lt=timezone.now())  # claimed by a worker that died mid-send
         .values_list("audience", flat=True)
     )
-    return tuple(audience for audience in Audience if audience not in told)
+    return tuple(audience for audience in audiences if audience not in told)
 
 
 def booking_email_send(
@@ -113,16 +119,24 @@ def booking_email_send(
     booking = _load(booking_id)
     if booking is None or booking.sequence != sequence:
         return EmailOutcome(sent=False)
-    unsent = _unsent(booking, sequence)
+    audiences = change_audiences(booking_id=booking.id, sequence=sequence)
+    unsent = _unsent(booking, sequence, audiences)
     if not unsent:
         return EmailOutcome(sent=False)
     link = _link(booking, details)
-    waiting = _link_wait(link, change, unsent=unsent, deadline=deadline, now=now)
+    waiting = _link_wait(
+        link, change, unsent=unsent, audiences=audiences, deadline=deadline, now=now
+    )
     if waiting is not None:
         return waiting
     with transaction.atomic():
         claim = _claim(
-            booking, sequence, change, awaiting_link=link.pending, join_url=link.join_url
+            booking,
+            sequence,
+            change,
+            audiences=audiences,
+            awaiting_link=link.pending,
+            join_url=link.join_url,
         )
         tokens = _tokens_mint(booking, change, claim.audiences)
     if not claim.audiences:
@@ -141,13 +155,14 @@ def _link_wait(
     change: BookingChange,
     *,
     unsent: tuple[Audience, ...],
+    audiences: tuple[Audience, ...],
     deadline: datetime | None,
     now: datetime,
 ) -> EmailOutcome | None:
     """When to look again while a new time's link is still being made, up to the bound; None
     to send now. Wait only while nobody has been told: once one party has the email, the
     other's (retried after the mail server refused it) goes as soon as it can."""
-    nobody_told = len(unsent) == len(Audience)
+    nobody_told = len(unsent) == len(audiences)
     if not (link.pending and nobody_told and change in _NEW_TIME):
         return None
     deadline = deadline or now + timedelta(seconds=settings.LINK_WAIT_SECONDS)
@@ -224,7 +239,13 @@ def _send_claimed(
 
 
 def _claim(
-    booking: Booking, sequence: int, change: BookingChange, *, awaiting_link: bool, join_url: str
+    booking: Booking,
+    sequence: int,
+    change: BookingChange,
+    *,
+    audiences: tuple[Audience, ...],
+    awaiting_link: bool,
+    join_url: str,
 ) -> _Claim:
     """Record the emails of `sequence` not yet claimed, under the booking's row lock (so a
     change being made waits, and one made meanwhile overtakes them): the parties claimed,
@@ -237,7 +258,7 @@ def _claim(
     )
     if current is None:
         return _Claim(audiences=())  # overtaken by a newer change, whose own email will go
-    claimed = _unsent(booking, sequence)
+    claimed = _unsent(booking, sequence, audiences)
     now = timezone.now()
     before = claims_take_over(booking=booking, sequence=sequence, audiences=claimed, now=now)
     session = host_invite_session(booking) if Audience.HOST in claimed else None
@@ -278,12 +299,13 @@ def _release(
 
 
 def _link_update_needed(booking: Booking, link: BookingLink) -> bool:
-    """Whether both parties have the booking's latest change, and one of those emails lacks
-    the now ready link (it said the link follows, or carried an older one)."""
+    """Whether every party it goes to has the booking's latest change, and one of those
+    emails lacks the now ready link (it said the link follows, or carried an older one)."""
     if booking.is_cancelled or not link.is_conferencing or link.pending or not link.join_url:
         return False  # an update is only ever sent to carry a link
     told = BookingEmail.objects.filter(booking=booking, sequence=booking.sequence)
-    return len(told) == len(Audience) and not all(email.carries(link.join_url) for email in told)
+    audiences = change_audiences(booking_id=booking.id, sequence=booking.sequence)
+    return len(told) == len(audiences) and not all(email.carries(link.join_url) for email in told)
 
 
 def _send_link_update(
@@ -326,7 +348,8 @@ def booking_link_ready(
     link = _link(booking, details)
     if not link.is_conferencing or link.pending:
         return EmailOutcome(sent=False)
-    if _unsent(booking, booking.sequence):
+    audiences = change_audiences(booking_id=booking.id, sequence=booking.sequence)
+    if _unsent(booking, booking.sequence, audiences):
         # The latest change's email is still waiting, for this link or for the mail server:
         # send it now, with the link (it sends the update too, if a party was told it follows).
         latest = booking.history.filter(sequence=booking.sequence).first()

@@ -9,8 +9,9 @@ carries an older session than an earlier one.
 
 A booking that moves to another session is in the emails of the session it joined. The
 one it left gets an email of its own to the host (`group_session_left_email_send`): one
-attendee fewer, or the event's cancellation when that was the last seat. Each invitee
-keeps the invite of their own booking.
+attendee fewer, or the event's cancellation when that was the last seat. A whole session
+moved at once is one email to its host too (`session_move_emails.py`). Each invitee keeps
+the invite of their own booking.
 """
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.messages import booking_message, group_session_invite
 from slotlink.scheduling.models import Booking, BookingEmail, GroupSession, GroupSessionEmail
 from slotlink.scheduling.services.email_claims import email_lease
+from slotlink.scheduling.session_move_models import GroupSessionMove
 
 
 def group_session_bump(*, session_id: int) -> int:
@@ -46,8 +48,9 @@ def host_invite_session(booking: Booking) -> GroupSession | None:
 
 
 def _host_has_seen(session: GroupSession) -> int | None:
-    """The highest SEQUENCE of the session's invite its host was emailed (or is being); None
-    if never. A claim whose worker died mid-send does not count."""
+    """The highest SEQUENCE of the session's invite its host was emailed (or is being, about
+    a seat; a move of the whole session counts once told); None if never. A claim whose
+    worker died mid-send does not count."""
     lost = Q(lease_until__lt=timezone.now())
     emailed = (
         BookingEmail.objects.filter(session=session)
@@ -59,7 +62,11 @@ def _host_has_seen(session: GroupSession) -> int | None:
         .exclude(lost)
         .aggregate(latest=Max("sequence"))
     )
-    seen = [latest for latest in (emailed["latest"], updated["latest"]) if latest is not None]
+    moved = GroupSessionMove.objects.filter(session=session, host_told_at__isnull=False).aggregate(
+        latest=Max("session_sequence")
+    )
+    latests = (emailed["latest"], updated["latest"], moved["latest"])
+    seen = [latest for latest in latests if latest is not None]
     return max(seen, default=None)
 
 

@@ -1,0 +1,90 @@
+"""The host's email about a whole group session moved at once: one for the session, not one
+per seat.
+
+It says which session (the event type, the old and the new time in the host's zone on
+their clock), how many seats it holds, whose seats moved with it (each of them was emailed
+on their own, with their links), the mover's message, and carries the session's invite:
+its UID at a higher SEQUENCE, as the host's emails about its seats do, so the host's
+calendar moves its one event. It never carries an invitee's links.
+"""
+
+from django.core.mail import EmailMultiAlternatives
+
+from slotlink.core.mail import templated_message
+from slotlink.core.times import long_when, short_when
+from slotlink.notifications.emails import _invite_attachment, _mailbox
+from slotlink.notifications.formatting import (
+    SUBJECT_TITLE_LIMIT,
+    header_text,
+    one_line,
+    web_url,
+)
+from slotlink.notifications.invites import FILENAME, session_invite
+from slotlink.notifications.messages import SessionMoveMessage
+
+TEMPLATE = "notifications/email/session_moved"
+
+
+def session_moved_email(*, message: SessionMoveMessage) -> EmailMultiAlternatives:
+    """The host's email about their session moved, with the session's invite, ready to
+    send."""
+    invite = session_invite(
+        title=message.title,
+        description=message.description,
+        host=message.host,
+        session=message.session,
+    ).decode()
+    method = "CANCEL" if message.session.cancelled else "REQUEST"
+    email = templated_message(
+        subject=session_moved_subject(message=message),
+        template=TEMPLATE,
+        context=_context(message),
+        to=[_mailbox(message.host)],
+        organization_id=message.organization_id,
+        tidy=True,
+    )
+    email.attach_alternative(invite, f"text/calendar; method={method}")
+    email.attach(_invite_attachment(invite, method))
+    return email
+
+
+def session_moved_subject(*, message: SessionMoveMessage) -> str:
+    """E.g. "Session moved: Workshop on Tue 8 Dec, 4:00 PM (Europe/Berlin), 3 of 5 seats
+    booked": the new time in the host's zone, on their clock."""
+    host, session = message.host, message.session
+    title = header_text(message.title, SUBJECT_TITLE_LIMIT)
+    when = short_when(session.start, time_zone=host.time_zone, clock=host.clock)
+    return f"Session moved: {title} on {when}, {session.seats_booked}"
+
+
+def _context(message: SessionMoveMessage) -> dict[str, object]:
+    host, session = message.host, message.session
+    title = one_line(message.title)
+    mover = one_line(message.moved_by)
+    join_url = web_url(session.join_url)
+    return {
+        "greeting_name": one_line(host.name),
+        "headline": (
+            f"{mover} moved your {title} session." if mover else f"You moved your {title} session."
+        ),
+        "moved_from": long_when(
+            message.previous_start,
+            None,
+            time_zone=host.time_zone,
+            clock=host.clock,
+            show_zone=False,
+        ),
+        "when": long_when(session.start, session.end, time_zone=host.time_zone, clock=host.clock),
+        "seats": session.seats_booked,
+        "moved": [
+            {"name": one_line(person.name) or person.email, "email": person.email}
+            for person in message.moved
+        ],
+        "message": message.message,
+        "message_label": f"{mover}'s message to them" if mover else "Your message to them",
+        "location_text": session.location_text,
+        "join_url": join_url,
+        "passcode": session.passcode if join_url else "",
+        "details_url": web_url(session.details_url),
+        "invite_filename": FILENAME,
+    }
