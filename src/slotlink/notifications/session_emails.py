@@ -10,6 +10,7 @@ calendar moves its one event. It never carries an invitee's links.
 
 from django.core.mail import EmailMultiAlternatives
 
+from slotlink.core.bidi import MixedText
 from slotlink.core.mail import templated_message
 from slotlink.core.times import long_when, short_when
 from slotlink.notifications.emails import _invite_attachment, _mailbox
@@ -65,7 +66,9 @@ def _context(message: SessionMoveMessage) -> dict[str, object]:
     return {
         "greeting_name": one_line(host.name),
         "headline": (
-            f"{mover} moved your {title} session." if mover else f"You moved your {title} session."
+            MixedText("{mover} moved your {title} session.", mover=mover, title=title)
+            if mover
+            else MixedText("You moved your {title} session.", title=title)
         ),
         "moved_from": long_when(
             message.previous_start,
@@ -81,7 +84,9 @@ def _context(message: SessionMoveMessage) -> dict[str, object]:
             for person in message.moved
         ],
         "message": message.message,
-        "message_label": f"{mover}'s message to them" if mover else "Your message to them",
+        "message_label": (
+            MixedText("{mover}'s message to them", mover=mover) if mover else "Your message to them"
+        ),
         "location_text": session.location_text,
         "join_url": join_url,
         "passcode": session.passcode if join_url else "",
