@@ -675,6 +675,7 @@ def product_kinds() -> set[str]:
     templates = {
         str(path.relative_to(path.parents[2])).removesuffix(".html")
         for path in root.glob("*/templates/*/email/*.html")
+        if not path.name.startswith("_")  # a part that emails include, not an email
     }
     kinds = templates - {BOOKING, REMINDER}
     for audience, prefixes in booking_emails._SUBJECT_PREFIXES.items():
