@@ -6,6 +6,7 @@ moves alone, or the whole session with every seat."""
 
 from datetime import timedelta
 from html import unescape
+from itertools import pairwise
 
 import pytest
 from django.core import mail
@@ -235,10 +236,17 @@ def test_the_hosts_other_bookings_and_buffers_keep_their_time(
     host = member_membership.user
     buffered = make_event_type(organization, host, slug="buffered", buffer_minutes=30)
     other = make_event_type(organization, host, slug="other")
-    starts = next_free_starts(other, 8)
+    starts = next_free_starts(other, 12)
     booking = book(other, starts[0])
-    book(buffered, starts[4], email="busy@example.test")
-    response = move(member_client, booking, starts[5])  # right after it, in its buffer
+    # Two starts half an hour apart (the free starts skip some around midnight: this failed
+    # at 19:31 UTC, the sixth start an hour after the fifth).
+    busy, right_after = next(
+        (start, later)
+        for start, later in pairwise(starts[2:])
+        if later - start == timedelta(minutes=30)
+    )
+    book(buffered, busy, email="busy@example.test")
+    response = move(member_client, booking, right_after)  # right after it, in its buffer
     assert response.status_code == 409
     assert "That time was just taken." in text(response)
     booking.refresh_from_db()
