@@ -13,7 +13,7 @@ from tests.calendars.connecting import connect
 from tests.calendars.servers import CalDAVServer
 from tests.fixtures.zoom_sandbox import ZoomSandbox
 from tests.scheduling.builders import book
-from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of
+from tests.zoom.meeting_helpers import ZoomHost, drain, meeting_of, zoom_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,29 @@ def test_a_late_zoom_link_updates_the_event(
     assert f"Join: {meeting.join_url}" in str(after["DESCRIPTION"])
     assert len(caldav_server.hrefs(url)) == 1
     assert CalendarEvent.objects.get(booking_id=booking.id).in_sync
+
+
+def test_a_late_zoom_link_updates_a_group_sessions_one_event(
+    caldav_server: CalDAVServer, zoom: ZoomSandbox, host: ZoomHost
+):
+    """A group session is one event in the host's calendar; when its shared meeting's link
+    comes after that event was written, the session's event gets it (not only at the
+    session's next seat change)."""
+    url = caldav_server.new_calendar("Workshops")
+    connection = connect(caldav_server, host.membership)
+    connection.calendars.update(is_busy=False)  # other tests' events are in the account
+    ConnectedCalendar.objects.filter(connection=connection, url=url).update(is_target=True)
+    workshop = zoom_workshop(host.membership)
+    first = book(workshop)
+    book(workshop, first.start, email="second@example.test")
+    drain(only="calendar_event_sync")
+    session = first.session
+    assert str(the_event(caldav_server, url, session.ical_uid)["LOCATION"]) == "Zoom"
+    drain(only="zoom_meeting_sync")
+    meeting = meeting_of(first)
+    assert meeting.join_url
+    assert drain(only="calendar_event_sync") >= 1
+    after = the_event(caldav_server, url, session.ical_uid)
+    assert str(after["LOCATION"]) == meeting.join_url
+    assert len(caldav_server.hrefs(url)) == 1
+    assert CalendarEvent.objects.get(session_id=session.id).in_sync

@@ -118,6 +118,9 @@ DEFAULT_HORIZON = timedelta(days=60)
 
 
 _host_event_sources: list[HostEventSource] = []
+# Which group session a booking sits in (scheduling registers the reader): a provider that
+# keeps one event per session finds it when a seat's join link arrives.
+_session_of: list[Callable[[int], int | None]] = []
 
 
 def register_calendar_provider(provider: CalendarProvider) -> None:
@@ -162,6 +165,16 @@ def slot_recheck(*, host_id: int, start: datetime, end: datetime, timeout: float
     if "busy" in answers:
         return "busy"
     return "unchecked" if "unchecked" in answers else "free"
+
+
+def on_session_of(reader: Callable[[int], int | None]) -> None:
+    """Scheduling tells how to read the group session a booking sits in."""
+    _session_of[:] = [reader]
+
+
+def session_of(*, booking_id: int) -> int | None:
+    """The group session the booking sits in; None for a one-on-one booking."""
+    return _session_of[0](booking_id) if _session_of else None
 
 
 def on_booking_horizon(reader: Callable[[int], timedelta]) -> None:

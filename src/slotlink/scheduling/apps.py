@@ -12,7 +12,7 @@ class SchedulingConfig(AppConfig):
 
         from slotlink.conferencing import calendars, seam
         from slotlink.core.periodic import register_periodic
-        from slotlink.scheduling.calendar_events import host_event
+        from slotlink.scheduling.calendar_events import host_event, session_of_booking
         from slotlink.scheduling.selectors import booking_horizon_of
         from slotlink.scheduling.tasks import (
             booking_email_sweep,
@@ -25,6 +25,7 @@ class SchedulingConfig(AppConfig):
         seam.on_link_ready(link_ready_listener)
         calendars.on_booking_horizon(booking_horizon_of)
         calendars.register_host_event_source(host_event)
+        calendars.on_session_of(session_of_booking)
         register_periodic(
             "scheduling.email-sweep", every=timedelta(minutes=1), task=booking_email_sweep
         )

@@ -57,3 +57,8 @@ def _session_event(session_id: int) -> HostEvent | None:
         present=not invite.cancelled,
         booking_id=anchor.id,
     )
+
+
+def session_of_booking(booking_id: int) -> int | None:
+    """The group session a booking sits in (conferencing.calendars.session_of)."""
+    return Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
