@@ -6,6 +6,7 @@ their own booking. One-on-one bookings keep theirs for the host too."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from slotlink.scheduling.models import (
 )
 from slotlink.scheduling.services.bookings import booking_cancel, booking_reschedule
 from slotlink.scheduling.services.emails import booking_email_send
+from slotlink.scheduling.services.session_moves import group_session_reschedule
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
 from slotlink.zoom.locations import ZOOM
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
@@ -321,3 +323,25 @@ def test_a_group_booking_whose_host_had_its_own_invite_keeps_it(group, host, com
     (cancelled,) = to(host.email)
     facts = invite_facts(cancelled)
     assert (facts["method"], facts["uid"], facts["sequence"]) == ("CANCEL", ivy.ical_uid, 1)
+
+
+def test_a_whole_session_move_updates_a_seat_whose_host_had_its_own_invite(group, host, committed):
+    """Moving the whole session: a seat whose host's calendar holds the booking's own event
+    (emailed before sessions had theirs) still gets its own update to the host, which moves
+    that event; the other seats are in the host's one email of the session moved."""
+    first, later = next_free_starts(group, 5)[0], next_free_starts(group, 5)[4]
+    old = book(group, first, email=IVY)
+    for audience in Audience:  # as emailed before: the booking's own invite
+        BookingEmail.objects.create(
+            booking=old, audience=audience, sequence=0, change=BookingChange.BOOKED
+        )
+    committed(book, group, first, email=BOB, name="Bob Second")
+    mail.outbox.clear()
+    committed(group_session_reschedule, session=session_of(old), start=later, by=host)
+    emails = {email.subject.split(":", 1)[0]: email for email in to(host.email)}
+    assert sorted(emails) == ["Rescheduled", "Session moved"]
+    own = invite_facts(emails["Rescheduled"])
+    assert (own["uid"], own["sequence"], own["start"]) == (old.ical_uid, 1, later)
+    moved = emails["Session moved"].body
+    assert "Moved with it (1)" in moved
+    assert "- Bob Second <bob@example.test>" in moved

@@ -634,3 +634,24 @@ def test_a_session_moved_email_the_mail_server_refused_goes_later_exactly_once(
     (told,) = smtp_server.to(host.email)
     assert told.subject.startswith("Session moved: Workshop on ")
     assert len(smtp_server.received) == len(SEATS) + 1
+
+
+def test_an_admins_move_of_a_session_tells_its_host_who_moved_it(
+    admin_client, member_membership, workshop, django_capture_on_commit_callbacks
+):
+    """An admin moves a host's session: the host's one email says the admin moved it, with
+    the admin's message, not that the host did."""
+    first, later = next_free_starts(workshop, 5)[0], next_free_starts(workshop, 5)[4]
+    ivy = book(workshop, first, email=INVITEE_EMAIL)
+    book(workshop, first, email="bob@example.test", name="Bob Second")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert move_session(admin_client, ivy, later, MESSAGE).status_code == 302
+    run_queued_tasks()
+    (told,) = [
+        email
+        for email in to(member_membership.user.email)
+        if email.subject.startswith("Session moved:")
+    ]
+    assert "Ada Admin moved your Workshop session." in told.body
+    assert f"Ada Admin's message to them: {MESSAGE}" in told.body
+    assert "Moved with it (2)" in told.body
