@@ -10,6 +10,8 @@ class CalendarsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from slotlink.accounts.member_providers import register_member_provider
+        from slotlink.calendars.members import CalendarMembers
         from slotlink.calendars.provider import CalDAVProvider
         from slotlink.calendars.services.links import calendar_event_link_ready
         from slotlink.calendars.tasks import calendars_refresh_due, calendars_sweep
@@ -18,6 +20,7 @@ class CalendarsConfig(AppConfig):
         from slotlink.core.periodic import register_periodic
 
         register_calendar_provider(CalDAVProvider())
+        register_member_provider(CalendarMembers())
         # Every minute, each connection whose busy times are CALENDAR_REFRESH_SECONDS old
         # is refreshed in a task of its own (calendars/refresh.py).
         register_periodic(

@@ -38,15 +38,14 @@ def _record(
     )
     # A booking just made (SEQUENCE 0, no session) has no event yet: nothing to look up.
     new_booking = booking_id is not None and booking.sequence == 0
-    row_id = None if new_booking else _event_id(key)
+    row_id, host_id = (None, None) if new_booking else _event_of(key)
+    if row_id is not None and host_id != booking.host_id:
+        _hand_over(row_id, booking)
+        return
     if row_id is None:
         if not new_ok:
             return
-        target_id = (
-            ConnectedCalendar.objects.filter(host_id=booking.host_id, is_target=True)
-            .values_list("id", flat=True)
-            .first()
-        )
+        target_id = _target_of(booking.host_id)
         if target_id is None:
             return
     with transaction.atomic():  # a failure here leaves the booking's transaction whole
@@ -64,8 +63,44 @@ def _record(
         enqueue_on_commit(calendar_event_sync, row_id)
 
 
-def _event_id(key: dict[str, int | None]) -> int | None:
-    return CalendarEvent.objects.filter(**key).values_list("id", flat=True).first()
+def _event_of(key: dict[str, int | None]) -> tuple[int | None, int | None]:
+    """The event's row and its host, or (None, None)."""
+    found = CalendarEvent.objects.filter(**key).values_list("id", "host_id").first()
+    return found if found is not None else (None, None)
+
+
+def _hand_over(row_id: int, booking: BookingRef) -> None:
+    """The booking has another host now (its host left the organization): its event is
+    written afresh in the new host's "Add bookings to" calendar, if they have one. The one
+    in the old host's calendar stays there: it is their calendar, and their connection
+    goes with them (members.py)."""
+    from slotlink.calendars.tasks import calendar_event_sync
+
+    target_id = _target_of(booking.host_id)
+    with transaction.atomic():
+        CalendarEvent.objects.filter(pk=row_id).update(
+            host_id=booking.host_id,
+            calendar_id=target_id,
+            etag="",
+            href="",
+            create_marker="",
+            host_changed=CalendarEvent.HostChange.NONE,
+            restore=False,
+            attempts=0,
+            next_attempt_at=None,
+            problem_detail="",
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        enqueue_on_commit(calendar_event_sync, row_id)
+
+
+def _target_of(host_id: int) -> int | None:
+    return (
+        ConnectedCalendar.objects.filter(host_id=host_id, is_target=True)
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def calendar_event_put_back(row: CalendarEvent) -> None:

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from slotlink.accounts import member_providers
 from slotlink.accounts.models import Membership, User
 from slotlink.accounts.services import membership_delete
-from slotlink.conferencing import seam
+from slotlink.conferencing import calendars, seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.locations import booking_ref
@@ -128,6 +128,7 @@ def booking_reassign(
         booking.save(update_fields=["host", "sequence"])
         tokens_revoke(booking=booking)  # the new email's links replace the old ones
         seam.booking_host_changed(booking.location_kind, booking_ref(booking))
+        calendars.event_written(booking_ref(booking))  # into the new host's calendar
         BookingEvent.objects.create(
             booking=booking,
             kind=BookingEvent.Kind.REASSIGNED,
