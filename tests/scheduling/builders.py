@@ -57,6 +57,21 @@ def next_free_starts(event_type: EventType, count: int = 1, *, days: int = 3) ->
     return [slot.start for slot in slots[:count]]
 
 
+def free_start_from(event_type: EventType, earliest: datetime, *, days: int = 7) -> datetime:
+    """The first start `event_type` offers at or after `earliest`. `earliest` itself (a
+    free start plus some hours, say) may fall past the end of the host's day when the
+    test runs late in it."""
+    now = timezone.now()
+    slots = free_slots(
+        event_type=event_type,
+        since=max(earliest, now + STARTS_AFTER),
+        until=now + timedelta(days=days),
+        now=now,
+    )
+    assert slots, "the test needs a free slot"
+    return slots[0].start
+
+
 def invitee(**fields: str) -> Invitee:
     values = {"name": "Ivy Invitee", "email": "ivy@example.test", "time_zone": "America/New_York"}
     values.update(fields)

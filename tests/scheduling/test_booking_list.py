@@ -18,7 +18,13 @@ from slotlink.scheduling.booking_list import ROWS_PER_PAGE
 from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.services.bookings import booking_cancel
 from tests.factories import make_member
-from tests.scheduling.builders import book, make_event_type, many_bookings, next_free_starts
+from tests.scheduling.builders import (
+    book,
+    free_start_from,
+    make_event_type,
+    many_bookings,
+    next_free_starts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +83,7 @@ def test_a_group_session_is_one_row_with_its_seats(member_client, call, workshop
         book(workshop, session_start, name=f"Seat {n}", email=f"s{n}@example.test")
         for n in (1, 2, 3)
     ]
-    alone = book(call, alone_start + timedelta(hours=2), name="Olive One")
+    alone = book(call, free_start_from(call, alone_start + timedelta(hours=2)), name="Olive One")
     html = text(member_client.get("/360/bookings"))
     found = rows(html)
     assert len(found) == 2
@@ -134,7 +140,7 @@ def test_the_event_type_filter_keeps_its_bookings(member_client, call, workshop)
     """Filtering by an event type lists its bookings only."""
     first, second = next_free_starts(call, 2)
     book(call, first, name="Call Person")
-    book(workshop, second + timedelta(hours=2), name="Workshop Person")
+    book(workshop, free_start_from(workshop, second + timedelta(hours=2)), name="Workshop Person")
     found = listed(member_client, f"?event_type={call.id}")
     assert len(found) == 1
     assert "Call Person" in found[0]
