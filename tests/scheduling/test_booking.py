@@ -1,6 +1,7 @@
 """Booking, rescheduling and cancelling through the services, and what each change records."""
 
 from datetime import time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -199,8 +200,10 @@ def test_an_hour_long_booking_moves_half_an_hour_into_its_own_time(organization,
     """The booking being moved doesn't block itself: an hour-long booking moves 30 minutes
     later, into the half hour it still holds, and the times around it are as before."""
     event_type = make_event_type(organization, host, slug="hour", duration_minutes=60)
-    first, half_past = next_free_starts(event_type, 2)
-    assert half_past - first == timedelta(minutes=30)
+    # Two starts half an hour apart on one day: late in the day, the last start of the day
+    # is followed by the next morning's.
+    starts = next_free_starts(event_type, 96)
+    first, half_past = next((a, b) for a, b in pairwise(starts) if b - a == timedelta(minutes=30))
     booking = book(event_type, first)
     moved = booking_reschedule(booking=booking, start=half_past)
     assert (moved.start, moved.end) == (half_past, half_past + timedelta(hours=1))
