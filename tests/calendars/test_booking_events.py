@@ -64,6 +64,17 @@ def host_with_target(caldav_server: CalDAVServer, member_membership):
     return member_membership, url
 
 
+def a_workshop(membership):
+    """A group event type of `membership`'s, three seats a session."""
+    return make_event_type(
+        membership.organization,
+        membership.user,
+        title="Workshop",
+        kind=EventType.Kind.GROUP,
+        seats_per_session=3,
+    )
+
+
 NOTE_EDITED = "You changed this booking's event in your calendar; slotlink left it as you made it."
 
 
@@ -135,13 +146,7 @@ def test_a_seat_booked_on_the_public_page_joins_its_sessions_event_in_a_calendar
     calendar for bookings anymore: a seat then booked on the public page still joins it
     as an attendee."""
     membership, calendar_url = host_with_target
-    workshop = make_event_type(
-        membership.organization,
-        membership.user,
-        title="Workshop",
-        kind=EventType.Kind.GROUP,
-        seats_per_session=3,
-    )
+    workshop = a_workshop(membership)
     start = next_free_starts(workshop)[0]
     first = booking_create(event_type=workshop, start=start, invitee=INVITEE)
     run_tasks()
@@ -324,13 +329,7 @@ def test_a_group_session_is_one_event_with_its_seats(caldav_server, host_with_ta
     with both as attendees; one cancelling leaves the event with the other; the last
     cancelling removes it."""
     membership, calendar_url = host_with_target
-    workshop = make_event_type(
-        membership.organization,
-        membership.user,
-        title="Workshop",
-        kind=EventType.Kind.GROUP,
-        seats_per_session=3,
-    )
+    workshop = a_workshop(membership)
     start = next_free_starts(workshop)[0]
     first = booking_create(event_type=workshop, start=start, invitee=INVITEE)
     second = booking_create(
@@ -368,13 +367,7 @@ def test_a_sessions_own_event_in_a_busy_calendar_leaves_its_seats_bookable(
     POST's live look at the server finds only slotlink's own event)."""
     membership, calendar_url = host_with_target
     ConnectedCalendar.objects.filter(url=calendar_url).update(is_busy=True)
-    workshop = make_event_type(
-        membership.organization,
-        membership.user,
-        title="Workshop",
-        kind=EventType.Kind.GROUP,
-        seats_per_session=3,
-    )
+    workshop = a_workshop(membership)
     start = next_free_starts(workshop)[0]
     first = booking_create(event_type=workshop, start=start, invitee=INVITEE)
     run_tasks()
