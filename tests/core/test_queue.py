@@ -1,7 +1,7 @@
 """The queue page: how much work waits and for how long, what failed, which workers live.
 It is for the people who run the installation (staff), and in the demo for its admin."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client, override_settings
@@ -110,6 +110,26 @@ def test_staff_see_the_queue_and_the_workers_seen_recently(staff_client):
     assert "worker-b" in html
     assert "Silent" in html
     assert "worker-gone" not in html  # silent for over ten minutes: no longer listed
+
+
+def test_staff_read_a_workers_times_in_their_zone_on_their_clock():
+    """Staff in New York on a 12-hour clock read when a worker started there, under
+    headers naming the zone: 01:30:15 UTC on 8 Dec is 8:30:15 PM on 7 Dec."""
+    user = make_user(time_zone="America/New_York")
+    user.is_staff = True
+    user.time_format = "12"
+    user.save()
+    client = Client()
+    client.force_login(user)
+    worker = worker_heartbeat(name="worker-a", backend="database")
+    WorkerHeartbeat.objects.filter(id=worker.id).update(
+        started_at=datetime(2026, 12, 8, 1, 30, 15, tzinfo=UTC)
+    )
+    html = client.get("/360/queue").content.decode()
+    assert "<th>Started (America/New_York)</th><th>Last seen (America/New_York)</th>" in html
+    assert "2026-12-07, 8:30:15 PM" in html
+    assert "1:30:15" not in html
+    assert "(UTC)" not in html
 
 
 def test_the_page_says_when_no_worker_runs(staff_client):

@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -64,6 +65,29 @@ def test_an_email_shows_its_text_html_and_invite(demo, admin_client, organizatio
     [invite] = to_invitee.attachments.all()
     assert f'href="/360/outbox/{to_invitee.id}/attachments/{invite.id}"' in page
     assert '<a href="https://slotlink.example.com/r/reschedule-token"' in page  # clickable
+
+
+def test_the_outbox_reads_in_the_viewers_zone_on_their_clock(
+    demo, admin_client, admin_membership, organization
+):
+    """An admin in New York on a 12-hour clock reads when each email went out there, in
+    the list and on the email's page, with the zone named: 01:30:15 UTC on 8 Dec is
+    8:30:15 PM on 7 Dec."""
+    admin_membership.user.time_zone = "America/New_York"
+    admin_membership.user.time_format = "12"
+    admin_membership.user.save()
+    to_invitee, _ = send_booking_emails(organization)
+    OutboxEmail.objects.filter(organization=organization).update(
+        created_at=datetime(2026, 12, 8, 1, 30, 15, tzinfo=UTC)
+    )
+    listed = admin_client.get("/360/outbox").content.decode()
+    assert "Sent (America/New_York)" in listed
+    assert listed.count("7 Dec 2026, 8:30:15 PM") == 2
+    shown = admin_client.get(f"/360/outbox/{to_invitee.id}").content.decode()
+    assert "7 Dec 2026, 8:30:15 PM (America/New_York)" in shown
+    for page in (listed, shown):
+        assert "1:30:15" not in page
+        assert "UTC" not in page
 
 
 def test_an_emails_frame_may_show_its_inline_styles_and_nothing_more(

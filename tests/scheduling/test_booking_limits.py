@@ -4,7 +4,7 @@ an hour; a refused booking gets a 429 page in the booking page's layout and chan
 nothing (no booking, no email, no conferencing work)."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from html import unescape
 
@@ -405,6 +405,22 @@ def test_blocks_are_the_organizations_own(organization, host):
     assert "That isn't an internet address." in text(bad)
     assert organization.booking_blocks.count() == 1
     assert Client().get("/360/bookings/blocked").status_code == 302  # signed out: sign in
+
+
+def test_a_block_says_since_when_in_the_viewers_zone_on_their_clock(organization, host):
+    """A host in New York on a 12-hour clock reads since when an address is blocked there,
+    under a header naming the zone: 01:30 UTC on Tue 8 Dec is 8:30 PM on Mon 7 Dec."""
+    host.time_zone = "America/New_York"
+    host.time_format = "12"
+    host.save()
+    host_client = signed_in(host)
+    host_client.post("/360/bookings/blocked", {"kind": "address", "value": ATTACKER})
+    organization.booking_blocks.update(created_at=datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
+    page = text(host_client.get("/360/bookings/blocked"))
+    assert "Since (America/New_York)" in page
+    assert "Mon 7 Dec 2026, 8:30 PM" in page
+    assert "1:30" not in page
+    assert "UTC" not in page
 
 
 def test_an_ipv6_client_counts_as_its_whole_64_network(organization, host, settings):

@@ -3,6 +3,8 @@ and do what on every Zoom URL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.test import Client
 
@@ -17,6 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 Z = "/360/integrations/zoom"
+# 8:30:15 PM on Mon 7 Dec in New York.
+LATE_EVENING_IN_NEW_YORK = datetime(2026, 12, 8, 1, 30, 15, tzinfo=UTC)
 
 
 def html_of(response) -> str:
@@ -185,6 +189,28 @@ def test_a_bad_sync_log_filter_gets_a_clear_error(zoom_on, admin_client):
     response = admin_client.get(f"{Z}/sync-log?booking=abc")
     assert response.status_code == 400
     assert "Booking" in html_of(response)
+
+
+def test_the_sync_log_reads_in_the_viewers_zone_on_their_clock(
+    zoom_on, admin_client, admin_membership, organization
+):
+    """An admin in New York on a 12-hour clock reads each entry's time there (01:30:15 UTC
+    is 8:30:15 PM the evening before), under a header naming the zone; the page's
+    `before=` cursor stays an entry id."""
+    admin_membership.user.time_zone = "America/New_York"
+    admin_membership.user.time_format = "12"
+    admin_membership.user.save()
+    entry = sync_log_record(
+        context=CallContext(organization_id=organization.id, zoom_email="z@x"),
+        action="meeting.create",
+        outcome="ok",
+    )
+    SyncLogEntry.objects.filter(id=entry.id).update(at=LATE_EVENING_IN_NEW_YORK)
+    html = html_of(admin_client.get(f"{Z}/sync-log"))
+    assert "When (America/New_York)" in html
+    assert "2026-12-07, 8:30:15 PM" in html
+    assert "1:30:15" not in html
+    assert "(UTC)" not in html
 
 
 @pytest.fixture
