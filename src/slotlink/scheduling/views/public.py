@@ -40,14 +40,14 @@ from slotlink.scheduling.limits.services import (
 from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retry_words
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.messages import booking_message
-from slotlink.scheduling.models import Booking, BookingEvent, BookingToken, EventType
+from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.public_read import public_event_type
 from slotlink.scheduling.questions.selectors import booking_form_questions
 from slotlink.scheduling.selectors import invitee_link_note, public_event_types
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
 from slotlink.scheduling.timezones import time_zone_options
-from slotlink.scheduling.tokens import token_mint
+from slotlink.scheduling.tokens import page_tokens
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the email has everything after that
@@ -279,15 +279,17 @@ def booking_confirmed(request: HttpRequest, signed: str) -> HttpResponse:
 
 
 def _manage_links(booking: Booking) -> dict[str, str] | None:
-    """Reschedule and cancel links for the holder of the confirmation link, minted as the
-    email's are (so any later change revokes them too); none once the booking started."""
+    """Reschedule and cancel links for the holder of the confirmation link, the same on
+    every load (so reloading writes nothing), revoked by any later change like the email's;
+    none once the booking started."""
     if booking.start <= timezone.now():
         return None
+    tokens = page_tokens(booking=booking)
+    if tokens is None:
+        return None
     return {
-        purpose.value: reverse(
-            f"booking-{purpose.value}", args=[token_mint(booking=booking, purpose=purpose)]
-        )
-        for purpose in BookingToken.Purpose
+        purpose.value: reverse(f"booking-{purpose.value}", args=[token])
+        for purpose, token in tokens.items()
     }
 
 
