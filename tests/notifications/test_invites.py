@@ -5,7 +5,12 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from slotlink.notifications.invites import booking_invite, invite_content_type, invite_method
+from slotlink.notifications.invites import (
+    PUBLISH,
+    booking_invite,
+    invite_content_type,
+    invite_method,
+)
 from slotlink.notifications.messages import Audience, BookingChange, Person
 from tests.notifications.factories import (
     CHANGES_TO_BOTH,
@@ -166,6 +171,28 @@ def test_a_cancellation_asks_for_no_answer():
     message = booking_message(change=BookingChange.CANCELLED, sequence=1)
     _, event = parse(booking_invite(message=message, audience=Audience.INVITEE))
     assert attendees(event)["mailto:bob@example.test"]["RSVP"] == "FALSE"
+
+
+@pytest.mark.parametrize(
+    ("change", "sequence", "status"),
+    [(BookingChange.BOOKED, 0, "CONFIRMED"), (BookingChange.CANCELLED, 1, "CANCELLED")],
+)
+def test_a_published_copy_is_the_same_event_with_nobody_asked_to_answer(change, sequence, status):
+    """PUBLISH is the event to import: the email's UID, SEQUENCE, times and status, its
+    organizer, and no attendees (RFC 5546 3.2.1), so no client offers Accept or Decline;
+    the email's own invite is unchanged."""
+    message = booking_message(change=change, sequence=sequence)
+    emailed_calendar, emailed = parse(booking_invite(message=message, audience=Audience.INVITEE))
+    calendar, event = parse(
+        booking_invite(message=message, audience=Audience.INVITEE, method=PUBLISH)
+    )
+    assert calendar["METHOD"] == "PUBLISH"
+    assert emailed_calendar["METHOD"] == invite_method(message=message, audience=Audience.INVITEE)
+    assert (event["UID"], event["SEQUENCE"], event["STATUS"]) == (UID, sequence, status)
+    assert (event.start, event.end) == (emailed.start, emailed.end)
+    assert str(event["ORGANIZER"]) == "mailto:ada@acme.test"
+    assert "ATTENDEE" not in event
+    assert len(emailed.attendees) == 2
 
 
 def test_only_the_invitees_copy_carries_their_reschedule_and_cancel_links():

@@ -11,6 +11,7 @@ from django.test import Client
 from icalendar import Calendar
 
 from slotlink.scheduling.models import Booking, EventType
+from slotlink.scheduling.services.bookings import booking_cancel
 from slotlink.scheduling.views.public import confirmation_url
 from slotlink.zoom.locations import ZOOM_WEBINAR
 from tests.scheduling.builders import book, make_event_type, run_queued_tasks
@@ -113,6 +114,38 @@ def test_the_ics_is_the_emails_invite_with_the_same_uid(client, seat, webinar_pr
     assert event.decoded("DTSTART") == seat.start
     assert str(event["LOCATION"]) == webinar_provider.join_url
     assert str(event["SUMMARY"]) == f"{RTL_TITLE} with Hana Host"
+
+
+def test_the_ics_is_published_not_an_invitation_while_the_email_stays_a_request(client, seat):
+    """The downloaded file is METHOD:PUBLISH, a copy to import that asks nobody to accept
+    (no attendees), with the email's UID and SEQUENCE; the email's invite is a REQUEST."""
+    run_queued_tasks()
+    (email,) = to(seat.invitee_email)
+    emailed = invite_facts(email)
+    assert emailed["method"] == "REQUEST"
+    calendar = Calendar.from_ical(
+        client.get(page_links(client, seat)["Apple Calendar (.ics)"]).content
+    )
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (emailed["uid"], emailed["sequence"])
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert "ATTENDEE" not in event
+
+
+def test_the_ics_of_a_cancelled_booking_is_published_cancelled(client, seat):
+    """After a cancel the file is still PUBLISH, STATUS:CANCELLED, at the SEQUENCE of the
+    email's CANCEL: a calendar that added the event marks it cancelled."""
+    ics_url = page_links(client, seat)["Apple Calendar (.ics)"]
+    booking_cancel(booking=seat)
+    run_queued_tasks()
+    emailed = invite_facts(to(seat.invitee_email)[-1])
+    assert (emailed["method"], emailed["sequence"]) == ("CANCEL", 1)
+    calendar = Calendar.from_ical(client.get(ics_url).content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (seat.ical_uid, 1)
+    assert str(event["STATUS"]) == "CANCELLED"
 
 
 def test_the_ics_needs_the_signed_confirmation_link(client, seat):

@@ -11,9 +11,14 @@ booking's details page instead, so the invitee's single-purpose links (and perso
 link, a webinar seat's) never reach anyone else's calendar. For a group booking the host's
 copy is the session's own event instead (`SessionInvite`): one event per session, listing
 its invitees, rather than one per seat.
+
+The invitee's "Add to calendar" file is the same event as METHOD:PUBLISH (RFC 5546 3.2.1):
+a copy to import, not an invitation, so calendars offer no Accept or Decline answering
+the host; its UID and SEQUENCE still update the event the email's invite added.
 """
 
 from datetime import UTC
+from typing import Final, Literal
 
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
@@ -39,6 +44,7 @@ from slotlink.notifications.messages import (
 PRODID = "-//slotlink//slotlink scheduling//EN"
 CONTENT_TYPE = "text/calendar"
 FILENAME = "invite.ics"
+PUBLISH: Final = "PUBLISH"
 
 
 def host_session(message: BookingMessage, audience: Audience) -> SessionInvite | None:
@@ -59,18 +65,27 @@ def invite_content_type(method: str) -> str:
     return f"{CONTENT_TYPE}; method={method}; charset=utf-8"
 
 
-def booking_invite(*, message: BookingMessage, audience: Audience) -> bytes:
-    """The iCalendar object for one recipient of one booking change."""
+def booking_invite(
+    *, message: BookingMessage, audience: Audience, method: Literal["PUBLISH"] | None = None
+) -> bytes:
+    """The iCalendar object for one recipient of one booking change: the email's iTIP
+    message (REQUEST or CANCEL), or with `method` PUBLISH the event as a file to import,
+    a cancelled one marked CANCELLED."""
     session = host_session(message, audience)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", invite_method(message=message, audience=audience))
+    calendar.add("method", method or invite_method(message=message, audience=audience))
     if session is None:
-        calendar.add_component(_booking_event(message=message, audience=audience))
+        event = _booking_event(message=message, audience=audience)
     else:
-        calendar.add_component(_session_event_of(message, session))
+        event = _session_event_of(message, session)
+    if method == PUBLISH:
+        # RFC 5546 3.2.1: a published event has its organizer but no attendees, so no
+        # client asks anyone for an answer (nobody would receive it).
+        event.pop("ATTENDEE", None)
+    calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -17,7 +17,7 @@ from slotlink.accounts.access import public
 from slotlink.accounts.models import Organization
 from slotlink.accounts.throttle import client_address
 from slotlink.core.times import language_clock, request_clock
-from slotlink.notifications.invites import CONTENT_TYPE, booking_invite
+from slotlink.notifications.invites import CONTENT_TYPE, PUBLISH, booking_invite
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.scheduling.booking_forms import BookingForm
 from slotlink.scheduling.calendar_links import calendar_links
@@ -295,16 +295,17 @@ def _manage_links(booking: Booking) -> dict[str, str] | None:
 
 @public
 def booking_invite_download(request: HttpRequest, signed: str) -> HttpResponse:
-    """The invitee's calendar invite, as their email attaches it: the same UID and SEQUENCE,
-    so a calendar that has it already updates it instead of adding it twice. Only for the
-    holder of the confirmation link, like the page."""
+    """The invitee's event as a file to import ("Add to calendar"): published, not an
+    invitation, so calendars ask nobody to accept it; with the UID and SEQUENCE of the
+    email's invite, so a calendar that has it already updates it instead of adding it twice.
+    Only for the holder of the confirmation link, like the page."""
     booking = _confirmed_booking(signed)
     if booking is None:
         raise Http404("No such booking.")
     change = BookingChange.CANCELLED if booking.is_cancelled else BookingChange.BOOKED
     message = booking_message(booking=booking, change=change, link=booking_link_for(booking))
     response = HttpResponse(
-        booking_invite(message=message, audience=Audience.INVITEE),
+        booking_invite(message=message, audience=Audience.INVITEE, method=PUBLISH),
         content_type=f"{CONTENT_TYPE}; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="invite.ics"'
