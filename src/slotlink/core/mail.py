@@ -36,12 +36,13 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks.base import Task
 
 from slotlink.core.models import MailClaim
-from slotlink.core.tasks import mail_retried_later
+from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, mail_retried_later
 
 log = logging.getLogger("slotlink.core")
 
@@ -114,6 +115,12 @@ def mail_task_run(
         return None
 
 
+def email_lease() -> timedelta:
+    """How long a worker may hold an email it claimed before another one sends it instead
+    (the first died mid-send)."""
+    return timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
+
+
 @dataclass(frozen=True)
 class Notice:
     message: EmailMessage
@@ -138,9 +145,8 @@ def notice_send(*, key: str, build: Callable[[], Notice | None]) -> NoticeOutcom
         if notice is None:
             claim.delete()
             return NoticeOutcome(sent=False)
-        lease = timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
         MailClaim.objects.filter(pk=claim.pk).update(
-            lease_until=now + lease, attempts=claim.attempts + 1, gave_up=False
+            lease_until=now + email_lease(), attempts=claim.attempts + 1, gave_up=False
         )
     try:
         notice.message.send()
@@ -178,3 +184,19 @@ def notices_undelivered(*, keys: Collection[str]) -> set[str]:
         return set()
     refused = MailClaim.objects.filter(key__in=keys, gave_up=True)
     return set(refused.values_list("key", flat=True))
+
+
+def notices_held(*, keys: Collection[str], now: datetime) -> set[str]:
+    """Which of these notices a task still holds, or are over without being told: a
+    worker's lease not run out, a refusal whose retry (queued by core's rule) is not
+    overdue, or attempts used up (`gave_up`). The others have no claim, one whose worker
+    died, or one whose retry never came (its queue lost it): a task run now sends them."""
+    if not keys:
+        return set()
+    longest_pause = FIRST_MAIL_RETRY_AFTER * 2 ** (MAIL_ATTEMPTS - 2)
+    held = MailClaim.objects.filter(key__in=keys).filter(
+        Q(lease_until__gt=now)
+        | Q(gave_up=True)
+        | Q(lease_until__isnull=True, refused_at__gt=now - longest_pause - email_lease())
+    )
+    return set(held.values_list("key", flat=True))

@@ -23,8 +23,9 @@ from slotlink.core.mail import mail_task_run, notice_task_run
 from slotlink.core.tasks import FIRST_MAIL_RETRY_AFTER, MAIL_ATTEMPTS, enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.limits.services import public_bookings_expire
-from slotlink.scheduling.reminders.sending import reminder_notice_builder, reminder_notice_key
-from slotlink.scheduling.reminders.services import reminders_claim_due
+from slotlink.scheduling.reminders.selectors import reminder_notice_key
+from slotlink.scheduling.reminders.sending import reminder_notice_builder
+from slotlink.scheduling.reminders.services import reminders_claim_due, reminders_lost_requeue
 from slotlink.scheduling.services.email_claims import (
     booking_emails_lost,
     change_unemailed,
@@ -161,12 +162,15 @@ def reminder_email_send(reminder_email_id: int, attempt: int = 1) -> None:
 
 @task()
 def reminders_send_run() -> None:
-    """The reminder emails due now, each claimed once and queued (every minute)."""
+    """The reminder emails due now, each claimed once and queued, and those claimed whose
+    task was lost queued again (every minute)."""
     reminders_send_due(now=timezone.now())
 
 
 def reminders_send_due(*, now: datetime) -> list[int]:
-    """The job's work at `now` (a test passes its own clock): the ids claimed."""
+    """The job's work at `now` (a test passes its own clock): the ids claimed. The lost
+    are queued again first, so a reminder claimed now is not among them."""
+    reminders_lost_requeue(now=now, task=reminder_email_send)
     return reminders_claim_due(now=now, task=reminder_email_send)
 
 

@@ -43,7 +43,10 @@ class Reminder(models.Model):
 class ReminderEmail(models.Model):
     """One reminder email, claimed by the job that found it due: its `key` (who, which
     reminder, which start) is unique, so two jobs never queue it twice; it is marked
-    `sent_at` once the mail server took it (core's notice path holds the lease meanwhile).
+    `sent_at` once the mail server took it (core's notice path holds the lease meanwhile),
+    and `handled_at` then, or once its task found it no longer due (booking cancelled or
+    moved, reminder removed). One claimed longer than a lease ago and not handled lost its
+    task (RQ is told only after the claim commits): the job queues it again.
 
     The invitee's reminder is keyed by the booking; the host's of a group session by the
     session (one per session, not per seat), with `booking` one of its seats."""
@@ -62,8 +65,10 @@ class ReminderEmail(models.Model):
     audience = models.CharField(max_length=10)  # a notifications Audience
     minutes_before = models.PositiveIntegerField()
     start = models.DateTimeField()  # the start it reminds of: a moved booking's is stale
+    # When the job claimed it, or last queued it again (one lease after the last time).
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)  # sent, or no longer due
 
     class Meta:
         ordering = ["claimed_at", "id"]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from slotlink.core.mail import email_lease, notices_held
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
 from slotlink.scheduling.reminders.models import Reminder, ReminderEmail
@@ -72,6 +73,11 @@ def reminder_key(
     """Who gets it, which reminder, which start: a session's host once per session."""
     owner = f"session-{session_id}" if session_id is not None else f"booking-{booking_id}"
     return f"{owner}:{audience}:{minutes_before}:{int(start.timestamp())}"
+
+
+def reminder_notice_key(reminder_email_id: int) -> str:
+    """Its claim on core's notice path (core/mail.py)."""
+    return f"scheduling.reminder:{reminder_email_id}"
 
 
 def _start_set_at() -> Coalesce:
@@ -144,3 +150,20 @@ def reminders_due(*, now: datetime) -> list[DueReminder]:
         )
     )
     return [reminder for reminder in due if reminder.key not in claimed]
+
+
+def reminders_lost(*, now: datetime) -> list[ReminderEmail]:
+    """The reminder emails claimed longer than a mail lease ago whose task never sent them
+    nor found them no longer due (RQ is told only after the claim commits: a crash in
+    between loses the task), still in their reminder's window, and not held on core's
+    notice path (a worker sending it, a refusal waiting for its retry, or given up)."""
+    rows = [
+        row
+        for row in ReminderEmail.objects.filter(
+            handled_at__isnull=True, claimed_at__lt=now - email_lease(), start__gt=now
+        )
+        # Half the lead left, as when it was due: a late reminder is no reminder.
+        if row.start - now >= timedelta(minutes=row.minutes_before) / 2
+    ]
+    held = notices_held(keys=[reminder_notice_key(row.id) for row in rows], now=now)
+    return [row for row in rows if reminder_notice_key(row.id) not in held]

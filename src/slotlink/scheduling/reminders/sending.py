@@ -23,10 +23,6 @@ from slotlink.scheduling.reminders.models import Reminder, ReminderEmail
 from slotlink.scheduling.tokens import token_mint
 
 
-def reminder_notice_key(reminder_email_id: int) -> str:
-    return f"scheduling.reminder:{reminder_email_id}"
-
-
 def _live_booking(row: ReminderEmail) -> Booking | None:
     """The booking the reminder is about, still confirmed at the start it was claimed for;
     for a session's host, any live seat of the session at that start."""
@@ -64,6 +60,8 @@ def reminder_notice_builder(*, reminder_email_id: int) -> Callable[[], Notice | 
             return None  # sent already
         booking = _live_booking(row)
         if booking is None or not _still_wanted(row, booking):
+            # Handled: the job doesn't queue it again as lost.
+            ReminderEmail.objects.filter(pk=row.pk).update(handled_at=timezone.now())
             return None
         audience = Audience(row.audience)
         link = booking_link_for(booking)
@@ -82,7 +80,8 @@ def reminder_notice_builder(*, reminder_email_id: int) -> Callable[[], Notice | 
         )
 
         def told() -> None:
-            ReminderEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+            now = timezone.now()
+            ReminderEmail.objects.filter(pk=row.pk).update(sent_at=now, handled_at=now)
 
         return Notice(message=reminder_email(message=message, audience=audience), told=told)
 

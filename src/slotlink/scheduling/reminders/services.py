@@ -12,7 +12,7 @@ from django_tasks.base import Task
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.scheduling.models import EventType
 from slotlink.scheduling.reminders.models import MAX_PER_EVENT_TYPE, Reminder, ReminderEmail
-from slotlink.scheduling.reminders.selectors import reminders_due
+from slotlink.scheduling.reminders.selectors import reminders_due, reminders_lost
 from slotlink.scheduling.reminders.words import lead_words
 
 log = logging.getLogger("slotlink.scheduling")
@@ -69,3 +69,22 @@ def reminders_claim_due(*, now: datetime, task: Task[Any, Any]) -> list[int]:
         claimed.append(row.id)
         log.info("scheduling.reminder.claimed key=%s", due.key)
     return claimed
+
+
+def reminders_lost_requeue(*, now: datetime, task: Task[Any, Any]) -> list[int]:
+    """Queue `task` again for each reminder email whose task was lost (`reminders_lost`),
+    marking it claimed anew at `now`: another job racing this one, or this job a minute
+    later while the task waits in a long queue, finds it claimed within the lease and
+    queues nothing. Its task sends it at most once (core's notice claim, then its sent
+    mark). Returns the ids queued again."""
+    requeued = []
+    for row in reminders_lost(now=now):
+        taken = ReminderEmail.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
+            claimed_at=now
+        )
+        if not taken:
+            continue  # another job queued it again first
+        log.warning("scheduling.reminder.claim-lost key=%s", row.key)
+        task.enqueue(row.id)
+        requeued.append(row.id)
+    return requeued

@@ -10,18 +10,13 @@ dying), but never not at all.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from slotlink.notifications.messages import Audience
 from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, GroupSessionEmail
-
-
-def email_lease() -> timedelta:
-    return timedelta(seconds=settings.EMAIL_CLAIM_LEASE_SECONDS)
 
 
 def change_audiences(*, booking_id: int, sequence: int) -> tuple[Audience, ...]:

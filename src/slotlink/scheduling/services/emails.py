@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from slotlink.conferencing.seam import ConferenceDetails
+from slotlink.core.mail import email_lease
 from slotlink.notifications.messages import Audience, BookingChange, BookingMessage
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import BookingLink, booking_link, booking_link_for
@@ -46,7 +47,6 @@ from slotlink.scheduling.services.email_claims import (
     change_audiences,
     claims_sent,
     claims_take_over,
-    email_lease,
 )
 from slotlink.scheduling.services.group_sessions import group_session_bump, host_invite_session
 from slotlink.scheduling.tokens import token_mint, tokens_forget

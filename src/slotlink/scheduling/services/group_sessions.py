@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from slotlink.core.mail import email_lease
 from slotlink.notifications.messages import Audience, BookingChange
 from slotlink.notifications.services import BookingEmailsSent, booking_emails_send
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.messages import booking_message, group_session_invite
 from slotlink.scheduling.models import Booking, BookingEmail, GroupSession, GroupSessionEmail
-from slotlink.scheduling.services.email_claims import email_lease
 from slotlink.scheduling.session_move_models import GroupSessionMove
 
 
