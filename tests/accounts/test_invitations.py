@@ -14,6 +14,7 @@ from slotlink.accounts.models import Invitation, Membership, User
 from slotlink.notifications.models import OutboxEmail
 from tests.factories import PASSWORD, make_member, make_organization, make_user
 from tests.notifications.smtp_server import closed_port
+from tests.page_words import words_of
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +89,20 @@ def test_bad_invitations_are_refused_in_words(admin_client, organization, email,
     make_member(organization, email="max@acme.test")
     response = invite(admin_client, email)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert message in words_of(response.content.decode())
     assert not Invitation.objects.exists()
     assert not mail.outbox
+
+
+def test_a_refusal_isolates_the_organizations_name_and_the_email(admin_client, organization):
+    """Someone already a member of an organization with a Hebrew name: the error holds the
+    name and the email each in a <bdi>, so the sentence reads in order."""
+    organization.name = "חברת אקמה"
+    organization.save()
+    make_member(organization, email="max@acme.test")
+    page = invite(admin_client, "max@acme.test").content.decode()
+    assert "<bdi>max@acme.test</bdi> is already a member of <bdi>חברת אקמה</bdi>." in page
+    assert not Invitation.objects.exists()
 
 
 def test_a_pending_invitation_is_not_sent_twice(admin_client):

@@ -16,6 +16,7 @@ from slotlink.scheduling.questions.services import guests_allow, question_add
 from slotlink.scheduling.services.bookings import booking_create
 from slotlink.zoom.locations import MEETING_DESCRIPTION_LIMIT, ZOOM
 from tests.factories import make_member, make_organization
+from tests.page_words import words_of
 from tests.scheduling.builders import invitee, make_event_type, next_free_starts
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,20 @@ def test_a_host_adds_edits_reorders_and_removes_questions(member_client, member_
     assert "Company name" in page
     assert "What should we talk about?" not in page
     assert len(asked(member_event_type)) == 4
+
+
+def test_a_questions_label_is_isolated_in_what_the_host_is_told(member_client, member_event_type):
+    """ "Added: …" and "Saved: …" hold a Hebrew label in a <bdi>, so its direction doesn't
+    take the sentence's punctuation."""
+    url = f"/360/events/{member_event_type.id}/questions"
+    label = "מה הנושא?"  # "What is the topic?"
+    added = member_client.post(url, {"label": label, "kind": "short_text"}, follow=True)
+    assert f"Added: “<bdi>{label}</bdi>”." in added.content.decode()
+    question = Question.objects.get(event_type=member_event_type)
+    saved = member_client.post(
+        f"{url}/{question.id}", {"label": label, "kind": "long_text"}, follow=True
+    )
+    assert f"Saved: “<bdi>{label}</bdi>”." in saved.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -365,8 +380,20 @@ def test_bad_guests_are_refused_keeping_what_was_typed(client, organization, hos
     data["guests"] = guests
     response = client.post(page_url(event_type), data)
     page = text(response)
-    assert error in page
+    assert error in words_of(page)
     assert guests in page
+    assert not Booking.objects.exists()
+
+
+def test_a_guest_that_isnt_an_address_is_isolated_in_the_error(client, organization, host):
+    """The typed guest named by the error sits in a <bdi>: an Arabic one doesn't reorder
+    the sentence."""
+    event_type = make_event_type(organization, host, slug="rtl-guests")
+    guests_allow(event_type=event_type, allowed=True)
+    data = booking_data(event_type)
+    data["guests"] = "ann@example.test, بريد"
+    page = client.post(page_url(event_type), data).content.decode()
+    assert "“<bdi>بريد</bdi>” isn't an email address." in page
     assert not Booking.objects.exists()
 
 

@@ -28,6 +28,7 @@ from slotlink.scheduling.services.schedules import (
 )
 from slotlink.scheduling.slots import wall_to_utc
 from tests.factories import make_member
+from tests.page_words import words_of
 from tests.scheduling.builders import make_event_type, make_host
 from tests.scheduling.test_host_pages import general
 from tests.scheduling.test_migrations import latest_scheduling_migration, migrate
@@ -37,6 +38,9 @@ pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
 EVERY_DAY_EVENING = [(weekday, time(18), time(20)) for weekday in range(7)]
 EVERY_DAY_WORK = [(weekday, time(9), time(17)) for weekday in range(7)]
+
+ARABIC_NAME = "ساعات المساء"  # "Evening hours"
+HEBREW_TITLE = "שיחת היכרות"  # "Intro call"
 
 
 def text(response: HttpResponse) -> str:
@@ -207,7 +211,35 @@ def test_deleting_a_schedule_in_use_says_which_event_types_use_it(
     event_type = make_event_type(organization, user, always_open=False, title="Late call")
     event_type_update(event_type=event_type, schedule=evenings)
     response = member_client.post(f"/360/availability/schedules/{evenings.id}/delete", follow=True)
-    assert "“Evenings” is used by Late call. Pick another schedule for it first." in text(response)
+    assert "“Evenings” is used by Late call. Pick another schedule for it first." in words_of(
+        response.content.decode()
+    )
+    assert Schedule.objects.filter(pk=evenings.pk).exists()
+
+
+def test_a_refusal_isolates_each_name_and_title_it_names(
+    member_client, member_membership, organization
+):
+    """An Arabic schedule name and a Hebrew event type title each sit in a <bdi> of their
+    own in the refusal, so neither reorders the English sentence around it (nor the list
+    of titles); so does the name a new schedule can't take, on the form."""
+    user = member_membership.user
+    evenings = schedule_create(host=user, name=ARABIC_NAME)
+    for title in (HEBREW_TITLE, "Late call"):
+        event_type = make_event_type(organization, user, always_open=False, title=title)
+        event_type_update(event_type=event_type, schedule=evenings)
+    response = member_client.post(f"/360/availability/schedules/{evenings.id}/delete", follow=True)
+    assert (
+        f"“<bdi>{ARABIC_NAME}</bdi>” is used by <bdi>Late call</bdi>, <bdi>{HEBREW_TITLE}</bdi>. "
+        "Pick another schedule for them first."
+    ) in response.content.decode()
+    default = default_schedule_of(host=user)
+    response = member_client.post(f"/360/availability/schedules/{default.id}/delete", follow=True)
+    assert "“<bdi>Working hours</bdi>” is your default schedule." in response.content.decode()
+    taken = member_client.post("/360/availability/schedules", {"schedule-name": ARABIC_NAME})
+    assert (
+        f"You already have a schedule named “<bdi>{ARABIC_NAME}</bdi>”." in taken.content.decode()
+    )
     assert Schedule.objects.filter(pk=evenings.pk).exists()
 
 

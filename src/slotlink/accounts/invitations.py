@@ -19,6 +19,7 @@ from django.utils import timezone
 from slotlink.accounts.models import Invitation, Membership, Organization, User
 from slotlink.accounts.services import membership_create, user_create
 from slotlink.accounts.tokens import looks_like_token, token_hash, token_new
+from slotlink.core.bidi import MixedText
 
 log = logging.getLogger("slotlink.accounts")
 
@@ -79,7 +80,13 @@ def invitation_create(
     if role not in Membership.Role.values:
         raise InvitationError("Pick a role: Admin or Member.")
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise InvitationError(f"{email} is already a member of {organization.name}.")
+        raise InvitationError(
+            MixedText(
+                "{email} is already a member of {organization}.",
+                email=email,
+                organization=organization.name,
+            )
+        )
     now = timezone.now()
     pending = Invitation.objects.filter(
         organization=organization,
@@ -90,7 +97,10 @@ def invitation_create(
     )
     if pending.exists():
         raise InvitationError(
-            f"{email} already has a pending invitation. Resend it from the list below."
+            MixedText(
+                "{email} already has a pending invitation. Resend it from the list below.",
+                email=email,
+            )
         )
     invitation = Invitation(
         organization=organization, email=email, role=role, invited_by=invited_by

@@ -13,7 +13,8 @@ subject, a text part, a calendar invite), and in an HTML template (which asks fo
 from typing import Any, Self
 
 from django import forms
-from django.utils.html import format_html
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 
@@ -33,9 +34,14 @@ class MixedText(str):
     def __html__(self) -> SafeString:
         return self._html
 
+    def __str__(self) -> Self:
+        # Itself, as SafeString's is: a form's errors and ValidationError.messages pass each
+        # message through str() before a template renders it, and would drop the parts.
+        return self
+
     def __reduce__(self) -> tuple[type[str], tuple[str]]:
         # A copy or a pickle is the plain sentence (its parts aren't kept).
-        return str, (str(self),)
+        return str, (str.__str__(self),)
 
 
 def isolated_plain(text: str) -> str:
@@ -53,3 +59,9 @@ class TypedOptionsSelect(forms.Select):
         option = super().create_option(*args, **kwargs)
         option["attrs"]["dir"] = "auto"
         return option
+
+
+def refusal_html(error: ValidationError) -> SafeString:
+    """A refusal's messages as one sentence for a flash message, each typed part of a
+    `MixedText` message in its `<bdi>` (a message store keeps only safe strings' markup)."""
+    return format_html_join(" ", "{}", ((message,) for message in error.messages))

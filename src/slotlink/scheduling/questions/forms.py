@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from slotlink.core.bidi import MixedText
 from slotlink.core.text import HiddenControlsRefused, validate_multiline_text, validate_plain_text
 from slotlink.scheduling.questions.answers import Answer, AnswerValue, answer_for
 from slotlink.scheduling.questions.models import (
@@ -158,8 +159,10 @@ def guest_emails_parse(text: str) -> list[str]:
             validate_email(address)
         except ValidationError:
             raise ValidationError(
-                f"“{address[:60]}” isn't an email address. Write each guest's like "
-                "name@example.com.",
+                MixedText(
+                    "“{address}” isn't an email address. Write each guest's like name@example.com.",
+                    address=address[:60],
+                ),
                 code="invalid",
             ) from None
         if address.casefold() not in seen:

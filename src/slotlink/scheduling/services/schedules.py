@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from slotlink.accounts.models import User, validate_time_zone
+from slotlink.core.bidi import MixedText
 from slotlink.scheduling.date_models import Schedule
 from slotlink.scheduling.models import AvailabilityInterval
 from slotlink.scheduling.slots import END_OF_DAY
@@ -49,7 +50,11 @@ def _free_name(host: User, name: str) -> str:
 
 def _name_taken(name: str) -> ValidationError:
     return ValidationError(
-        {"name": f"You already have a schedule named “{name}”. Pick another name."}
+        {
+            "name": MixedText(
+                "You already have a schedule named “{name}”. Pick another name.", name=name
+            )
+        }
     )
 
 
@@ -90,13 +95,23 @@ def schedule_delete(*, schedule: Schedule) -> None:
     which to move)."""
     if schedule.is_default:
         raise ValidationError(
-            f"“{schedule.name}” is your default schedule. Make another one the default first."
+            MixedText(
+                "“{name}” is your default schedule. Make another one the default first.",
+                name=schedule.name,
+            )
         )
     titles = list(schedule.event_types.order_by("title").values_list("title", flat=True))
     if titles:
+        # Each title is a typed part of its own: one in Arabic mustn't reorder the list.
+        typed = {f"title{n}": title for n, title in enumerate(titles)}
+        listed = ", ".join(f"{{{part}}}" for part in typed)
         raise ValidationError(
-            f"“{schedule.name}” is used by {', '.join(titles)}. Pick another schedule for "
-            f"{'it' if len(titles) == 1 else 'them'} first."
+            MixedText(
+                f"“{{name}}” is used by {listed}. Pick another schedule for "
+                f"{'it' if len(titles) == 1 else 'them'} first.",
+                name=schedule.name,
+                **typed,
+            )
         )
     schedule.delete()
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
@@ -61,7 +62,7 @@ def event_type_questions(request: MemberRequest, event_type_id: int) -> HttpResp
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Added: “{question.label}”.")
+            messages.success(request, format_html("Added: “<bdi>{}</bdi>”.", question.label))
             return redirect("event-questions", event_type_id=event_type.id)
     return _page(request, event_type, form)
 
@@ -92,7 +93,7 @@ def event_type_question_edit(
         else:
             if saved is None:
                 raise Http404("No such question.")
-            messages.success(request, f"Saved: “{saved.label}”.")
+            messages.success(request, format_html("Saved: “<bdi>{}</bdi>”.", saved.label))
             return redirect("event-questions", event_type_id=event_type.id)
     return _page(request, event_type, form, editing=question)
 

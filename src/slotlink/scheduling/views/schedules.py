@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from slotlink.accounts.access import MemberRequest, member_required
+from slotlink.core.bidi import refusal_html
 from slotlink.scheduling.availability_selectors import schedules_of
 from slotlink.scheduling.date_forms import ScheduleForm
 from slotlink.scheduling.date_models import Schedule
@@ -91,7 +92,7 @@ def schedule_delete_view(request: MemberRequest, schedule_id: int) -> HttpRespon
     try:
         schedule_delete(schedule=schedule)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_html(error))
         return _shown(schedule)
     messages.success(request, format_html("Deleted “<bdi>{}</bdi>”.", schedule.name))
     return redirect("availability")
