@@ -143,6 +143,17 @@ def _booking_event(*, message: BookingMessage, audience: Audience) -> Event:
                 partstat="NEEDS-ACTION",
                 rsvp=not cancelled,
             ),
+            # The invitee's guests, in every copy, so every calendar shows who comes. No
+            # answer asked: the host didn't invite them, the invitee did.
+            *(
+                _address(
+                    Person(name=guest, email=guest, time_zone=message.invitee.time_zone),
+                    role="REQ-PARTICIPANT",
+                    partstat="NEEDS-ACTION",
+                    rsvp=False,
+                )
+                for guest in message.guests
+            ),
             # The organizer is listed as an attendee too, as Google and Outlook do, so the
             # host shows among the participants in every client.
             _address(message.host, role="CHAIR", partstat="ACCEPTED", rsvp=False),
