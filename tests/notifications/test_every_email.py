@@ -70,6 +70,7 @@ BOOKING = "notifications/email/booking"
 REMINDER = "notifications/email/reminder"
 GUEST_INVITE = "notifications/email/guest_invite"
 SESSION_MOVED = "notifications/email/session_moved"  # the host's one, for the whole session
+SESSION_CANCELLED = "notifications/email/session_cancelled"  # the same, for a cancel
 INVITEE = "ivy@example.test"
 # Names and titles an HTML template escapes: a text part showing "&amp;" or "&#x27;" forgot
 # {% autoescape off %}.
@@ -382,6 +383,18 @@ def host_moves_a_whole_session(world: World) -> None:
     run_queued_tasks()
 
 
+def host_cancels_a_whole_session(world: World) -> None:
+    workshop = group_session(world)
+    first = next_free_starts(workshop)[0]
+    ivy = world.booked(workshop, first)
+    world.booked(workshop, first, email="bob@example.test", name="Bob Second")
+    response = world.host_client.post(
+        f"/360/sessions/{ivy.session_id}/cancel", {"reason": "The room is flooded."}
+    )
+    assert response.status_code == 302
+    run_queued_tasks()
+
+
 def host_moves_one_seat(world: World) -> None:
     workshop = group_session(world)
     first, second = next_free_starts(workshop, 3)[0:3:2]
@@ -592,6 +605,10 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], set[str]]] = {
     "the host moves a whole session": (
         host_moves_a_whole_session,
         {to_invitee(BOOKING, "Updated"), SESSION_MOVED},
+    ),
+    "the host cancels a whole session": (
+        host_cancels_a_whole_session,
+        {to_invitee(BOOKING, "Cancelled"), SESSION_CANCELLED},
     ),
     "the host moves one seat": (
         host_moves_one_seat,

@@ -1,7 +1,8 @@
 """A host (or an admin of the organization) cancels a whole group session at once: every live
 booking is cancelled with the reason, each invitee is told, the conferencing provider hears
-each cancel, and the host's session event ends cancelled. A session that has started can't
-be; other people's sessions are not found."""
+each cancel, and the host's session event ends cancelled, in one email to the host for the
+session, not one per seat. A session that has started can't be; other people's sessions are
+not found."""
 
 from datetime import timedelta
 from html import unescape
@@ -10,17 +11,20 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
 
 from slotlink.accounts.models import Membership
+from slotlink.core.times import long_when, short_when
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.models import Booking, BookingEvent, EventType, GroupSession
-from slotlink.scheduling.services.bookings import (
-    BookingError,
-    booking_cancel,
-    group_session_cancel,
-)
+from slotlink.scheduling.services.bookings import BookingError, booking_cancel
+from slotlink.scheduling.services.session_cancels import group_session_cancel
+from slotlink.scheduling.tasks import send_booking_email
 from slotlink.zoom.locations import ZOOM
 from tests.factories import make_member, make_organization
+from tests.fixtures.task_queue import run_ready_tasks
+from tests.notifications.smtp_server import Received
 from tests.scheduling.builders import book, make_event_type, next_free_starts, run_queued_tasks
 from tests.scheduling.mailbox import change_of, invite_facts, to
 
@@ -234,3 +238,123 @@ def test_the_booking_page_links_to_cancelling_the_session_while_there_is_one(
     assert link not in text(host_client.get(f"/360/bookings/{seats[1].pk}"))
     single = book(event_type)
     assert "Cancel the whole session" not in text(host_client.get(f"/360/bookings/{single.pk}"))
+
+
+# --- The host's one email about the whole session cancelled ------------------------------
+
+SEATS = {IVY: "Ivy Invitee", BOB: "Bob Second", UMA: "Uma Third"}
+REASON = "The speaker is ill"
+
+
+def received_invite(received: Received) -> dict[str, object]:
+    """The facts of the invite an email carried, as the mail server received it."""
+    (part,) = [p for p in received.message.iter_attachments() if p.get_filename() == "invite.ics"]
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    (event,) = calendar.walk("VEVENT")
+    return {
+        "method": str(calendar["METHOD"]),
+        "uid": str(event["UID"]),
+        "sequence": int(event["SEQUENCE"]),
+        "start": event.decoded("DTSTART"),
+    }
+
+
+def session_cancelled_tasks() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path__endswith="send_session_cancelled_email"))
+
+
+def test_cancelling_a_three_seat_session_emails_each_invitee_and_the_host_once(
+    session, seats, host, smtp_server, committed
+):
+    """Cancelling a three-seat session sends four emails through the mail server: each
+    invitee their own cancellation (their booking's invite, CANCEL), and the host one
+    "Session cancelled" email: the event type, its time in the host's zone, the three seats
+    cancelled and whose, the reason, and the session's invite cancelled (its UID at the
+    SEQUENCE the cancel gave it). Running every task again, a duplicate of each, sends
+    nothing more."""
+    assert smtp_server.received == []  # the bookings' own emails went before
+    committed(group_session_cancel, session=session, by=host, reason=REASON)
+    session.refresh_from_db()
+
+    for booking in seats:
+        booking.refresh_from_db()
+        (email,) = smtp_server.to(booking.invitee_email)
+        assert email.subject.startswith("Cancelled: Product webinar with Hana Host")
+        assert REASON in email.text
+        assert received_invite(email)["method"] == "CANCEL"
+        assert received_invite(email)["uid"] == booking.ical_uid
+    (told,) = smtp_server.to(host.email)
+    when = short_when(session.start, time_zone=host.time_zone, clock=host.clock)
+    assert told.subject == f"Session cancelled: Product webinar on {when}, 3 bookings cancelled"
+    body = told.text
+    assert "You cancelled your Product webinar session." in body
+    assert f"When:      {long_when(session.start, session.end, time_zone=host.time_zone)}" in body
+    assert "Cancelled (3)" in body
+    for address, name in SEATS.items():
+        assert f"- {name} <{address}>" in body
+    assert f"Reason: {REASON}" in body
+    assert "/booking/" not in body  # the invitees' links are theirs alone
+    assert received_invite(told) == {
+        "method": "CANCEL",
+        "uid": session.ical_uid,
+        "sequence": session.sequence,
+        "start": session.start,
+    }
+
+    for booking in seats:
+        send_booking_email.call(booking.id, "cancelled", booking.sequence)
+    for task in session_cancelled_tasks():
+        task.task.call(*task.args_kwargs["args"])
+    assert len(smtp_server.received) == 4
+
+
+def test_a_session_cancelled_email_the_mail_server_refused_goes_later_exactly_once(
+    session, seats, host, smtp_server, committed
+):
+    """The mail server refuses the host when the session is cancelled: the invitees have
+    theirs, the host's email is queued again for later, and once the server takes it the
+    host has exactly one, after every queued retry ran and a late duplicate of its task."""
+    smtp_server.refuse(host.email)
+    committed(group_session_cancel, session=session, by=host, reason=REASON)
+    assert sorted(r for m in smtp_server.received for r in m.recipients) == sorted(SEATS)
+    (retry,) = [task for task in session_cancelled_tasks() if task.status == "READY"]
+    assert retry.args_kwargs["args"][-1] == 2  # its second attempt, after a pause
+
+    smtp_server.accept(host.email)
+    run_ready_tasks(rounds=100, only_due=False)  # every retry queued, now
+    retry.task.call(*retry.args_kwargs["args"])  # a late duplicate
+    (told,) = smtp_server.to(host.email)
+    assert told.subject.startswith("Session cancelled: Product webinar on ")
+    assert len(smtp_server.received) == len(SEATS) + 1
+
+
+def test_an_admins_cancel_of_a_session_tells_its_host_who_cancelled_it(
+    session, seats, host, admin_membership, committed
+):
+    """An admin cancels a host's session: the host's one email about it says the admin
+    cancelled it, with the reason, not that the host did."""
+    before = len(to(host.email))
+    committed(group_session_cancel, session=session, by=admin_membership.user, reason=REASON)
+    (told,) = to(host.email)[before:]
+    assert told.subject.startswith("Session cancelled: Product webinar on ")
+    assert "Ada Admin cancelled your Product webinar session." in told.body
+    assert f"Reason: {REASON}" in told.body
+
+
+def test_a_seat_cancelled_on_its_own_still_emails_its_host(session, seats, host, committed):
+    """A seat its invitee cancels, and one its host cancels from the booking's page, each
+    email the host as before: a "Cancelled" email of that seat. The whole session cancelled
+    later lists only the seat still booked."""
+    ivy, bob = seats[:2]
+    before = len(to(host.email))
+    committed(booking_cancel, booking=ivy, reason="Can't make it")
+    committed(booking_cancel, booking=bob, by=host, reason="Double-booked")
+    one, other = to(host.email)[before:]
+    assert one.subject.startswith("Cancelled: Product webinar with Ivy Invitee")
+    assert other.subject.startswith("Cancelled: Product webinar with Bob Second")
+
+    committed(group_session_cancel, session=session, by=host)
+    (told,) = to(host.email)[before + 2 :]
+    assert "Cancelled (1)" in told.body
+    assert f"- Uma Third <{UMA}>" in told.body
+    assert "Ivy Invitee" not in told.body

@@ -90,6 +90,22 @@ class SessionMoveMessage:
 
 
 @dataclass(frozen=True)
+class SessionCancelMessage:
+    """A whole group session cancelled at once, as its host is told: one email for the
+    session, with its invite cancelled (the session's UID, METHOD:CANCEL), instead of one
+    per seat. Each invitee is emailed about their own booking."""
+
+    title: str  # the event type's
+    description: str
+    host: Person
+    session: SessionInvite  # as it is now: no seat booked
+    cancelled: tuple[Person, ...]  # the invitees whose seats were cancelled, first booked first
+    cancelled_by: str = ""  # who cancelled it, when not the host (an admin); "" for the host
+    reason: str = ""  # the canceller's words to the invitees
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
 class BookingMessage:
     change: BookingChange
     uid: str  # the calendar invite's stable UID, e.g. "booking-42@slotlink.example.com"

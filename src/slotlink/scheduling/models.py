@@ -268,10 +268,10 @@ class BookingEvent(models.Model):
     previous_start = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(max_length=500, blank=True)
     sequence = models.PositiveIntegerField()  # the invite SEQUENCE this change produced
-    # A seat moved with its whole session: its host is told of the session once, there,
-    # and this change's emails are the invitee's alone.
-    session_move = models.ForeignKey(
-        "scheduling.GroupSessionMove",
+    # A seat moved or cancelled with its whole session: its host is told of the session
+    # once, there, and this change's emails are the invitee's alone.
+    session_change = models.ForeignKey(
+        "scheduling.GroupSessionChange",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -387,10 +387,10 @@ class GroupSessionEmail(models.Model):
 
 # The booking limits', the questions' and the reminders' tables live with their code
 # (scheduling/limits, scheduling/questions, scheduling/reminders), time off and other hours
-# on a date in scheduling/date_models.py, a whole session's move in session_move_models.py;
+# on a date in scheduling/date_models.py, a whole session's change in session_change_models.py;
 # imported here so Django finds them among the app's models.
 from slotlink.scheduling import date_models as _date_models  # noqa: E402, F401
-from slotlink.scheduling import session_move_models as _session_move_models  # noqa: E402, F401
+from slotlink.scheduling import session_change_models as _session_change_models  # noqa: E402, F401
 from slotlink.scheduling.limits import models as _limits_models  # noqa: E402, F401
 from slotlink.scheduling.questions import models as _questions_models  # noqa: E402, F401
 from slotlink.scheduling.reminders import models as _reminders_models  # noqa: E402, F401

@@ -5,9 +5,9 @@ again later: a confirmation waiting for its join link, or an email the mail serv
 take (retried with growing pauses; after the last attempt the task fails visibly), or one
 whose worker died mid-send (the email sweep, every minute). The host's update of a group
 session a booking left is an email of its own, and so are the host's one email about a
-whole session moved and the host's hourly word of bookings the limits refused (core's
-notice path). The public bookings the limits count are deleted
-once past their hour, every minute, and the reminders due are sent (each claimed once).
+whole session moved or cancelled and the host's hourly word of bookings the limits refused
+(core's notice path). The public bookings the limits count are deleted once past their
+hour, every minute, and the reminders due are sent (each claimed once).
 """
 
 import logging
@@ -33,7 +33,9 @@ from slotlink.scheduling.services.email_claims import (
 )
 from slotlink.scheduling.services.emails import booking_email_send, booking_link_ready
 from slotlink.scheduling.services.group_sessions import group_session_left_email_send
-from slotlink.scheduling.services.session_move_emails import (
+from slotlink.scheduling.services.session_change_emails import (
+    session_cancelled_notice_builder,
+    session_cancelled_notice_key,
     session_moved_notice_builder,
     session_moved_notice_key,
 )
@@ -116,6 +118,19 @@ def send_session_moved_email(move_id: int, attempt: int = 1) -> None:
         move_id,
         key=session_moved_notice_key(move_id),
         build=session_moved_notice_builder(move_id=move_id),
+    )
+
+
+@task()
+def send_session_cancelled_email(change_id: int, attempt: int = 1) -> None:
+    """The host's one email about a whole group session cancelled, on core's notice path
+    (retried while the mail server refuses; a second run of it sends nothing)."""
+    notice_task_run(
+        send_session_cancelled_email,
+        attempt,
+        change_id,
+        key=session_cancelled_notice_key(change_id),
+        build=session_cancelled_notice_builder(change_id=change_id),
     )
 
 

@@ -1,5 +1,6 @@
-"""Booking, rescheduling and cancelling (one booking, or a host's whole group session): the
-writes that must never double-book a host.
+"""Booking, rescheduling and cancelling one booking: the writes that must never double-book
+a host (a host's whole group session is moved in session_moves.py, cancelled in
+session_cancels.py, on the same discipline).
 
 Every write that takes a host's time first locks that host's row, then checks the slot
 again and writes, all in one transaction. Two invitees racing for one slot therefore queue
@@ -42,11 +43,10 @@ from slotlink.scheduling.public_read import host_calendars_in_use
 from slotlink.scheduling.questions.answers import Answer
 from slotlink.scheduling.selectors import (
     bookable_slot_rules_for,
-    live_session_bookings,
     slot_problem_for,
 )
 from slotlink.scheduling.services.group_sessions import group_session_bump
-from slotlink.scheduling.session_move_models import GroupSessionMove
+from slotlink.scheduling.session_change_models import GroupSessionChange
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_booking_email, send_group_session_left_email
 from slotlink.scheduling.tokens import token_is_current, tokens_revoke
@@ -67,7 +67,6 @@ NOT_BOOKABLE_MESSAGE = (
 )
 SESSION_FULL_MESSAGE = "That session just filled up. Please pick another time."
 LINK_EXPIRED_MESSAGE = "This link doesn't work anymore. Use the links in your latest email."
-SESSION_STARTED_MESSAGE = "This session has already started, so it can't be cancelled."
 SESSION_EMPTY_MESSAGE = "Every booking of this session is already cancelled."
 # What a host may tell the invitee of a move: kept as the history's reason.
 RESCHEDULE_MESSAGE_LIMIT = 500
@@ -153,7 +152,7 @@ def _record(
     actor: User | None,
     previous_start: datetime | None = None,
     reason: str = "",
-    session_move: GroupSessionMove | None = None,
+    session_change: GroupSessionChange | None = None,
 ) -> None:
     BookingEvent.objects.create(
         booking=booking,
@@ -164,7 +163,7 @@ def _record(
         previous_start=previous_start,
         reason=reason,
         sequence=booking.sequence,
-        session_move=session_move,
+        session_change=session_change,
     )
 
 
@@ -378,44 +377,34 @@ def booking_cancel(
     with transaction.atomic():
         booking = _locked(booking)
         _check_link(booking, link_token, BookingToken.Purpose.CANCEL)
-        now = now or timezone.now()
-        _check_changeable(booking, now)
-        booking.status = Booking.Status.CANCELLED
-        booking.cancel_reason = reason
-        booking.cancelled_by_host = by is not None
-        booking.sequence += 1
-        booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
-        booking.save(update_fields=["status", "cancel_reason", "cancelled_by_host", "sequence"])
-        if booking.session_id is not None:
-            group_session_bump(session_id=booking.session_id)
-        tokens_revoke(booking=booking)
-        _record(booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason)
-        seam.booking_cancelled(booking.location_kind, booking_ref(booking))
-        calendars.event_written(booking_ref(booking))
-        _email_on_commit(booking, BookingChange.CANCELLED)
+        _cancel(booking, reason=reason, by=by, now=now or timezone.now())
     return booking
 
 
-def group_session_cancel(
-    *, session: GroupSession, by: User, reason: str = "", now: datetime | None = None
-) -> list[Booking]:
-    """The host (or an admin) cancels a whole group session: each of its live bookings is
-    cancelled as `booking_cancel` does, with `reason`, all or none. Each invitee is emailed,
-    conferencing hears of every cancel (the last one removes the session's meeting or
-    webinar) and the host's session invite ends cancelled. Returns the bookings cancelled;
-    a session that has started, or has none left, is refused and nothing changes."""
-    with transaction.atomic():
-        live = live_session_bookings(session=session)
-        # The same locks a booking joining or leaving the session takes, so none slips by.
-        hosts = {session.event_type.host_id, *live.values_list("host_id", flat=True)}
-        for host_id in sorted(hosts):
-            _lock_host(host_id)
-        now = now or timezone.now()
-        if session.start <= now:
-            raise BookingError(SESSION_STARTED_MESSAGE)
-        bookings = list(live)
-        if not bookings:
-            raise BookingError(SESSION_EMPTY_MESSAGE)
-        return [
-            booking_cancel(booking=booking, reason=reason, by=by, now=now) for booking in bookings
-        ]
+def _cancel(
+    booking: Booking,
+    *,
+    reason: str,
+    by: User | None,
+    now: datetime,
+    session_change: GroupSessionChange | None = None,
+) -> None:
+    """Cancel the locked `booking`, in the caller's transaction. A seat cancelled with its
+    whole session points to that `session_change`, which tells its host instead of the
+    seat's own email."""
+    _check_changeable(booking, now)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancel_reason = reason
+    booking.cancelled_by_host = by is not None
+    booking.sequence += 1
+    booking.clean_fields(exclude=["organization", "event_type", "host", "session"])
+    booking.save(update_fields=["status", "cancel_reason", "cancelled_by_host", "sequence"])
+    if booking.session_id is not None:
+        group_session_bump(session_id=booking.session_id)
+    tokens_revoke(booking=booking)
+    _record(
+        booking, BookingEvent.Kind.CANCELLED, actor=by, reason=reason, session_change=session_change
+    )
+    seam.booking_cancelled(booking.location_kind, booking_ref(booking))
+    calendars.event_written(booking_ref(booking))
+    _email_on_commit(booking, BookingChange.CANCELLED)

@@ -21,10 +21,11 @@ from slotlink.scheduling.models import Booking, BookingEmail, BookingEvent, Grou
 
 def change_audiences(*, booking_id: int, sequence: int) -> tuple[Audience, ...]:
     """The parties the change that produced `sequence` is emailed to, invitee first: both,
-    but for a seat moved with its whole session, whose host is told of the session once
-    (`GroupSessionMove`, services/session_move_emails.py) instead of once per seat."""
+    but for a seat moved or cancelled with its whole session, whose host is told of the
+    session once (`GroupSessionChange`, services/session_change_emails.py) instead of once
+    per seat."""
     with_session = BookingEvent.objects.filter(
-        booking_id=booking_id, sequence=sequence, session_move__isnull=False
+        booking_id=booking_id, sequence=sequence, session_change__isnull=False
     ).exists()
     return (Audience.INVITEE,) if with_session else tuple(Audience)
 

@@ -18,8 +18,8 @@ the bound; otherwise the task looks again every few seconds.
 The host's email about a group booking carries its session's invite instead of the
 booking's (`group_sessions.py`): the session's SEQUENCE is read when the email is claimed,
 and its seats as they are after that, so its invite is never older than it claims. A seat
-moved with its whole session is emailed to its invitee alone (`change_audiences`): the
-host is told of the session once (`session_move_emails.py`).
+moved or cancelled with its whole session is emailed to its invitee alone
+(`change_audiences`): the host is told of the session once (`session_change_emails.py`).
 """
 
 from dataclasses import dataclass

@@ -10,9 +10,12 @@ carries an older session than an earlier one.
 A booking that moves to another session is in the emails of the session it joined. The
 one it left gets an email of its own to the host (`group_session_left_email_send`): one
 attendee fewer, or the event's cancellation when that was the last seat. A whole session
-moved at once is one email to its host too (`session_move_emails.py`). Each invitee keeps
-the invite of their own booking.
+moved or cancelled at once is one email to its host too (`session_change_emails.py`, the
+change recorded by `host_session_change`). Each invitee keeps the invite of their own
+booking.
 """
+
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -24,7 +27,7 @@ from slotlink.notifications.services import BookingEmailsSent, booking_emails_se
 from slotlink.scheduling.locations import BookingLink
 from slotlink.scheduling.messages import booking_message, group_session_invite
 from slotlink.scheduling.models import Booking, BookingEmail, GroupSession, GroupSessionEmail
-from slotlink.scheduling.session_move_models import GroupSessionMove
+from slotlink.scheduling.session_change_models import GroupSessionChange
 
 
 def group_session_bump(*, session_id: int) -> int:
@@ -47,6 +50,20 @@ def host_invite_session(booking: Booking) -> GroupSession | None:
     return None if emailed_its_own else booking.session
 
 
+def host_session_change(
+    booking: Booking, changes: dict[int, GroupSessionChange], **fields: Any
+) -> GroupSessionChange | None:
+    """The change of the whole session the booking's host is told of, once for the session
+    (one per host, kept in `changes`, made with `fields`); None for a seat whose host keeps
+    an event of its own (emailed before sessions had theirs), which keeps its own email to
+    the host."""
+    if host_invite_session(booking) is None:
+        return None
+    if booking.host_id not in changes:
+        changes[booking.host_id] = GroupSessionChange.objects.create(host=booking.host, **fields)
+    return changes[booking.host_id]
+
+
 def _host_has_seen(session: GroupSession) -> int | None:
     """The highest SEQUENCE of the session's invite its host was emailed (or is being, about
     a seat; a move of the whole session counts once told); None if never. A claim whose
@@ -62,10 +79,10 @@ def _host_has_seen(session: GroupSession) -> int | None:
         .exclude(lost)
         .aggregate(latest=Max("sequence"))
     )
-    moved = GroupSessionMove.objects.filter(session=session, host_told_at__isnull=False).aggregate(
-        latest=Max("session_sequence")
-    )
-    latests = (emailed["latest"], updated["latest"], moved["latest"])
+    changed = GroupSessionChange.objects.filter(
+        session=session, host_told_at__isnull=False
+    ).aggregate(latest=Max("session_sequence"))
+    latests = (emailed["latest"], updated["latest"], changed["latest"])
     seen = [latest for latest in latests if latest is not None]
     return max(seen, default=None)
 

@@ -5,9 +5,9 @@ The session stays one session: its row takes the new time, so its host's invite 
 or webinar instead of making another. Each booking moves as `booking_reschedule` moves it
 (a new SEQUENCE, its old links retired, a history line with the host's message), so each
 invitee is told once, about their own booking. Its host is told once, for the session (a
-`GroupSessionMove`, which each seat's history line points to, so the seat's own emails go
-to the invitee alone): which session, from when to when, whose seats, the message, and the
-session's invite (services/session_move_emails.py). A seat whose host still keeps an event
+`GroupSessionChange`, which each seat's history line points to, so the seat's own emails
+go to the invitee alone): which session, from when to when, whose seats, the message, and
+the session's invite (services/session_change_emails.py). A seat whose host still keeps an event
 of its own (emailed before sessions had theirs) keeps its own email to the host.
 
 It follows the locking discipline of services/bookings.py: the hosts of the session's
@@ -17,7 +17,6 @@ out, and all is written in one transaction.
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,8 +38,8 @@ from slotlink.scheduling.services.bookings import (
     _lock_host,
     _record,
 )
-from slotlink.scheduling.services.group_sessions import group_session_bump, host_invite_session
-from slotlink.scheduling.session_move_models import GroupSessionMove
+from slotlink.scheduling.services.group_sessions import group_session_bump, host_session_change
+from slotlink.scheduling.session_change_models import GroupSessionChange
 from slotlink.scheduling.slots import SlotProblem
 from slotlink.scheduling.tasks import send_session_moved_email
 from slotlink.scheduling.tokens import tokens_revoke
@@ -113,14 +112,15 @@ def group_session_reschedule(
         session.end = start + timedelta(minutes=event_type.duration_minutes)
         session.save(update_fields=["start", "end"])
         group_session_bump(session_id=session.pk)  # the host's invite of it: the new time
-        moves: dict[int, GroupSessionMove] = {}  # by host: each host's one email
+        moves: dict[int, GroupSessionChange] = {}  # by host: each host's one email
         for booking in bookings:
             # A host not asked above (given the booking meanwhile) counts as unchecked.
             checked = calendar.get(booking.host_id) == "free"
-            move = _session_move_for(
+            move = host_session_change(
                 booking,
                 moves,
                 session=session,
+                kind=GroupSessionChange.Kind.MOVED,
                 actor=by,
                 actor_name=by.get_full_name(),
                 previous_start=previous_start,
@@ -134,24 +134,11 @@ def group_session_reschedule(
                 message=message,
                 previous=previous_start,
                 checked=checked,
-                session_move=move,
+                session_change=move,
             )
         for move in moves.values():
             enqueue_on_commit(send_session_moved_email, move.id)
     return bookings
-
-
-def _session_move_for(
-    booking: Booking, moves: dict[int, GroupSessionMove], **fields: Any
-) -> GroupSessionMove | None:
-    """The move the booking's host is told of, once for the session (one per host, kept in
-    `moves`); None for a seat whose host keeps an event of its own (emailed before sessions
-    had theirs), which keeps its own email to the host."""
-    if host_invite_session(booking) is None:
-        return None
-    if booking.host_id not in moves:
-        moves[booking.host_id] = GroupSessionMove.objects.create(host=booking.host, **fields)
-    return moves[booking.host_id]
 
 
 def _move_with_session(
@@ -162,7 +149,7 @@ def _move_with_session(
     message: str,
     previous: datetime,
     checked: bool,
-    session_move: GroupSessionMove | None,
+    session_change: GroupSessionChange | None,
 ) -> None:
     booking.start, booking.end = session.start, session.end
     booking.sequence += 1
@@ -175,7 +162,7 @@ def _move_with_session(
         actor=by,
         previous_start=previous,
         reason=message,
-        session_move=session_move,
+        session_change=session_change,
     )
     # Still in its session: the provider finds the session's meeting or webinar and moves
     # it, the first time it hears of the move.

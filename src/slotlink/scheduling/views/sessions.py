@@ -15,9 +15,9 @@ from slotlink.scheduling.booking_forms import CancelForm, HostRescheduleForm
 from slotlink.scheduling.models import GroupSession
 from slotlink.scheduling.picker import build_picker, picker_time_zone
 from slotlink.scheduling.selectors import group_sessions_visible_to, live_session_bookings
-from slotlink.scheduling.services.bookings import (
+from slotlink.scheduling.services.bookings import BookingError
+from slotlink.scheduling.services.session_cancels import (
     SESSION_STARTED_MESSAGE,
-    BookingError,
     group_session_cancel,
 )
 from slotlink.scheduling.services.session_moves import (
