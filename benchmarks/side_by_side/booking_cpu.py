@@ -13,6 +13,12 @@ more (a count, the same at every run of one commit: it compares commits where CP
 a shared machine is noisy). PROFILE=path writes a cProfile of the timed POSTs there. The
 booking limits are whatever the environment sets (booking_cpu.sh turns them off, as the
 side-by-side benchmark does).
+
+ZOOM=1 books a Zoom event type instead, in an organization with Zoom on, whose host has
+their own Zoom connected with tokens a sandbox issued (as tests/zoom/test_booking_queries.py
+sets it up); the POST never calls Zoom (it writes the desired meeting and its sync task),
+so the sandbox is stopped before the first POST. Compare with the same checkout's run
+without it: Zoom's own cost per POST.
 """
 
 import cProfile
@@ -22,6 +28,7 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -38,9 +45,12 @@ COUNTED = 20  # POSTs whose Python function calls are counted (a count: no noise
 @pytest.mark.django_db(transaction=True)
 def test_booking_post_cpu() -> None:
     organization = make_organization("Bench")
-    event_type = make_event_type(
-        organization, make_host(organization), location_kind=LocationKind.PHONE
-    )
+    if os.environ.get("ZOOM"):
+        event_type = _zoom_event_type(organization)
+    else:
+        event_type = make_event_type(
+            organization, make_host(organization), location_kind=LocationKind.PHONE
+        )
     starts = next_free_starts(event_type, WARMUP + POSTS + COUNTED, days=30)
     if os.environ.get("KEEP_CONNECTION"):  # as outside test mode: one connection per thread
         connection.settings_dict["CONN_MAX_AGE"] = 60
@@ -86,6 +96,35 @@ def test_booking_post_cpu() -> None:
     if os.environ.get("SHOW_QUERIES"):
         for query in sql:
             print("   ", query[:300])
+
+
+def _zoom_event_type(organization):
+    """A Zoom event type of a host with their own Zoom connected, Zoom on for the
+    organization; a sandbox issues the tokens and is stopped again (the POST never calls
+    Zoom). Needs a checkout with Zoom (not 793060a)."""
+    from tests.fixtures.zoom_sandbox import SandboxServer, ZoomSandbox
+    from tests.zoom.factories import connected
+
+    from slotlink.accounts.models import Membership
+    from slotlink.zoom.locations import ZOOM
+    from slotlink.zoom.models import ZoomRollout
+    from zoom_sandbox.config import SandboxConfig
+
+    server = SandboxServer(SandboxConfig())
+    server.start()
+    try:
+        sandbox = ZoomSandbox(server)
+        sandbox.reset()
+        for name, value in sandbox.env().items():
+            setattr(settings, name, value)
+        ZoomRollout.objects.create(organization=organization, enabled=True)
+        host = make_host(organization)  # as the phone event type's host
+        membership = Membership.objects.get(organization=organization, user=host)
+        connected(sandbox, membership, email="hana@zoom.test")
+        sandbox.close()
+    finally:
+        server.stop()
+    return make_event_type(organization, membership.user, location_kind=ZOOM)
 
 
 def _calls_per_post(post, numbers) -> float:
