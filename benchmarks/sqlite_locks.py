@@ -39,7 +39,10 @@ def _site() -> str:
 
 
 def trace_transactions(trace_dir: str) -> None:
-    from django.db.backends.sqlite3 import base
+    try:  # the wait for the turn is part of BEGIN's wait (core/backends/sqlite3)
+        from slotlink.core.backends.sqlite3 import base
+    except ImportError:  # a checkout from before the turns
+        from django.db.backends.sqlite3 import base  # type: ignore[no-redef]
 
     wrapper: Any = base.DatabaseWrapper
     begin, commit, rollback = (

@@ -121,6 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web and worker processes share one file: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers queue for that lock rather than poll for it (core/backends/sqlite3).
+    DATABASES["default"]["ENGINE"] = "slotlink.core.backends.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -134,7 +136,7 @@ if TESTING:
     # SQLite a file (not memory), because tests start real worker processes that open it.
     DATABASES["default"]["TEST"] = {
         "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        if DATABASES["default"]["ENGINE"].endswith("sqlite3")
         else f"test_slotlink_{os.getpid()}"
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

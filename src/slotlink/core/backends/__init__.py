@@ -1,0 +1,1 @@
+"""Database backends: Django's own, with what slotlink's processes need of them."""

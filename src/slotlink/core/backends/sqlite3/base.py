@@ -1,0 +1,89 @@
+"""SQLite whose writers queue for the write lock instead of polling for it.
+
+Every slotlink process (web threads, worker threads, the scheduler) opens its write
+transactions with `BEGIN IMMEDIATE`, so they take SQLite's one write lock in turn. But a
+writer that finds the lock held doesn't queue: SQLite's busy handler sleeps and tries
+again, up to 100 ms between tries once it has failed a dozen times, and whoever tries at
+the right moment wins. Under load (a burst of bookings while the worker sends their emails,
+each email a few write transactions) a booking could lose that race again and again: the
+booking POST's p95 was 646 ms at 20 bookings a second when its p50 was 35 ms
+(docs/benchmarks.md, "SQLite's write turns").
+
+So each connection first takes an exclusive `flock` on a file beside the database
+(`<database>-turn`, like SQLite's own `-wal` and `-shm`) and holds it until its
+transaction commits or rolls back. The kernel wakes a waiter the moment the holder lets
+go, and whoever holds the turn finds SQLite's lock free (outside a transaction, an
+autocommit write still takes its chances with the busy handler, as before). The turn is
+exactly as long as the write lock it stands for, so it adds no wait that SQLite's lock
+didn't already impose. Its file is the operating system's: a process that dies lets go.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from typing import Any
+
+from django.db.backends.sqlite3 import base, creation
+
+# django-stubs declares none of the private hooks overridden here.
+_Creation: Any = creation.DatabaseCreation
+_Wrapper: Any = base.DatabaseWrapper
+
+
+class DatabaseCreation(_Creation):
+    def _destroy_test_db(self, test_database_name: str, verbosity: int) -> None:
+        super()._destroy_test_db(test_database_name, verbosity)
+        # A test database's turn file goes with it; a real database's never does, since a
+        # process may still hold it (a new file would be a second, separate turn).
+        if test_database_name and not self.is_in_memory_db(test_database_name):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{test_database_name}-turn")
+
+
+class DatabaseWrapper(_Wrapper):
+    creation_class = DatabaseCreation
+    _turn_file: int | None = None
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        database = str(conn_params.get("database", ""))
+        if not self.creation.is_in_memory_db(database):
+            # One open file per connection: a flock belongs to its open file, so threads
+            # sharing one would not exclude each other.
+            self._turn_file = os.open(f"{database}-turn", os.O_RDWR | os.O_CREAT, 0o600)
+        return connection
+
+    def _start_transaction_under_autocommit(self) -> None:
+        if self._turn_file is not None:
+            fcntl.flock(self._turn_file, fcntl.LOCK_EX)
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._turn_give()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()
+        finally:
+            self._turn_give()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()
+        finally:
+            self._turn_give()
+
+    def _close(self) -> None:
+        try:
+            super()._close()
+        finally:
+            if self._turn_file is not None:
+                os.close(self._turn_file)  # lets go of the turn, should it be held
+                self._turn_file = None
+
+    def _turn_give(self) -> None:
+        if self._turn_file is not None:
+            fcntl.flock(self._turn_file, fcntl.LOCK_UN)
