@@ -3,20 +3,26 @@
 A month of days in the invitee's time zone, the days with free slots marked, and the free
 slots of the chosen day. It works from plain links and one form, so it needs no script; the
 page's script only fills in the browser's time zone on the first visit.
+`picker_for_request` is how a page gets it: what the viewer asked for, read from the
+request, and what the `_picker.html` template needs.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypedDict
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time, request_clock
 from slotlink.scheduling.models import Booking, EventType, GroupSession
 from slotlink.scheduling.selectors import Slot, free_slots
 from slotlink.scheduling.slots import wall_to_utc
-from slotlink.scheduling.timezones import is_time_zone
+from slotlink.scheduling.timezones import is_time_zone, time_zone_options
 
 MONTHS_TO_SEARCH = 13  # a horizon is at most a year
 
@@ -159,6 +165,54 @@ def build_picker(
         selected_date=chosen_day,
         slots=_slot_choices(by_day.get(chosen_day, []) if chosen_day else [], zone, clock),
     )
+
+
+class PickerContext(TypedDict):
+    """What `_picker.html` reads from its page's context."""
+
+    picker: Picker
+    chosen: str  # the start the viewer picked, checked again when the page comes back
+    time_zone_options: SafeString
+
+
+def picker_for_request(
+    request: HttpRequest,
+    *,
+    event_type: EventType,
+    now: datetime,
+    default_time_zone: str = "",
+    refused: bool = False,
+    excluding: Booking | None = None,
+    moving_session: GroupSession | None = None,
+    keep: dict[str, str] | None = None,
+    clock: Clock | None = None,
+) -> PickerContext:
+    """The picker as the viewer asked for it: their zone (`time_zone` from the page's form,
+    `tz` from the picker's own links and zone select), else `default_time_zone`, else the
+    host's; the month and day; and the start they picked, dropped when it was just refused
+    so they pick again. `clock`: the viewer's, when the page knows better than the request
+    (an invitee's kept with their booking)."""
+    params = request.POST if request.method == "POST" else request.GET
+    clock = request_clock(request) if clock is None else clock
+    picker = build_picker(
+        event_type=event_type,
+        path=request.path,
+        time_zone=picker_time_zone(
+            params.get("time_zone") or params.get("tz") or default_time_zone, event_type
+        ),
+        month=params.get("month", ""),
+        day=params.get("date", ""),
+        now=now,
+        excluding=excluding,
+        moving_session=moving_session,
+        keep=keep,
+        clock=clock,
+    )
+    return {
+        "picker": picker,
+        "chosen": "" if refused else params.get("start", ""),
+        "time_zone_options": time_zone_options(picker.time_zone, clock=clock),
+    }
 
 
 def _month_shown(

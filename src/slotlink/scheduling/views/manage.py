@@ -17,14 +17,13 @@ from slotlink.accounts.access import public
 from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import CancelForm, RescheduleForm
 from slotlink.scheduling.models import Booking, BookingEvent, BookingToken
-from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.picker import picker_for_request
 from slotlink.scheduling.services.bookings import (
     BookingError,
     LinkExpired,
     booking_cancel,
     booking_reschedule,
 )
-from slotlink.scheduling.timezones import time_zone_options
 from slotlink.scheduling.tokens import booking_for_token, revoked_token
 from slotlink.scheduling.views.public import confirmation_url
 
@@ -61,7 +60,6 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     if booking.start <= now:
         return _closed(request, booking, "This booking has already started, so it can't be moved.")
-    params = request.POST if request.method == "POST" else request.GET
     form = RescheduleForm(request.POST if request.method == "POST" else None)
     refused: BookingError | None = None
     if request.method == "POST" and form.is_valid():
@@ -74,33 +72,25 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             refused = error
         else:
             return redirect(confirmation_url(booking))
-    time_zone = picker_time_zone(
-        params.get("time_zone") or params.get("tz") or booking.invitee_time_zone,
-        booking.event_type,
-    )
     # A browser naming no language reads the clock the invitee's did when they booked.
     clock = request_clock(request, known_clock=booking.invitee_clock)
-    picker = build_picker(
-        event_type=booking.event_type,
-        path=request.path,
-        time_zone=time_zone,
-        month=params.get("month", ""),
-        day=params.get("date", ""),
-        now=now,
-        excluding=booking,
-        clock=clock,
-    )
     return render(
         request,
         "scheduling/reschedule.html",
         {
             "booking": booking,
             "event_type": booking.event_type,
-            "picker": picker,
             "form": form,
-            "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone, clock=clock),
             "clock": clock,
+            **picker_for_request(
+                request,
+                event_type=booking.event_type,
+                now=now,
+                default_time_zone=booking.invitee_time_zone,
+                refused=refused is not None,
+                excluding=booking,
+                clock=clock,
+            ),
         },
         status=409 if refused and refused.taken else 200,
     )

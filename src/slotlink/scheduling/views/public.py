@@ -41,12 +41,11 @@ from slotlink.scheduling.limits.words import refusal_reason, retry_seconds, retr
 from slotlink.scheduling.locations import booking_link_for, public_location_text
 from slotlink.scheduling.messages import booking_message
 from slotlink.scheduling.models import Booking, BookingEvent, EventType
-from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.picker import picker_for_request
 from slotlink.scheduling.public_read import public_event_type
 from slotlink.scheduling.questions.selectors import booking_form_questions
 from slotlink.scheduling.selectors import invitee_link_note, public_event_types
 from slotlink.scheduling.services.bookings import BookingError, Invitee, booking_create
-from slotlink.scheduling.timezones import time_zone_options
 from slotlink.scheduling.tokens import page_tokens
 
 CONFIRMATION_SALT = "slotlink.scheduling.confirmation"
@@ -178,28 +177,20 @@ def _book_page(
     status: int,
 ) -> HttpResponse:
     embed = is_embed(request)
-    time_zone = picker_time_zone(params.get("time_zone") or params.get("tz", ""), event_type)
-    picker = build_picker(
-        event_type=event_type,
-        path=request.path,
-        time_zone=time_zone,
-        month=params.get("month", ""),
-        day=params.get("date", ""),
-        now=timezone.now(),
-        keep={EMBED_PARAM: "1"} if embed else None,
-        clock=request_clock(request),
-    )
-    chosen = "" if refused else params.get("start", "")
     return render(
         request,
         "scheduling/book.html",
         {
             "event_type": event_type,
             "location_text": public_location_text(event_type),
-            "picker": picker,
             "form": form,
-            "chosen": chosen,
-            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
+            **picker_for_request(
+                request,
+                event_type=event_type,
+                now=timezone.now(),
+                refused=refused is not None,
+                keep={EMBED_PARAM: "1"} if embed else None,
+            ),
             "time_zone_detected": bool(params.get("tz") or params.get("time_zone")),
             "embed": embed,
             "embed_token": embed_token(event_type.id) if embed else "",

@@ -14,12 +14,10 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import HostRescheduleForm
-from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.picker import picker_for_request
 from slotlink.scheduling.selectors import bookings_visible_to
 from slotlink.scheduling.services.bookings import BookingError, booking_reschedule
-from slotlink.scheduling.timezones import time_zone_options
 
 
 @member_required
@@ -35,7 +33,6 @@ def booking_host_reschedule(request: MemberRequest, booking_id: int) -> HttpResp
         messages.error(request, f"This booking {why}, so it can't be moved.")
         return redirect("booking-detail", booking_id=booking.id)
     posted = request.method == "POST"
-    params = request.POST if posted else request.GET
     form = HostRescheduleForm(request.POST if posted else None)
     refused: BookingError | None = None
     if posted and form.is_valid():
@@ -58,29 +55,21 @@ def booking_host_reschedule(request: MemberRequest, booking_id: int) -> HttpResp
                 ),
             )
             return redirect("booking-detail", booking_id=booking.id)
-    # The times on the host's clock, as on the booking's page, unless they pick a zone.
-    time_zone = picker_time_zone(
-        params.get("time_zone") or params.get("tz") or booking.host.time_zone, booking.event_type
-    )
-    picker = build_picker(
-        event_type=booking.event_type,
-        path=request.path,
-        time_zone=time_zone,
-        month=params.get("month", ""),
-        day=params.get("date", ""),
-        now=now,
-        excluding=booking,
-        clock=request_clock(request),
-    )
     return render(
         request,
         "scheduling/host_reschedule.html",
         {
             "booking": booking,
-            "picker": picker,
             "form": form,
-            "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
+            # The times in the host's zone, as on the booking's page, unless they pick one.
+            **picker_for_request(
+                request,
+                event_type=booking.event_type,
+                now=now,
+                default_time_zone=booking.host.time_zone,
+                refused=refused is not None,
+                excluding=booking,
+            ),
         },
         status=409 if refused and refused.taken else 200,
     )

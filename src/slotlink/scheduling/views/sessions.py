@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from slotlink.accounts.access import MemberRequest, member_required
-from slotlink.core.times import request_clock
 from slotlink.scheduling.booking_forms import CancelForm, HostRescheduleForm
 from slotlink.scheduling.models import GroupSession
-from slotlink.scheduling.picker import build_picker, picker_time_zone
+from slotlink.scheduling.picker import picker_for_request
 from slotlink.scheduling.selectors import group_sessions_visible_to, live_session_bookings
 from slotlink.scheduling.services.bookings import BookingError
 from slotlink.scheduling.services.session_cancels import (
@@ -24,7 +23,6 @@ from slotlink.scheduling.services.session_moves import (
     SESSION_MOVE_STARTED_MESSAGE,
     group_session_reschedule,
 )
-from slotlink.scheduling.timezones import time_zone_options
 
 
 def _session_or_404(request: MemberRequest, session_id: int) -> GroupSession:
@@ -76,7 +74,6 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
     session = _session_or_404(request, session_id)
     now = timezone.now()
     posted = request.method == "POST"
-    params = request.POST if posted else request.GET
     form = HostRescheduleForm(request.POST if posted else None)
     form.fields["message"].label = "Message to the invitees (optional)"
     refused: BookingError | None = None
@@ -100,19 +97,6 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
             return redirect("booking-detail", booking_id=moved[0].id)
     bookings = list(live_session_bookings(session=session).select_related("host"))
     host = bookings[0].host if bookings else session.event_type.host
-    time_zone = picker_time_zone(
-        params.get("time_zone") or params.get("tz") or host.time_zone, session.event_type
-    )
-    picker = build_picker(
-        event_type=session.event_type,
-        path=request.path,
-        time_zone=time_zone,
-        month=params.get("month", ""),
-        day=params.get("date", ""),
-        now=now,
-        moving_session=session,
-        clock=request_clock(request),
-    )
     return render(
         request,
         "scheduling/session_reschedule.html",
@@ -122,10 +106,15 @@ def session_reschedule(request: MemberRequest, session_id: int) -> HttpResponse:
             "bookings": bookings,
             "started": session.start <= now,
             "started_message": SESSION_MOVE_STARTED_MESSAGE,
-            "picker": picker,
             "form": form,
-            "chosen": "" if refused else params.get("start", ""),
-            "time_zone_options": time_zone_options(picker.time_zone, clock=request_clock(request)),
+            **picker_for_request(
+                request,
+                event_type=session.event_type,
+                now=now,
+                default_time_zone=host.time_zone,
+                refused=refused is not None,
+                moving_session=session,
+            ),
         },
         status=409 if refused and refused.taken else 200,
     )
