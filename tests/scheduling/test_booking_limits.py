@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -15,12 +16,14 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
+from slotlink.accounts.models import Membership
 from slotlink.core.periodic import periodic_jobs
-from slotlink.scheduling.limits.models import PublicBooking
+from slotlink.scheduling.limits.models import BookingRefusal, PublicBooking
 from slotlink.scheduling.models import Booking, BookingToken, EventType
 from slotlink.scheduling.tokens import token_mint
 from slotlink.zoom.locations import ZOOM
-from tests.factories import make_organization
+from tests.factories import make_member, make_organization
+from tests.fixtures.task_queue import run_ready_tasks
 from tests.races import race
 from tests.scheduling.builders import make_event_type, make_host, next_free_starts, run_queued_tasks
 
@@ -344,6 +347,60 @@ def test_the_organizations_own_limit_is_told_to_its_admins(
     assert told.to == [admin_membership.user.email]
     assert "because the organization had too many bookings in an hour" in told.body
     assert "were refused" not in text(signed_in(host).get("/360/bookings"))
+
+
+def test_each_admin_reads_the_refusals_in_their_zone_on_their_clock_and_gets_it_once(
+    organization, host, admin_membership, settings, smtp_server
+):
+    """Two admins, in New York on a 12-hour clock and in Berlin on a 24-hour one, each get
+    an email of their own that says when the bookings were refused in their zone, on their
+    clock. The mail server refuses the Berlin admin's at first: the retry sends only hers,
+    and New York's admin still has exactly one."""
+    settings.BOOKING_LIMIT_PER_ORGANIZATION = 1
+    new_york = admin_membership.user
+    new_york.time_zone, new_york.time_format = "America/New_York", "12"
+    new_york.save()
+    berlin = make_member(
+        organization,
+        role=Membership.Role.ADMIN,
+        email="berta@example.test",
+        time_zone="Europe/Berlin",
+    ).user
+    berlin.time_format = "24"
+    berlin.save()
+    event_type = make_event_type(organization, host)
+    starts = next_free_starts(event_type, 2)
+    post_booking(event_type, starts[0], email="victim0@example.test", address="192.0.2.1")
+    post_booking(event_type, starts[1], email="victim1@example.test", address="192.0.2.2")
+    (refused_at,) = BookingRefusal.objects.values_list("created_at", flat=True)
+    in_new_york = refused_at.astimezone(ZoneInfo("America/New_York"))
+    in_berlin = refused_at.astimezone(ZoneInfo("Europe/Berlin"))
+    smtp_server.refuse(berlin.email)
+
+    run_queued_tasks()
+    (to_new_york,) = smtp_server.to(new_york.email)
+    assert smtp_server.to(berlin.email) == []
+    assert to_new_york.recipients == (new_york.email,)
+    twelve_hour = f"{in_new_york:%-I:%M %p}"
+    assert f"between {in_new_york:%a %-d %b %Y}, {twelve_hour} and {twelve_hour} " in (
+        to_new_york.text.replace("\n", " ")
+    )
+    assert "(America/New_York)" in to_new_york.text
+    assert BookingRefusal.objects.filter(told_at__isnull=True).exists()  # not all told yet
+
+    smtp_server.accept(berlin.email)
+    run_ready_tasks(rounds=10, only_due=False)  # the retry, without waiting for it
+    (to_berlin,) = smtp_server.to(berlin.email)
+    assert len(smtp_server.to(new_york.email)) == 1
+    assert to_berlin.recipients == (berlin.email,)
+    assert f"between {in_berlin:%a %-d %b %Y}, {in_berlin:%H:%M} and {in_berlin:%H:%M} " in (
+        to_berlin.text.replace("\n", " ")
+    )
+    assert "(Europe/Berlin)" in to_berlin.text
+    assert "New_York" not in to_berlin.text
+    assert not BookingRefusal.objects.filter(told_at__isnull=True).exists()
+    run_ready_tasks(rounds=10, only_due=False)
+    assert (len(smtp_server.to(new_york.email)), len(smtp_server.to(berlin.email))) == (1, 1)
 
 
 def test_a_blocked_address_is_refused_and_changes_nothing_until_unblocked(

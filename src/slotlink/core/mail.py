@@ -21,10 +21,14 @@ A refusal (SMTP errors are OSErrors) leaves the notice unclaimed, with when it w
 refused, and its task comes back by core's retry rule (`mail_retried_later`); after the
 last attempt the claim stays, marked `gave_up`, for the app to show (`notices_undelivered`),
 and the task fails.
+A notice to several readers may be one email each, written for each (their zone and clock):
+each that the server took is remembered under the claim, so a retry after one was refused
+sends only the others, and the notice is told once all went.
 A worker that dies between claim and send leaves a lease that runs out; its task, run
 again (core/lost_tasks.py), takes the claim over: at least once, never lost.
 """
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -36,7 +40,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks.base import Task
@@ -49,6 +53,8 @@ log = logging.getLogger("slotlink.core")
 # Names the organization an email belongs to: the demo outbox shows it to that
 # organization's admins only (notifications/outbox.py).
 ORGANIZATION_HEADER = "X-Slotlink-Organization"
+# Between a notice's key and the digest naming one of its emails that went (_send_parts).
+SENT_PART = "/sent:"
 
 T = TypeVar("T")
 
@@ -125,6 +131,13 @@ def email_lease() -> timedelta:
 class Notice:
     message: EmailMessage
     told: Callable[[], None]  # the app's mark; runs in the transaction that ends the claim
+    # The same notice to other readers, each written for them (their zone, their clock):
+    # each email goes once, however often a later one is refused and the notice retried.
+    more: Sequence[EmailMessage] = ()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [self.message, *self.more]
 
 
 @dataclass(frozen=True)
@@ -144,20 +157,47 @@ def notice_send(*, key: str, build: Callable[[], Notice | None]) -> NoticeOutcom
         notice = build()
         if notice is None:
             claim.delete()
+            _sent_parts(key).delete()
             return NoticeOutcome(sent=False)
         MailClaim.objects.filter(pk=claim.pk).update(
             lease_until=now + email_lease(), attempts=claim.attempts + 1, gave_up=False
         )
     try:
-        notice.message.send()
+        _send_parts(key, notice.messages)
     except Exception:
         MailClaim.objects.filter(pk=claim.pk).update(lease_until=None, refused_at=timezone.now())
         raise
     with transaction.atomic():
         MailClaim.objects.filter(pk=claim.pk).delete()
+        _sent_parts(key).delete()
         notice.told()
     log.info("mail.notice.sent key=%s", key)
     return NoticeOutcome(sent=True)
+
+
+def _send_parts(key: str, messages: Sequence[EmailMessage]) -> None:
+    """Send a notice's emails. With several, each one the server took is remembered (a
+    claim row of its own, named for its recipients) until the notice is told, so a retry
+    after a refused one sends only those not sent yet."""
+    if len(messages) == 1:
+        messages[0].send()
+        return
+    for message in messages:
+        part = _sent_part_key(key, message)
+        if MailClaim.objects.filter(key=part).exists():
+            continue
+        message.send()
+        MailClaim.objects.create(key=part)
+
+
+def _sent_part_key(key: str, message: EmailMessage) -> str:
+    # A digest, not the addresses: a claim's key is short and names no one.
+    readers = ",".join(sorted(address.lower() for address in message.recipients()))
+    return f"{key}{SENT_PART}{hashlib.sha256(readers.encode()).hexdigest()[:16]}"
+
+
+def _sent_parts(key: str) -> QuerySet[MailClaim]:
+    return MailClaim.objects.filter(key__startswith=f"{key}{SENT_PART}")
 
 
 def notice_task_run(

@@ -44,7 +44,8 @@ class MailClaim(models.Model):
     """A notice being emailed (core/mail.py): held by a lease from just before it goes to
     the mail server until the app marked it told, then deleted. One that stays without a
     lease is one the mail server refused: `refused_at` says when, `gave_up` whether its
-    attempts are used up."""
+    attempts are used up. A key with "/sent:" in it is one email of a notice to several
+    readers that the server took, kept until the notice is told."""
 
     key = models.CharField(max_length=120, unique=True)
     lease_until = models.DateTimeField(null=True, blank=True)

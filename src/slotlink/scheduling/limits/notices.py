@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from slotlink.accounts.models import Membership, Organization, User
 from slotlink.core.mail import Notice, templated_message
 from slotlink.core.tasks import enqueue_on_commit
-from slotlink.core.times import DEFAULT_CLOCK, Clock, clock_time, zone_for
+from slotlink.core.times import Clock, clock_time, zone_for
 from slotlink.scheduling.limits.refusals import (
     ADMINS,
     refusal_audience,
@@ -47,32 +47,34 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
         admins = Membership.objects.filter(
             organization_id=organization_id, role=Membership.Role.ADMIN
         )
-        readers = [admin.user for admin in admins.select_related("user")]
+        readers = [admin.user for admin in admins.select_related("user").order_by("user_id")]
     else:
         readers = [User.objects.get(pk=host_id)]
-    recipients = [reader.email for reader in readers]
-    # The times in the reader's zone and on their clock; one email goes to all the admins,
-    # so admins in several zones read UTC, said so (and on several clocks, the default).
-    zones = {reader.time_zone for reader in readers}
-    clocks = {reader.clock for reader in readers}
-    zone_name = zones.pop() if len(zones) == 1 else "UTC"
-    clock = clocks.pop() if len(clocks) == 1 else DEFAULT_CLOCK
-    message = templated_message(
-        subject=f"Bookings refused on your booking pages ({organization.name})",
-        template="scheduling/email/bookings_refused",
-        context={
-            "organization": organization,
-            "summary": summary,
-            "between": _between(
-                summary.first_at, summary.last_at, time_zone=zone_name, clock=clock
-            ),
-            "for_admins": host_id == ADMINS,
-            "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
-            "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
-        },
-        to=recipients,
-        organization_id=organization_id,
-    )
+    if not readers:
+        return None  # nobody to tell
+    # One email each, the times in the reader's own zone and on their clock.
+    message, *more = [
+        templated_message(
+            subject=f"Bookings refused on your booking pages ({organization.name})",
+            template="scheduling/email/bookings_refused",
+            context={
+                "organization": organization,
+                "summary": summary,
+                "between": _between(
+                    summary.first_at,
+                    summary.last_at,
+                    time_zone=reader.time_zone,
+                    clock=reader.clock,
+                ),
+                "for_admins": host_id == ADMINS,
+                "bookings_url": f"{settings.BASE_URL}{reverse('bookings')}",
+                "blocks_url": f"{settings.BASE_URL}{reverse('booking-blocks')}",
+            },
+            to=[reader.email],
+            organization_id=organization_id,
+        )
+        for reader in readers
+    ]
 
     def told() -> None:
         from slotlink.scheduling.tasks import booking_refusals_notice_send
@@ -87,7 +89,7 @@ def _refusals_notice(organization_id: int, host_id: int) -> Notice | None:
                 host_id,
             )
 
-    return Notice(message=message, told=told)
+    return Notice(message=message, more=more, told=told)
 
 
 def _between(first: datetime, last: datetime, *, time_zone: str, clock: Clock) -> str:
