@@ -13,9 +13,11 @@ from django.utils import timezone
 from slotlink.conferencing import calendars
 from slotlink.conferencing.calendars import BusyTime, SlotCheck
 from slotlink.conferencing.seam import BookingRef
-from slotlink.scheduling.models import Booking
+from slotlink.scheduling.models import Booking, EventType
 from slotlink.scheduling.selectors import free_slots
-from tests.scheduling.builders import make_event_type
+from slotlink.scheduling.services.bookings import SlotUnavailable, booking_reschedule
+from slotlink.scheduling.services.session_moves import group_session_reschedule
+from tests.scheduling.builders import book, make_event_type, next_free_starts
 from tests.scheduling.test_public_pages import form_data, offered_starts, page_url
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,7 @@ class CalendarStandIn:
     answer: SlotCheck = "free"
     fails: bool = False
     rechecks: list[tuple[int, datetime, datetime, float]] = field(default_factory=list)
+    in_use: bool = True  # whether hosts have a calendar a booking concerns
 
     def busy_times(self, *, host_id: int, since: datetime, until: datetime) -> list[BusyTime]:
         return [b for b in self.busy if b.start < until and b.end > since]
@@ -46,7 +49,7 @@ class CalendarStandIn:
         return self.answer
 
     def host_in_use_sql(self, host_column: str) -> str:
-        return "1 = 1"  # every host has the stand-in's calendars
+        return "1 = 1" if self.in_use else "1 = 0"  # every host has the calendars, or none
 
     def event_written(self, booking: BookingRef) -> None:
         pass
@@ -168,3 +171,39 @@ def test_a_provider_that_raises_leaves_the_time_unchecked(client, calendar, even
     response = client.post(page_url(event_type), form_data(at(day, 10)))
     assert response.status_code == 302
     assert Booking.objects.get().calendar_not_checked
+
+
+def test_a_reschedule_asks_no_calendar_of_a_host_without_one(calendar, event_type, host):
+    """Moving a booking asks the calendar providers nothing when its host has no calendar
+    a booking concerns (the booking POST's shortcut); a host with one is asked, and the
+    time their calendar filled is refused."""
+    first, second, third = next_free_starts(event_type, 3)
+    booking = book(event_type, first)
+    calendar.rechecks.clear()
+    calendar.in_use = False
+    booking_reschedule(booking=booking, start=second, by=host)
+    assert calendar.rechecks == []
+    calendar.in_use, calendar.answer = True, "busy"
+    with pytest.raises(SlotUnavailable):
+        booking_reschedule(booking=booking, start=third, by=host)
+    assert [host_id for host_id, *_ in calendar.rechecks] == [host.id]
+
+
+def test_a_session_move_asks_no_calendar_of_a_host_without_one(calendar, organization, host):
+    """Moving a group session asks the calendar providers nothing when its host has no
+    calendar a booking concerns; a host with one is asked, and a busy answer refuses it."""
+    group = make_event_type(
+        organization, host, slug="workshop", kind=EventType.Kind.GROUP, seats_per_session=5
+    )
+    first, second, third = next_free_starts(group, 3)
+    book(group, first)
+    calendar.rechecks.clear()
+    calendar.in_use = False
+    session = Booking.objects.get().session
+    group_session_reschedule(session=session, start=second, by=host)
+    assert calendar.rechecks == []
+    calendar.in_use, calendar.answer = True, "busy"
+    session.refresh_from_db()
+    with pytest.raises(SlotUnavailable):
+        group_session_reschedule(session=session, start=third, by=host)
+    assert [host_id for host_id, *_ in calendar.rechecks] == [host.id]

@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from slotlink.accounts.models import User
 from slotlink.conferencing import calendars, seam
+from slotlink.conferencing.calendars import SlotCheck
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.calendar_recheck import calendar_recheck
+from slotlink.scheduling.calendar_recheck import calendar_recheck, hosts_with_calendars
 from slotlink.scheduling.limits.services import (
     Requester,
     public_booking_admit,
@@ -312,8 +313,13 @@ def booking_reschedule(
             f"The message to the invitee can be at most {RESCHEDULE_MESSAGE_LIMIT} characters."
         )
     # Asked live before the lock, as booking_create does (the booking's own event in the
-    # calendar is slotlink's, which the check doesn't count).
-    calendar = calendar_recheck(event_type=booking.event_type, start=start, host_id=booking.host_id)
+    # calendar is slotlink's, which the check doesn't count); a host without calendars
+    # has none to ask.
+    calendar: SlotCheck = "free"
+    if hosts_with_calendars([booking.host_id]):
+        calendar = calendar_recheck(
+            event_type=booking.event_type, start=start, host_id=booking.host_id
+        )
     if calendar == "busy":
         raise SlotUnavailable(SlotProblem.TAKEN)
     with transaction.atomic():

@@ -25,7 +25,7 @@ from slotlink.accounts.models import User
 from slotlink.conferencing import calendars, seam
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
-from slotlink.scheduling.calendar_recheck import calendar_recheck
+from slotlink.scheduling.calendar_recheck import calendar_recheck, hosts_with_calendars
 from slotlink.scheduling.locations import booking_ref
 from slotlink.scheduling.models import Booking, BookingEvent, GroupSession
 from slotlink.scheduling.selectors import live_session_bookings, slot_problem_for
@@ -70,11 +70,14 @@ def group_session_reschedule(
         )
     # Each host's own calendars, asked live before the locks, as at booking (the session's
     # own event in them is slotlink's, which the check doesn't count).
+    # Hosts without calendars (one query for all) have none to ask.
+    host_ids = set(live_session_bookings(session=session).values_list("host_id", flat=True))
+    asked = hosts_with_calendars(host_ids)
     calendar = {
         host_id: calendar_recheck(event_type=session.event_type, start=start, host_id=host_id)
-        for host_id in sorted(
-            set(live_session_bookings(session=session).values_list("host_id", flat=True))
-        )
+        if host_id in asked
+        else "free"
+        for host_id in sorted(host_ids)
     }
     if "busy" in calendar.values():
         raise SlotUnavailable(SlotProblem.TAKEN)
