@@ -47,7 +47,7 @@ _HEADLINES = {
 }
 
 
-def _as_guest_reads_it(message: BookingMessage) -> BookingMessage:
+def as_guest_reads_it(message: BookingMessage) -> BookingMessage:
     """The invitee's message without what is theirs alone: the links to change or cancel
     the booking, and a personal join link."""
     personal = message.personal_link
@@ -65,7 +65,7 @@ def guest_emails(*, message: BookingMessage) -> list[EmailMultiAlternatives]:
     the host alone)."""
     if message.change.host_only or not message.guests:
         return []
-    guest_message = _as_guest_reads_it(message)
+    guest_message = as_guest_reads_it(message)
     invite = booking_invite(message=guest_message, audience=Audience.INVITEE).decode()
     method = invite_method(message=guest_message, audience=Audience.INVITEE)
     emails = []
@@ -86,7 +86,7 @@ def guest_emails(*, message: BookingMessage) -> list[EmailMultiAlternatives]:
     return emails
 
 
-def _link_note(message: BookingMessage) -> str:
+def guest_link_note(message: BookingMessage) -> str:
     """Why a guest's email has no join link: the link follows, or the invitee's is theirs
     alone (a webinar registrant's), so the guest needs a seat of their own."""
     if message.personal_link:
@@ -140,7 +140,7 @@ def _context(message: BookingMessage) -> dict[str, object]:
         "join_url": join_url,
         "passcode": message.passcode if join_url else "",
         "provider": _provider(message),
-        "link_status_note": "" if cancelled or join_url else _link_note(message),
+        "link_status_note": "" if cancelled or join_url else guest_link_note(message),
         "description": "" if cancelled else message.description,
         "invite_removes": invite_method(message=message, audience=Audience.INVITEE) == "CANCEL",
         "invite_filename": FILENAME,

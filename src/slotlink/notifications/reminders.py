@@ -5,6 +5,10 @@ A reminder carries no calendar invite (the booking's emails did; a reminder chan
 nothing in a calendar). It carries what the invitee needs then: the join link as it is now
 (their own, for a webinar), and their reschedule and cancel links; the host's carries the
 booking's page. Times are in the recipient's zone, as in every booking email.
+
+Each of the invitee's guests gets the invitee's reminder as a guest reads it, as with the
+invitee's other emails (guest_emails.py): no links to change or cancel the booking, never
+the invitee's personal join link, times on the invitee's clock.
 """
 
 from django.core.mail import EmailMultiAlternatives
@@ -20,7 +24,8 @@ from slotlink.notifications.formatting import (
     one_line,
     web_url,
 )
-from slotlink.notifications.messages import Audience, BookingMessage
+from slotlink.notifications.guest_emails import as_guest_reads_it, guest_link_note
+from slotlink.notifications.messages import Audience, BookingMessage, Person
 
 
 def reminder_email(*, message: BookingMessage, audience: Audience) -> EmailMultiAlternatives:
@@ -36,6 +41,37 @@ def reminder_email(*, message: BookingMessage, audience: Audience) -> EmailMulti
         organization_id=message.organization_id,
         from_email=_from_address(on_behalf_of=other if audience == Audience.INVITEE else None),
         reply_to=[_mailbox(other)],
+        tidy=True,
+    )
+
+
+def guest_reminder_email(*, message: BookingMessage, guest: str) -> EmailMultiAlternatives:
+    """The reminder one of the invitee's guests receives: the invitee's, as a guest reads
+    it, from the host via slotlink, replying to the invitee."""
+    guest_message = as_guest_reads_it(message)
+    context = _context(message=guest_message, audience=Audience.INVITEE)
+    names = {
+        "title": one_line(message.title),
+        "host": str(context["other_name"]),
+        "invitee": one_line(message.invitee.name) or message.invitee.email,
+    }
+    context.update(
+        greeting_name="",
+        headline=MixedText(
+            "A reminder: {title} with {host}, which {invitee} invited you to, is coming up.",
+            **names,
+        ),
+        link_status_note="" if context["join_url"] else guest_link_note(guest_message),
+    )
+    invitee = message.invitee
+    return templated_message(
+        subject=reminder_subject(message=guest_message, audience=Audience.INVITEE),
+        template="notifications/email/reminder",
+        context=context,
+        to=[_mailbox(Person(name="", email=guest, time_zone=invitee.time_zone))],
+        organization_id=message.organization_id,
+        from_email=_from_address(on_behalf_of=message.host),
+        reply_to=[_mailbox(invitee)],
         tidy=True,
     )
 

@@ -48,8 +48,9 @@ class ReminderEmail(models.Model):
     moved, reminder removed). One claimed longer than a lease ago and not handled lost its
     task (RQ is told only after the claim commits): the job queues it again.
 
-    The invitee's reminder is keyed by the booking; the host's of a group session by the
-    session (one per session, not per seat), with `booking` one of its seats."""
+    The invitee's reminder is keyed by the booking, and so is each of their guests'; the
+    host's of a group session by the session (one per session, not per seat), with
+    `booking` one of its seats."""
 
     key = models.CharField(max_length=120, unique=True)
     booking = models.ForeignKey(
@@ -63,6 +64,9 @@ class ReminderEmail(models.Model):
         related_name="reminder_emails",
     )
     audience = models.CharField(max_length=10)  # a notifications Audience
+    # One of the invitee's guests, who gets the invitee's reminder as a guest ("" for the
+    # invitee themselves, or the host).
+    guest = models.EmailField(blank=True, default="")
     minutes_before = models.PositiveIntegerField()
     start = models.DateTimeField()  # the start it reminds of: a moved booking's is stale
     # When the job claimed it, or last queued it again (one lease after the last time).

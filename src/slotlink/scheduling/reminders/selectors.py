@@ -8,6 +8,7 @@ time, and only if the reminder existed by then: a booking made 30 minutes before
 start gets no 1-hour reminder, and a booking moved gets the reminders of its new start.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ class DueReminder:
     audience: Audience
     minutes_before: int
     start: datetime
+    guest: str = ""  # one of the invitee's guests, reminded with the invitee
 
 
 def reminders_of(*, event_type: EventType) -> QuerySet[Reminder]:
@@ -47,7 +49,10 @@ def reminders_sent(*, booking: Booking) -> list[SentReminder]:
     invitee's, and the host's (of its session, for a group booking)."""
     host_rows = Q(session_id=booking.session_id) if booking.session_id else Q(booking=booking)
     rows = ReminderEmail.objects.filter(
-        (Q(booking=booking, audience=Audience.INVITEE) | (host_rows & Q(audience=Audience.HOST))),
+        (
+            Q(booking=booking, audience=Audience.INVITEE, guest="")
+            | (host_rows & Q(audience=Audience.HOST))
+        ),
         start=booking.start,
         sent_at__isnull=False,
     ).order_by("sent_at", "id")
@@ -69,9 +74,14 @@ def reminder_key(
     start: datetime,
     booking_id: int,
     session_id: int | None = None,
+    guest: str = "",
 ) -> str:
-    """Who gets it, which reminder, which start: a session's host once per session."""
+    """Who gets it, which reminder, which start: a session's host once per session, each
+    guest once (by a digest of their address: an address may be longer than a key)."""
     owner = f"session-{session_id}" if session_id is not None else f"booking-{booking_id}"
+    if guest:
+        digest = hashlib.sha256(guest.strip().lower().encode()).hexdigest()[:16]
+        return f"{owner}:guest-{digest}:{minutes_before}:{int(start.timestamp())}"
     return f"{owner}:{audience}:{minutes_before}:{int(start.timestamp())}"
 
 
@@ -106,8 +116,9 @@ def _due_bookings(*, minutes_before: int, now: datetime) -> QuerySet[Booking]:
     )
 
 
-def _due(booking: Booking, audience: Audience, minutes_before: int) -> DueReminder:
-    """The booking's reminder for `audience`; a group session's host's is the session's."""
+def _due(booking: Booking, audience: Audience, minutes_before: int, guest: str = "") -> DueReminder:
+    """The booking's reminder for `audience` (or the invitee's `guest`); a group session's
+    host's is the session's."""
     session_id = booking.session_id if audience == Audience.HOST else None
     return DueReminder(
         key=reminder_key(
@@ -116,18 +127,21 @@ def _due(booking: Booking, audience: Audience, minutes_before: int) -> DueRemind
             start=booking.start,
             booking_id=booking.id,
             session_id=session_id,
+            guest=guest,
         ),
         booking_id=booking.id,
         session_id=session_id,
         audience=audience,
         minutes_before=minutes_before,
         start=booking.start,
+        guest=guest,
     )
 
 
 def reminders_due(*, now: datetime) -> list[DueReminder]:
     """The reminder emails due at `now` and not yet claimed, each once: the invitee's of
-    each booking, the host's of each one-on-one booking and of each group session."""
+    each booking and each of their guests', the host's of each one-on-one booking and of
+    each group session."""
     due: list[DueReminder] = []
     offsets = Reminder.objects.values_list("minutes_before", flat=True).distinct()
     for minutes_before in sorted(set(offsets)):
@@ -139,6 +153,10 @@ def reminders_due(*, now: datetime) -> list[DueReminder]:
         sessions_seen: set[int] = set()
         for booking in _due_bookings(minutes_before=minutes_before, now=now):
             due.append(_due(booking, Audience.INVITEE, minutes_before))
+            due.extend(
+                _due(booking, Audience.INVITEE, minutes_before, guest=guest)
+                for guest in booking.guest_emails
+            )
             if booking.event_type_id not in to_host or booking.session_id in sessions_seen:
                 continue
             if booking.session_id is not None:

@@ -5,7 +5,8 @@ under the claim: it builds nothing once the email was sent, or when it is no lon
 (the booking was cancelled or moved off the start it was claimed for, or the reminder was
 removed), so a duplicate task, a retry after the mail server refused, or a task run after a
 reschedule sends nothing. The join link is read through the seam as it is at sending
-(`booking_link_for`), and the invitee's reschedule and cancel links are minted for it.
+(`booking_link_for`), and the invitee's reschedule and cancel links are minted for it (not
+for a guest's, which has none).
 """
 
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from slotlink.core.mail import Notice
 from slotlink.notifications.messages import Audience, BookingChange
-from slotlink.notifications.reminders import reminder_email
+from slotlink.notifications.reminders import guest_reminder_email, reminder_email
 from slotlink.scheduling.locations import booking_link_for
 from slotlink.scheduling.messages import absolute_url, booking_message, group_session_invite
 from slotlink.scheduling.models import Booking, BookingToken, GroupSession
@@ -35,6 +36,8 @@ def _live_booking(row: ReminderEmail) -> Booking | None:
 
 
 def _still_wanted(row: ReminderEmail, booking: Booking) -> bool:
+    if row.guest and row.guest not in booking.guest_emails:
+        return False
     reminders = Reminder.objects.filter(
         event_type_id=booking.event_type_id, minutes_before=row.minutes_before
     )
@@ -76,13 +79,18 @@ def reminder_notice_builder(*, reminder_email_id: int) -> Callable[[], Notice | 
             change=BookingChange.BOOKED,  # the booking as it stands, confirmed
             link=link,
             session=session,
-            **(_manage_urls(booking) if audience == Audience.INVITEE else {}),
+            # A guest never gets the invitee's links to change or cancel the booking.
+            **(_manage_urls(booking) if audience == Audience.INVITEE and not row.guest else {}),
         )
+        if row.guest:
+            email = guest_reminder_email(message=message, guest=row.guest)
+        else:
+            email = reminder_email(message=message, audience=audience)
 
         def told() -> None:
             now = timezone.now()
             ReminderEmail.objects.filter(pk=row.pk).update(sent_at=now, handled_at=now)
 
-        return Notice(message=reminder_email(message=message, audience=audience), told=told)
+        return Notice(message=email, told=told)
 
     return build

@@ -59,6 +59,7 @@ def reminders_claim_due(*, now: datetime, task: Task[Any, Any]) -> list[int]:
                     booking_id=due.booking_id,
                     session_id=due.session_id,
                     audience=due.audience,
+                    guest=due.guest,
                     minutes_before=due.minutes_before,
                     start=due.start,
                     claimed_at=now,
