@@ -18,8 +18,10 @@ from slotlink.scheduling.reminders.selectors import reminder_notice_key
 from slotlink.scheduling.services.bookings import booking_cancel
 from slotlink.scheduling.tasks import reminders_send_due
 from tests.fixtures.task_queue import drop_queued_tasks, queued_tasks
+from tests.fixtures.workers import WorkerProcess, worker_command
 from tests.notifications.smtp_server import SMTPServer
 from tests.scheduling.builders import run_queued_tasks
+from tests.scheduling.test_email_at_least_once import mail_env
 from tests.scheduling.test_reminders import booked, starts_after, with_reminder
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,6 +74,21 @@ def test_a_reminder_whose_task_was_lost_goes_once_on_a_later_run(claimed_and_los
     assert reminder_tasks() == 0
     run_queued_tasks()
     assert reminders_received(smtp_server, booking.invitee_email) == 1
+
+
+def test_a_real_worker_sends_the_reminder_queued_again_once(claimed_and_lost, smtp_server):
+    """The reminder queued again is run by a real worker process of the run's backend
+    (`slotlink rqworker` on Redis with RQ) through the mail server: it arrives once."""
+    booking, row, claimed_at = claimed_and_lost
+    reminders_send_due(now=after_a_lease(claimed_at))
+    worker = WorkerProcess(
+        "reminders-lost", mail_env(smtp_server), *worker_command("reminders-lost", until_idle=True)
+    )
+    worker.process.wait(timeout=120)
+    assert worker.process.returncode == 0, "".join(worker.output)
+    assert reminders_received(smtp_server, booking.invitee_email) == 1
+    row.refresh_from_db()
+    assert row.handled_at is not None
 
 
 def test_a_reminder_of_a_booking_cancelled_meanwhile_is_handled_and_never_sent(
