@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -30,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tests.calendars.servers import radicale_throwaway_config
 
+from benchmarks.calendars_server import PASSWORD, USERNAME, wait_for_dav
 from benchmarks.ports import free_port
 from benchmarks.zoom_common import percentile
 from benchmarks.zoom_sync_log import throwaway_database
 
-USERNAME, PASSWORD = "bench", "a long benchmark passphrase"
 TAGS_PROPFIND = (
     b'<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" '
     b'xmlns:CS="http://calendarserver.org/ns/"><D:prop><CS:getctag/><D:sync-token/>'
@@ -45,44 +45,15 @@ TAGS_PROPFIND = (
 
 def start_radicale(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    users = workdir / "users"
-    users.write_text(f"{USERNAME}:{PASSWORD}\n")
-    config = workdir / "config"
-    config.write_text(
-        textwrap.dedent(
-            f"""\
-            [server]
-            hosts = 127.0.0.1:{port}
-            [auth]
-            type = htpasswd
-            htpasswd_filename = {users}
-            htpasswd_encryption = plain
-            delay = 0
-            [rights]
-            type = owner_only
-            [storage]
-            filesystem_folder = {workdir / "collections"}
-            [logging]
-            level = warning
-            """
-        )
-    )
+    config = radicale_throwaway_config(workdir, port=port, username=USERNAME, password=PASSWORD)
     process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)])
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            answer = httpx.request(
-                "PROPFIND", f"{base}/{USERNAME}/", auth=(USERNAME, PASSWORD), headers={"Depth": "0"}
-            )
-            if answer.status_code == 207:
-                return process, base
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("Radicale did not start")
-        time.sleep(0.1)
+    try:
+        wait_for_dav(base)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, base
 
 
 def _utc(moment: datetime) -> str:

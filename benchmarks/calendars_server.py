@@ -8,7 +8,6 @@ import os
 import random
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from tests.calendars.servers import radicale_throwaway_config
 
-from benchmarks.calendars_refresh import PASSWORD, USERNAME
 from benchmarks.ports import free_port
+
+# The one user of the benchmarks' Radicale, who owns every calendar on it.
+USERNAME, PASSWORD = "bench", "a long benchmark passphrase"
 
 
 def calendar_objects(seed: int, events: int, now: datetime) -> Iterator[tuple[str, str]]:
@@ -74,28 +76,7 @@ def seed_storage(
 
 def start_radicale(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    users = workdir / "users"
-    users.write_text(f"{USERNAME}:{PASSWORD}\n")
-    config = workdir / "radicale.conf"
-    config.write_text(
-        textwrap.dedent(
-            f"""\
-            [server]
-            hosts = 127.0.0.1:{port}
-            [auth]
-            type = htpasswd
-            htpasswd_filename = {users}
-            htpasswd_encryption = plain
-            delay = 0
-            [rights]
-            type = owner_only
-            [storage]
-            filesystem_folder = {workdir / "collections"}
-            [logging]
-            level = warning
-            """
-        )
-    )
+    config = radicale_throwaway_config(workdir, port=port, username=USERNAME, password=PASSWORD)
     # A throwaway server's files need no fsync each (Radicale's own tests turn it off the
     # same way, an option it takes from code only): its cache of 6,000 seeded events took
     # minutes on this machine's shared disk.

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.calendars_refresh import PASSWORD, USERNAME
+from benchmarks.calendars_server import PASSWORD, USERNAME
 
 ORGANIZATION = "bench"
 CALENDARS = 3

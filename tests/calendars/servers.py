@@ -18,7 +18,6 @@ import base64
 import hashlib
 import os
 import sys
-import textwrap
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from slotlink.shell.radicale import radicale_config
 from tests.child_process import ChildProcess
 from tests.ports import free_port
 
@@ -142,33 +142,32 @@ class CalDAVServer:
         return sorted(u for u in urls if u.rstrip("/") != calendar_url.rstrip("/"))
 
 
+def radicale_throwaway_config(
+    workdir: Path, *, port: int, username: str = USERNAME, password: str = PASSWORD
+) -> Path:
+    """The config file of a throwaway Radicale in `workdir` (the tests' and the
+    benchmarks'): one user with a plain password, no pause after a wrong one (tests send
+    one on purpose), the calendars in `workdir`/collections."""
+    users = workdir / "users"
+    users.write_text(f"{username}:{password}\n")
+    config = workdir / "radicale.conf"
+    config.write_text(
+        radicale_config(
+            port=port,
+            htpasswd=users,
+            encryption="plain",
+            collections=workdir / "collections",
+            login_delay=0,
+        )
+    )
+    return config
+
+
 def start_radicale(workdir: Path) -> CalDAVServer:
     """Radicale (`python -m radicale`) with htpasswd auth and owner-only rights."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    users = workdir / "users"
-    users.write_text(f"{USERNAME}:{PASSWORD}\n")
-    config = workdir / "config"
-    config.write_text(
-        textwrap.dedent(
-            f"""\
-            [server]
-            hosts = 127.0.0.1:{port}
-            [auth]
-            type = htpasswd
-            htpasswd_filename = {users}
-            htpasswd_encryption = plain
-            # No pause after a wrong password: tests try one on purpose.
-            delay = 0
-            [rights]
-            type = owner_only
-            [storage]
-            filesystem_folder = {workdir / "collections"}
-            [logging]
-            level = warning
-            """
-        )
-    )
+    config = radicale_throwaway_config(workdir, port=port)
     process = ChildProcess([sys.executable, "-m", "radicale", "--config", str(config)], env=_env())
     base_url = f"http://127.0.0.1:{port}"
     server = CalDAVServer(

@@ -15,7 +15,6 @@ encrypted in the connection (core/encryption.py), which is where a later run rea
 import logging
 import secrets
 import sys
-import textwrap
 import urllib.error
 import urllib.request
 from base64 import b64encode
@@ -33,6 +32,7 @@ from slotlink.calendars.refresh import connection_refresh
 from slotlink.calendars.services.choices import calendar_choices_save
 from slotlink.calendars.services.connections import calendar_connection_create
 from slotlink.calendars.services.removal import calendar_connection_remove
+from slotlink.shell.radicale import radicale_config
 from slotlink.shell.supervision import Child
 
 log = logging.getLogger("slotlink.demo")
@@ -79,21 +79,8 @@ def calendar_server_child(
     htpasswd.write_text("".join(f"{user.username}:{hashed}\n" for user in users))
     config = home / "config"
     config.write_text(
-        textwrap.dedent(
-            f"""\
-            [server]
-            hosts = 127.0.0.1:{port}
-            [auth]
-            type = htpasswd
-            htpasswd_filename = {htpasswd}
-            htpasswd_encryption = sha512
-            [rights]
-            type = owner_only
-            [storage]
-            filesystem_folder = {home / "collections"}
-            [logging]
-            level = warning
-            """
+        radicale_config(
+            port=port, htpasswd=htpasswd, encryption="sha512", collections=home / "collections"
         )
     )
     return Child(
