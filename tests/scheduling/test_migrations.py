@@ -1,10 +1,14 @@
 """Migrations with a data step: existing rows come out right, forwards on a real schema."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from slotlink.scheduling.models import Booking, EventType, GroupSession, LocationKind
+from slotlink.scheduling.reminders.models import ReminderEmail
 from slotlink.zoom.locations import ZOOM, ZOOM_WEBINAR
 from tests.scheduling.builders import book, make_event_type, next_free_starts
 
@@ -13,6 +17,8 @@ BOOKING_LOCATION = ("scheduling", "0003_booking_location")
 SESSION_INVITE = ("scheduling", "0005_group_session_uid_required")
 BEFORE_PROVIDED_KINDS = ("scheduling", "0010_booking_limits")
 PROVIDED_KINDS = ("scheduling", "0011_location_kinds_from_providers")
+BEFORE_REMINDERS_HANDLED = ("scheduling", "0021_session_moves")
+REMINDERS_HANDLED = ("scheduling", "0022_reminder_email_handled_at")
 
 
 def migrate(target: tuple[str, str]) -> None:
@@ -113,3 +119,23 @@ def test_stored_location_kinds_survive_kinds_coming_from_the_providers(organizat
     assert set(EventType.objects.values_list(*fields)) == event_types
     assert set(Booking.objects.values_list(*fields)) == bookings
     assert {kind for _, kind, _, _ in bookings} == {ZOOM, ZOOM_WEBINAR, LocationKind.PHONE}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_reminders_sent_are_handled_and_unsent_ones_stay_to_send(event_type):
+    """Reminder emails claimed before they had a handled mark: a sent one is handled when
+    it was sent; an unsent one stays unhandled, so the reminders job may queue it again
+    (its task sends it if it is still due, or marks it handled)."""
+    booking = book(event_type)
+    sent_at = timezone.now() - timedelta(hours=1)
+    common = {"booking": booking, "audience": "invitee", "start": booking.start}
+    sent = ReminderEmail.objects.create(key="sent", minutes_before=60, sent_at=sent_at, **common)
+    unsent = ReminderEmail.objects.create(key="unsent", minutes_before=30, **common)
+    latest = latest_scheduling_migration()
+    try:
+        migrate(BEFORE_REMINDERS_HANDLED)  # the column is gone, the rows stay
+        migrate(REMINDERS_HANDLED)
+    finally:
+        migrate(latest)
+    handled = dict(ReminderEmail.objects.values_list("id", "handled_at"))
+    assert handled == {sent.id: sent_at, unsent.id: None}
