@@ -23,6 +23,7 @@ from django.utils import timezone
 from slotlink.accounts.models import User
 from slotlink.conferencing import calendars, seam
 from slotlink.conferencing.calendars import SlotCheck
+from slotlink.core.rows import row_insert
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.calendar_recheck import calendar_recheck, hosts_with_calendars
@@ -155,16 +156,19 @@ def _record(
     reason: str = "",
     session_change: GroupSessionChange | None = None,
 ) -> None:
-    BookingEvent.objects.create(
-        booking=booking,
-        kind=kind,
-        actor=actor,
-        actor_name=actor.get_full_name() if actor else booking.invitee_name,
-        start=booking.start,
-        previous_start=previous_start,
-        reason=reason,
-        sequence=booking.sequence,
-        session_change=session_change,
+    # Written by hand: under the host's lock, as the ORM's save it cost about 300 calls.
+    row_insert(
+        BookingEvent(
+            booking=booking,
+            kind=kind,
+            actor=actor,
+            actor_name=actor.get_full_name() if actor else booking.invitee_name,
+            start=booking.start,
+            previous_start=previous_start,
+            reason=reason,
+            sequence=booking.sequence,
+            session_change=session_change,
+        )
     )
 
 

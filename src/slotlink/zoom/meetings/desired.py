@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from slotlink.conferencing.seam import BookingRef
+from slotlink.core.rows import row_insert
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.core.text import text_cut
 from slotlink.zoom import selectors
@@ -100,7 +101,10 @@ def _want(meeting: ZoomMeeting, ref: BookingRef) -> None:
     if changed and meeting.present:
         meeting.version = (meeting.version or 0) + (0 if meeting.pk is None else 1)
     meeting.updated_at = timezone.now()
-    meeting.save()
+    if meeting.pk is None:
+        row_insert(meeting)  # the booking's own: under the host's lock, cheaper than save()
+    else:
+        meeting.save()
     if meeting.present and changed:
         _sync_on_commit(meeting)
     elif meeting.state == ZoomMeeting.State.UNROUTED and meeting.host_told_at is None:
@@ -124,7 +128,7 @@ def _release(meeting: ZoomMeeting) -> None:
 def meeting_for_booking_create(*, ref: BookingRef, new_booking: bool = True) -> ZoomMeeting:
     meeting = _meeting_for(ref, ref.group_session_id, new_booking=new_booking)
     _want(meeting, ref)
-    ZoomMeetingBooking.objects.create(meeting=meeting, booking_id=ref.booking_id)
+    row_insert(ZoomMeetingBooking(meeting=meeting, booking_id=ref.booking_id))
     log.info("zoom.meeting.wanted meeting=%s booking=%s", meeting.id, ref.booking_id)
     return meeting
 
