@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
-from slotlink.core.task_rows import COLUMNS
+from slotlink.core.task_rows import COLUMNS, task_rows_batched
 from slotlink.core.tasks import enqueue_on_commit
 from tests.core.tasks_for_tests import write_marker
 from tests.fixtures.task_queue import uses_rq
@@ -115,3 +116,46 @@ def test_a_receiver_of_task_enqueued_hears_every_task_enqueued_in_a_transaction(
     finally:
         task_enqueued.disconnect(receiver)
     assert heard == [str(DBTaskResult.objects.get().id)]
+
+
+def test_tasks_enqueued_in_a_batch_are_written_in_one_insert_at_its_end():
+    """A booking's tasks (Zoom's sync, the email) are one INSERT: each the row it would be
+    alone, written when the batch ends, in its transaction."""
+    with transaction.atomic():
+        enqueue_on_commit(write_marker, "/nonexistent/alone.txt", "one")
+        with CaptureQueriesContext(connection) as queries, task_rows_batched():
+            enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "two")
+            enqueue_on_commit(write_marker.using(priority=3), "/nonexistent/ran.txt", "three")
+            assert queries.captured_queries == []
+        assert len(queries.captured_queries) == 1
+    rows = [stored(task.id) for task in DBTaskResult.objects.order_by("args_kwargs")]
+    alone, *batched = rows
+    own = ("id", "enqueued_at", "args_kwargs", "priority")
+    for row in batched:
+        assert {k: v for k, v in row.items() if k not in own} == {
+            k: v for k, v in alone.items() if k not in own
+        }
+    assert sorted(DBTaskResult.objects.values_list("priority", flat=True)) == [0, 0, 3]
+
+
+def batch_that_fails() -> None:
+    with task_rows_batched():
+        enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "never")
+        raise RuntimeError("the booking failed")
+
+
+def test_a_batch_writes_no_task_of_a_savepoint_rolled_back_or_a_block_that_raised():
+    """A task enqueued in a savepoint opened inside the batch is written there (so it
+    goes if the savepoint rolls back); a batch whose block raises writes nothing."""
+    with transaction.atomic():
+        with task_rows_batched():
+            enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "kept")
+            try:
+                with transaction.atomic():
+                    enqueue_on_commit(write_marker, "/nonexistent/ran.txt", "rolled back")
+                    raise RuntimeError("the provider failed")
+            except RuntimeError:
+                pass
+        with pytest.raises(RuntimeError):
+            batch_that_fails()
+    assert [r.args_kwargs["args"][1] for r in DBTaskResult.objects.all()] == ["kept"]

@@ -12,10 +12,13 @@ should anything else listen, the library's enqueue runs instead, so it hears eve
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django_tasks.base import Task
@@ -81,12 +84,53 @@ def task_row_insert(task: Task[Any, Any], args: Any, kwargs: Any, *, using: str)
         "",
         "",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection), values)
+    batch = _batch.get()
+    if batch is not None and batch.takes(connection):
+        batch.rows.append(values)
+    else:
+        _rows_insert(connection, [values])
     library_log.debug(
         "Task id=%s path=%s enqueued backend=%s", result_id, task.module_path, backend.alias
     )
     return str(result_id)
+
+
+class _Batch:
+    """The rows of tasks enqueued in one stretch of a transaction, written at its end."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+        self.depth = len(connection.atomic_blocks)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def takes(self, connection: BaseDatabaseWrapper) -> bool:
+        # Not from inside a savepoint opened since: it may roll back without the batch.
+        return connection is self.connection and len(connection.atomic_blocks) == self.depth
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("task_rows_batch", default=None)
+
+
+@contextmanager
+def task_rows_batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """The tasks enqueued inside (on the database queue, in the open transaction) are
+    written with one INSERT at the end: one round trip under a booking's lock instead of
+    one a task. Nothing is written when the block raises (its transaction rolls back)."""
+    batch = _Batch(connections[using])
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.rows:
+        _rows_insert(batch.connection, batch.rows)
+
+
+def _rows_insert(connection: BaseDatabaseWrapper, rows: list[tuple[Any, ...]]) -> None:
+    sql = _insert_sql(connection)
+    more = sql[sql.rindex(" VALUES ") + len(" VALUES ") :]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + f", {more}" * (len(rows) - 1), [v for row in rows for v in row])
 
 
 @cache

@@ -24,6 +24,7 @@ from slotlink.accounts.models import User
 from slotlink.conferencing import calendars, seam
 from slotlink.conferencing.calendars import SlotCheck
 from slotlink.core.rows import row_insert
+from slotlink.core.task_rows import task_rows_batched
 from slotlink.core.tasks import enqueue_on_commit
 from slotlink.notifications.messages import BookingChange
 from slotlink.scheduling.calendar_recheck import calendar_recheck, hosts_with_calendars
@@ -261,12 +262,14 @@ def booking_create(
         if booking.session_id is not None:
             group_session_bump(session_id=booking.session_id)
         _record(booking, BookingEvent.Kind.BOOKED, actor=None)
-        link_follows = seam.booking_created(booking.location_kind, booking_ref(booking))
-        if calendars_in_use or booking.session_id is not None:
-            # A session's event may stand in a calendar the host has since unpicked: it
-            # hears of every seat.
-            calendars.event_written(booking_ref(booking))
-        _email_on_commit(booking, BookingChange.BOOKED, link_follows=link_follows)
+        # The provider's tasks (Zoom's sync) and the email's: one INSERT under the lock.
+        with task_rows_batched():
+            link_follows = seam.booking_created(booking.location_kind, booking_ref(booking))
+            if calendars_in_use or booking.session_id is not None:
+                # A session's event may stand in a calendar the host has since unpicked:
+                # it hears of every seat.
+                calendars.event_written(booking_ref(booking))
+            _email_on_commit(booking, BookingChange.BOOKED, link_follows=link_follows)
     return booking
 
 
