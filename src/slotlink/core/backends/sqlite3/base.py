@@ -55,14 +55,10 @@ class DatabaseWrapper(_Wrapper):
             self._turn_file = os.open(f"{database}-turn", os.O_RDWR | os.O_CREAT, 0o600)
         return connection
 
-    def _start_transaction_under_autocommit(self) -> None:
-        if self._turn_file is not None:
-            fcntl.flock(self._turn_file, fcntl.LOCK_EX)
-        try:
-            super()._start_transaction_under_autocommit()
-        except BaseException:
-            self._turn_give()
-            raise
+    def create_cursor(self, name: str | None = None) -> Any:
+        cursor = self.connection.cursor(factory=TurnTakingCursor)
+        cursor.turns = self
+        return cursor
 
     def _commit(self) -> None:
         try:
@@ -84,6 +80,27 @@ class DatabaseWrapper(_Wrapper):
                 os.close(self._turn_file)  # lets go of the turn, should it be held
                 self._turn_file = None
 
+    def _turn_take(self) -> None:
+        if self._turn_file is not None:
+            fcntl.flock(self._turn_file, fcntl.LOCK_EX)
+
     def _turn_give(self) -> None:
         if self._turn_file is not None:
             fcntl.flock(self._turn_file, fcntl.LOCK_UN)
+
+
+class TurnTakingCursor(base.SQLiteCursorWrapper):
+    """Takes the connection's turn just as it sends BEGIN, where SQLite would take its lock
+    (so whatever wraps the statement, a trace or a test's gate, runs before the wait)."""
+
+    turns: DatabaseWrapper | None = None
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if self.turns is None or not query.startswith("BEGIN"):
+            return super().execute(query, params)
+        self.turns._turn_take()
+        try:
+            return super().execute(query, params)
+        except BaseException:
+            self.turns._turn_give()
+            raise
