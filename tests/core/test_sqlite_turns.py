@@ -159,3 +159,38 @@ def test_the_settings_give_sqlite_installs_the_queued_backend(tmp_path):
     result = settings_in("demo", "s.DATABASES['default']['ENGINE']", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "slotlink.core.backends.sqlite3"
+
+
+def test_a_background_process_queues_one_thread_at_a_time_for_the_turn(database, monkeypatch):
+    """In the task worker (`writes_in_background`), a thread that wants the turn while
+    another of the worker's threads holds it waits in the process's own line, not at the
+    turn itself: a web request waiting for the turn then competes with at most one of
+    the worker's threads, however many it runs. The line is free again once both end."""
+    from slotlink.core.backends.sqlite3 import base
+
+    monkeypatch.setattr(base, "_in_background", True)
+    holder = _connection(TurnSQLite, database)
+    _begin(holder)
+    assert holder._in_line
+    waiting: list = []
+    done = threading.Event()
+
+    def second() -> None:
+        connection = _connection(TurnSQLite, database)
+        waiting.append(connection)
+        _begin(connection)
+        _end(connection, "commit")
+        connection.close()
+        done.set()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    assert not done.wait(1.0), "the second thread should be waiting"
+    (second_connection,) = waiting
+    assert not second_connection._in_line, "it waits in the line, not at the turn"
+    _end(holder, "commit")
+    thread.join(10)
+    holder.close()
+    assert done.is_set()
+    assert not base._background_line.locked()
+    assert _turn_is_free(database)

@@ -23,9 +23,24 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 from typing import Any
 
 from django.db.backends.sqlite3 import base, creation
+
+# A background process (the task worker, with its many threads) lets one thread at a time
+# queue for the turn; the others wait in this line, inside the process. So a booking
+# request waiting for the turn waits among the web's requests and at most one of the
+# worker's transactions, not behind each of the worker's threads in turn.
+_background_line = threading.Lock()
+_in_background = False
+
+
+def writes_in_background() -> None:
+    """Called by a worker process as it starts, before its threads: see `_background_line`."""
+    global _in_background
+    _in_background = True
+
 
 # django-stubs declares none of the private hooks overridden here.
 _Creation: Any = creation.DatabaseCreation
@@ -45,6 +60,7 @@ class DatabaseCreation(_Creation):
 class DatabaseWrapper(_Wrapper):
     creation_class = DatabaseCreation
     _turn_file: int | None = None
+    _in_line = False  # holds _background_line
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
@@ -76,17 +92,32 @@ class DatabaseWrapper(_Wrapper):
         try:
             super()._close()
         finally:
+            self._turn_give()  # should it be held
             if self._turn_file is not None:
-                os.close(self._turn_file)  # lets go of the turn, should it be held
+                os.close(self._turn_file)
                 self._turn_file = None
 
     def _turn_take(self) -> None:
-        if self._turn_file is not None:
+        if self._turn_file is None:
+            return
+        if _in_background:
+            _background_line.acquire()
+            self._in_line = True
+        try:
             fcntl.flock(self._turn_file, fcntl.LOCK_EX)
+        except BaseException:
+            self._line_leave()
+            raise
 
     def _turn_give(self) -> None:
         if self._turn_file is not None:
             fcntl.flock(self._turn_file, fcntl.LOCK_UN)
+        self._line_leave()
+
+    def _line_leave(self) -> None:
+        if self._in_line:
+            self._in_line = False
+            _background_line.release()
 
 
 class TurnTakingCursor(base.SQLiteCursorWrapper):

@@ -38,6 +38,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from slotlink.core.backends.sqlite3.base import writes_in_background
 from slotlink.core.heartbeats import heartbeat_thread
 
 logger = logging.getLogger("django_tasks_db")
@@ -212,6 +213,9 @@ class Command(DatabaseWorkerCommand):
             # Before any thread starts: on Linux each thread has its own priority, and new
             # ones take their creator's.
             os.nice(nice)
+        # On SQLite its threads queue for the write lock one at a time, behind the web's
+        # requests rather than ahead of them (core/backends/sqlite3).
+        writes_in_background()
         if reload and batch:
             logger.warning("--reload and --batch cannot be specified together; not reloading.")
             reload = False
